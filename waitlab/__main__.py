@@ -1,0 +1,5 @@
+import sys
+
+from waitlab.cli import main
+
+sys.exit(main())

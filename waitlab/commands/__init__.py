@@ -1,0 +1,1 @@
+"""Sub-commands of the ``waitlab`` CLI, one module each (see :mod:`waitlab.cli`)."""
