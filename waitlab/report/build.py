@@ -1,0 +1,200 @@
+"""Build the consultant's report: an HTML page and an Excel workbook from one contacts table."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from waitlab.analytics import interval_stats, patience, summary_kpis
+from waitlab.compliance import compliance
+from waitlab.report import figures
+from waitlab.report.excel import write_workbook
+from waitlab.report.html import Section, render_page
+from waitlab.report.safe import hash_ids, new_salt
+from waitlab.report.text import fmt_duration, fmt_number, fmt_pct, t
+from waitlab.schema import validate_contacts, wait_seconds
+
+__all__ = ["ReportData", "compute_report", "write_report"]
+
+
+@dataclass
+class ReportData:
+    """Everything the report shows, computed once (the dashboard reuses it)."""
+
+    contacts: pd.DataFrame
+    kpis: dict[str, Any]
+    intervals: pd.DataFrame
+    hourly: pd.DataFrame
+    compliance: Any
+    patience: Any | None
+    notes: list[str] = field(default_factory=list)
+    ingest: Any | None = None
+
+
+def compute_report(
+    contacts: pd.DataFrame,
+    *,
+    ingest: Any | None = None,
+    rules: str | Path = "CABA",
+    seats: int | dict[str, int] | None = None,
+    freq: str = "30min",
+    sl_threshold: float = 20.0,
+) -> ReportData:
+    """Compute the tables of the report (no files written).
+
+    Warnings raised by the analytics about data quality are kept as notes of the report
+    instead of being lost.
+    """
+    validate_contacts(contacts)
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        kpis = summary_kpis(contacts, sl_threshold=sl_threshold)
+        intervals = interval_stats(contacts, freq=freq, by=["queue"], sl_threshold=sl_threshold)
+        hourly = interval_stats(contacts, freq="1h", sl_threshold=sl_threshold)
+        comp = compliance(contacts, rules=rules, seats=seats)
+        try:
+            pat = patience(contacts)
+        except ValueError as exc:  # e.g. no waits at all to learn from
+            pat = None
+            notes.append(f"patience: {exc}")
+    notes.extend(str(w.message) for w in caught)
+    return ReportData(contacts, kpis, intervals, hourly, comp, pat, notes, ingest)
+
+
+def _kpi_cards(k: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    return [
+        (t("arrivals", lang), fmt_number(k.get("arrivals"), lang, 0)),
+        (t("served", lang), fmt_number(k.get("served"), lang, 0)),
+        (t("abandoned", lang), fmt_number(k.get("abandoned"), lang, 0)),
+        (t("no_show", lang), fmt_number(k.get("no_show"), lang, 0)),
+        (t("wait_mean", lang), fmt_duration(k.get("wait_mean"), lang)),
+        (t("wait_p90", lang), fmt_duration(k.get("wait_p90"), lang)),
+        (t("wait_max", lang), fmt_duration(k.get("wait_max"), lang)),
+        (t("asa", lang), fmt_duration(k.get("asa"), lang)),
+        (t("aht", lang), fmt_duration(k.get("aht"), lang)),
+        (t("sl_offered", lang), fmt_pct(k.get("sl_offered"), lang)),
+        (t("abandon_rate", lang), fmt_pct(k.get("abandon_rate"), lang)),
+    ]
+
+
+def _tables(data: ReportData, salt: str | None) -> dict[str, pd.DataFrame]:
+    comp = data.compliance
+    sheets: dict[str, pd.DataFrame] = {
+        "summary": pd.DataFrame({"kpi": list(data.kpis), "value": [data.kpis[k] for k in data.kpis]}),
+        "intervals": data.intervals,
+    }
+    sheets.update({f"compliance_{k}": v for k, v in comp.to_frames().items()})
+    if data.patience is not None and hasattr(data.patience, "to_frame"):
+        sheets["patience"] = data.patience.to_frame()
+    if data.ingest is not None and len(getattr(data.ingest, "quarantine", ())):
+        sheets["quarantine"] = data.ingest.quarantine
+    sheets["contacts"] = data.contacts
+    tz = str(data.contacts["arrived_at"].dt.tz)
+    sheets["notes"] = pd.DataFrame({"note": [f"times are local wall time in {tz}", *data.notes, *comp.notes]})
+    if salt:
+        sheets = {k: hash_ids(v, salt) for k, v in sheets.items()}
+    return sheets
+
+
+def write_report(
+    contacts: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    ingest: Any | None = None,
+    rules: str | Path = "CABA",
+    seats: int | dict[str, int] | None = None,
+    hash_ids: bool = False,
+    salt: str | None = None,
+    lang: str = "es",
+    freq: str = "30min",
+    sl_threshold: float = 20.0,
+) -> dict[str, Path]:
+    """Write ``report.html`` and ``report.xlsx`` for `contacts` into `out_dir`.
+
+    Parameters
+    ----------
+    contacts : DataFrame
+        A contacts table (from a reader or the simulator).
+    out_dir : path
+        Folder to write into (created when missing).
+    ingest : IngestReport, optional
+        The reader's report; its row accounting, assumptions and quarantined rows are shown.
+    rules, seats
+        Passed to :func:`waitlab.compliance.compliance`.
+    hash_ids : bool
+        Replace customer and contact ids by salted hashes in every table (salt random unless
+        `salt` is given).
+    lang : {"es", "en"}
+        Language of the report.
+
+    Returns
+    -------
+    dict
+        ``{"html": path, "excel": path}``.
+    """
+    t("title", lang)  # validates lang before any work
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    data = compute_report(contacts, ingest=ingest, rules=rules, seats=seats, freq=freq, sl_threshold=sl_threshold)
+    use_salt = (salt or new_salt()) if hash_ids else None
+    sheets = _tables(data, use_salt)
+    paths = {"excel": write_workbook(out / "report.xlsx", sheets)}
+    html_text = render_page(t("title", lang), _sections(data, sheets, lang, hashed=use_salt is not None), lang,
+                            footer=t("generated", lang))
+    paths["html"] = out / "report.html"
+    paths["html"].write_text(html_text, encoding="utf-8")
+    return paths
+
+
+def _sections(data: ReportData, sheets: dict[str, pd.DataFrame], lang: str, hashed: bool) -> list[Section]:
+    c = data.contacts
+    comp = data.compliance
+    first, last = c["arrived_at"].min(), c["arrived_at"].max()
+    summary = Section(t("summary", lang))
+    summary.text(f"{t('period', lang)}: {first:%d/%m/%Y} – {last:%d/%m/%Y} ({first.tz})")
+    summary.text(f"{t('sites', lang)}: {', '.join(sorted(c['site'].dropna().unique()))} · "
+                 f"{t('queues', lang)}: {', '.join(sorted(c['queue'].dropna().unique()))}")
+    summary.kpis(_kpi_cards(data.kpis, lang))
+    if hashed:
+        summary.text(t("ids_hashed", lang))
+    sections = [summary]
+    if data.ingest is not None:
+        ing = data.ingest
+        s = Section(t("ingest", lang)).kpis([
+            (t("rows_read", lang), fmt_number(ing.rows_read, lang, 0)),
+            (t("rows_used", lang), fmt_number(ing.rows_used, lang, 0)),
+            (t("rows_quarantined", lang), fmt_number(ing.rows_quarantined, lang, 0)),
+        ])
+        if ing.reasons:
+            s.table(pd.DataFrame({t("reasons", lang): list(ing.reasons), "n": list(ing.reasons.values())}))
+        s.bullets(list(ing.assumptions))
+        sections.append(s)
+    hourly = figures.arrivals_vs_desks(data.hourly, lang)
+    sections.append(Section(t("fig_arrivals", lang)).figure(figures.to_png(hourly), t("fig_arrivals", lang)))
+    limits = [float(lim.minutes) for lim in getattr(comp.rules, "limits", [])]
+    waits = figures.wait_distribution(wait_seconds(c), limits, lang)
+    sections.append(Section(t("fig_waits", lang)).figure(figures.to_png(waits), t("fig_waits", lang)))
+    cs = Section(f"{t('compliance', lang)}: {comp.rules.name}")
+    cs.text(f"{t('source', lang)}: {comp.rules.source}")
+    cs.figure(figures.to_png(figures.breach_heatmap(comp.breaches, lang)), t("fig_heatmap", lang))
+    for key in ("compliance_by_limit", "compliance_days", "compliance_breaches", "compliance_turn_order"):
+        if key in sheets and len(sheets[key]):
+            cs.text(key.removeprefix("compliance_").replace("_", " "))
+            cs.table(sheets[key], max_rows=60)
+    cs.bullets(list(comp.notes))
+    sections.append(cs)
+    if data.patience is not None:
+        ps = Section(t("patience", lang))
+        lo, hi = data.patience.mean_patience_ci
+        ps.text(f"{t('mean_patience', lang)}: {fmt_duration(data.patience.mean_patience, lang)} "
+                f"(95 %: {fmt_duration(lo, lang)} – {fmt_duration(hi, lang)})")
+        ps.figure(figures.to_png(figures.patience_curve(data.patience, lang)), t("fig_patience", lang))
+        sections.append(ps)
+    if data.notes:
+        sections.append(Section(t("notes", lang)).bullets(data.notes))
+    return sections

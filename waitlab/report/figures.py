@@ -1,0 +1,111 @@
+"""The report's figures, drawn with matplotlib's object API (no global pyplot state).
+
+Each function takes the tables the analytics and compliance layers produce and returns a
+:class:`matplotlib.figure.Figure`; :func:`to_png` turns one into PNG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from waitlab.report.text import t
+
+__all__ = ["arrivals_vs_desks", "breach_heatmap", "patience_curve", "to_png", "wait_distribution"]
+
+
+def to_png(fig: Figure, dpi: int = 110) -> bytes:
+    """Render `fig` to PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def arrivals_vs_desks(hourly: pd.DataFrame, lang: str = "es") -> Figure:
+    """Bars of mean arrivals per hour of day, line of mean desks present.
+
+    `hourly` is ``interval_stats(contacts, freq="1h")`` (one row per hour and day).
+    """
+    hour = hourly["interval_start"].dt.hour
+    by_hour = hourly.groupby(hour).agg(arrivals=("arrivals", "mean"), desks=("desks_present", "mean"))
+    fig = Figure(figsize=(8, 3.6))
+    ax = fig.add_subplot()
+    ax.bar(by_hour.index, by_hour["arrivals"], color="#4c78a8", label=t("arrivals_per_hour", lang))
+    ax.set_xlabel(t("hour", lang))
+    ax.set_ylabel(t("arrivals_per_hour", lang))
+    ax2 = ax.twinx()
+    ax2.plot(by_hour.index, by_hour["desks"], color="#e45756", marker="o", label=t("desks_present", lang))
+    ax2.set_ylabel(t("desks_present", lang))
+    ax2.set_ylim(bottom=0)
+    ax.set_title(t("fig_arrivals", lang))
+    fig.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def wait_distribution(waits_s: pd.Series, limits_min: list[float] | None = None, lang: str = "es") -> Figure:
+    """Histogram of waits in minutes, with the rule limits drawn as vertical lines."""
+    w = pd.to_numeric(waits_s, errors="coerce").dropna().to_numpy() / 60.0
+    fig = Figure(figsize=(8, 3.4))
+    ax = fig.add_subplot()
+    if w.size:
+        ax.hist(w, bins=min(60, max(10, int(np.sqrt(w.size)))), color="#72b7b2")
+    for lim in limits_min or []:
+        ax.axvline(lim, color="#e45756", linestyle="--", linewidth=1)
+        ax.text(lim, ax.get_ylim()[1] * 0.95, f" {lim:g}", color="#e45756", fontsize=8, va="top")
+    ax.set_xlabel(t("minutes", lang))
+    ax.set_ylabel(t("contacts", lang))
+    ax.set_title(t("fig_waits", lang))
+    return fig
+
+
+def breach_heatmap(breaches: pd.DataFrame, lang: str = "es") -> Figure:
+    """Breaching contacts per day (rows) and hour of arrival (columns)."""
+    fig = Figure(figsize=(8, 0.9 + 0.32 * max(3, breaches["day"].nunique() if len(breaches) else 3)))
+    ax = fig.add_subplot()
+    ax.set_title(t("fig_heatmap", lang))
+    if breaches.empty:
+        ax.text(0.5, 0.5, t("none", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    counts = (
+        breaches.drop_duplicates(["contact_id"])
+        .pivot_table(index="day", columns="hour", values="contact_id", aggfunc="count", fill_value=0)
+        .sort_index()
+    )
+    im = ax.imshow(counts.to_numpy(), aspect="auto", cmap="Reds")
+    ax.set_yticks(range(len(counts.index)), [str(d) for d in counts.index], fontsize=7)
+    ax.set_xticks(range(len(counts.columns)), [str(h) for h in counts.columns], fontsize=7)
+    ax.set_xlabel(t("hour", lang))
+    ax.set_ylabel(t("day", lang))
+    fig.colorbar(im, ax=ax, label=t("breaches", lang))
+    return fig
+
+
+def patience_curve(result: object, lang: str = "es") -> Figure:
+    """Kaplan–Meier curve (calls) and the fitted survival curves of the patience result."""
+    fig = Figure(figsize=(8, 3.4))
+    ax = fig.add_subplot()
+    km = getattr(result, "km", None)
+    fits = getattr(result, "fits", {}) or {}
+    upper = 0.0
+    if km is not None and hasattr(km, "sf"):
+        q = np.asarray(km.sf.quantiles, dtype=float)
+        if q.size:
+            ax.step(q / 60.0, km.sf.probabilities, where="post", color="black", label="Kaplan–Meier")
+            upper = float(np.nanmax(q))
+    if not upper:
+        mean = float(getattr(result, "mean_patience", np.nan))
+        upper = 3 * mean if np.isfinite(mean) and mean > 0 else 3600.0
+    x = np.linspace(0, upper, 200)
+    for name, dist in fits.items():
+        if dist is not None:
+            ax.plot(x / 60.0, dist.sf(x), label=name, linewidth=1)
+    ax.set_xlabel(t("minutes", lang))
+    ax.set_ylabel(t("survival", lang))
+    ax.set_ylim(0, 1.02)
+    ax.set_title(t("fig_patience", lang))
+    ax.legend(fontsize=8)
+    return fig

@@ -1,0 +1,88 @@
+"""A self-contained HTML page (figures embedded as PNG) built from escaped blocks."""
+
+from __future__ import annotations
+
+import base64
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from waitlab.report.safe import neutralize_cells
+
+__all__ = ["Section", "render_page"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1000px;color:#222}
+h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
+td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}th{background:#f4f4f4}
+td:first-child,th:first-child{text-align:left}img{max-width:100%}.note{color:#555;font-size:.9rem}
+.kpis{display:flex;flex-wrap:wrap;gap:.6rem}.kpi{border:1px solid #ddd;border-radius:6px;padding:.5rem .8rem}
+.kpi b{display:block;font-size:1.2rem}
+"""
+
+
+@dataclass
+class Section:
+    """One titled part of the page; blocks are rendered in order."""
+
+    title: str
+    blocks: list[tuple[str, object]] = field(default_factory=list)
+
+    def text(self, s: str) -> Section:
+        self.blocks.append(("p", s))
+        return self
+
+    def bullets(self, items: list[str]) -> Section:
+        self.blocks.append(("ul", list(items)))
+        return self
+
+    def kpis(self, pairs: list[tuple[str, str]]) -> Section:
+        self.blocks.append(("kpis", list(pairs)))
+        return self
+
+    def table(self, df: pd.DataFrame, max_rows: int = 200) -> Section:
+        self.blocks.append(("table", (df, max_rows)))
+        return self
+
+    def figure(self, png: bytes, alt: str) -> Section:
+        self.blocks.append(("img", (png, alt)))
+        return self
+
+
+def _block(kind: str, payload: object) -> str:
+    e = html.escape
+    if kind == "p":
+        return f'<p class="note">{e(str(payload))}</p>'
+    if kind == "ul":
+        return "<ul>" + "".join(f"<li>{e(str(i))}</li>" for i in payload) + "</ul>"  # type: ignore[attr-defined]
+    if kind == "kpis":
+        cards = "".join(f'<div class="kpi">{e(k)}<b>{e(v)}</b></div>' for k, v in payload)  # type: ignore[attr-defined]
+        return f'<div class="kpis">{cards}</div>'
+    if kind == "table":
+        df, max_rows = payload  # type: ignore[misc]
+        shown = neutralize_cells(df.head(max_rows))
+        more = f'<p class="note">… {len(df) - max_rows} more rows in the workbook</p>' if len(df) > max_rows else ""
+        return shown.to_html(index=False, escape=True, na_rep="–", border=0) + more
+    if kind == "img":
+        png, alt = payload  # type: ignore[misc]
+        data = base64.b64encode(png).decode("ascii")
+        return f'<img alt="{e(alt)}" src="data:image/png;base64,{data}">'
+    raise ValueError(f"unknown block kind {kind!r}")
+
+
+def render_page(title: str, sections: list[Section], lang: str = "es", footer: str = "") -> str:
+    """Return the whole HTML document."""
+    body = [f"<h1>{html.escape(title)}</h1>"]
+    for sec in sections:
+        body.append(f"<h2>{html.escape(sec.title)}</h2>")
+        body.extend(_block(k, p) for k, p in sec.blocks)
+    if footer:
+        body.append(f'<p class="note">{html.escape(footer)}</p>')
+    return (
+        f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>"
+    )
