@@ -1,0 +1,360 @@
+"""Rule sets: wait limits as data (TOML), loaded and validated with the line and key named.
+
+A rule set file looks like::
+
+    name = "CABA"
+    source = "..."                 # citation / URL of the regulation
+    jurisdiction = "..."
+    description = "..."            # optional
+
+    [[limit]]
+    id = "standing_30"             # letters, digits, "_" and "-"; unique in the file
+    kind = "standing"              # standing | seated | total
+    minutes = 30                   # > 0
+    description = "..."            # optional
+
+    [turn_order]                   # optional
+    required = true
+    tolerance_seconds = 0          # optional, >= 0
+    description = "..."            # optional
+
+Shipped rule sets live next to this module in ``rules/*.toml`` and are found by name,
+case-insensitively (``load_rules("caba")``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from waitlab.exceptions import RuleError
+
+__all__ = ["LIMIT_KINDS", "Limit", "RuleSet", "TurnOrderRule", "available_rules", "load_rules"]
+
+#: What a limit measures: seconds spent standing, seconds spent seated, or the whole wait.
+LIMIT_KINDS: Final = ("standing", "seated", "total")
+
+RULES_DIR: Final = Path(__file__).with_name("rules")
+
+_TOP_KEYS: Final = ("name", "source", "jurisdiction", "description", "limit", "turn_order")
+_LIMIT_KEYS: Final = ("id", "kind", "minutes", "description")
+_TURN_KEYS: Final = ("required", "tolerance_seconds", "description")
+_ID_RE: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limit:
+    """One wait limit of a rule set.
+
+    Parameters
+    ----------
+    id : str
+        Short identifier, unique within the rule set (used as the ``rule`` column of breaches).
+    kind : {"standing", "seated", "total"}
+        ``standing``: seconds the customer spent standing in the waiting room; ``seated``:
+        seconds spent seated; ``total``: the whole wait, ``arrived_at`` to ``called_at`` (or to
+        ``ended_at`` for abandonments).
+    minutes : float
+        The limit, minutes (> 0). A wait breaches it when it is strictly longer.
+    description : str
+        Plain-language statement of the limit.
+    """
+
+    id: str
+    kind: str
+    minutes: float
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.id, str) and _ID_RE.match(self.id)):
+            raise RuleError(f"limit `id` must be letters, digits, '_' or '-', got {self.id!r}.")
+        if self.kind not in LIMIT_KINDS:
+            raise RuleError(f"limit `kind` must be one of {list(LIMIT_KINDS)}, got {self.kind!r}.")
+        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int | float) or not (
+            math.isfinite(self.minutes) and self.minutes > 0
+        ):
+            raise RuleError(f"limit `minutes` must be a positive finite number, got {self.minutes!r}.")
+
+    @property
+    def seconds(self) -> float:
+        """The limit in seconds."""
+        return float(self.minutes) * 60.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TurnOrderRule:
+    """Tickets must be called in the order they were issued.
+
+    Parameters
+    ----------
+    required : bool
+        Whether the rule set demands turn order at all.
+    tolerance_seconds : float
+        An earlier ticket called at most this many seconds after a later one is not a
+        violation (two desks calling almost at once), seconds, >= 0.
+    description : str
+        Plain-language statement of the rule.
+    """
+
+    required: bool = True
+    tolerance_seconds: float = 0.0
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleSet:
+    """A named set of wait limits plus an optional turn-order rule.
+
+    Parameters
+    ----------
+    name : str
+        Short name (``"CABA"``).
+    source : str
+        Citation or URL of the regulation the rules come from.
+    jurisdiction : str
+        Where the rules apply.
+    limits : tuple of Limit
+        The wait limits; ids are unique.
+    turn_order : TurnOrderRule or None
+        The turn-order rule, or None when the rule set says nothing about it.
+    description : str
+        Optional longer description.
+    path : Path or None
+        The file the rule set was read from (None when built in code).
+    """
+
+    name: str
+    source: str
+    jurisdiction: str
+    limits: tuple[Limit, ...] = ()
+    turn_order: TurnOrderRule | None = None
+    description: str = ""
+    path: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        ids = [lim.id for lim in self.limits]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise RuleError(f"rule set {self.name!r} repeats limit id(s) {dup}; give each limit its own id.")
+        if not self.limits and not self.checks_turn_order:
+            raise RuleError(f"rule set {self.name!r} has no limits and no required turn order; it checks nothing.")
+
+    @property
+    def checks_turn_order(self) -> bool:
+        """True when the rule set requires tickets to be called in turn."""
+        return self.turn_order is not None and self.turn_order.required
+
+    def describe(self) -> str:
+        """Return a few lines stating the rules in plain language."""
+        lines = [f"{self.name} ({self.jurisdiction}); source: {self.source}"]
+        for lim in self.limits:
+            text = lim.description or f"no {lim.kind} wait over {lim.minutes:g} minutes"
+            lines.append(f"  - {lim.id}: {text} ({lim.kind} > {lim.minutes:g} min)")
+        if self.checks_turn_order:
+            assert self.turn_order is not None
+            tol = self.turn_order.tolerance_seconds
+            extra = f", tolerance {tol:g} s" if tol else ""
+            lines.append(f"  - turn order: {self.turn_order.description or 'tickets are called in turn'}{extra}")
+        return "\n".join(lines)
+
+
+def available_rules() -> list[str]:
+    """Names of the rule sets shipped with waitlab (file stems under ``waitlab/compliance/rules``)."""
+    return sorted(p.stem for p in RULES_DIR.glob("*.toml"))
+
+
+def load_rules(name_or_path: str | Path | RuleSet) -> RuleSet:
+    """Load a rule set by shipped name (case-insensitive) or from a TOML file.
+
+    Parameters
+    ----------
+    name_or_path : str, Path or RuleSet
+        A shipped rule set name such as ``"CABA"`` or ``"limit15"``, a path to a ``.toml``
+        file, or a :class:`RuleSet` (returned unchanged).
+
+    Returns
+    -------
+    RuleSet
+
+    Raises
+    ------
+    RuleError
+        If the name is unknown (the message lists the shipped names) or the file is invalid
+        (the message names the file, the line and the key).
+
+    Examples
+    --------
+    >>> rules = load_rules("caba")
+    >>> [(lim.id, lim.kind, lim.seconds) for lim in rules.limits]
+    [('standing_30', 'standing', 1800.0), ('total_90', 'total', 5400.0)]
+    """
+    if isinstance(name_or_path, RuleSet):
+        return name_or_path
+    if not isinstance(name_or_path, str | Path):
+        raise RuleError(f"`rules` must be a rule set name, a path or a RuleSet, got {type(name_or_path).__name__}.")
+    path = Path(name_or_path)
+    if not path.is_file():
+        shipped = {p.stem.lower(): p for p in RULES_DIR.glob("*.toml")}
+        key = (path.stem if path.suffix.lower() == ".toml" else str(name_or_path)).lower()
+        if len(path.parts) == 1 and key in shipped:
+            path = shipped[key]
+        elif path.suffix.lower() == ".toml" or len(path.parts) > 1:
+            raise RuleError(f"rules file {str(name_or_path)!r} does not exist.")
+        else:
+            raise RuleError(
+                f"unknown rule set {str(name_or_path)!r}; shipped rule sets are {available_rules()}, "
+                "or give the path of a .toml file."
+            )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"rules file {path.name} is not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
+    return parse_rules(text, origin=path)
+
+
+def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
+    """Parse and validate rule-set TOML text; `origin` names it in error messages.
+
+    Raises
+    ------
+    RuleError
+        Naming the file, line and key of the first problem found.
+    """
+    where = Path(origin).name if isinstance(origin, Path) else str(origin)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"rules file {where} is not valid TOML: {exc}.") from exc
+    finder = _LineFinder(text)
+
+    def fail(section: str | None, key: str, occurrence: int, problem: str) -> RuleError:
+        line = finder.line_of(key, section, occurrence)
+        at = f", line {line}" if line else ""
+        label = f"{section}.{key}" if section else key
+        return RuleError(f"rules file {where}{at}: key `{label}` {problem}")
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise fail(None, key, 0, f"is not a known key; allowed keys are {list(_TOP_KEYS)}.")
+    for key in ("name", "source", "jurisdiction"):
+        if key not in data:
+            raise RuleError(f"rules file {where}: required key `{key}` is missing; add `{key} = \"...\"` at the top.")
+    for key in ("name", "source", "jurisdiction", "description"):
+        if key in data and not (isinstance(data[key], str) and (data[key].strip() or key == "description")):
+            raise fail(None, key, 0, f"must be a non-empty string, got {data[key]!r}.")
+
+    raw_limits = data.get("limit", [])
+    if not isinstance(raw_limits, list) or not all(isinstance(x, dict) for x in raw_limits):
+        raise fail(None, "limit", 0, "must be an array of tables: write each limit under its own `[[limit]]` header.")
+    limits = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(raw_limits):
+        for key in raw:
+            if key not in _LIMIT_KEYS:
+                raise fail("limit", key, i, f"is not a known key of [[limit]]; allowed keys are {list(_LIMIT_KEYS)}.")
+        for key in ("id", "kind", "minutes"):
+            if key not in raw:
+                line = finder.header_line("limit", i)
+                at = f", line {line}" if line else ""
+                raise RuleError(f"rules file {where}{at}: [[limit]] number {i + 1} has no `{key}`; add it.")
+        lid, kind, minutes = raw["id"], raw["kind"], raw["minutes"]
+        if not (isinstance(lid, str) and _ID_RE.match(lid)):
+            raise fail("limit", "id", i, f"must be a name of letters, digits, '_' or '-', got {lid!r}.")
+        if lid in seen:
+            raise fail("limit", "id", i, f"repeats the id {lid!r} of limit number {seen[lid] + 1}; ids must be unique.")
+        seen[lid] = i
+        if kind not in LIMIT_KINDS:
+            raise fail("limit", "kind", i, f"must be one of {list(LIMIT_KINDS)}, got {kind!r}.")
+        if isinstance(minutes, bool) or not isinstance(minutes, int | float):
+            raise fail("limit", "minutes", i, f"must be a number of minutes, got {minutes!r}.")
+        if not (math.isfinite(minutes) and minutes > 0):
+            raise fail("limit", "minutes", i, f"must be a positive number of minutes, got {minutes!r}.")
+        desc = raw.get("description", "")
+        if not isinstance(desc, str):
+            raise fail("limit", "description", i, f"must be a string, got {desc!r}.")
+        limits.append(Limit(id=lid, kind=kind, minutes=minutes, description=desc))
+
+    turn = None
+    if "turn_order" in data:
+        raw = data["turn_order"]
+        if not isinstance(raw, dict):
+            raise fail(None, "turn_order", 0, "must be a table: write it as a `[turn_order]` section.")
+        for key in raw:
+            if key not in _TURN_KEYS:
+                raise fail("turn_order", key, 0, f"is not a known key of [turn_order]; allowed keys are {list(_TURN_KEYS)}.")
+        required = raw.get("required", True)
+        if not isinstance(required, bool):
+            raise fail("turn_order", "required", 0, f"must be true or false, got {required!r}.")
+        tol = raw.get("tolerance_seconds", 0)
+        if isinstance(tol, bool) or not isinstance(tol, int | float) or not (math.isfinite(tol) and tol >= 0):
+            raise fail("turn_order", "tolerance_seconds", 0, f"must be a number of seconds >= 0, got {tol!r}.")
+        desc = raw.get("description", "")
+        if not isinstance(desc, str):
+            raise fail("turn_order", "description", 0, f"must be a string, got {desc!r}.")
+        turn = TurnOrderRule(required=required, tolerance_seconds=float(tol), description=desc)
+
+    if not limits and not (turn and turn.required):
+        raise RuleError(f"rules file {where}: it has no [[limit]] and no required [turn_order]; it checks nothing.")
+    return RuleSet(
+        name=data["name"],
+        source=data["source"],
+        jurisdiction=data["jurisdiction"],
+        description=data.get("description", ""),
+        limits=tuple(limits),
+        turn_order=turn,
+        path=origin if isinstance(origin, Path) else None,
+    )
+
+
+class _LineFinder:
+    """Locate a key's line in TOML text, by section (table header) and occurrence of that section."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_\-\"'. ]+?)\s*\]\]?\s*(#.*)?$")
+
+    def __init__(self, text: str) -> None:
+        # entries: (line number, section or None, occurrence of that section, key)
+        self.keys: list[tuple[int, str | None, int, str]] = []
+        self.headers: list[tuple[int, str, int]] = []
+        section: str | None = None
+        counts: dict[str, int] = {}
+        in_multiline = False
+        for n, line in enumerate(text.splitlines(), start=1):
+            if in_multiline:
+                if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
+                    in_multiline = False
+                continue
+            m = self._HEADER.match(line)
+            if m:
+                section = m.group(2).strip().strip("\"'")
+                occ = counts.get(section, 0)
+                counts[section] = occ + 1
+                self.headers.append((n, section, occ))
+                continue
+            km = re.match(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""", line)
+            if km:
+                key = km.group(1).strip("\"'")
+                occ = counts.get(section, 1) - 1 if section else 0
+                self.keys.append((n, section, occ, key))
+                rest = line[km.end():]
+                if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
+                    in_multiline = True
+
+    def line_of(self, key: str, section: str | None, occurrence: int) -> int | None:
+        for n, sec, occ, k in self.keys:
+            if k == key and sec == section and occ == occurrence:
+                return n
+        if section is None:  # a key that opens a table, e.g. [turn_order] or [[limit]]
+            for n, sec, _occ in self.headers:
+                if sec == key:
+                    return n
+        return None
+
+    def header_line(self, section: str, occurrence: int) -> int | None:
+        for n, sec, occ in self.headers:
+            if sec == section and occ == occurrence:
+                return n
+        return None
