@@ -1,0 +1,26 @@
+"""Planning: staffing that holds wait limits all day, shift rosters, and the cost of each option.
+
+Public names
+------------
+Rosters: :func:`load_shifts`, :class:`ShiftTemplates`, :class:`ShiftTemplate`, :class:`MealBreak`,
+:func:`solve_roster`, :class:`Roster`.
+Errors: :class:`PlanningError`, :class:`ShiftTemplateError`, :class:`RosterInfeasibleError`.
+"""
+
+from __future__ import annotations
+
+from waitlab.planning._errors import PlanningError, RosterInfeasibleError, ShiftTemplateError
+from waitlab.planning._roster import Roster, solve_roster
+from waitlab.planning._templates import MealBreak, ShiftTemplate, ShiftTemplates, load_shifts
+
+__all__ = [
+    "MealBreak",
+    "PlanningError",
+    "Roster",
+    "RosterInfeasibleError",
+    "ShiftTemplate",
+    "ShiftTemplateError",
+    "ShiftTemplates",
+    "load_shifts",
+    "solve_roster",
+]
