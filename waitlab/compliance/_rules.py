@@ -29,7 +29,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from waitlab.exceptions import RuleError
 
