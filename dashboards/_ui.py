@@ -1,0 +1,202 @@
+"""Presentation helpers shared by the pages: localized tables, charts and downloads.
+
+Tables go through a pandas ``Styler`` whose display strings come from the ``i18n``
+formatters, so a table shows ``1.234,5`` in Spanish and ``1,234.5`` in English; column
+headers are translated through the catalogue's ``col.*`` keys. Charts are Altair charts
+configured with the language's Vega locale. CSV downloads are neutralised against formula
+injection (:func:`waitlab.report.safe.neutralize_cells`) and use the spreadsheet convention
+of the language (``;`` and decimal comma in Spanish).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import altair as alt
+import i18n
+import pandas as pd
+import streamlit as st
+from i18n import t
+
+#: How a column is shown: a formatter of one value in the current language.
+KINDS: dict[str, Callable[[Any], str]] = {
+    "int": lambda v: i18n.fmt_int(v),
+    "num": lambda v: i18n.fmt_num(v, 1),
+    "num2": lambda v: i18n.fmt_num(v, 2),
+    "pct": lambda v: i18n.fmt_pct(v),
+    "dur": lambda v: i18n.fmt_duration(v),
+    "date": lambda v: i18n.fmt_date(v),
+    "datetime": lambda v: i18n.fmt_datetime(v),
+    "time": lambda v: i18n.fmt_time(v),
+}
+
+#: Rows shown in an on-screen table; the download always has all of them.
+MAX_ROWS = 2000
+
+
+def col_label(name: str) -> str:
+    """The translated header of column `name` (the name itself when the catalogue has none)."""
+    key = f"col.{name}"
+    return t(key) if key in i18n.STRINGS else name
+
+
+def guess_kinds(df: pd.DataFrame) -> dict[str, str]:
+    """Formatter kinds from dtypes and waitlab's column names (seconds, shares, counts)."""
+    kinds: dict[str, str] = {}
+    for col in df.columns:
+        s = df[col]
+        name = str(col)
+        if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+            kinds[name] = "datetime"
+        elif pd.api.types.is_bool_dtype(s.dtype):
+            continue
+        elif pd.api.types.is_integer_dtype(s.dtype):
+            kinds[name] = "int"
+        elif pd.api.types.is_float_dtype(s.dtype):
+            if name.endswith("_s") or name.startswith("wait_") or name in {"aht", "asa", "standing_seconds"}:
+                kinds[name] = "dur"
+            elif "rate" in name or name.startswith("sl_") or name in {"occupancy", "share"}:
+                kinds[name] = "pct"
+            else:
+                kinds[name] = "num"
+    return kinds
+
+
+def table(
+    df: pd.DataFrame,
+    kinds: Mapping[str, str] | None = None,
+    *,
+    highlight: pd.Series | None = None,
+    height: int | None = None,
+    key: str | None = None,
+) -> None:
+    """Show `df` with localized numbers, dates and headers; rows where `highlight` is True in red."""
+    if df.empty:
+        st.caption(t("common.empty"))
+        return
+    shown = df.head(MAX_ROWS).reset_index(drop=True)
+    use = {**guess_kinds(shown), **(kinds or {})}
+    fmt = {c: KINDS[k] for c, k in use.items() if c in shown.columns}
+    styler = shown.style.format(fmt, na_rep=i18n.DASH)
+    if highlight is not None:
+        flags = highlight.head(MAX_ROWS).reset_index(drop=True).fillna(False).astype(bool)
+        styler = styler.apply(
+            lambda row: ["background-color: #f8d7da" if flags.iloc[row.name] else "" for _ in row], axis=1
+        )
+    styler = styler.relabel_index([col_label(str(c)) for c in shown.columns], axis=1)
+    st.dataframe(styler, hide_index=True, height=height or "auto", key=key)
+    if len(df) > MAX_ROWS:
+        st.caption(t("common.truncated", shown=i18n.fmt_int(MAX_ROWS), total=i18n.fmt_int(len(df))))
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """`df` as CSV for a spreadsheet of the current language, with formula cells neutralised."""
+    from waitlab.report.safe import neutralize_cells
+
+    safe = neutralize_cells(df)
+    if i18n.current_lang() == "es":
+        return safe.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def download_csv(df: pd.DataFrame, label_key: str, file_name: str, key: str) -> None:
+    """A download button for `df` as a neutralised CSV."""
+    st.download_button(
+        t(label_key), data=csv_bytes(df), file_name=file_name, mime="text/csv", key=key,
+        icon=":material/download:", disabled=df.empty,
+    )
+
+
+def chart(ch: alt.TopLevelMixin) -> None:
+    """Show an Altair chart with the current language's number and date conventions."""
+    st.altair_chart(ch.configure(locale=i18n.vega_locale()), width="stretch")
+
+
+def show_error(exc: BaseException) -> None:
+    """Show a waitlab error as its own one-sentence message (never a traceback)."""
+    st.error(str(exc), icon=":material/error:")
+
+
+# ---------------------------------------------------------------- widgets that keep their value
+# A widget's state is dropped by Streamlit when its page is left, and a widget whose option
+# labels change with the language cannot keep a value stored under the old labels. These
+# wrappers keep each choice under a plain session key ("keep.<key>") and render the widget
+# under a per-language key, so choices survive both page changes and the language switch.
+
+def kept(key: str, default: Any = None) -> Any:
+    """The value last chosen in the kept widget `key` (or `default`)."""
+    return st.session_state.get(f"keep.{key}", default)
+
+
+def _keep(widget: Callable[..., Any], label: str, key: str, value_kw: str, value: Any, **kwargs: Any) -> Any:
+    lang = i18n.current_lang()
+    wkey = f"{key}.{lang}"
+    skey = f"keep.{key}"
+    shown = kwargs.get("format_func")
+    if shown is not None:  # option labels keep the language they were drawn in (Streamlit calls this later)
+
+        def bound(value: Any) -> Any:
+            with i18n.using(lang):
+                return shown(value)
+
+        kwargs["format_func"] = bound
+
+    def sync() -> None:
+        st.session_state[skey] = st.session_state[wkey]
+
+    if wkey not in st.session_state:
+        kwargs[value_kw] = value
+    out = widget(label, key=wkey, on_change=sync, **kwargs)
+    st.session_state[skey] = out
+    return out
+
+
+def _index(options: list[Any], value: Any) -> int:
+    return options.index(value) if value in options else 0
+
+
+def radio(label: str, options: list[Any], key: str, default: Any = None, *, where: Any = st, **kw: Any) -> Any:
+    """A radio button group whose choice survives page and language changes."""
+    return _keep(where.radio, label, key, "index", _index(options, kept(key, default)), options=options, **kw)
+
+
+def selectbox(label: str, options: list[Any], key: str, default: Any = None, *, where: Any = st, **kw: Any) -> Any:
+    """A select box whose choice survives page and language changes."""
+    return _keep(where.selectbox, label, key, "index", _index(options, kept(key, default)), options=options, **kw)
+
+
+def multiselect(label: str, options: list[Any], key: str, *, where: Any = st, **kw: Any) -> list[Any]:
+    """A multiselect (empty = all) whose choice survives page and language changes."""
+    chosen = [v for v in kept(key, []) if v in options]
+    return _keep(where.multiselect, label, key, "default", chosen, options=options, **kw)
+
+
+def number(label: str, key: str, default: float | int, *, where: Any = st, **kw: Any) -> Any:
+    """A number input whose value survives page and language changes."""
+    return _keep(where.number_input, label, key, "value", kept(key, default), **kw)
+
+
+def checkbox(label: str, key: str, default: bool = False, *, where: Any = st, **kw: Any) -> bool:
+    """A checkbox whose value survives page and language changes."""
+    return bool(_keep(where.checkbox, label, key, "value", kept(key, default), **kw))
+
+
+def date_range(label: str, key: str, lo: Any, hi: Any, *, where: Any = st, **kw: Any) -> tuple[Any, Any]:
+    """A (start, end) date picker clipped to [lo, hi]; a half-picked range counts as its one day."""
+    start, end = kept(key, (lo, hi)) if isinstance(kept(key), tuple) and len(kept(key)) == 2 else (lo, hi)
+    start, end = max(lo, min(start, hi)), max(lo, min(end, hi))
+    fmt = "DD/MM/YYYY" if i18n.current_lang() == "es" else "YYYY-MM-DD"
+    out = _keep(where.date_input, label, key, "value", (start, end), min_value=lo, max_value=hi, format=fmt, **kw)
+    if isinstance(out, tuple | list):
+        if len(out) == 2:
+            return out[0], out[1]
+        if len(out) == 1:
+            return out[0], out[0]
+        return lo, hi
+    return out, out
+
+
+def text(label: str, key: str, default: str = "", *, where: Any = st, **kw: Any) -> str:
+    """A text input whose value survives page and language changes."""
+    return str(_keep(where.text_input, label, key, "value", kept(key, default), **kw))

@@ -1,0 +1,8 @@
+"""compliance page (being built)."""
+
+import _data
+import streamlit as st
+from i18n import t
+
+st.title(t("nav.compliance"))
+loaded = _data.require()

@@ -1,0 +1,8 @@
+"""overview page (being built)."""
+
+import _data
+import streamlit as st
+from i18n import t
+
+st.title(t("nav.overview"))
+loaded = _data.require()

@@ -1,0 +1,8 @@
+"""staffing page (being built)."""
+
+import _data
+import streamlit as st
+from i18n import t
+
+st.title(t("nav.staffing"))
+loaded = _data.require()

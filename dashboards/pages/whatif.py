@@ -1,0 +1,8 @@
+"""whatif page (being built)."""
+
+import _data
+import streamlit as st
+from i18n import t
+
+st.title(t("nav.whatif"))
+loaded = _data.require()
