@@ -1,0 +1,59 @@
+"""Interval analytics, patience and headcount estimates from a contacts table.
+
+Public API
+----------
+interval_stats      KPIs per interval and group (volumes, waits, SL, abandonment, queue, desks)
+summary_kpis        the same KPIs over the whole period, as a dict
+idle_gaps           gaps between consecutive services of each desk, and a per-interval summary
+patience            patience from censored waits (KM, exponential/Weibull/lognormal, Erlang-A mean)
+from_headcounts     mean wait by hour from manual headcounts with Little's law
+kpis                the module where every KPI is defined, formula in its docstring
+"""
+
+from waitlab.analytics import kpis
+from waitlab.analytics.gaps import IdleGaps, idle_gaps
+from waitlab.analytics.headcounts import HeadcountResult, from_headcounts
+from waitlab.analytics.intervals import KPI_COLUMNS, interval_stats, summary_kpis
+from waitlab.analytics.kpis import (
+    abandon_rate,
+    abandon_rate_excl_short,
+    aht,
+    asa,
+    desks_busy,
+    desks_present,
+    occupancy,
+    sl_answered,
+    sl_offered,
+    wait_mean,
+    wait_quantile,
+    waiting_max,
+    waiting_mean,
+)
+from waitlab.analytics.patience import PatienceResult, exponential_mle, patience
+
+__all__ = [
+    "KPI_COLUMNS",
+    "HeadcountResult",
+    "IdleGaps",
+    "PatienceResult",
+    "abandon_rate",
+    "abandon_rate_excl_short",
+    "aht",
+    "asa",
+    "desks_busy",
+    "desks_present",
+    "exponential_mle",
+    "from_headcounts",
+    "idle_gaps",
+    "interval_stats",
+    "kpis",
+    "occupancy",
+    "patience",
+    "sl_answered",
+    "sl_offered",
+    "summary_kpis",
+    "wait_mean",
+    "wait_quantile",
+    "waiting_max",
+    "waiting_mean",
+]
