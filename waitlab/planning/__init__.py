@@ -9,11 +9,23 @@ Errors: :class:`PlanningError`, :class:`ShiftTemplateError`, :class:`RosterInfea
 
 from __future__ import annotations
 
+from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess
 from waitlab.planning._errors import PlanningError, RosterInfeasibleError, ShiftTemplateError
 from waitlab.planning._roster import Roster, solve_roster
+from waitlab.planning._staffing import Evaluator, StaffingPlan, plan_staffing
+from waitlab.planning._targets import Target, targets_from_rules
 from waitlab.planning._templates import MealBreak, ShiftTemplate, ShiftTemplates, load_shifts
 
 __all__ = [
+    "Assessment",
+    "Evaluator",
+    "SimulatedDays",
+    "StaffingPlan",
+    "Target",
+    "TargetFigures",
+    "assess",
+    "plan_staffing",
+    "targets_from_rules",
     "MealBreak",
     "PlanningError",
     "Roster",
