@@ -1,0 +1,244 @@
+"""``read_log``: detect the format, read, quarantine, and account for every row."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from waitlab.exceptions import LogFormatError
+from waitlab.readers.mapping import Mapping, load_mapping, shipped_mappings
+from waitlab.readers.report import IngestReport
+from waitlab.readers.tables import RawTable, load_table, read_head_text
+from waitlab.readers.tabular import Candidates, from_mapping, normalise_name
+from waitlab.schema import COLUMNS, DEFAULT_TZ, coerce_contacts, row_problems
+
+__all__ = ["FORMATS", "SEELAB_TZ", "finalize", "read_log"]
+
+FORMATS = ("kiosk", "acd", "asterisk", "seelab", "contacts")
+#: Timezone of the SEELab "Anonymous Bank" call center (Israel).
+SEELAB_TZ = "Asia/Jerusalem"
+_ASTERISK_LINE = re.compile(r"^\d{9,11}(?:\.\d+)?\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
+_CONTACTS_REQUIRED = ("contact_id", "queue", "channel", "arrived_at", "outcome")
+
+
+def _check_tz(tz: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(
+            f"`tz` must be an IANA timezone name such as 'America/Argentina/Buenos_Aires', got {tz!r}."
+        ) from None
+    return tz
+
+
+def _fits(m: Mapping, columns: list[str]) -> bool:
+    have = {normalise_name(c) for c in columns}
+    return all(normalise_name(v) in have for v in m.columns.values())
+
+
+def _contacts_mapping() -> Mapping:
+    return Mapping(name="canonical contacts", format="contacts", source="contacts", columns={c: c for c in COLUMNS})
+
+
+def _detect(path: Path, raw: RawTable, notes: list[str]) -> tuple[str, Mapping | None]:
+    cols = list(raw.frame.columns)
+    names = {normalise_name(c) for c in cols}
+    if {"vru+line", "call_id", "q_start", "outcome"} <= names:
+        notes.append("Format seelab, detected from the header (vru+line, call_id, q_start, ...).")
+        return "seelab", None
+    if set(_CONTACTS_REQUIRED) <= names:
+        notes.append("Format contacts (already canonical), detected from the header.")
+        return "contacts", None
+    for name in shipped_mappings():
+        m = load_mapping(name)
+        if _fits(m, cols):
+            notes.append(f"Format {m.format} with shipped mapping {name}, detected: the file has all its columns.")
+            return m.format, m
+    raise LogFormatError(
+        f"{path}: cannot tell the log format from its columns {cols}; pass format= (kiosk, acd, asterisk, "
+        "seelab, contacts) and, for a kiosk export, a mapping file."
+    )
+
+
+def finalize(
+    cand: Candidates,
+    raw_fields: pd.DataFrame,
+    lines: np.ndarray,
+    *,
+    path: str,
+    fmt: str,
+    tz: str,
+    assumptions: list[str],
+    malformed: pd.DataFrame | None = None,
+    not_rows: dict[str, int] | None = None,
+    row_unit: str | None = None,
+) -> tuple[pd.DataFrame, IngestReport]:
+    """Apply the schema rules after the parse reasons; split into contacts and quarantine.
+
+    `raw_fields` holds the original fields of each candidate row (same index), `lines` its
+    file line. `malformed` rows (``line``, ``reason``, ``raw``) were never parsed at all.
+    """
+    reasons = cand.reasons.copy()
+    parsed = reasons == ""
+    good_idx = cand.frame.index[parsed]
+    if len(good_idx):
+        coerced = coerce_contacts(cand.frame.loc[good_idx], tz=tz)
+        reasons[parsed] = row_problems(coerced).to_numpy()
+    good = reasons == ""
+    contacts = coerce_contacts(cand.frame.loc[good], tz=tz).reset_index(drop=True) if good.any() else None
+    if contacts is None:
+        contacts = coerce_contacts(cand.frame.iloc[:0], tz=tz)
+    bad = ~good
+    q = pd.DataFrame({"line": np.asarray(lines)[bad].astype(np.int64), "reason": reasons[bad].astype(str)})
+    fields = raw_fields.loc[bad].reset_index(drop=True)
+    fields = fields.rename(columns={c: f"field:{c}" if c in ("line", "reason") else c for c in fields.columns})
+    q = pd.concat([q, fields.astype("str").where(fields.notna(), None)], axis=1)
+    if malformed is not None and len(malformed):
+        q = pd.concat([q, malformed], ignore_index=True)
+    q = q.sort_values("line", kind="stable").reset_index(drop=True)
+    counts = q["reason"].value_counts()
+    report = IngestReport(
+        path=path,
+        format=fmt,
+        rows_read=len(cand.frame) + (len(malformed) if malformed is not None else 0),
+        rows_used=len(contacts),
+        rows_quarantined=len(q),
+        reasons={str(k): int(v) for k, v in counts.items()},
+        assumptions=assumptions + cand.assumptions,
+        quarantine=q,
+        not_rows=dict(not_rows or {}),
+        **({"row_unit": row_unit} if row_unit else {}),
+    )
+    return contacts, report
+
+
+def read_log(
+    path: str | Path,
+    format: str | None = None,  # noqa: A002 - the public name the CLI and docs use
+    mapping: str | Path | Mapping | None = None,
+    tz: str | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    dayfirst: bool | None = None,
+) -> tuple[pd.DataFrame, IngestReport]:
+    """Read a queue log into the contacts table, with an exact ingest report.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The log: CSV (any separator), ``.xlsx``, Parquet, or any of them gzip-compressed.
+    format : {"kiosk", "acd", "asterisk", "seelab", "contacts"}, optional
+        Log format. Detected when omitted and unambiguous (asterisk by its pipe-separated
+        event lines, seelab and contacts by their headers, kiosk/acd by a shipped mapping
+        whose columns are all present, or from `mapping`); the report says so.
+    mapping : str, pathlib.Path or Mapping, optional
+        For ``kiosk`` and ``acd``: a mapping TOML path or the name of a shipped mapping
+        (``vendor_a_es``, ``vendor_b_en``, ``acd_default``; see
+        :mod:`waitlab.readers.mapping`). ``acd`` defaults to ``acd_default``.
+    tz : str, optional
+        IANA timezone of the log's local times. Default
+        :data:`waitlab.schema.DEFAULT_TZ` (``seelab``: ``Asia/Jerusalem``). Asterisk epoch
+        seconds are converted to it.
+    encoding, sep : str, optional
+        Text encoding and field separator; inferred when omitted (or taken from the mapping).
+    dayfirst : bool, optional
+        Order of ``dd/mm`` dates when the values cannot tell (a first field > 12 proves
+        day-first); default from the mapping, else day-first is assumed and stated.
+
+    Returns
+    -------
+    contacts : pandas.DataFrame
+        The canonical contacts table (:mod:`waitlab.schema`) of the rows that passed.
+    report : IngestReport
+        ``rows_read == rows_used + rows_quarantined``; reasons, quarantined rows with their
+        file line, and every assumption made.
+
+    Raises
+    ------
+    LogFormatError
+        When the file cannot be used at all (missing, empty, not a table, a required column
+        missing, unknown format, wrong or invalid mapping). Bad *rows* never raise: they are
+        quarantined with a reason.
+    ValueError
+        When `tz` is not a timezone name.
+
+    Examples
+    --------
+    >>> contacts, report = read_log("branch.csv", mapping="vendor_a_es")  # doctest: +SKIP
+    >>> print(report)  # doctest: +SKIP
+    """
+    p = Path(path)
+    if format is not None and format not in FORMATS:
+        raise LogFormatError(f"format {format!r} (for {p}) is unknown; use one of {', '.join(FORMATS)}.")
+    m = load_mapping(mapping) if mapping is not None else None
+    if m is not None and format in ("asterisk", "seelab", "contacts"):
+        raise LogFormatError(f"format {format} takes no mapping, but mapping {m.source} was given; drop it.")
+    if m is not None and format is not None and format != m.format:
+        raise LogFormatError(
+            f"mapping {m.source} is for format {m.format}, not {format}; pass format={m.format} or another mapping."
+        )
+    notes: list[str] = []
+    if format is None and m is None:
+        kind, head = read_head_text(p, encoding)
+        if head and _ASTERISK_LINE.match(head[0]):
+            format = "asterisk"
+            notes.append("Format asterisk, detected: lines are 'epoch|callid|queue|agent|EVENT|...'.")
+    if format == "asterisk":
+        from waitlab.readers.asterisk import read_asterisk
+
+        return read_asterisk(p, tz=_check_tz(tz or DEFAULT_TZ), encoding=encoding, notes=notes)
+    raw = load_table(p, encoding=encoding, sep=sep if sep else (m.sep if m else None), encoding_hint=m.encoding if m else None)
+    if format is None:
+        if m is not None:
+            format = m.format
+            notes.append(f"Format {format}, from mapping {m.source}.")
+        else:
+            format, m = _detect(p, raw, notes)
+    if format == "seelab":
+        from waitlab.readers.seelab import read_seelab
+
+        zone = _check_tz(tz or SEELAB_TZ)
+        if tz is None:
+            notes.append(f"Timezone {zone} (the SEELab Anonymous Bank is in Israel), default.")
+        return read_seelab(raw, path=str(p), tz=zone, notes=notes)
+    zone = _check_tz(tz or DEFAULT_TZ)
+    notes.append(f"Timezone {zone}" + (" (as given)." if tz else ", the default (pass tz= if the log is elsewhere)."))
+    if format == "contacts":
+        m = _contacts_mapping()
+        missing = [c for c in _CONTACTS_REQUIRED if c not in raw.frame.columns]
+        if missing:
+            raise LogFormatError(
+                f"{p}: a contacts file needs column(s) {missing}, found {list(raw.frame.columns)}; add them or "
+                "use format kiosk/acd with a mapping."
+            )
+        m = Mapping(name=m.name, format="contacts", source="contacts",
+                    columns={c: c for c in COLUMNS if c in raw.frame.columns})
+    elif m is None and format == "acd":
+        m = load_mapping("acd_default")
+        notes.append("Mapping acd_default (the default acd layout).")
+    elif m is None:
+        fitting = [n for n in shipped_mappings() if load_mapping(n).format == "kiosk" and _fits(load_mapping(n), list(raw.frame.columns))]
+        if not fitting:
+            raise LogFormatError(
+                f"{p}: a kiosk export needs a mapping and no shipped one ({', '.join(shipped_mappings())}) fits its "
+                f"columns {list(raw.frame.columns)}; write a mapping TOML (see waitlab.readers.mapping) and pass it."
+            )
+        m = load_mapping(fitting[0])
+        notes.append(f"Mapping {fitting[0]}, chosen because the file has all its columns.")
+    assert m is not None
+    cand = from_mapping(raw, m, path=str(p), tz=zone, dayfirst=dayfirst)
+    return finalize(
+        cand,
+        raw.frame,
+        raw.lines,
+        path=str(p),
+        fmt=format,
+        tz=zone,
+        assumptions=raw.assumptions + notes,
+        malformed=raw.malformed,
+        not_rows=raw.not_rows,
+    )

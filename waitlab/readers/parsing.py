@@ -1,0 +1,237 @@
+"""Vectorised parsing of log fields: date-times, date order, decimal numbers, timezones.
+
+Nothing here loops over rows in Python: formats are inferred from a sample, applied to the
+whole column at once, and only the values that fail are retried with the other candidate
+formats. A value that no candidate parses becomes ``NaT`` / ``NaN``; the caller turns that
+into a quarantine reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "DateOrder",
+    "combine_date_time",
+    "infer_dayfirst",
+    "is_time_only",
+    "localize",
+    "parse_datetimes",
+    "parse_numbers",
+]
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
+_DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$")
+_TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?$")
+_TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f")
+_SAMPLE = 2000
+
+
+def _sample(s: pd.Series) -> list[str]:
+    """Up to _SAMPLE distinct non-null values from the start and the end of the column."""
+    vals = s.dropna()
+    if len(vals) > _SAMPLE:
+        vals = pd.concat([vals.iloc[: _SAMPLE // 2], vals.iloc[-_SAMPLE // 2 :]])
+    return [str(v).strip() for v in vals.unique()]
+
+
+class DateOrder:
+    """Day-first or month-first decision for a file, with the sentence that explains it."""
+
+    def __init__(self, dayfirst: bool, reason: str) -> None:
+        self.dayfirst = dayfirst
+        self.reason = reason
+
+
+def infer_dayfirst(columns: Sequence[pd.Series], given: bool | None, source: str) -> DateOrder | None:
+    """Decide the date order of ``dd/mm`` vs ``mm/dd`` dates from the values.
+
+    A first field above 12 proves day-first, a second field above 12 proves month-first.
+    When the values cannot tell, `given` (from the caller or the mapping, named by `source`)
+    decides; failing that, day-first is assumed (the Spanish convention). Returns None when
+    no column holds slash-style dates.
+    """
+    firsts: list[np.ndarray] = []
+    seconds: list[np.ndarray] = []
+    for s in columns:
+        if not any(_DMY.match(v) for v in _sample(s)[:50]):
+            continue
+        head = pd.Series(s.dropna().astype("str").str.strip().str.slice(0, 10).unique())
+        parts = head.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]").dropna().astype(int)
+        firsts.append(parts[0].to_numpy())
+        seconds.append(parts[1].to_numpy())
+    if not firsts:
+        return None
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    day_proof, month_proof = int((first > 12).sum()), int((second > 12).sum())
+    if given is not None:
+        order = "day-first (dd/mm/yyyy)" if given else "month-first (mm/dd/yyyy)"
+        clash = month_proof if given else day_proof
+        proof = day_proof if given else month_proof
+        extra = f"; note {clash} date(s) contradict it and will not parse" if clash else ""
+        seen = f" and shown by the values ({proof} date(s) have a field > 12)" if proof and not clash else ""
+        return DateOrder(given, f"Date order {order}, as given by {source}{seen}{extra}.")
+    if day_proof and not month_proof:
+        return DateOrder(True, f"Date order day-first (dd/mm/yyyy), inferred: {day_proof} date(s) have a first field > 12.")
+    if month_proof and not day_proof:
+        return DateOrder(
+            False, f"Date order month-first (mm/dd/yyyy), inferred: {month_proof} date(s) have a second field > 12."
+        )
+    if day_proof and month_proof:
+        return DateOrder(
+            True,
+            f"Date order is inconsistent ({day_proof} dates look day-first, {month_proof} month-first); "
+            "assumed day-first, so the others will not parse; pass dayfirst= to choose.",
+        )
+    return DateOrder(
+        True, "Date order day-first (dd/mm/yyyy) assumed: no date has a field > 12; pass dayfirst=False if wrong."
+    )
+
+
+def is_time_only(s: pd.Series) -> bool:
+    """True when the column's values look like times of day without a date (``HH:MM[:SS]``)."""
+    sample = _sample(s)[:200]
+    return bool(sample) and sum(bool(_TIME.match(v)) for v in sample) > len(sample) / 2
+
+
+def combine_date_time(date: pd.Series, time: pd.Series) -> pd.Series:
+    """Join a date column and a time-of-day column into ``"<date> <time>"`` text (null if either is)."""
+    d = date.astype("str").str.strip()
+    t = time.astype("str").str.strip()
+    out = d + " " + t
+    return out.where(date.notna() & time.notna())
+
+
+def _slash_formats(sample: list[str], dayfirst: bool) -> list[str]:
+    counts: dict[str, int] = {}
+    for v in sample:
+        m = _DMY.match(v)
+        if not m:
+            continue
+        sep, year = m.group(2), m.group(4)
+        date = f"%d{sep}%m{sep}" if dayfirst else f"%m{sep}%d{sep}"
+        date += "%Y" if len(year) == 4 else "%y"
+        rest = v[m.end(4) :].strip()
+        if not rest:
+            fmt = date
+        else:
+            n = rest.count(":")
+            fmt = date + " " + ("%H:%M" if n == 1 else "%H:%M:%S") + (".%f" if ("." in rest or "," in rest) else "")
+        counts[fmt] = counts.get(fmt, 0) + 1
+    ordered = sorted(counts, key=lambda f: -counts[f])
+    base = {f.split(" ")[0] for f in ordered}
+    for b in sorted(base):  # every time precision for every date layout seen
+        for t in ("", *(" " + x for x in _TIME_FORMATS)):
+            if b + t not in ordered:
+                ordered.append(b + t)
+    return ordered
+
+
+def _strptime(s: pd.Series, fmt: str) -> pd.Series:
+    """Parse with one strftime format; unparseable values become NaT."""
+    if "%f" not in fmt and "%y" not in fmt:
+        arr = pa.array(s.astype("str").where(s.notna(), None), type=pa.string(), from_pandas=True)
+        parsed = pc.strptime(arr, format=fmt, unit="us", error_is_null=True)
+        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=s.index).astype("datetime64[us]")
+    return pd.to_datetime(s, format=fmt, errors="coerce")
+
+
+def parse_datetimes(s: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, str]:
+    """Parse a column of date-times given as text (or already typed).
+
+    Parameters
+    ----------
+    s : pandas.Series
+        Text such as ``2024-05-06 08:01:02``, ``06/05/2024 08:01``, ``2024-05-06T08:01:02-03:00``,
+        or a datetime64 column (returned as is).
+    dayfirst : bool
+        Order of slash-style dates (see :func:`infer_dayfirst`).
+
+    Returns
+    -------
+    parsed : pandas.Series
+        datetime64 (naive, or tz-aware in UTC when the text carries UTC offsets); NaT where a
+        value is missing or cannot be parsed.
+    layout : str
+        ``"iso"``, ``"iso-offset"``, ``"slash"``, ``"typed"`` or ``"unknown"``.
+    """
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return s, "typed"
+    text = s.astype("str").str.strip().where(s.notna())
+    sample = _sample(text)
+    if not sample:
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]"), "unknown"
+    n_iso = sum(bool(_ISO.match(v)) for v in sample)
+    n_dmy = sum(bool(_DMY.match(v)) for v in sample)
+    if n_iso >= n_dmy and n_iso:
+        if any(_OFFSET.search(v) for v in sample if _ISO.match(v)):
+            return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True), "iso-offset"
+        out = _strptime(text, "%Y-%m-%d %H:%M:%S")
+        rest = out.isna() & text.notna()
+        if rest.any():
+            out = out.where(~rest, pd.to_datetime(text[rest], format="ISO8601", errors="coerce"))
+        return out.astype("datetime64[us]"), "iso"
+    if not n_dmy:
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]"), "unknown"
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+    rest = text.notna()
+    for fmt in _slash_formats(sample, dayfirst):
+        if not rest.any():
+            break
+        parsed = _strptime(text[rest], fmt)
+        out.loc[parsed.index] = out.loc[parsed.index].fillna(parsed)
+        rest = out.isna() & text.notna()
+    return out, "slash"
+
+
+def localize(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int]:
+    """Make timestamps aware in `tz`.
+
+    Naive values are local times in `tz`. A local time that does not exist (the hour skipped
+    when clocks go forward) becomes NaT and is flagged in the returned mask; an ambiguous one
+    (the repeated hour when clocks go back) is taken as the first, daylight-saving, instant.
+    Aware values are converted.
+
+    Returns
+    -------
+    aware : pandas.Series
+    in_gap : numpy.ndarray of bool
+        Values that fell in a DST gap.
+    n_ambiguous : int
+        Values that fell in the repeated hour.
+    """
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert(tz), np.zeros(len(s), dtype=bool), 0
+    first = s.dt.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")
+    lost = (first.isna() & s.notna()).to_numpy()
+    if not lost.any():
+        return first, lost, 0
+    dst = s.dt.tz_localize(tz, nonexistent="NaT", ambiguous=np.ones(len(s), dtype=bool))
+    in_gap = (dst.isna() & s.notna()).to_numpy()
+    return dst, in_gap, int(lost.sum() - in_gap.sum())
+
+
+def parse_numbers(s: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
+    """Parse numbers that may use a decimal comma; returns (float Series, decimal mark used).
+
+    With ``decimal=None`` the mark is inferred: values like ``12,5`` (and none like ``12.5``)
+    mean a decimal comma, and then ``.`` is read as a thousands separator.
+    """
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.astype("float64"), "."
+    text = s.astype("str").str.strip().where(s.notna())
+    if decimal is None:
+        sample = _sample(text)
+        comma = sum(bool(re.match(r"^-?[\d.]*\d,\d+$", v)) for v in sample)
+        point = sum(bool(re.match(r"^-?\d*\.\d+$", v)) for v in sample)
+        decimal = "," if comma > point else "."
+    if decimal == ",":
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype("float64"), decimal

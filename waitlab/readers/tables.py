@@ -1,0 +1,339 @@
+"""Load a log file into a table of text fields with the file line of every row.
+
+Containers: delimited text (any of ``,`` ``;`` tab ``|``, sniffed), Excel ``.xlsx``
+(openpyxl), Parquet, and any of these gzip-compressed (``.gz``). Text encoding is detected
+(UTF-8 with or without BOM, else cp1252 / latin-1) and every inference is recorded as a
+sentence in :attr:`RawTable.assumptions`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import csv
+import gzip
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from waitlab.exceptions import LogFormatError
+
+__all__ = ["RawTable", "load_table", "read_head_text"]
+
+_SNIFF_BYTES = 1 << 20
+_SEPARATORS = (",", ";", "\t", "|")
+_SEP_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
+_CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+
+
+@dataclass
+class RawTable:
+    """A table of text fields (Parquet keeps its typed columns) and the line of every row."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    assumptions: list[str] = field(default_factory=list)
+    not_rows: dict[str, int] = field(default_factory=dict)
+    malformed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"line": [], "reason": [], "raw": []}))
+    sep: str | None = None
+    container: str = "csv"
+
+
+def _check_path(path: Path) -> None:
+    if not path.exists():
+        raise LogFormatError(f"{path}: no such file; check the path.")
+    if path.is_dir():
+        raise LogFormatError(f"{path} is a folder, not a log file; pass the file inside it.")
+
+
+def _raw_bytes(path: Path) -> tuple[bytes, bool]:
+    """Return the (decompressed) bytes and whether the file was gzip-compressed."""
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data), True
+        except (OSError, EOFError) as exc:
+            raise LogFormatError(f"{path}: the gzip data is corrupt ({exc}); re-export or re-compress it.") from exc
+    return data, False
+
+
+def _container(path: Path, data: bytes) -> str:
+    if data[:4] == b"PAR1":
+        return "parquet"
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise LogFormatError(f"{path} is an old binary .xls workbook; save it as .xlsx or CSV and read that.")
+    return "csv"
+
+
+def _detect_encoding(path: Path, data: bytes, given: str | None, notes: list[str], hint: str | None = None) -> str:
+    """Encoding: `given` is obeyed; a BOM or non-ASCII valid UTF-8 beats the mapping's `hint`."""
+    for name in (given, hint):
+        if name:
+            try:
+                codecs.lookup(name)
+            except LookupError as exc:
+                raise LogFormatError(
+                    f"encoding {name!r} (for {path}) is not a known encoding; try 'utf-8' or 'cp1252'."
+                ) from exc
+    if given:
+        notes.append(f"Text encoding {given} (as given).")
+        return given
+    if data.startswith(codecs.BOM_UTF8):
+        clash = f" (the mapping says {hint}, but the BOM decides)" if hint and "utf" not in hint.lower() else ""
+        notes.append(f"Text encoding UTF-8 with a byte-order mark (BOM), detected{clash}.")
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        notes.append("Text encoding UTF-16 (byte-order mark), detected.")
+        return "utf-16"
+    head = data[:_SNIFF_BYTES]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    if hint and not (utf8 and not head.isascii() and "utf" not in hint.lower()):
+        notes.append(f"Text encoding {hint}, from the mapping.")
+        return hint
+    if not utf8:
+        enc = "latin-1" if any(b in head for b in _CP1252_UNDEFINED) else "cp1252"
+        notes.append(f"Text encoding {enc}, inferred (the file is not valid UTF-8).")
+        return enc
+    if hint:
+        notes.append(f"Text encoding UTF-8, detected (the mapping says {hint}, but the text is valid UTF-8).")
+    elif head.isascii():
+        notes.append("Text encoding UTF-8 assumed (the start of the file is plain ASCII).")
+    else:
+        notes.append("Text encoding UTF-8, detected.")
+    return "utf-8"
+
+
+def _sniff_sep(path: Path, text_lines: list[str], given: str | None, notes: list[str]) -> str:
+    if given:
+        if len(given) != 1:
+            raise LogFormatError(f"separator {given!r} (for {path}) must be one character such as ';' or ','.")
+        notes.append(f"Field separator {_SEP_NAMES.get(given, repr(given))} (as given).")
+        return given
+    best: tuple[float, int, str] | None = None
+    for sep in _SEPARATORS:
+        counts = [len(r) for r in csv.reader(text_lines, delimiter=sep)]
+        if not counts or counts[0] < 2:
+            continue
+        agree = sum(c == counts[0] for c in counts) / len(counts)
+        score = (agree, counts[0], sep)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    if best is None:
+        raise LogFormatError(
+            f"{path} does not look like a table: its first line has no ',', ';', tab or '|' separated "
+            "columns; export it as CSV with a header line, or pass the separator (sep=)."
+        )
+    notes.append(f"Field separator {_SEP_NAMES[best[2]]}, inferred from the header line.")
+    return best[2]
+
+
+def read_head_text(path: str | Path, encoding: str | None = None, max_lines: int = 30) -> tuple[str, list[str]]:
+    """Return the container kind and the first non-blank text lines (for format detection)."""
+    p = Path(path)
+    _check_path(p)
+    data, _ = _raw_bytes(p)
+    kind = _container(p, data)
+    if kind != "csv":
+        return kind, []
+    enc = _detect_encoding(p, data, encoding, [])
+    head = data[:65536].decode(enc, errors="replace").lstrip("\ufeff")
+    return kind, [ln for ln in head.splitlines() if ln.strip()][:max_lines]
+
+
+def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
+    """1-based line numbers of non-blank lines, or None when the file has no blank line."""
+    if b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r\n")):
+        return None
+    buf = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(buf)]))
+    length = ends - starts
+    has_cr = (length > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
+    blank = (length - has_cr) == 0
+    return np.flatnonzero(~blank) + 1
+
+
+def _read_csv(
+    path: Path, data: bytes, encoding: str | None, sep: str | None, out: RawTable, hint: str | None
+) -> None:
+    notes = out.assumptions
+    if b"\x00" in data[:65536] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise LogFormatError(f"{path} is not a text table (it contains binary data); export the log as CSV.")
+    enc = _detect_encoding(path, data, encoding, notes, hint)
+    head = data[:65536].decode(enc, errors="replace").lstrip("\ufeff")
+    lines = [ln for ln in head.splitlines() if ln.strip()]
+    if not lines:
+        raise LogFormatError(f"{path} is empty; export the log again with its header line and rows.")
+    out.sep = _sniff_sep(path, lines[:20], sep, notes)
+    header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=out.sep))]
+    dup = [h for h, c in Counter(header).items() if c > 1]
+    if dup or "" in header:
+        what = f"repeats column name(s) {dup}" if dup else "has a column without a name"
+        raise LogFormatError(f"{path}: the header line {what}; give every column a distinct name.")
+    if enc == "utf-16":
+        data, enc = data.decode("utf-16").encode("utf-8"), "utf-8"
+    invalid: list[Any] = []
+
+    def handler(row: Any) -> str:
+        invalid.append(row)
+        return "skip"
+
+    def read(threads: bool, encoding_: str) -> pa.Table:
+        return pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(encoding=encoding_, use_threads=threads, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=out.sep, invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header}, strings_can_be_null=True, null_values=[""]
+            ),
+        )
+
+    arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
+    try:
+        table = read(True, arrow_enc)
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc) and encoding is None:
+            notes[:] = [n for n in notes if not n.startswith("Text encoding")]
+            notes.append("Text encoding cp1252, inferred (the file is not valid UTF-8 past its start).")
+            invalid.clear()
+            table = read(True, "cp1252")
+            arrow_enc = "cp1252"
+        else:
+            raise LogFormatError(f"{path} cannot be read as a {_SEP_NAMES[out.sep]}-separated table: {exc}") from exc
+    if invalid:  # re-read on one thread: only then does pyarrow number the bad rows
+        invalid.clear()
+        table = read(False, arrow_enc)
+    table = table.rename_columns([c.strip() for c in table.column_names])
+    out.frame = table.to_pandas()
+    bad_numbers = np.array([r.number for r in invalid], dtype=np.int64)
+    physical = _nonblank_line_numbers(data)
+    n_records = len(out.frame) + len(invalid) + 1
+    if physical is None:
+        physical = np.arange(1, n_records + 1)
+    elif len(physical) != n_records:  # quoted values spanning lines
+        physical = np.arange(1, n_records + 1)
+        notes.append("Some quoted values span several lines, so quarantine line numbers count records, not lines.")
+    else:
+        out.not_rows["blank line"] = int(physical[-1] - len(physical))
+    record_no = np.arange(2, n_records + 1)
+    keep = ~np.isin(record_no, bad_numbers)
+    out.lines = physical[record_no[keep] - 1]
+    if invalid:
+        out.malformed = pd.DataFrame(
+            {
+                "line": physical[bad_numbers - 1],
+                "reason": [
+                    f"malformed line ({r.actual_columns} fields, header has {r.expected_columns})" for r in invalid
+                ],
+                "raw": [r.text for r in invalid],
+            }
+        )
+    out.not_rows = {k: v for k, v in out.not_rows.items() if v}
+
+
+def _cell_text(v: Any) -> str | None:
+    """One Excel cell as text: dates ISO (date only at midnight), whole floats without '.0'."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d") if v.time() == dt.time(0) else v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S")
+    if isinstance(v, dt.timedelta):
+        return str(v.total_seconds())
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    text = str(v).strip()
+    return text or None
+
+
+def _read_xlsx(path: Path, data: bytes, out: RawTable) -> None:
+    try:
+        sheet = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise LogFormatError(f"{path} cannot be opened as an Excel workbook ({exc}); re-save it as .xlsx or CSV.") from exc
+    sheet = sheet.dropna(how="all")
+    if sheet.empty:
+        raise LogFormatError(f"{path}: the first worksheet is empty; put the log (header row, then rows) in it.")
+    header_pos = sheet.index[0]
+    header = [str(h).strip() if h is not None and h == h else "" for h in sheet.loc[header_pos]]
+    body = sheet.drop(index=header_pos)
+    keep = [i for i, h in enumerate(header) if h]
+    dup = [h for h, c in Counter(header[i] for i in keep).items() if c > 1]
+    if dup:
+        raise LogFormatError(f"{path}: the header row repeats column name(s) {dup}; give every column a distinct name.")
+    frame = body.iloc[:, keep].map(_cell_text)
+    frame.columns = [header[i] for i in keep]
+    out.frame = frame.astype("str").reset_index(drop=True) if len(frame) else frame.astype("str")
+    out.lines = (body.index.to_numpy() + 1).astype(np.int64)
+    blank_rows = int(body.index[-1] + 1 - header_pos - 1 - len(body)) if len(body) else 0
+    if blank_rows:
+        out.not_rows["blank row"] = blank_rows
+    out.assumptions.append(
+        f"Read the first worksheet of the Excel workbook; header in row {header_pos + 1}, "
+        "line numbers are worksheet rows."
+    )
+
+
+def _read_parquet(path: Path, data: bytes, out: RawTable) -> None:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LogFormatError(f"{path} cannot be read as Parquet ({exc}); re-export it.") from exc
+    frame = table.to_pandas()
+    for col in frame.columns:
+        s = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            continue
+        if pd.api.types.is_float_dtype(s.dtype) and bool((s.dropna() % 1 == 0).all()):
+            s = s.astype("Int64")
+        frame[col] = s.astype("str").where(s.notna())
+    out.frame = frame
+    out.lines = np.arange(1, len(frame) + 1, dtype=np.int64)
+    out.assumptions.append("Parquet has no lines: quarantine 'line' is the 1-based record number.")
+
+
+def load_table(
+    path: str | Path, *, encoding: str | None = None, sep: str | None = None, encoding_hint: str | None = None
+) -> RawTable:
+    """Read `path` into a :class:`RawTable`.
+
+    Raises
+    ------
+    LogFormatError
+        When the file is missing, empty, binary, or not a table.
+    """
+    p = Path(path)
+    _check_path(p)
+    data, gz = _raw_bytes(p)
+    if not data.strip():
+        raise LogFormatError(f"{p} is empty; export the log again with its header line and rows.")
+    out = RawTable(frame=pd.DataFrame(), lines=np.array([], dtype=np.int64))
+    if gz:
+        out.assumptions.append("The file is gzip-compressed; read it decompressed.")
+    out.container = _container(p, data)
+    if out.container == "parquet":
+        _read_parquet(p, data, out)
+    elif out.container == "xlsx":
+        _read_xlsx(p, data, out)
+    else:
+        _read_csv(p, data, encoding, sep, out, encoding_hint)
+    return out

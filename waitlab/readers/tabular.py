@@ -1,0 +1,229 @@
+"""One-row-per-contact logs (``kiosk``, ``acd``, ``contacts``): apply a mapping, vectorised.
+
+The result is a candidate contacts table with one row per input row, plus one reason string
+per row (``""`` when the row parsed). Schema rules are checked later, by
+:func:`waitlab.schema.row_problems`, on the rows that parsed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from waitlab.exceptions import LogFormatError
+from waitlab.readers.mapping import Mapping
+from waitlab.readers.parsing import (
+    combine_date_time,
+    infer_dayfirst,
+    is_time_only,
+    localize,
+    parse_datetimes,
+    parse_numbers,
+)
+from waitlab.readers.tables import RawTable
+from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS
+
+__all__ = ["Candidates", "from_mapping", "normalise_name", "resolve_columns"]
+
+
+@dataclass
+class Candidates:
+    """Candidate contacts (one per input row), a reason per row, and what was assumed."""
+
+    frame: pd.DataFrame
+    reasons: np.ndarray
+    assumptions: list[str] = field(default_factory=list)
+
+
+def normalise_name(name: str) -> str:
+    """Column name for loose matching: no accents, case or surrounding/double spaces."""
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.casefold().split())
+
+
+def resolve_columns(m: Mapping, available: list[str], path: str, notes: list[str] | None = None) -> dict[str, str]:
+    """Map each canonical name of `m` to the file's actual column (accent/case-insensitive).
+
+    Raises
+    ------
+    LogFormatError
+        Naming the first mapped column that the file lacks and how to fix it.
+    """
+    loose = {normalise_name(c): c for c in available}
+    out: dict[str, str] = {}
+    for canon, vendor in m.columns.items():
+        if vendor in available:
+            out[canon] = vendor
+        elif normalise_name(vendor) in loose:
+            out[canon] = loose[normalise_name(vendor)]
+            if notes is not None:
+                notes.append(f"Column {vendor!r} of the mapping matched the file's {out[canon]!r} (ignoring accents/case).")
+        else:
+            where = f"by mapping {m.source}" if m.format != "contacts" else "by the contacts format"
+            fix = (
+                f"fix [columns] {canon} in the mapping or pick the mapping that fits this export"
+                if m.format != "contacts"
+                else "add the column or read the file with another format"
+            )
+            raise LogFormatError(
+                f"{path}: column {vendor!r} (needed for {canon} {where}) is not in the file, which has "
+                f"columns {available}; {fix}."
+            )
+    return out
+
+
+def _text(s: pd.Series) -> pd.Series:
+    t = s.astype("str").str.strip()
+    return t.where(s.notna() & (t != ""))
+
+
+def _codes(s: pd.Series, table: dict[str, object]) -> tuple[pd.Series, np.ndarray]:
+    """Map codes through `table` (keys upper-case) via the distinct values; returns (mapped, unknown mask)."""
+    codes, uniques = pd.factorize(s.str.upper(), use_na_sentinel=True)
+    looked = np.array([table.get(str(u), None) for u in uniques] + [None], dtype=object)
+    mapped = looked[codes]  # code -1 (missing) picks the trailing None
+    unknown = (codes >= 0) & pd.isna(mapped)
+    return pd.Series(mapped, index=s.index, dtype=object), unknown
+
+
+class _Flags:
+    def __init__(self, n: int) -> None:
+        self.reasons = np.full(n, "", dtype=object)
+
+    def __call__(self, mask: np.ndarray | pd.Series, reason: str) -> None:
+        m = np.asarray(mask, dtype=bool) & (self.reasons == "")
+        self.reasons[m] = reason
+
+
+def from_mapping(
+    raw: RawTable,
+    m: Mapping,
+    *,
+    path: str,
+    tz: str,
+    dayfirst: bool | None = None,
+    decimal: str | None = None,
+) -> Candidates:
+    """Turn `raw` into candidate contacts with `m` (see :mod:`waitlab.readers.mapping`)."""
+    notes: list[str] = []
+    cols = resolve_columns(m, list(raw.frame.columns), path, notes)
+    frame = raw.frame
+    n = len(frame)
+    flag = _Flags(n)
+    out = pd.DataFrame(index=frame.index)
+
+    for c in ("contact_id", "site", "queue", "ticket", "server", "customer_id", "channel"):
+        if c in cols:
+            out[c] = _text(frame[cols[c]])
+        elif c in m.constants:
+            out[c] = pd.Series(str(m.constants[c]), index=frame.index, dtype="str")
+    if "channel" not in out:
+        out["channel"] = "kiosk" if m.format == "kiosk" else "phone"
+        notes.append(f"Channel {out['channel'].iloc[0] if n else ''!s} for every row (format {m.format}).")
+    elif m.format == "contacts":
+        out["channel"] = out["channel"].str.lower()
+
+    # --- times -----------------------------------------------------------------------------
+    date = _text(frame[cols["date"]]) if "date" in cols else None
+    texts: dict[str, pd.Series] = {}
+    for c in TIME_COLUMNS:
+        if c not in cols or cols[c] in texts:
+            continue
+        s = frame[cols[c]]
+        if not pd.api.types.is_datetime64_any_dtype(s.dtype):
+            s = _text(s)
+            if is_time_only(s):
+                if date is None:
+                    raise LogFormatError(
+                        f"{path}: column {cols[c]!r} holds times of day without a date; map the date column "
+                        'in the mapping ([columns] date = "<column>").'
+                    )
+                s = combine_date_time(date, s)
+        texts[cols[c]] = s
+    given = dayfirst if dayfirst is not None else m.dayfirst
+    source = "the dayfirst argument" if dayfirst is not None else f"mapping {m.source}"
+    order = infer_dayfirst(list(texts.values()) + ([date] if date is not None else []), given, source)
+    if order is not None:
+        notes.append(order.reason)
+    parsed: dict[str, pd.Series] = {}
+    offsets = False
+    n_ambiguous = 0
+    for vendor, s in texts.items():
+        p, layout = parse_datetimes(s, dayfirst=order.dayfirst if order else True)
+        offsets |= layout == "iso-offset"
+        flag((p.isna() & s.notna()).to_numpy(), f"unparseable time ({vendor})")
+        aware, gap, amb = localize(p, tz)
+        flag(gap, f"time in a DST gap ({vendor}: no such local time in {tz})")
+        n_ambiguous += amb
+        parsed[vendor] = aware
+    if offsets:
+        notes.append(f"Timestamps carry UTC offsets; converted to {tz}.")
+    if n_ambiguous:
+        notes.append(
+            f"{n_ambiguous} time(s) fell in the repeated hour when clocks went back in {tz}; "
+            "taken as the first (daylight-saving) occurrence."
+        )
+    empty_times = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[us, {tz}]")
+    for c in TIME_COLUMNS:
+        out[c] = parsed[cols[c]] if c in cols else empty_times
+    if "service_seconds" in cols:
+        secs, mark = parse_numbers(frame[cols["service_seconds"]], decimal or m.decimal)
+        raw_secs = frame[cols["service_seconds"]]
+        flag((secs.isna() & raw_secs.notna()).to_numpy(), f"unparseable number ({cols['service_seconds']})")
+        flag((secs < 0).to_numpy(), f"negative duration ({cols['service_seconds']})")
+        flag((secs > MAX_DURATION_S).to_numpy(), "absurd duration (over 24 h)")
+        if "ended_at" not in cols:
+            out["ended_at"] = out["started_at"] + pd.to_timedelta(secs, unit="s")
+            notes.append(f"ended_at = started_at + {cols['service_seconds']} (seconds, decimal mark {mark!r}).")
+
+    # --- codes -----------------------------------------------------------------------------
+    if "outcome" in cols:
+        codes = _text(frame[cols["outcome"]])
+        table: dict[str, object] = dict(m.outcomes) if m.outcomes else {o.upper(): o for o in OUTCOMES}
+        mapped, unknown = _codes(codes, table)
+        flag(unknown, f"unknown outcome code ({cols['outcome']})")
+        out["outcome"] = mapped.astype("str").where(mapped.notna())
+    else:
+        has = {c: out[c].notna().to_numpy() for c in TIME_COLUMNS}
+        inferred = np.select(
+            [has["started_at"] & has["ended_at"], has["called_at"] & ~has["started_at"], has["ended_at"]],
+            ["served", "no_show", "abandoned"],
+            default="other",
+        )
+        out["outcome"] = pd.Series(inferred, index=frame.index, dtype="str")
+        notes.append(
+            "No outcome column: outcome inferred from the times (start and end: served; called, no start: "
+            "no_show; only an end: abandoned; else other)."
+        )
+    if "priority" in cols:
+        vendor = cols["priority"]
+        if m.priorities:
+            mapped, unknown = _codes(_text(frame[vendor]), dict(m.priorities))
+            flag(unknown, f"unknown priority code ({vendor})")
+            out["priority"] = pd.array(mapped.where(mapped.notna(), None).tolist(), dtype="Int64")
+        else:
+            num, _ = parse_numbers(frame[vendor], decimal or m.decimal)
+            bad = (num.isna() & frame[vendor].notna()) | (num % 1 != 0) | (num < 0)
+            flag(bad.to_numpy(), f"unknown priority code ({vendor})")
+            out["priority"] = num.where(~bad).round().astype("Int64")
+    elif "priority" in m.constants:
+        out["priority"] = pd.array(np.full(n, int(m.constants["priority"])), dtype="Int64")
+
+    # --- ids -------------------------------------------------------------------------------
+    if "contact_id" not in out:
+        if "ticket" in out:
+            day = out["arrived_at"].dt.strftime("%Y-%m-%d")
+            site = out["site"].fillna("") if "site" in out else ""
+            out["contact_id"] = site + "/" + day.fillna("?") + "/" + out["queue"].fillna("") + "/" + out["ticket"].fillna("?")
+            notes.append("No id column: contact_id = site/date/queue/ticket (a repeat of it is a duplicate id).")
+        else:
+            out["contact_id"] = "line-" + pd.Series(raw.lines, index=frame.index).astype("str")
+            notes.append("No id or ticket column: contact_id = 'line-<file line>'.")
+    for c in COLUMNS:
+        if c not in out:
+            out[c] = pd.Series(pd.NA, index=frame.index, dtype="object")
+    return Candidates(frame=out[list(COLUMNS)], reasons=flag.reasons, assumptions=notes)
