@@ -47,13 +47,49 @@ from compliance_helpers import TZ, at
 from waitlab.compliance import compliance, standing_times
 
 MIN = 60.0
-STANDING_MIN = {"C01": 0, "C02": 0, "C03": 0, "C04": 0, "C05": 0, "C06": 13, "C07": 22, "C08": 36,
-                "C09": 30, "C10": 34, "C11": 35, "C12": 43}
-SEATED_MIN = {"C01": 0, "C02": 0, "C03": 16, "C04": 25, "C05": 39, "C06": 35, "C07": 40, "C08": 35,
-              "C09": 30, "C10": 15, "C11": 0, "C12": 50}
+STANDING_MIN = {
+    "C01": 0,
+    "C02": 0,
+    "C03": 0,
+    "C04": 0,
+    "C05": 0,
+    "C06": 13,
+    "C07": 22,
+    "C08": 36,
+    "C09": 30,
+    "C10": 34,
+    "C11": 35,
+    "C12": 43,
+}
+SEATED_MIN = {
+    "C01": 0,
+    "C02": 0,
+    "C03": 16,
+    "C04": 25,
+    "C05": 39,
+    "C06": 35,
+    "C07": 40,
+    "C08": 35,
+    "C09": 30,
+    "C10": 15,
+    "C11": 0,
+    "C12": 50,
+}
 SEATED_AT = {"C03": 4, "C04": 5, "C05": 6, "C06": 20, "C07": 30, "C08": 45, "C09": 70, "C10": 80, "C12": 55}
-TOTAL_MIN = {"C01": 0, "C02": 0, "C03": 16, "C04": 25, "C05": 39, "C06": 48, "C07": 62, "C08": 71,
-             "C09": 60, "C10": 49, "C11": 35, "C12": 93}
+TOTAL_MIN = {
+    "C01": 0,
+    "C02": 0,
+    "C03": 16,
+    "C04": 25,
+    "C05": 39,
+    "C06": 48,
+    "C07": 62,
+    "C08": 71,
+    "C09": 60,
+    "C10": 49,
+    "C11": 35,
+    "C12": 93,
+}
 
 
 def test_standing_and_seated_seconds_with_three_seats(morning):
@@ -61,7 +97,7 @@ def test_standing_and_seated_seconds_with_three_seats(morning):
     assert st["standing_s"].to_dict() == {k: v * MIN for k, v in STANDING_MIN.items()}
     assert st["seated_s"].to_dict() == {k: v * MIN for k, v in SEATED_MIN.items()}
     seated_at = st["seated_at"].dropna()
-    assert {k: v for k, v in seated_at.items()} == {k: at(v).tz_localize(TZ) for k, v in SEATED_AT.items()}
+    assert dict(seated_at.items()) == {k: at(v).tz_localize(TZ) for k, v in SEATED_AT.items()}
     # standing + seated is the whole wait
     assert (st["standing_s"] + st["seated_s"]).to_dict() == {k: v * MIN for k, v in TOTAL_MIN.items()}
     assert any("no-show" in n for n in st.attrs["notes"])
@@ -83,7 +119,17 @@ def test_caja_breaches_with_exact_excess(morning):
     # ordered by arrival (C08 at 9, C12 at 12, C10 at 46, C11 at 50), then by rule order in the file
     pd.testing.assert_frame_equal(got.astype(object), expected.astype(object))
     assert r.breaches.columns[:10].tolist() == [
-        "contact_id", "rule", "limit_s", "observed_s", "excess_s", "outcome", "site", "queue", "day", "hour"]
+        "contact_id",
+        "rule",
+        "limit_s",
+        "observed_s",
+        "excess_s",
+        "outcome",
+        "site",
+        "queue",
+        "day",
+        "hour",
+    ]
     assert set(r.breaches["hour"]) == {9}
     assert set(r.breaches["day"].astype(str)) == {"2024-03-04"}
     # C09 stood exactly 30 minutes: not "more than 30 minutes"
@@ -95,7 +141,10 @@ def test_left_after_limit_lists_the_abandonment_and_the_no_show(morning):
     r = compliance(morning, "CABA", seats=3)
     left = r.left_after_limit
     assert list(zip(left["contact_id"], left["rule"], strict=True)) == [
-        ("C12", "standing_30"), ("C12", "total_90"), ("C11", "standing_30")]
+        ("C12", "standing_30"),
+        ("C12", "total_90"),
+        ("C11", "standing_30"),
+    ]
     assert any("upper_bound" in n for n in r.notes)
 
 
@@ -105,7 +154,11 @@ def test_exactly_one_turn_order_swap(morning):
     assert len(t) == 1
     row = t.iloc[0]
     assert (row["contact_id"], row["ticket"], row["overtaken_contact_id"], row["overtaken_ticket"]) == (
-        "C10", "T010", "C09", "T009")
+        "C10",
+        "T010",
+        "C09",
+        "T009",
+    )
     assert row["overtaken"] == 1
     assert row["delay_s"] == 5 * MIN
     assert (row["site"], row["queue"], row["priority"]) == ("Centro", "caja", 0)
@@ -142,8 +195,9 @@ def test_unknown_seats_make_every_wait_standing(morning):
     assert any("Seat count unknown" in n for n in r.notes)
     standing = r.breaches[r.breaches["rule"] == "standing_30"].set_index("contact_id")["excess_s"]
     # every wait over 30 min: C05 39, C06 48, C07 62, C08 71, C09 60, C10 49, C11 35, C12 93
-    assert standing.to_dict() == {k: (TOTAL_MIN[k] - 30) * MIN
-                                  for k in ["C05", "C06", "C07", "C08", "C12", "C09", "C10", "C11"]}
+    assert standing.to_dict() == {
+        k: (TOTAL_MIN[k] - 30) * MIN for k in ["C05", "C06", "C07", "C08", "C12", "C09", "C10", "C11"]
+    }
 
 
 def test_seats_per_site_mapping_and_missing_site(morning):
@@ -209,8 +263,16 @@ def test_str_and_frames(morning):
     assert "abandoned 1, no-show 1" in text
     assert "2024-03-04" in text
     frames = r.to_frames(tz_naive=True)
-    assert set(frames) == {"breaches", "left_after_limit", "summary", "daily", "turn_order", "standing",
-                           "rules", "notes"}
+    assert set(frames) == {
+        "breaches",
+        "left_after_limit",
+        "summary",
+        "daily",
+        "turn_order",
+        "standing",
+        "rules",
+        "notes",
+    }
     for df in frames.values():
         assert not any(isinstance(dt, pd.DatetimeTZDtype) for dt in df.dtypes)
     assert frames["turn_order"]["called_at"].iloc[0] == pd.Timestamp("2024-03-04 10:35")

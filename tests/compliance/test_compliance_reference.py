@@ -100,8 +100,10 @@ waits = st.lists(st.tuples(st.integers(0, 120), st.integers(0, 90)), min_size=1,
 @settings(max_examples=60, deadline=None)
 @given(stays=waits, seats=st.integers(0, 8), extra=st.integers(1, 5))
 def test_more_seats_never_raise_standing_or_breaches(stays, seats, extra):
-    rows = [{"id": f"c{k}", "ticket": f"T{k:03d}", "arr": a, "call": a + w, "start": a + w, "end": a + w + 3}
-            for k, (a, w) in enumerate(stays)]
+    rows = [
+        {"id": f"c{k}", "ticket": f"T{k:03d}", "arr": a, "call": a + w, "start": a + w, "end": a + w + 3}
+        for k, (a, w) in enumerate(stays)
+    ]
     df = build(rows)
     few = compliance(df, "standing45_seated60", seats=seats)
     many = compliance(df, "standing45_seated60", seats=seats + extra)
@@ -130,9 +132,16 @@ def _reference_turn_order(df: pd.DataFrame, tol: float) -> dict[str, tuple[int, 
         over = []
         for _, a in rows.iterrows():
             same = (a["site"], a["queue"], a["priority"], a["arrived_at"].date()) == (
-                b["site"], b["queue"], b["priority"], b["arrived_at"].date())
-            if same and a["arrived_at"] < b["arrived_at"] and (
-                    a["called_at"] - b["called_at"]).total_seconds() > tol:
+                b["site"],
+                b["queue"],
+                b["priority"],
+                b["arrived_at"].date(),
+            )
+            if (
+                same
+                and a["arrived_at"] < b["arrived_at"]
+                and (a["called_at"] - b["called_at"]).total_seconds() > tol
+            ):
                 over.append((a["arrived_at"], a["called_at"], a["contact_id"]))
         if over:
             out[b["contact_id"]] = (len(over), min(over)[2])
@@ -145,22 +154,44 @@ def test_turn_order_matches_all_pairs_reference(seed, tol):
     rows = []
     for k in range(70):
         arr = int(rng.integers(0, 60))
-        rows.append({"id": f"c{k}", "ticket": f"T{k}", "arr": arr, "call": arr + int(rng.integers(0, 40)),
-                     "outcome": "no_show", "queue": str(rng.choice(["caja", "plataforma"])),
-                     "priority": int(rng.integers(0, 2))})
+        rows.append(
+            {
+                "id": f"c{k}",
+                "ticket": f"T{k}",
+                "arr": arr,
+                "call": arr + int(rng.integers(0, 40)),
+                "outcome": "no_show",
+                "queue": str(rng.choice(["caja", "plataforma"])),
+                "priority": int(rng.integers(0, 2)),
+            }
+        )
     df = build(rows)
     got = turn_order_violations(df, tolerance_s=tol)
     ref = _reference_turn_order(df, tol)
     assert len(ref) > 5  # the random day does have swaps
-    assert dict(zip(got["contact_id"], zip(got["overtaken"], got["overtaken_contact_id"], strict=True),
-                    strict=True)) == ref
+    assert (
+        dict(
+            zip(
+                got["contact_id"],
+                zip(got["overtaken"], got["overtaken_contact_id"], strict=True),
+                strict=True,
+            )
+        )
+        == ref
+    )
     assert (got["delay_s"] > tol).all()
 
 
 def test_turn_order_groups_by_priority_day_and_kiosk():
     rows = [
         {"id": "a", "arr": 0, "call": 30, "outcome": "no_show", "priority": 0},
-        {"id": "b", "arr": 1, "call": 10, "outcome": "no_show", "priority": 1},  # priority jumps the line: fine
+        {
+            "id": "b",
+            "arr": 1,
+            "call": 10,
+            "outcome": "no_show",
+            "priority": 1,
+        },  # priority jumps the line: fine
         {"id": "c", "arr": 2, "call": 20, "outcome": "no_show", "channel": "phone"},  # calls have no turns
         {"id": "d", "arr": 24 * 60 + 3, "call": 24 * 60 + 5, "outcome": "no_show"},  # next day
         {"id": "e", "arr": 4, "call": 30, "outcome": "no_show"},  # same call time as a: no overtaking
@@ -169,7 +200,9 @@ def test_turn_order_groups_by_priority_day_and_kiosk():
 
 
 def test_bad_arguments_are_named(morning):
-    with pytest.raises(ValueError, match=r"`seats` must be a whole number of seats >= 0 \(or None when unknown\), got -1"):
+    with pytest.raises(
+        ValueError, match=r"`seats` must be a whole number of seats >= 0 \(or None when unknown\), got -1"
+    ):
         standing_times(morning, seats=-1)
     with pytest.raises(ValueError, match=r"`seats\['Centro'\]` must be a whole number"):
         compliance(morning, seats={"Centro": 2.5})

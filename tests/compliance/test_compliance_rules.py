@@ -35,15 +35,20 @@ def _write(tmp_path, text, name="rules.toml"):
 def test_shipped_rule_sets():
     assert available_rules() == ["CABA", "limit15", "standing45_seated60"]
     caba = load_rules("CABA")
-    assert [(x.id, x.kind, x.seconds) for x in caba.limits] == [("standing_30", "standing", 1800.0),
-                                                               ("total_90", "total", 5400.0)]
+    assert [(x.id, x.kind, x.seconds) for x in caba.limits] == [
+        ("standing_30", "standing", 1800.0),
+        ("total_90", "total", 5400.0),
+    ]
     assert caba.checks_turn_order and caba.turn_order == TurnOrderRule(
-        required=True, tolerance_seconds=0.0, description=caba.turn_order.description)
+        required=True, tolerance_seconds=0.0, description=caba.turn_order.description
+    )
     assert "as summarised by waitlab" in caba.source
     assert [(x.kind, x.minutes) for x in load_rules("limit15").limits] == [("total", 15)]
     assert not load_rules("limit15").checks_turn_order
-    assert [(x.kind, x.minutes) for x in load_rules("standing45_seated60").limits] == [("standing", 45),
-                                                                                     ("seated", 60)]
+    assert [(x.kind, x.minutes) for x in load_rules("standing45_seated60").limits] == [
+        ("standing", 45),
+        ("seated", 60),
+    ]
     for name in available_rules():
         r = load_rules(name)
         assert r.name == name and r.source and r.jurisdiction
@@ -73,7 +78,9 @@ def test_unknown_name_lists_shipped_ones(tmp_path):
 def test_unknown_key_names_line_and_key(tmp_path):
     p = _write(tmp_path, GOOD.replace("minutes = 20", "minuts = 20"))
     # the typo sits in the second [[limit]], on line 13
-    with pytest.raises(RuleError, match=re.escape("rules file rules.toml, line 13: key `limit.minuts` is not a known")):
+    with pytest.raises(
+        RuleError, match=re.escape("rules file rules.toml, line 13: key `limit.minuts` is not a known")
+    ):
         load_rules(p)
 
 
@@ -118,7 +125,9 @@ def test_structural_problems(tmp_path):
     with pytest.raises(RuleError, match="checks nothing"):
         load_rules(p)
     p = _write(tmp_path, GOOD + "\n[turn_order]\ntolerance_seconds = -1\n")
-    with pytest.raises(RuleError, match=r"line 16: key `turn_order.tolerance_seconds` must be a number of seconds"):
+    with pytest.raises(
+        RuleError, match=r"line 16: key `turn_order.tolerance_seconds` must be a number of seconds"
+    ):
         load_rules(p)
     p = _write(tmp_path, "name = \n")
     with pytest.raises(RuleError, match=r"rules file rules.toml is not valid TOML: .*line 1"):
@@ -131,8 +140,12 @@ def test_rule_objects_validate_themselves():
     with pytest.raises(RuleError, match="`kind` must be one of"):
         Limit(id="x", kind="lying", minutes=1)
     with pytest.raises(RuleError, match="repeats limit id"):
-        RuleSet(name="n", source="s", jurisdiction="j",
-                limits=(Limit(id="x", kind="total", minutes=1), Limit(id="x", kind="total", minutes=2)))
+        RuleSet(
+            name="n",
+            source="s",
+            jurisdiction="j",
+            limits=(Limit(id="x", kind="total", minutes=1), Limit(id="x", kind="total", minutes=2)),
+        )
     with pytest.raises(RuleError, match="checks nothing"):
         RuleSet(name="n", source="s", jurisdiction="j")
     only_turns = RuleSet(name="n", source="s", jurisdiction="j", turn_order=TurnOrderRule())

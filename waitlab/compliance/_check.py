@@ -87,8 +87,10 @@ def compliance(
     sweep, notes = _sweep(contacts, seats)
     tz = contacts["arrived_at"].dt.tz
     notes = [f"Times are local to {tz}; day and hour are those of arrived_at."] + notes
-    notes.append("Wait is measured from arrived_at to called_at (to ended_at for abandonments); a limit is "
-                 "breached when the time is strictly longer than the limit.")
+    notes.append(
+        "Wait is measured from arrived_at to called_at (to ended_at for abandonments); a limit is "
+        "breached when the time is strictly longer than the limit."
+    )
 
     outcome = contacts["outcome"].astype("string")
     is_no_show = (outcome == "no_show").fillna(False).to_numpy(dtype=bool)
@@ -103,8 +105,10 @@ def compliance(
             "their breaches are flagged upper_bound=True because they may have left earlier."
         )
     if (outcome == "abandoned").any():
-        notes.append("Abandonments are judged on the time they waited before leaving: one who left after a "
-                     "limit had passed is a breach, listed also in left_after_limit.")
+        notes.append(
+            "Abandonments are judged on the time they waited before leaving: one who left after a "
+            "limit had passed is a breach, listed also in left_after_limit."
+        )
 
     observed = {
         "total": wait_seconds(contacts).to_numpy(dtype=float),
@@ -115,20 +119,22 @@ def compliance(
         notes.append("Standing and seated limits are checked on kiosk (in-branch) contacts only.")
 
     local = contacts["arrived_at"]
-    base = pd.DataFrame({
-        "contact_id": contacts["contact_id"],
-        "outcome": outcome,
-        "site": contacts["site"],
-        "queue": contacts["queue"],
-        "day": local.dt.date,
-        "hour": local.dt.hour.astype(np.int64),
-        "upper_bound": is_no_show,
-        "channel": contacts["channel"],
-        "ticket": contacts["ticket"],
-        "priority": contacts["priority"],
-        "arrived_at": contacts["arrived_at"],
-        "called_at": contacts["called_at"],
-    })
+    base = pd.DataFrame(
+        {
+            "contact_id": contacts["contact_id"],
+            "outcome": outcome,
+            "site": contacts["site"],
+            "queue": contacts["queue"],
+            "day": local.dt.date,
+            "hour": local.dt.hour.astype(np.int64),
+            "upper_bound": is_no_show,
+            "channel": contacts["channel"],
+            "ticket": contacts["ticket"],
+            "priority": contacts["priority"],
+            "arrived_at": contacts["arrived_at"],
+            "called_at": contacts["called_at"],
+        }
+    )
     flags = pd.DataFrame(index=contacts.index)
     pieces = []
     for order, lim in enumerate(ruleset.limits):
@@ -154,9 +160,11 @@ def compliance(
             notes.append("Turn order was not checked: there are no called kiosk tickets.")
         else:
             tol = ruleset.turn_order.tolerance_seconds
-            notes.append("Turn order compares kiosk tickets of the same site, day, queue and priority by issue "
-                         "time (arrived_at) and call time (called_at)"
-                         + (f", with a tolerance of {tol:g} s." if tol else "."))
+            notes.append(
+                "Turn order compares kiosk tickets of the same site, day, queue and priority by issue "
+                "time (arrived_at) and call time (called_at)"
+                + (f", with a tolerance of {tol:g} s." if tol else ".")
+            )
     else:
         turn = turn_order_violations(contacts.iloc[0:0])
         notes.append(f"Rule set {ruleset.name} does not require turn order; it was not checked.")
@@ -231,8 +239,9 @@ def _summary(base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, rules
     return out[cols]
 
 
-def _daily(base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, turn: pd.DataFrame,
-           ruleset: RuleSet) -> pd.DataFrame:
+def _daily(
+    base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, turn: pd.DataFrame, ruleset: RuleSet
+) -> pd.DataFrame:
     """One row per day: counts, share and a breach flag per rule."""
     data = pd.DataFrame({"day": base["day"], "breaching": any_hit.astype(np.int64)})
     for lim in ruleset.limits:

@@ -13,8 +13,23 @@ __all__ = ["BREACH_COLUMNS", "ComplianceResult"]
 
 #: Columns of :attr:`ComplianceResult.breaches`, in order (the first ten are the shared contract).
 BREACH_COLUMNS = [
-    "contact_id", "rule", "limit_s", "observed_s", "excess_s", "outcome", "site", "queue", "day", "hour",
-    "kind", "upper_bound", "channel", "ticket", "priority", "arrived_at", "called_at",
+    "contact_id",
+    "rule",
+    "limit_s",
+    "observed_s",
+    "excess_s",
+    "outcome",
+    "site",
+    "queue",
+    "day",
+    "hour",
+    "kind",
+    "upper_bound",
+    "channel",
+    "ticket",
+    "priority",
+    "arrived_at",
+    "called_at",
 ]
 
 
@@ -100,20 +115,33 @@ class ComplianceResult:
             per limit, plus one for turn order) and ``notes`` (one row per note).
         """
         rules = [
-            {"rule": lim.id, "kind": lim.kind, "minutes": float(lim.minutes), "limit_s": lim.seconds,
-             "description": lim.description}
+            {
+                "rule": lim.id,
+                "kind": lim.kind,
+                "minutes": float(lim.minutes),
+                "limit_s": lim.seconds,
+                "description": lim.description,
+            }
             for lim in self.rules.limits
         ]
         if self.rules.checks_turn_order:
             assert self.rules.turn_order is not None
-            rules.append({"rule": "turn_order", "kind": "turn_order", "minutes": float("nan"),
-                          "limit_s": self.rules.turn_order.tolerance_seconds,
-                          "description": self.rules.turn_order.description})
-        standing = pd.DataFrame({
-            "contact_id": self.standing_seconds.index,
-            "standing_s": self.standing_seconds.to_numpy(),
-            "seated_s": self.seated_seconds.to_numpy(),
-        })
+            rules.append(
+                {
+                    "rule": "turn_order",
+                    "kind": "turn_order",
+                    "minutes": float("nan"),
+                    "limit_s": self.rules.turn_order.tolerance_seconds,
+                    "description": self.rules.turn_order.description,
+                }
+            )
+        standing = pd.DataFrame(
+            {
+                "contact_id": self.standing_seconds.index,
+                "standing_s": self.standing_seconds.to_numpy(),
+                "seated_s": self.seated_seconds.to_numpy(),
+            }
+        )
         frames = {
             "breaches": self.breaches,
             "left_after_limit": self.left_after_limit,
@@ -122,8 +150,9 @@ class ComplianceResult:
             "turn_order": self.turn_order,
             "standing": standing,
             "rules": pd.DataFrame(rules, columns=["rule", "kind", "minutes", "limit_s", "description"]),
-            "notes": pd.DataFrame({"note": [f"Rule set: {self.rules.name}. Source: {self.rules.source}"]
-                                   + list(self.notes)}),
+            "notes": pd.DataFrame(
+                {"note": [f"Rule set: {self.rules.name}. Source: {self.rules.source}"] + list(self.notes)}
+            ),
         }
         frames = {k: v.copy() for k, v in frames.items()}
         if tz_naive:
@@ -136,9 +165,11 @@ class ComplianceResult:
     def __str__(self) -> str:
         n = self.n_contacts
         days = len(self.daily)
-        lines = [f"Compliance with {self.rules.name} ({self.rules.jurisdiction})",
-                 f"  {n:,} contacts over {days} day(s); {self.breaching_contacts:,} breach at least one limit"
-                 f" ({_pct(self.breaching_contacts, n)})."]
+        lines = [
+            f"Compliance with {self.rules.name} ({self.rules.jurisdiction})",
+            f"  {n:,} contacts over {days} day(s); {self.breaching_contacts:,} breach at least one limit"
+            f" ({_pct(self.breaching_contacts, n)}).",
+        ]
         for lim in self.rules.limits:
             rows = self.breaches[self.breaches["rule"] == lim.id]
             text = f"  {lim.id} ({lim.kind} wait over {lim.minutes:g} min): {len(rows):,} contact(s) ({_pct(len(rows), n)})"
@@ -158,7 +189,9 @@ class ComplianceResult:
             lines.append(f"  left without service after a limit had passed: {parts} (counted as breaches).")
         bad_days = self.daily.loc[self.daily["breached"], "day"].astype(str).tolist() if days else []
         if bad_days:
-            shown = ", ".join(bad_days[:10]) + (f" and {len(bad_days) - 10} more" if len(bad_days) > 10 else "")
+            shown = ", ".join(bad_days[:10]) + (
+                f" and {len(bad_days) - 10} more" if len(bad_days) > 10 else ""
+            )
             lines.append(f"  days with a breach: {shown}.")
         else:
             lines.append("  no day with a breach.")

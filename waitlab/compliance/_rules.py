@@ -74,8 +74,10 @@ class Limit:
             raise RuleError(f"limit `id` must be letters, digits, '_' or '-', got {self.id!r}.")
         if self.kind not in LIMIT_KINDS:
             raise RuleError(f"limit `kind` must be one of {list(LIMIT_KINDS)}, got {self.kind!r}.")
-        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int | float) or not (
-            math.isfinite(self.minutes) and self.minutes > 0
+        if (
+            isinstance(self.minutes, bool)
+            or not isinstance(self.minutes, int | float)
+            or not (math.isfinite(self.minutes) and self.minutes > 0)
         ):
             raise RuleError(f"limit `minutes` must be a positive finite number, got {self.minutes!r}.")
 
@@ -141,7 +143,9 @@ class RuleSet:
         if dup:
             raise RuleError(f"rule set {self.name!r} repeats limit id(s) {dup}; give each limit its own id.")
         if not self.limits and not self.checks_turn_order:
-            raise RuleError(f"rule set {self.name!r} has no limits and no required turn order; it checks nothing.")
+            raise RuleError(
+                f"rule set {self.name!r} has no limits and no required turn order; it checks nothing."
+            )
 
     @property
     def checks_turn_order(self) -> bool:
@@ -158,7 +162,9 @@ class RuleSet:
             assert self.turn_order is not None
             tol = self.turn_order.tolerance_seconds
             extra = f", tolerance {tol:g} s" if tol else ""
-            lines.append(f"  - turn order: {self.turn_order.description or 'tickets are called in turn'}{extra}")
+            lines.append(
+                f"  - turn order: {self.turn_order.description or 'tickets are called in turn'}{extra}"
+            )
         return "\n".join(lines)
 
 
@@ -195,7 +201,9 @@ def load_rules(name_or_path: str | Path | RuleSet) -> RuleSet:
     if isinstance(name_or_path, RuleSet):
         return name_or_path
     if not isinstance(name_or_path, str | Path):
-        raise RuleError(f"`rules` must be a rule set name, a path or a RuleSet, got {type(name_or_path).__name__}.")
+        raise RuleError(
+            f"`rules` must be a rule set name, a path or a RuleSet, got {type(name_or_path).__name__}."
+        )
     path = Path(name_or_path)
     if not path.is_file():
         shipped = {p.stem.lower(): p for p in RULES_DIR.glob("*.toml")}
@@ -212,7 +220,9 @@ def load_rules(name_or_path: str | Path | RuleSet) -> RuleSet:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise RuleError(f"rules file {path.name} is not UTF-8 text ({exc.reason}); save it as UTF-8.") from exc
+        raise RuleError(
+            f"rules file {path.name} is not UTF-8 text ({exc.reason}); save it as UTF-8."
+        ) from exc
     return parse_rules(text, origin=path)
 
 
@@ -242,20 +252,26 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
             raise fail(None, key, 0, f"is not a known key; allowed keys are {list(_TOP_KEYS)}.")
     for key in ("name", "source", "jurisdiction"):
         if key not in data:
-            raise RuleError(f"rules file {where}: required key `{key}` is missing; add `{key} = \"...\"` at the top.")
+            raise RuleError(
+                f'rules file {where}: required key `{key}` is missing; add `{key} = "..."` at the top.'
+            )
     for key in ("name", "source", "jurisdiction", "description"):
         if key in data and not (isinstance(data[key], str) and (data[key].strip() or key == "description")):
             raise fail(None, key, 0, f"must be a non-empty string, got {data[key]!r}.")
 
     raw_limits = data.get("limit", [])
     if not isinstance(raw_limits, list) or not all(isinstance(x, dict) for x in raw_limits):
-        raise fail(None, "limit", 0, "must be an array of tables: write each limit under its own `[[limit]]` header.")
+        raise fail(
+            None, "limit", 0, "must be an array of tables: write each limit under its own `[[limit]]` header."
+        )
     limits = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(raw_limits):
         for key in raw:
             if key not in _LIMIT_KEYS:
-                raise fail("limit", key, i, f"is not a known key of [[limit]]; allowed keys are {list(_LIMIT_KEYS)}.")
+                raise fail(
+                    "limit", key, i, f"is not a known key of [[limit]]; allowed keys are {list(_LIMIT_KEYS)}."
+                )
         for key in ("id", "kind", "minutes"):
             if key not in raw:
                 line = finder.header_line("limit", i)
@@ -265,7 +281,12 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
         if not (isinstance(lid, str) and _ID_RE.match(lid)):
             raise fail("limit", "id", i, f"must be a name of letters, digits, '_' or '-', got {lid!r}.")
         if lid in seen:
-            raise fail("limit", "id", i, f"repeats the id {lid!r} of limit number {seen[lid] + 1}; ids must be unique.")
+            raise fail(
+                "limit",
+                "id",
+                i,
+                f"repeats the id {lid!r} of limit number {seen[lid] + 1}; ids must be unique.",
+            )
         seen[lid] = i
         if kind not in LIMIT_KINDS:
             raise fail("limit", "kind", i, f"must be one of {list(LIMIT_KINDS)}, got {kind!r}.")
@@ -285,20 +306,29 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
             raise fail(None, "turn_order", 0, "must be a table: write it as a `[turn_order]` section.")
         for key in raw:
             if key not in _TURN_KEYS:
-                raise fail("turn_order", key, 0, f"is not a known key of [turn_order]; allowed keys are {list(_TURN_KEYS)}.")
+                raise fail(
+                    "turn_order",
+                    key,
+                    0,
+                    f"is not a known key of [turn_order]; allowed keys are {list(_TURN_KEYS)}.",
+                )
         required = raw.get("required", True)
         if not isinstance(required, bool):
             raise fail("turn_order", "required", 0, f"must be true or false, got {required!r}.")
         tol = raw.get("tolerance_seconds", 0)
         if isinstance(tol, bool) or not isinstance(tol, int | float) or not (math.isfinite(tol) and tol >= 0):
-            raise fail("turn_order", "tolerance_seconds", 0, f"must be a number of seconds >= 0, got {tol!r}.")
+            raise fail(
+                "turn_order", "tolerance_seconds", 0, f"must be a number of seconds >= 0, got {tol!r}."
+            )
         desc = raw.get("description", "")
         if not isinstance(desc, str):
             raise fail("turn_order", "description", 0, f"must be a string, got {desc!r}.")
         turn = TurnOrderRule(required=required, tolerance_seconds=float(tol), description=desc)
 
     if not limits and not (turn and turn.required):
-        raise RuleError(f"rules file {where}: it has no [[limit]] and no required [turn_order]; it checks nothing.")
+        raise RuleError(
+            f"rules file {where}: it has no [[limit]] and no required [turn_order]; it checks nothing."
+        )
     return RuleSet(
         name=data["name"],
         source=data["source"],
@@ -339,7 +369,7 @@ class _LineFinder:
                 key = km.group(1).strip("\"'")
                 occ = counts.get(section, 1) - 1 if section else 0
                 self.keys.append((n, section, occ, key))
-                rest = line[km.end():]
+                rest = line[km.end() :]
                 if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
                     in_multiline = True
 

@@ -99,12 +99,14 @@ def _sweep(contacts: pd.DataFrame, seats: Seats) -> tuple[pd.DataFrame, list[str
     needed = ["contact_id", "channel", "arrived_at", "called_at", "ended_at"]
     missing = [c for c in needed if c not in contacts.columns]
     if missing:
-        raise ValueError(f"`contacts` is missing column(s) {missing} needed for standing time; "
-                         "build it with waitlab.schema.coerce_contacts().")
+        raise ValueError(
+            f"`contacts` is missing column(s) {missing} needed for standing time; "
+            "build it with waitlab.schema.coerce_contacts()."
+        )
     if not isinstance(contacts["arrived_at"].dtype, pd.DatetimeTZDtype):
         contacts = coerce_contacts(contacts)
     n = len(contacts)
-    site = (contacts["site"] if "site" in contacts.columns else pd.Series(pd.NA, index=contacts.index))
+    site = contacts["site"] if "site" in contacts.columns else pd.Series(pd.NA, index=contacts.index)
     site = site.astype("string").fillna(_NO_SITE).to_numpy(dtype=object)
     per_site = _seats_per_site(seats, sorted(set(site)))
 
@@ -135,10 +137,16 @@ def _sweep(contacts: pd.DataFrame, seats: Seats) -> tuple[pd.DataFrame, list[str
         seated[idx] = np.where(sat, leave[idx] - got, 0) / 1e9
 
     tz = contacts["arrived_at"].dt.tz
-    seated_at = pd.Series(seat_at.view("M8[ns]"), index=contacts.index).dt.tz_localize("UTC").dt.tz_convert(tz)
+    seated_at = (
+        pd.Series(seat_at.view("M8[ns]"), index=contacts.index).dt.tz_localize("UTC").dt.tz_convert(tz)
+    )
     frame = pd.DataFrame(
-        {"contact_id": contacts["contact_id"].to_numpy(), "standing_s": standing, "seated_s": seated,
-         "seated_at": seated_at},
+        {
+            "contact_id": contacts["contact_id"].to_numpy(),
+            "standing_s": standing,
+            "seated_s": seated,
+            "seated_at": seated_at,
+        },
         index=contacts.index,
     )
     return frame, _notes(seats, per_site, unknown_sites, kiosk, known, contacts)
@@ -223,13 +231,17 @@ def _notes(
     else:
         counted = {s: c for s, c in per_site.items() if c is not None}
         if isinstance(seats, Mapping):
-            shown = ", ".join(f"{s}: {c}" for s, c in sorted(counted.items())) or "none of the sites in the log"
+            shown = (
+                ", ".join(f"{s}: {c}" for s, c in sorted(counted.items())) or "none of the sites in the log"
+            )
             notes.append(f"Seats per site: {shown}.")
         else:
             notes.append(f"Seats: {int(seats)} at every site.")  # type: ignore[arg-type]
         if unknown_sites:
-            notes.append(f"Seat count unknown for site(s) {unknown_sites}: every second of waiting there "
-                         "counts as standing.")
+            notes.append(
+                f"Seat count unknown for site(s) {unknown_sites}: every second of waiting there "
+                "counts as standing."
+            )
         notes.append(
             "Standing time: a customer who arrives while a seat is free sits; otherwise they stand until a "
             "seat frees, which goes to whoever has stood longest (the earliest arrival among those standing)."
@@ -238,8 +250,11 @@ def _notes(
         "The waiting room holds a kiosk customer from arrived_at until called_at, or until ended_at for "
         "abandonments."
     )
-    no_show = ((contacts["outcome"] == "no_show").fillna(False).to_numpy(dtype=bool) & kiosk
-               if "outcome" in contacts.columns else np.zeros(len(contacts), dtype=bool))
+    no_show = (
+        (contacts["outcome"] == "no_show").fillna(False).to_numpy(dtype=bool) & kiosk
+        if "outcome" in contacts.columns
+        else np.zeros(len(contacts), dtype=bool)
+    )
     if no_show.any():
         notes.append(
             f"{int(no_show.sum())} no-show(s) are treated as waiting in the room until they were called "
@@ -247,10 +262,14 @@ def _notes(
         )
     phone = ~kiosk
     if phone.any():
-        notes.append(f"{int(phone.sum())} phone contact(s) have no waiting room: standing and seated time do "
-                     "not apply to them.")
+        notes.append(
+            f"{int(phone.sum())} phone contact(s) have no waiting room: standing and seated time do "
+            "not apply to them."
+        )
     lost = kiosk & ~known
     if lost.any():
-        notes.append(f"{int(lost.sum())} kiosk contact(s) have neither called_at nor ended_at, so when they left "
-                     "is unknown; they are left out of the seat sweep.")
+        notes.append(
+            f"{int(lost.sum())} kiosk contact(s) have neither called_at nor ended_at, so when they left "
+            "is unknown; they are left out of the seat sweep."
+        )
     return notes

@@ -16,10 +16,20 @@ import pandas as pd
 __all__ = ["TURN_ORDER_COLUMNS", "turn_order_violations"]
 
 TURN_ORDER_COLUMNS = [
-    "site", "day", "queue", "priority",
-    "contact_id", "ticket", "arrived_at", "called_at",
-    "overtaken_contact_id", "overtaken_ticket", "overtaken_arrived_at", "overtaken_called_at",
-    "overtaken", "delay_s",
+    "site",
+    "day",
+    "queue",
+    "priority",
+    "contact_id",
+    "ticket",
+    "arrived_at",
+    "called_at",
+    "overtaken_contact_id",
+    "overtaken_ticket",
+    "overtaken_arrived_at",
+    "overtaken_called_at",
+    "overtaken",
+    "delay_s",
 ]
 
 
@@ -70,18 +80,23 @@ def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0) -> p
     missing = [c for c in needed if c not in contacts.columns]
     if missing:
         raise ValueError(f"`contacts` is missing column(s) {missing} needed for the turn-order check.")
-    mask = (contacts["channel"] == "kiosk").fillna(False) & contacts["called_at"].notna() & contacts[
-        "arrived_at"].notna()
-    df = pd.DataFrame({
-        "site": _col(contacts, "site")[mask],
-        "day": contacts.loc[mask, "arrived_at"].dt.date,
-        "queue": contacts.loc[mask, "queue"],
-        "priority": _col(contacts, "priority", "Int64")[mask],
-        "contact_id": contacts.loc[mask, "contact_id"],
-        "ticket": _col(contacts, "ticket")[mask],
-        "arrived_at": contacts.loc[mask, "arrived_at"],
-        "called_at": contacts.loc[mask, "called_at"],
-    })
+    mask = (
+        (contacts["channel"] == "kiosk").fillna(False)
+        & contacts["called_at"].notna()
+        & contacts["arrived_at"].notna()
+    )
+    df = pd.DataFrame(
+        {
+            "site": _col(contacts, "site")[mask],
+            "day": contacts.loc[mask, "arrived_at"].dt.date,
+            "queue": contacts.loc[mask, "queue"],
+            "priority": _col(contacts, "priority", "Int64")[mask],
+            "contact_id": contacts.loc[mask, "contact_id"],
+            "ticket": _col(contacts, "ticket")[mask],
+            "arrived_at": contacts.loc[mask, "arrived_at"],
+            "called_at": contacts.loc[mask, "called_at"],
+        }
+    )
     empty = _empty(contacts)
     if df.empty:
         return empty
@@ -146,13 +161,28 @@ def _col(contacts: pd.DataFrame, name: str, dtype: str = "string") -> pd.Series:
 
 
 def _empty(contacts: pd.DataFrame) -> pd.DataFrame:
-    tz = contacts["arrived_at"].dt.tz if isinstance(contacts["arrived_at"].dtype, pd.DatetimeTZDtype) else "UTC"
+    tz = (
+        contacts["arrived_at"].dt.tz
+        if isinstance(contacts["arrived_at"].dtype, pd.DatetimeTZDtype)
+        else "UTC"
+    )
     ts = pd.Series([], dtype=f"datetime64[ns, {tz}]")
     text = pd.Series([], dtype="string")
-    return pd.DataFrame({
-        "site": text, "day": pd.Series([], dtype=object), "queue": text, "priority": pd.Series([], dtype="Int64"),
-        "contact_id": text, "ticket": text, "arrived_at": ts, "called_at": ts,
-        "overtaken_contact_id": text, "overtaken_ticket": text, "overtaken_arrived_at": ts,
-        "overtaken_called_at": ts, "overtaken": pd.Series([], dtype=np.int64),
-        "delay_s": pd.Series([], dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "site": text,
+            "day": pd.Series([], dtype=object),
+            "queue": text,
+            "priority": pd.Series([], dtype="Int64"),
+            "contact_id": text,
+            "ticket": text,
+            "arrived_at": ts,
+            "called_at": ts,
+            "overtaken_contact_id": text,
+            "overtaken_ticket": text,
+            "overtaken_arrived_at": ts,
+            "overtaken_called_at": ts,
+            "overtaken": pd.Series([], dtype=np.int64),
+            "delay_s": pd.Series([], dtype=float),
+        }
+    )
