@@ -14,9 +14,12 @@ Excel (openpyxl) or Parquet (pyarrow) only.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
+import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,14 +28,15 @@ import pandas as pd
 import streamlit as st
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = ROOT / "datasets"
+#: Folder of the bundled samples (``WAITLAB_DATASETS`` overrides it, e.g. for a copy elsewhere).
+DATASETS = Path(os.environ.get("WAITLAB_DATASETS", ROOT / "datasets"))
 STATE_KEY = "wl_loaded"
 
-#: Formats the readers know, as offered in the upload form (None = let the reader detect it).
-FORMATS: tuple[str | None, ...] = (None, "kiosk", "acd", "asterisk", "seelab")
+#: Formats offered in the upload form (None = let the reader detect it).
+FORMATS: tuple[str | None, ...] = (None, "kiosk", "acd", "asterisk", "seelab", "contacts")
 
 #: File types the upload form accepts (the reader decides how to parse each).
-UPLOAD_TYPES = ("csv", "tsv", "txt", "log", "xlsx", "parquet")
+UPLOAD_TYPES = ("csv", "tsv", "txt", "log", "xlsx", "parquet", "gz")
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,8 @@ def read_upload(
     file's extension (so a crafted file name cannot choose where it is written); an edited
     mapping is written next to it as TOML and passed by path.
     """
-    ext = Path(filename).suffix.lower()
-    if ext.lstrip(".") not in UPLOAD_TYPES:
+    ext = "".join(s for s in Path(filename).suffixes[-2:] if s[1:].isalnum()).lower()
+    if not ext or ext.rsplit(".", 1)[-1] not in UPLOAD_TYPES:
         ext = ".txt"
     with tempfile.TemporaryDirectory(prefix="waitlab-upload-") as tmp:
         path = Path(tmp) / f"upload{ext}"
@@ -180,11 +184,129 @@ def reasons_table(report: Any) -> pd.DataFrame:
 MAPPED_FORMATS = ("kiosk", "acd")
 
 
+@st.cache_data(show_spinner=False)
 def mapping_names(fmt: str) -> list[str]:
     """Names of the mapping files shipped with the readers for `fmt`."""
-    return []
+    from waitlab.readers.mapping import load_mapping, shipped_mappings
+
+    return [name for name in shipped_mappings() if load_mapping(name).format == fmt]
 
 
+@st.cache_data(show_spinner=False)
 def mapping_text(name: str) -> str:
-    """The TOML text of the shipped mapping `name`."""
-    return ""
+    """The TOML text of the shipped mapping `name` (shown for editing)."""
+    from importlib import resources
+
+    return (resources.files("waitlab.readers") / "mappings" / f"{name}.toml").read_text("utf-8")
+
+
+# ---------------------------------------------------------------- analytics and compliance
+
+def _quietly(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+    """Call `fn`, turning the warnings it raises (data quality notes) into a list of strings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn(*args, **kwargs)
+    return out, [str(w.message) for w in caught]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def filtered(
+    key: str, _contacts: pd.DataFrame, sites: tuple[str, ...], queues: tuple[str, ...],
+    start: dt.date | None, end: dt.date | None,
+) -> pd.DataFrame:
+    """The contacts of the chosen sites and queues (empty = all) arriving from `start` to `end` (local dates)."""
+    c = _contacts
+    keep = pd.Series(True, index=c.index)
+    if sites:
+        keep &= c["site"].isin(sites).fillna(False)
+    if queues:
+        keep &= c["queue"].isin(queues).fillna(False)
+    day = c["arrived_at"].dt.date
+    if start is not None:
+        keep &= day >= start
+    if end is not None:
+        keep &= day <= end
+    return c.loc[keep.to_numpy(dtype=bool)]
+
+
+def filter_key(key: str, sites: tuple[str, ...], queues: tuple[str, ...], start: Any, end: Any) -> str:
+    """Cache key of a filtered view of the dataset `key`."""
+    return f"{key}|s={','.join(sites)}|q={','.join(queues)}|{start}|{end}"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def summary(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> dict[str, Any]:
+    """:func:`waitlab.analytics.summary_kpis` (notes and warnings under ``"notes"``)."""
+    from waitlab.analytics import summary_kpis
+
+    res, notes = _quietly(summary_kpis, _contacts, sl_threshold=sl_threshold)
+    res = dict(res)
+    res["notes"] = list(dict.fromkeys([*res.get("notes", []), *notes]))
+    return res
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def intervals(key: str, _contacts: pd.DataFrame, freq: str, by: tuple[str, ...], sl_threshold: float
+              ) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`waitlab.analytics.interval_stats` and its notes."""
+    from waitlab.analytics import interval_stats
+
+    table, notes = _quietly(interval_stats, _contacts, freq=freq, by=list(by) or None, sl_threshold=sl_threshold)
+    return table, list(dict.fromkeys([*table.attrs.get("notes", []), *notes]))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def by_queue(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> pd.DataFrame:
+    """One row per queue: :func:`waitlab.analytics.summary_kpis` of that queue's contacts."""
+    from waitlab.analytics import summary_kpis
+
+    rows = []
+    for queue, part in _contacts.groupby("queue", sort=True, dropna=False, observed=True):
+        res, _ = _quietly(summary_kpis, part, sl_threshold=sl_threshold)
+        rows.append({"queue": str(queue), **{k: res[k] for k in ("arrivals", "served", "aht", "asa", "wait_mean",
+                                                                   "wait_max", "abandon_rate")}})
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def compliance(key: str, _contacts: pd.DataFrame, rules: str, seats: int | None) -> tuple[Any, list[str]]:
+    """:func:`waitlab.compliance.compliance` with the shipped rule set `rules` and its warnings."""
+    from waitlab.compliance import compliance as judge
+
+    return _quietly(judge, _contacts, rules=rules, seats=seats)
+
+
+@st.cache_data(show_spinner=False)
+def rule_sets() -> list[str]:
+    """Names of the shipped rule sets."""
+    from waitlab.compliance import available_rules
+
+    return list(available_rules())
+
+
+@st.cache_data(show_spinner=False)
+def rule_set(name: str) -> Any:
+    """The shipped rule set `name` (:class:`waitlab.compliance.RuleSet`)."""
+    from waitlab.compliance import load_rules
+
+    return load_rules(name)
+
+
+# ---------------------------------------------------------------- report
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def report_files(
+    key: str, _contacts: pd.DataFrame, _ingest: Any, rules: str, seats: int | None, hash_ids: bool, lang: str,
+) -> tuple[dict[str, bytes], list[str]]:
+    """The HTML report and Excel workbook of :func:`waitlab.report.write_report`, as bytes.
+
+    Returns ``({"html": ..., "excel": ...}, warnings)``; the files are written to a private
+    temporary folder and read back, so nothing is left on disk.
+    """
+    from waitlab.report import write_report
+
+    with tempfile.TemporaryDirectory(prefix="waitlab-report-") as tmp:
+        paths, notes = _quietly(write_report, _contacts, tmp, ingest=_ingest, rules=rules, seats=seats,
+                                hash_ids=hash_ids, lang=lang)
+        return {kind: Path(p).read_bytes() for kind, p in paths.items()}, notes

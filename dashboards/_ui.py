@@ -11,6 +11,7 @@ of the language (``;`` and decimal comma in Spanish).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -200,3 +201,123 @@ def date_range(label: str, key: str, lo: Any, hi: Any, *, where: Any = st, **kw:
 def text(label: str, key: str, default: str = "", *, where: Any = st, **kw: Any) -> str:
     """A text input whose value survives page and language changes."""
     return str(_keep(where.text_input, label, key, "value", kept(key, default), **kw))
+
+
+# ---------------------------------------------------------------- KPIs, filters and chart axes
+
+#: The KPIs of :func:`waitlab.analytics.summary_kpis`, in the order the tables list them.
+KPI_ORDER = (
+    "arrivals", "served", "abandoned", "no_show", "other", "wait_mean", "wait_p50", "wait_p90", "wait_p95",
+    "wait_max", "aht", "asa", "sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short",
+    "waiting_mean", "waiting_max", "desks_present", "desks_busy", "occupancy",
+)
+_COUNTS = {"arrivals", "served", "abandoned", "no_show", "other"}
+_SHARES = {"sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short", "occupancy"}
+_TIMES = {"wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max", "aht", "asa"}
+
+#: Interval widths offered (pandas frequency strings).
+FREQS = ["15min", "30min", "1h"]
+
+
+def fmt_kpi(name: str, value: Any) -> str:
+    """A KPI value formatted by its kind: count, share, duration (seconds) or plain number."""
+    if name in _COUNTS:
+        return i18n.fmt_int(value)
+    if name in _SHARES:
+        return i18n.fmt_pct(value)
+    if name in _TIMES:
+        return i18n.fmt_duration(value)
+    return i18n.fmt_num(value, 2)
+
+
+def default_sl_threshold(contacts: pd.DataFrame) -> float:
+    """Default service-level threshold, seconds: 20 s for calls, 15 min when every contact is a kiosk ticket."""
+    channels = set(contacts["channel"].dropna().unique())
+    return 900.0 if channels == {"kiosk"} else 20.0
+
+
+@dataclass(frozen=True)
+class View:
+    """A filtered view of the dataset: cache key, contacts and the interval width chosen."""
+
+    key: str
+    contacts: pd.DataFrame
+    freq: str
+
+
+def filters(loaded: Any, *, width: bool = True) -> View | None:
+    """Site, queue, date-range (and interval-width) filters shared by the analysis pages.
+
+    Returns None (after saying why) when the filters leave no contact.
+    """
+    import _data
+
+    c = loaded.contacts
+    sites = sorted(str(s) for s in c["site"].dropna().unique())
+    queues = sorted(str(q) for q in c["queue"].dropna().unique())
+    days = c["arrived_at"].dt.date
+    lo, hi = days.min(), days.max()
+    cols = st.columns([2, 2, 2, 1] if width else [2, 2, 2])
+    chosen_sites = multiselect(t("flt.site"), sites, "flt_site", where=cols[0], placeholder=t("flt.all"))
+    chosen_queues = multiselect(t("flt.queue"), queues, "flt_queue", where=cols[1], placeholder=t("flt.all"))
+    start, end = date_range(t("flt.dates"), "flt_dates", lo, hi, where=cols[2])
+    freq = "1h"
+    if width:
+        freq = selectbox(t("flt.width"), FREQS, "flt_width", "1h", where=cols[3], format_func=lambda f: t(f"freq.{f}"))
+    key = _data.filter_key(loaded.key, tuple(chosen_sites), tuple(chosen_queues), start, end)
+    view = _data.filtered(key, c, tuple(chosen_sites), tuple(chosen_queues), start, end)
+    if view.empty:
+        st.warning(t("flt.empty"))
+        return None
+    return View(key, view, freq)
+
+
+def naive_times(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """`df` with the timezone dropped from `cols` (local wall time), so charts show the data's clock."""
+    out = df.copy()
+    for col in cols:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_localize(None)
+    return out
+
+
+def time_axis() -> alt.Axis:
+    """A time axis labelled in the current language (``25/03 14:00`` or ``03-25 14:00``)."""
+    return alt.Axis(format=i18n.AXIS_DATETIME[i18n.current_lang()], labelAngle=-30)
+
+
+def tooltip_time() -> str:
+    """d3 format of a timestamp in tooltips."""
+    return "%d/%m/%Y %H:%M" if i18n.current_lang() == "es" else "%Y-%m-%d %H:%M"
+
+
+def report_downloads(loaded: Any, view: View, *, rules: str, seats: int | None, prefix: str,
+                     hash_ids: bool = False, lang: str | None = None) -> None:
+    """A button that builds the HTML report and Excel workbook, then their download buttons."""
+    import _data
+
+    lang = lang or i18n.current_lang()
+    state = f"{prefix}_report_for"
+    wanted = (view.key, rules, seats, hash_ids, lang)
+    if st.button(t("rep.build"), key=f"{prefix}_build", icon=":material/description:"):
+        st.session_state[state] = wanted
+    if st.session_state.get(state) != wanted:
+        st.caption(t("rep.build_help"))
+        return
+    with st.spinner(t("rep.building")):
+        try:
+            files, notes = _data.report_files(view.key, view.contacts, loaded.report, rules, seats, hash_ids, lang)
+        except Exception as exc:  # a waitlab message, or an unexpected failure: one sentence, no traceback
+            show_error(exc)
+            return
+    c1, c2 = st.columns(2)
+    c1.download_button(t("rep.html"), files["html"], file_name="report.html", mime="text/html",
+                       key=f"{prefix}_dl_html", icon=":material/html:", type="primary")
+    c2.download_button(t("rep.excel"), files["excel"], file_name="report.xlsx", key=f"{prefix}_dl_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/table_view:")
+    if hash_ids:
+        st.caption(t("rep.hashed"))
+    if notes:
+        with st.expander(t("common.notes")):
+            st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes)))

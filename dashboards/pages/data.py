@@ -42,7 +42,7 @@ if source == "sample":
         name = _ui.selectbox(t("data.sample"), names, "data_sample", format_func=lambda n: t(f"sample.{n}"))
         st.caption(t(f"sample_help.{name}"))
         if st.button(t("data.load"), key="load_sample", type="primary", icon=":material/play_arrow:"):
-            _load(lambda: _data.read_sample(name), f"sample:{name}", name, "sample", name)
+            _load(lambda: _data.read_sample(name), f"sample:{name}", t(f"sample.{name}"), "sample", name)
 else:
     cap_mb = _data.max_upload_mb()
     up = st.file_uploader(

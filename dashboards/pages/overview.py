@@ -1,8 +1,86 @@
-"""overview page (being built)."""
+"""Overview page: KPI cards for the period, arrivals vs desks, waits and service time by queue."""
+
+from __future__ import annotations
 
 import _data
+import _ui
+import altair as alt
+import i18n
+import pandas as pd
 import streamlit as st
 from i18n import t
 
-st.title(t("nav.overview"))
+st.title(t("ov.title"))
 loaded = _data.require()
+view = _ui.filters(loaded)
+if view is None:
+    st.stop()
+key, contacts, freq = view.key, view.contacts, view.freq
+
+sl_t = float(_ui.number(t("ov.sl_threshold"), "ov_sl", _ui.default_sl_threshold(contacts), min_value=0.0,
+                        step=5.0, help=t("ov.sl_threshold_help")))
+kpi = _data.summary(key, contacts, sl_t)
+rules, seats = _ui.kept("cmp_rules", "CABA"), _ui.kept("cmp_seats")
+comp, _ = _data.compliance(key, contacts, rules, seats)
+
+st.caption(t("common.period", start=i18n.fmt_datetime(kpi["first_arrival"]), end=i18n.fmt_datetime(kpi["last_event"]),
+             tz=str(contacts["arrived_at"].dt.tz)))
+cards = st.columns(6)
+cards[0].metric(t("kpi.arrivals"), i18n.fmt_int(kpi["arrivals"]), border=True)
+cards[1].metric(t("kpi.asa"), i18n.fmt_duration(kpi["asa"]), help=t("kpi.asa_help"), border=True)
+cards[2].metric(t("kpi.sl", s=i18n.fmt_duration(sl_t)), i18n.fmt_pct(kpi["sl_offered"]), help=t("kpi.sl_help"),
+                border=True)
+cards[3].metric(t("kpi.abandon_rate"), i18n.fmt_pct(kpi["abandon_rate"]), help=t("kpi.abandon_help"), border=True)
+cards[4].metric(t("kpi.wait_max"), i18n.fmt_duration(kpi["wait_max"]), border=True)
+cards[5].metric(t("kpi.breaches", rules=comp.rules.name), i18n.fmt_int(comp.breaching_contacts),
+                help=t("kpi.breaches_help"), border=True)
+
+with st.expander(t("ov.all_kpis")):
+    rows = [(k, kpi[k]) for k in _ui.KPI_ORDER if k in kpi]
+    _ui.table(pd.DataFrame({"kpi": [t(f"kpi.{k}") for k, _ in rows],
+                            "value": [_ui.fmt_kpi(k, v) for k, v in rows]}), key="ov_all")
+
+stats, notes = _data.intervals(key, contacts, freq, (), sl_t)
+series = _ui.naive_times(stats, "interval_start")
+
+st.subheader(t("ov.arrivals_vs_desks", width=t(f"freq.{freq}")))
+base = alt.Chart(series).encode(x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()))
+bars = base.mark_bar(opacity=0.7, color="#4c78a8").encode(
+    y=alt.Y("arrivals:Q", title=t("kpi.arrivals")),
+    tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
+             alt.Tooltip("arrivals:Q", title=t("kpi.arrivals")),
+             alt.Tooltip("desks_present:Q", title=t("kpi.desks_present"), format=",.1f")])
+line = base.mark_line(color="#e45756", point=True).encode(y=alt.Y("desks_present:Q", title=t("kpi.desks_present")))
+_ui.chart(alt.layer(bars, line).resolve_scale(y="independent").properties(height=300))
+
+st.subheader(t("ov.waits", width=t(f"freq.{freq}")))
+waits = series.melt(id_vars="interval_start", value_vars=["wait_mean", "wait_p90", "wait_max"],
+                    var_name="kpi", value_name="seconds")
+waits["minutes"] = waits["seconds"] / 60.0
+waits["kpi"] = waits["kpi"].map(lambda k: t(f"kpi.{k}"))
+_ui.chart(alt.Chart(waits).mark_line(point=True).encode(
+    x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()),
+    y=alt.Y("minutes:Q", title=t("ov.minutes")),
+    color=alt.Color("kpi:N", title=None, legend=alt.Legend(orient="bottom")),
+    tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
+             alt.Tooltip("kpi:N", title=t("ov.indicator")), alt.Tooltip("minutes:Q", title=t("ov.minutes"),
+                                                                        format=",.1f")],
+).properties(height=280))
+
+st.subheader(t("ov.by_queue"))
+queues = _data.by_queue(key, contacts, sl_t)
+left, right = st.columns([3, 2])
+with left:
+    aht = queues.assign(minutes=queues["aht"] / 60.0)
+    _ui.chart(alt.Chart(aht).mark_bar(color="#72b7b2").encode(
+        x=alt.X("minutes:Q", title=t("ov.aht_minutes")), y=alt.Y("queue:N", title=None, sort="-x"),
+        tooltip=[alt.Tooltip("queue:N", title=t("col.queue")),
+                 alt.Tooltip("minutes:Q", title=t("ov.aht_minutes"), format=",.1f"),
+                 alt.Tooltip("served:Q", title=t("kpi.served"))],
+    ).properties(height=max(120, 36 * len(aht))))
+with right:
+    _ui.table(queues, key="ov_queues")
+
+if notes or kpi["notes"]:
+    with st.expander(t("common.notes")):
+        st.markdown("\n".join(f"- {n}" for n in dict.fromkeys([*kpi["notes"], *notes])))
