@@ -163,9 +163,9 @@ def interval_stats(
         A contacts table (:mod:`waitlab.schema`). Only ``arrived_at`` is required; a KPI whose
         column is absent or entirely null comes out NaN with a :class:`DataQualityWarning`.
     freq : str or Timedelta, default "30min"
-        Interval length (a fixed length: "15min", "1h", "1D"). Intervals start at local
-        midnight of the first arrival's day and every interval up to the last event is
-        listed, empty ones with ``arrivals == 0``.
+        Interval length (a fixed length: "15min", "1h", "1D"). Intervals are aligned on local
+        midnight; every interval from the one holding the first arrival to the one holding
+        the last event is listed, empty ones with ``arrivals == 0``.
     by : str or list of str, optional
         Grouping columns, e.g. ``["site", "queue"]``, ``"channel"``, ``"server"``, and
         ``"dow"`` (day of week of the interval start, 0 = Monday). Each observed combination
@@ -210,9 +210,10 @@ def interval_stats(
         cols.update({k: pd.Series(dtype=float) for k in KPI_COLUMNS})
         return pd.DataFrame(cols)
     codes, keys = group_codes(f, key_cols)
-    first = f["arrived_at"].min().normalize()
-    origin = int(pd.Timestamp(first).as_unit("ns").value)
-    last_arrival = int(to_ns(f["arrived_at"])[0].max())
+    arr_ns = to_ns(f["arrived_at"])[0]
+    midnight = int(pd.Timestamp(f["arrived_at"].min()).normalize().as_unit("ns").value)
+    origin = midnight + (int(arr_ns.min()) - midnight) // bin_ns * bin_ns  # bins aligned on local midnight
+    last_arrival = int(arr_ns.max())
     n_bins = max((last_arrival - origin) // bin_ns, (_span_end(work) - origin - 1) // bin_ns) + 1
     out = _compute(work, codes, len(keys), origin, bin_ns, n_bins, sl_threshold, short_abandon)
     _blank_unavailable(work, out, who)
