@@ -1,0 +1,195 @@
+"""The M/M/n+M queue with exponential patience (Palm's queue, Erlang A)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from waitlab.models._erlang import _out, inv_erlang_b_minus_1
+from waitlab.models._special import abandon_given_wait, log_kummer_a
+from waitlab.models._validate import check_int_at_least, check_nonnegative, check_positive, check_times
+
+__all__ = ["ErlangA"]
+
+FArray = NDArray[np.float64]
+
+
+def _log_a_minus_1(x: FArray, z: FArray) -> FArray:
+    """``log(A(x, z) - 1) = log(z / (x + 1)) + log A(x + 1, z)`` (-inf at z = 0)."""
+    with np.errstate(divide="ignore"):
+        return np.log(z) - np.log1p(x) + log_kummer_a(x + 1, z)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class ErlangA:
+    """M/M/n+M queue: Poisson arrivals, exponential service and exponential patience (Erlang A).
+
+    Parameters
+    ----------
+    arrival_rate : float or array_like
+        Poisson arrival rate, customers per second, >= 0.
+    mean_service : float or array_like
+        Mean (exponential) service time, seconds, > 0.
+    mean_patience : float or array_like
+        Mean (exponential) patience, seconds, > 0 and finite (for infinite patience use `ErlangC`).
+        A waiting customer abandons at rate ``1 / mean_patience``.
+    servers : int or array_like of int
+        Number of servers, >= 1.
+
+    Notes
+    -----
+    With ``mu = 1 / mean_service``, ``theta = 1 / mean_patience``, ``x = n mu / theta``,
+    ``y = arrival_rate / theta``, ``rho = y / x`` and ``A(x, y) = x e**y y**-x gamma(x, y)``
+    (lower incomplete gamma; equal to ``1F1(1; x + 1; y)``), Mandelbaum and Zeltyn give::
+
+        P(wait > 0)       = A B / (1 + (A - 1) B),   B = erlang_b(n, arrival_rate / mu)
+        P(ab | wait > 0)  = 1 / (rho A) + 1 - 1 / rho
+        P(W > t)          = P(wait > 0) e**(-theta t) A(x, y q) (q e**(1-q)... ) / A(x, y),  q = e**(-theta t)
+
+    where the last line is, exactly, ``P(wait > 0) exp(-theta t - x theta t + y (1 - q))
+    A(x, y q) / A(x, y)``.  ``W`` is the time spent waiting, which ends at service or at
+    abandonment, so ``P(abandon) = theta E[W]`` (`mean_wait` is over all arrivals).  The service
+    level counts arrivals answered within ``t`` among *all* arrivals, abandoners included:
+    ``1 - P(wait > 0) + P(wait > 0) / (rho A(x, y)) (A(x, y) - 1 - (A(x, y q) - 1) y**-x ...)``,
+    computed as the integral of the density of entering service.  The incomplete-gamma ratios
+    are evaluated in log space with ``scipy.special.gammainc`` and Loader's saddle-point
+    Poisson term, switching to the convergent ``1F1`` series where the gamma form would
+    underflow or cancel, so results are accurate to ~1e-10 relative for servers up to 1e5 and
+    loads up to 1e5, in overload too (no exception when ``load >= servers``: the queue is
+    stable thanks to abandonment).
+
+    References
+    ----------
+    A. Mandelbaum and S. Zeltyn, "The impact of customers' patience on delay and abandonment:
+    some empirically-driven experiments with the M/M/n+G queue", OR Spectrum 26 (2004).
+    A. Mandelbaum and S. Zeltyn, "Service Engineering in Action: the Palm/Erlang-A queue, with
+    applications to call centers" (2007).
+
+    Examples
+    --------
+    >>> m = ErlangA(arrival_rate=0.05, mean_service=240.0, mean_patience=300.0, servers=14)
+    >>> round(float(m.prob_abandon), 6) == round(float(m.mean_wait) / 300.0, 6)
+    True
+    """
+
+    arrival_rate: ArrayLike
+    mean_service: ArrayLike
+    mean_patience: ArrayLike
+    servers: ArrayLike
+    _lam: FArray = field(init=False, repr=False)
+    _s: FArray = field(init=False, repr=False)
+    _p: FArray = field(init=False, repr=False)
+    _n: FArray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        lam = check_nonnegative("arrival_rate", self.arrival_rate, unit=" (customers per second)")
+        s = check_positive("mean_service", self.mean_service, unit=" (seconds)")
+        p = check_positive(
+            "mean_patience", self.mean_patience, unit=" (seconds; use ErlangC for customers who never abandon)"
+        )
+        n = check_int_at_least("servers", self.servers, 1).astype(float)
+        lam, s, p, n = np.broadcast_arrays(lam, s, p, n)
+        for name, arr in (("_lam", lam), ("_s", s), ("_p", p), ("_n", n)):
+            object.__setattr__(self, name, arr)
+
+    # -- internal pieces -------------------------------------------------------------------
+    def _xy(self) -> tuple[FArray, FArray]:
+        """``x = n mu / theta`` and ``y = lambda / theta``."""
+        return self._n * self._p / self._s, self._lam * self._p
+
+    def _core(self) -> tuple[FArray, FArray, FArray, FArray]:
+        """``x, y, log A(x, y)`` and the probability of waiting."""
+        x, y = self._xy()
+        log_a = log_kummer_a(x, y)
+        with np.errstate(all="ignore"):
+            inv_b_m1 = inv_erlang_b_minus_1(self._n, self._lam * self._s)
+            pw = 1.0 / (1.0 + inv_b_m1 * np.exp(-log_a))
+        return x, y, log_a, np.where(self._lam == 0, 0.0, pw)
+
+    # -- metrics ----------------------------------------------------------------------------
+    @property
+    def load(self) -> Any:
+        """Offered load in erlangs, ``arrival_rate * mean_service``."""
+        return _out(self._lam * self._s)
+
+    @property
+    def prob_wait(self) -> Any:
+        """Probability that an arrival finds all servers busy and has to wait."""
+        return _out(self._core()[3])
+
+    @property
+    def prob_abandon(self) -> Any:
+        """Probability that an arrival abandons before being served."""
+        x, y, log_a, pw = self._core()
+        return _out(pw * abandon_given_wait(x, y, log_a))
+
+    @property
+    def mean_wait(self) -> Any:
+        """Mean wait over all arrivals, seconds (a wait ends at service or abandonment)."""
+        return _out(np.asarray(self.prob_abandon) * self._p)
+
+    @property
+    def occupancy(self) -> Any:
+        """Server utilisation ``load (1 - prob_abandon) / servers``."""
+        return _out(self._lam * self._s * (1.0 - np.asarray(self.prob_abandon)) / self._n)
+
+    @property
+    def mean_queue_length(self) -> Any:
+        """Mean number of customers waiting, ``arrival_rate * mean_wait``."""
+        return _out(self._lam * np.asarray(self.mean_wait))
+
+    def _tail_pieces(self, t: ArrayLike) -> tuple[FArray, ...]:
+        """Broadcast ``t`` and return ``x, y, log A(x, y), P(wait>0), u = theta t, y q``."""
+        tt = check_times("t", t)
+        x, y, log_a, pw = self._core()
+        x, y, log_a, pw, tt, p = np.broadcast_arrays(x, y, log_a, pw, tt, self._p)
+        u = tt / p
+        with np.errstate(under="ignore"):
+            yq = y * np.exp(-u)
+        return x, y, log_a, pw, u, yq
+
+    def prob_wait_exceeds(self, t: ArrayLike) -> Any:
+        """Probability that an arrival is still waiting after `t` seconds (not served, not gone).
+
+        Parameters
+        ----------
+        t : float or array_like
+            Time in seconds, >= 0 (``inf`` allowed); broadcast against the parameters.
+        """
+        x, y, log_a, pw, u, yq = self._tail_pieces(t)
+        with np.errstate(all="ignore"):
+            # log of e^{-u} g(x, yq) / g(x, y) = -u - x u + y (1 - q)
+            expo = -u - x * u - y * np.expm1(-u) + log_kummer_a(x, yq) - log_a
+            out = pw * np.exp(expo)
+        return _out(np.where(np.isinf(u) | (pw == 0), 0.0, out))
+
+    def service_level(self, t: ArrayLike) -> Any:
+        """Share of ALL arrivals (abandoners included) answered within `t` seconds.
+
+        Parameters
+        ----------
+        t : float or array_like
+            Time in seconds, >= 0 (``inf`` gives ``1 - prob_abandon``).
+
+        Notes
+        -----
+        ``1 - P(wait > 0) + P(wait > 0) / (rho A) [(A(x, y) - 1) - (A(x, y q) - 1) g(x, y q) / g(x, y)]``
+        where ``g(x, z) = z**x e**-z / Gamma(x + 1)``: the bracket is ``y`` times the integral of the
+        density of entering service after a positive wait of at most ``t``.
+        """
+        x, y, log_a, pw, u, yq = self._tail_pieces(t)
+        with np.errstate(all="ignore"):
+            log_ratio = -x * u - y * np.expm1(-u)  # log g(x, yq) / g(x, y)
+            first = np.exp(_log_a_minus_1(x, y) - log_a)
+            second = np.exp(_log_a_minus_1(x, yq) + log_ratio - log_a)
+            second = np.where(np.isinf(u), 0.0, second)
+            answered_after_wait = pw * (x / y) * np.maximum(first - second, 0.0)
+            sl = 1.0 - pw + answered_after_wait
+        return _out(np.where(y == 0, 1.0, np.clip(sl, 0.0, 1.0)))
+
+    def with_servers(self, servers: ArrayLike) -> ErlangA:
+        """The same queue with `servers` servers."""
+        return replace(self, servers=servers)

@@ -1,0 +1,113 @@
+"""Per-interval staffing plan: arrivals and handling times in, required servers and metrics out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from waitlab.models._staffing import required_servers
+from waitlab.models._validate import ModelInputError, as_float, check_nonnegative, check_time
+
+__all__ = ["staffing_plan"]
+
+
+def staffing_plan(
+    arrivals: ArrayLike,
+    aht: ArrayLike,
+    interval_seconds: float = 1800.0,
+    *,
+    mean_patience: ArrayLike | None = None,
+    service_level: Sequence[float] | None = None,
+    asa: float | None = None,
+    abandon: float | None = None,
+    wait_limits: Iterable[Sequence[float]] | None = None,
+    max_occupancy: float | None = None,
+    shrinkage: float = 0.0,
+    max_servers: int = 1_000_000,
+) -> pd.DataFrame:
+    """Required servers and staff for each interval, with the metrics they achieve.
+
+    Parameters
+    ----------
+    arrivals : array_like or pandas.Series
+        Arrivals (calls, tickets) per interval, >= 0.  A Series keeps its index.
+    aht : array_like or pandas.Series
+        Average handling time per interval, seconds, > 0; may be NaN where `arrivals` is 0
+        (as `interval_stats` reports for empty intervals).
+    interval_seconds : float, default 1800
+        Interval length, seconds.
+    mean_patience : float or array_like, optional
+        Mean patience, seconds: plan with Erlang A; omitted: Erlang C.
+    service_level, asa, abandon, wait_limits, max_occupancy, shrinkage, max_servers
+        Targets and options exactly as in `required_servers`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval with ``arrivals``, ``aht``, ``load`` (erlangs), ``servers``,
+        ``staff``, then the achieved ``prob_wait``, ``asa`` (mean wait over all arrivals, s),
+        ``prob_abandon``, ``occupancy``, ``service_level`` (only with a service-level target,
+        at its time) and ``p_wait_gt_<limit>s`` for each wait limit.  Empty intervals get 0
+        servers and the metrics of an idle system (no waits, service level 1, occupancy 0).
+
+    Raises
+    ------
+    ModelInputError
+        Mismatched lengths, negative or NaN arrivals, a missing AHT where there are arrivals,
+        or any problem `required_servers` reports.
+
+    Examples
+    --------
+    >>> plan = staffing_plan([100, 0], [180.0, float("nan")], 1800, service_level=(0.8, 20.0))
+    >>> plan["servers"].tolist()
+    [14, 0]
+    """
+    index = arrivals.index if isinstance(arrivals, pd.Series) else None
+    calls = check_nonnegative("arrivals", np.asarray(arrivals, dtype=float).ravel(), unit=" (per interval)")
+    handle = as_float("aht", np.asarray(aht, dtype=float).ravel())
+    if handle.size != calls.size:
+        raise ModelInputError(f"`aht` must have one value per interval ({calls.size}), got {handle.size} values.")
+    length = check_time("interval_seconds", interval_seconds, positive=True)
+    busy = calls > 0
+    bad = busy & ~(np.isfinite(handle) & (handle > 0))
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise ModelInputError(
+            f"`aht` must be a positive number of seconds wherever there are arrivals, got {handle[i]!r} at "
+            f"interval {i} ({int(np.count_nonzero(bad))} such interval(s)) with {calls[i]:g} arrivals."
+        )
+    handle_used = np.where(busy, handle, 1.0)  # any positive value: no arrivals means no load
+    rate = calls / length
+    result = required_servers(
+        rate,
+        handle_used,
+        mean_patience=mean_patience,
+        service_level=service_level,
+        asa=asa,
+        abandon=abandon,
+        wait_limits=wait_limits,
+        max_occupancy=max_occupancy,
+        shrinkage=shrinkage,
+        max_servers=max_servers,
+    )
+    m = result.model
+    cols: dict[str, Any] = {
+        "arrivals": calls,
+        "aht": np.where(busy, handle, np.nan),
+        "load": rate * handle_used,
+        "servers": np.atleast_1d(result.servers),
+        "staff": np.atleast_1d(result.staff),
+        "prob_wait": np.atleast_1d(m.prob_wait),
+        "asa": np.atleast_1d(m.mean_wait),
+        "prob_abandon": np.atleast_1d(m.prob_abandon),
+        "occupancy": np.atleast_1d(m.occupancy),
+    }
+    if service_level is not None:
+        cols["service_level"] = np.atleast_1d(m.service_level(float(service_level[1])))
+    for lim, _p in sorted({float(p[0]): p[1] for p in (wait_limits or ())}.items()):
+        cols[f"p_wait_gt_{lim:g}s"] = np.atleast_1d(m.prob_wait_exceeds(lim))
+    return pd.DataFrame(cols, index=index)
