@@ -9,8 +9,8 @@ sentence in :attr:`RawTable.assumptions`.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import csv
+import datetime as dt
 import gzip
 import io
 from collections import Counter

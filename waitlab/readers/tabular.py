@@ -84,7 +84,7 @@ def _text(s: pd.Series) -> pd.Series:
 def _codes(s: pd.Series, table: dict[str, object]) -> tuple[pd.Series, np.ndarray]:
     """Map codes through `table` (keys upper-case) via the distinct values; returns (mapped, unknown mask)."""
     codes, uniques = pd.factorize(s.str.upper(), use_na_sentinel=True)
-    looked = np.array([table.get(str(u), None) for u in uniques] + [None], dtype=object)
+    looked = np.array([table.get(str(u)) for u in uniques] + [None], dtype=object)
     mapped = looked[codes]  # code -1 (missing) picks the trailing None
     unknown = (codes >= 0) & pd.isna(mapped)
     return pd.Series(mapped, index=s.index, dtype=object), unknown
