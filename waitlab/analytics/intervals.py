@@ -108,7 +108,7 @@ def _compute(
 def _level_and_peak(
     start: np.ndarray, end: np.ndarray, group: np.ndarray, n_groups: int, bin_ns: int, n_bins: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Number waiting at each cell's start, and its peak over the events inside the cell."""
+    """Number waiting at each cell's start, and its peak over the event times inside the cell."""
     n_cells = n_groups * n_bins
     t = np.concatenate([start, end])
     sign = np.concatenate([np.ones(len(start), np.int64), -np.ones(len(end), np.int64)])
@@ -116,19 +116,26 @@ def _level_and_peak(
     order = np.lexsort((sign, t, g))  # by group, then time, departures first at ties
     t, sign, g = t[order], sign[order], g[order]
     level = np.cumsum(sign)  # each group nets to zero, so one running sum serves all groups
+    # keep the level after the last event at each (group, time): intermediate values are not real
+    last = np.r_[(g[1:] != g[:-1]) | (t[1:] != t[:-1]), True] if len(t) else np.zeros(0, bool)
+    t, g, level = t[last], g[last], level[last]
     b = np.floor_divide(t, bin_ns)
-    inside = (b >= 0) & (b < n_bins)
     flat = g * n_bins + np.clip(b, -1, n_bins)  # non-decreasing along the sorted events
-    peak = np.full(n_cells, np.nan)
-    if inside.any():
-        fi, li = flat[inside], level[inside]
-        starts = np.flatnonzero(np.r_[True, fi[1:] != fi[:-1]])
-        peak[fi[starts]] = np.maximum.reduceat(li, starts)
     cells = np.arange(n_cells, dtype=np.int64)
+    # level carried in: after the last event time before the cell starts (0 at a group's start)
     pos = np.searchsorted(flat, cells, side="left") - 1
-    prev_ok = (pos >= 0) & (g[np.clip(pos, 0, None)] == cells // n_bins) if len(t) else np.zeros(n_cells, bool)
-    at_start = np.where(prev_ok, level[np.clip(pos, 0, None)] if len(t) else 0, 0)
-    return at_start.astype(float), peak
+    safe = np.clip(pos, 0, None)
+    carried = (pos >= 0) & (g[safe] == cells // n_bins) if len(t) else np.zeros(n_cells, bool)
+    at_start = np.where(carried, level[safe] if len(t) else 0, 0).astype(float)
+    peak = np.full(n_cells, np.nan)
+    inside = (b >= 0) & (b < n_bins)
+    if inside.any():
+        fi, li, ti = flat[inside], level[inside], t[inside]
+        first = np.flatnonzero(np.r_[True, fi[1:] != fi[:-1]])
+        peak[fi[first]] = np.maximum.reduceat(li, first)
+        on_border = ti[first] == (fi[first] % n_bins) * bin_ns  # an event exactly at the start
+        at_start[fi[first][on_border]] = li[first][on_border]
+    return at_start, peak
 
 
 def _blank_unavailable(work: Work, out: dict[str, np.ndarray], who: str) -> None:
@@ -222,7 +229,7 @@ def interval_stats(
     table = pd.DataFrame({"interval_start": starts})
     for col in by_list:
         if col == "dow":
-            table["dow"] = table["interval_start"].dt.dayofweek.astype("int64")
+            table["dow"] = table["interval_start"].dt.day_of_week.astype("int64")
         else:
             table[col] = np.repeat(keys[col].to_numpy(), n_bins)
             table[col] = table[col].astype(f[col].dtype)

@@ -216,9 +216,10 @@ def waiting_max(level_at_start: np.ndarray, peak_in_interval: np.ndarray) -> np.
     r"""Largest number waiting :math:`\max_{t \in [a,b)} L(t)`.
 
     :math:`L` is a right-continuous step function that changes only at arrivals and
-    departures, so its maximum over ``[a, b)`` is the larger of :math:`L(a)` and the levels
-    just after each event inside the interval (departures processed before arrivals at
-    equal times). `peak_in_interval` is NaN where no event falls in the interval.
+    departures, so its maximum over ``[a, b)`` is the larger of :math:`L(a)` and its values
+    just after each event time inside the interval (all events at one instant applied
+    together: someone called at the instant another arrives never makes a spurious peak).
+    `peak_in_interval` is NaN where no event falls in the interval.
     """
     return np.fmax(np.asarray(level_at_start, dtype=float), peak_in_interval)
 
