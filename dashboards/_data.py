@@ -310,3 +310,45 @@ def report_files(
         paths, notes = _quietly(write_report, _contacts, tmp, ingest=_ingest, rules=rules, seats=seats,
                                 hash_ids=hash_ids, lang=lang)
         return {kind: Path(p).read_bytes() for kind, p in paths.items()}, notes
+
+
+# ---------------------------------------------------------------- staffing
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def patience_estimate(key: str, _contacts: pd.DataFrame) -> tuple[float, tuple[float, float], list[str]]:
+    """Mean patience (seconds) and its confidence interval from :func:`waitlab.analytics.patience`."""
+    from waitlab.analytics import patience
+
+    res, notes = _quietly(patience, _contacts)
+    lo, hi = res.mean_patience_ci
+    return float(res.mean_patience), (float(lo), float(hi)), notes
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def staffing(
+    key: str, _contacts: pd.DataFrame, freq: str, targets: tuple[tuple[str, Any], ...], mean_patience: float | None,
+    shrinkage: float, aht_mode: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Required desks per interval (:func:`waitlab.models.staffing_plan`) next to the observed ones.
+
+    `targets` are keyword arguments of ``staffing_plan`` as ``(name, value)`` pairs. The AHT of
+    each interval is the one observed in it (``aht_mode="interval"``) or the whole period's
+    (``"period"``); an interval with arrivals but no completed service takes the period's AHT,
+    and the notes count such intervals.
+    """
+    from waitlab.models import staffing_plan
+
+    stats, notes = intervals(key, _contacts, freq, (), 20.0)
+    period_aht = summary(key, _contacts, 20.0)["aht"]
+    aht = stats["aht"] if aht_mode == "interval" else pd.Series(period_aht, index=stats.index)
+    gap = (stats["arrivals"] > 0) & aht.isna()
+    if gap.any():
+        notes = [*notes, f"{int(gap.sum())} interval(s) with arrivals but no completed service use the period AHT "
+                         f"({period_aht:.0f} s)."]
+        aht = aht.where(~gap, period_aht)
+    seconds = pd.Timedelta(freq).total_seconds()
+    plan, warned = _quietly(staffing_plan, stats["arrivals"], aht, seconds, mean_patience=mean_patience,
+                            shrinkage=shrinkage, **dict(targets))
+    out = pd.concat([stats[["interval_start", "desks_present"]], plan], axis=1)
+    out["understaffed"] = out["desks_present"] < out["servers"]
+    return out, [*notes, *warned]

@@ -39,7 +39,11 @@ MAX_ROWS = 2000
 def col_label(name: str) -> str:
     """The translated header of column `name` (the name itself when the catalogue has none)."""
     key = f"col.{name}"
-    return t(key) if key in i18n.STRINGS else name
+    if key in i18n.STRINGS:
+        return t(key)
+    if name.startswith("p_wait_gt_") and name.endswith("s"):  # staffing_plan's per-limit columns
+        return t("col.p_wait_gt", limit=i18n.fmt_duration(float(name[len("p_wait_gt_"):-1])))
+    return name
 
 
 def guess_kinds(df: pd.DataFrame) -> dict[str, str]:
@@ -91,21 +95,26 @@ def table(
         st.caption(t("common.truncated", shown=i18n.fmt_int(MAX_ROWS), total=i18n.fmt_int(len(df))))
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """`df` as CSV for a spreadsheet of the current language, with formula cells neutralised."""
+def csv_bytes(df: pd.DataFrame, lang: str | None = None) -> bytes:
+    """`df` as CSV for a spreadsheet in `lang` (``;`` and decimal comma in Spanish), formula cells neutralised."""
     from waitlab.report.safe import neutralize_cells
 
     safe = neutralize_cells(df)
-    if i18n.current_lang() == "es":
+    if (lang or i18n.current_lang()) == "es":
         return safe.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     return safe.to_csv(index=False).encode("utf-8-sig")
 
 
-def download_csv(df: pd.DataFrame, label_key: str, file_name: str, key: str) -> None:
-    """A download button for `df` as a neutralised CSV."""
+def download_csv(df: pd.DataFrame | Callable[[], pd.DataFrame], label_key: str, file_name: str, key: str) -> None:
+    """A download button for `df` (or a function returning it, run only on click) as a neutralised CSV."""
+    lang = i18n.current_lang()  # bound now: the file is built later, outside this script run
+
+    def build() -> bytes:
+        return csv_bytes(df() if callable(df) else df, lang)
+
     st.download_button(
-        t(label_key), data=csv_bytes(df), file_name=file_name, mime="text/csv", key=key,
-        icon=":material/download:", disabled=df.empty,
+        t(label_key), data=build, file_name=file_name, mime="text/csv", key=key,
+        icon=":material/download:", disabled=isinstance(df, pd.DataFrame) and df.empty,
     )
 
 
@@ -243,6 +252,11 @@ class View:
     key: str
     contacts: pd.DataFrame
     freq: str
+
+    @property
+    def freq_seconds(self) -> float:
+        """Interval length, seconds."""
+        return pd.Timedelta(self.freq).total_seconds()
 
 
 def filters(loaded: Any, *, width: bool = True) -> View | None:

@@ -1,8 +1,113 @@
-"""staffing page (being built)."""
+"""Staffing page: desks required per interval (Erlang C or A) against the desks that were open."""
+
+from __future__ import annotations
 
 import _data
+import _ui
+import altair as alt
+import i18n
 import streamlit as st
 from i18n import t
 
-st.title(t("nav.staffing"))
+st.title(t("stf.title"))
+st.caption(t("stf.intro"))
 loaded = _data.require()
+view = _ui.filters(loaded)
+if view is None:
+    st.stop()
+
+model = _ui.radio(t("stf.model"), ["erlang_a", "erlang_c"], "stf_model", "erlang_a", horizontal=True,
+                  format_func=lambda m: t(f"stf.{m}"))
+patience_s = None
+if model == "erlang_a":
+    try:
+        est, (lo, hi), _ = _data.patience_estimate(view.key, view.contacts)
+    except ValueError as exc:  # e.g. nobody left: there is nothing to learn patience from
+        st.warning(t("stf.no_patience", error=str(exc)))
+        est, lo, hi = float("nan"), float("nan"), float("nan")
+    minutes = _ui.number(t("stf.patience"), "stf_patience", None, min_value=0.1, step=1.0, format="%.1f",
+                         placeholder=i18n.fmt_num(est / 60.0, 1), help=t("stf.patience_help"))
+    st.caption(t("stf.patience_est", est=i18n.fmt_duration(est), lo=i18n.fmt_duration(lo), hi=i18n.fmt_duration(hi)))
+    patience_s = float(minutes) * 60.0 if minutes is not None else (est if est == est else None)
+    if patience_s is None:
+        st.stop()
+
+st.markdown(f"**{t('stf.targets')}**")
+st.caption(t("stf.targets_help"))
+a, b, c, d = st.columns(4)
+sl_pct = _ui.number(t("stf.sl_pct"), "stf_sl_pct", None, where=a, min_value=1.0, max_value=99.9, step=5.0)
+sl_s = _ui.number(t("stf.sl_s"), "stf_sl_s", _ui.default_sl_threshold(view.contacts), where=b, min_value=0.0, step=10.0)
+asa = _ui.number(t("stf.asa"), "stf_asa", None, where=c, min_value=1.0, step=10.0)
+aband = _ui.number(t("stf.abandon"), "stf_abandon", None, where=d, min_value=0.1, max_value=99.9, step=1.0,
+                   disabled=model != "erlang_a")
+e, f, g, h = st.columns(4)
+lim1 = _ui.number(t("stf.limit_min", n=1), "stf_lim1", 30.0, where=e, min_value=1.0, step=5.0)
+p1 = _ui.number(t("stf.limit_pct", n=1), "stf_p1", 5.0, where=f, min_value=0.001, max_value=99.9, step=1.0,
+                format="%.3f")
+lim2 = _ui.number(t("stf.limit_min", n=2), "stf_lim2", 90.0, where=g, min_value=1.0, step=5.0)
+p2 = _ui.number(t("stf.limit_pct", n=2), "stf_p2", 0.1, where=h, min_value=0.001, max_value=99.9, step=0.1,
+                format="%.3f")
+i, j, _k, _l = st.columns(4)
+occ = _ui.number(t("stf.occupancy"), "stf_occ", None, where=i, min_value=1.0, max_value=100.0, step=5.0)
+shrink = _ui.number(t("stf.shrinkage"), "stf_shrink", 0.0, where=j, min_value=0.0, max_value=95.0, step=5.0)
+aht_mode = _ui.radio(t("stf.aht"), ["interval", "period"], "stf_aht", "interval", horizontal=True,
+                     format_func=lambda m: t(f"stf.aht_{m}"))
+
+targets: list[tuple[str, object]] = []
+if sl_pct is not None:
+    targets.append(("service_level", (float(sl_pct) / 100.0, float(sl_s))))
+if asa is not None:
+    targets.append(("asa", float(asa)))
+if aband is not None and model == "erlang_a":
+    targets.append(("abandon", float(aband) / 100.0))
+limits = tuple((float(m) * 60.0, float(p) / 100.0) for m, p in ((lim1, p1), (lim2, p2)) if m is not None and p is not None)
+if limits:
+    targets.append(("wait_limits", limits))
+if occ is not None:
+    targets.append(("max_occupancy", float(occ) / 100.0))
+if not targets:
+    st.info(t("stf.no_targets"))
+    st.stop()
+
+try:
+    plan, notes = _data.staffing(view.key, view.contacts, view.freq, tuple(targets), patience_s,
+                                 float(shrink or 0.0) / 100.0, aht_mode)
+except ValueError as exc:  # the models' one-sentence message (ModelInputError is a ValueError)
+    _ui.show_error(exc)
+    st.stop()
+
+open_ = plan[(plan["arrivals"] > 0) | (plan["desks_present"] > 0)]
+hours = view.freq_seconds / 3600.0
+m = st.columns(4)
+m[0].metric(t("stf.intervals_short"), f"{i18n.fmt_int(open_['understaffed'].sum())} / {i18n.fmt_int(len(open_))}",
+            border=True, help=t("stf.intervals_short_help"))
+m[1].metric(t("stf.desk_hours_required"), i18n.fmt_num(open_["servers"].sum() * hours, 1), border=True)
+m[2].metric(t("stf.desk_hours_observed"), i18n.fmt_num(open_["desks_present"].sum() * hours, 1), border=True)
+m[3].metric(t("stf.staff_hours"), i18n.fmt_num(open_["staff"].sum() * hours, 1), border=True,
+            help=t("stf.staff_hours_help"))
+
+series = _ui.naive_times(open_, "interval_start")
+long = series.melt(id_vars=["interval_start", "understaffed"], value_vars=["servers", "desks_present"],
+                   var_name="what", value_name="desks")
+long["what"] = long["what"].map({"servers": t("stf.required"), "desks_present": t("stf.observed")})
+lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
+    x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()),
+    y=alt.Y("desks:Q", title=t("stf.desks")),
+    color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
+    tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
+             alt.Tooltip("what:N", title=" "), alt.Tooltip("desks:Q", title=t("stf.desks"), format=",.1f")],
+)
+short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=60, filled=True).encode(
+    x="interval_start:T", y="desks_present:Q")
+_ui.chart(alt.layer(lines, short).properties(height=320))
+
+cols = ["interval_start", "arrivals", "aht", "load", "desks_present", "servers", "staff", "prob_wait", "asa",
+        "prob_abandon", "occupancy", *[c for c in plan.columns if c.startswith(("service_level", "p_wait_gt_"))]]
+_ui.table(open_[cols], {"arrivals": "int", "load": "num2", "desks_present": "num", "servers": "int", "staff": "int",
+                        "prob_wait": "pct", "prob_abandon": "pct", "service_level": "pct",
+                        **{c: "pct" for c in cols if c.startswith("p_wait_gt_")}},
+          highlight=open_["understaffed"], key="stf_plan")
+_ui.download_csv(_ui.naive_times(open_, "interval_start"), "stf.download", "staffing.csv", key="dl_staffing")
+if notes:
+    with st.expander(t("common.notes")):
+        st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes)))
