@@ -84,14 +84,13 @@ def finalize(
     """
     reasons = cand.reasons.copy()
     parsed = reasons == ""
-    good_idx = cand.frame.index[parsed]
-    if len(good_idx):
-        coerced = coerce_contacts(cand.frame.loc[good_idx], tz=tz)
-        reasons[parsed] = row_problems(coerced).to_numpy()
+    sub = cand.frame if parsed.all() else cand.frame.loc[parsed]
+    coerced = coerce_contacts(sub, tz=tz)
+    problems = row_problems(coerced).to_numpy() if len(coerced) else np.array([], dtype=object)
+    reasons[parsed] = problems
+    keep = problems == ""
+    contacts = (coerced if keep.all() else coerced.loc[keep]).reset_index(drop=True)
     good = reasons == ""
-    contacts = coerce_contacts(cand.frame.loc[good], tz=tz).reset_index(drop=True) if good.any() else None
-    if contacts is None:
-        contacts = coerce_contacts(cand.frame.iloc[:0], tz=tz)
     bad = ~good
     q = pd.DataFrame({"line": np.asarray(lines)[bad].astype(np.int64), "reason": reasons[bad].astype(str)})
     fields = raw_fields.loc[bad].reset_index(drop=True)

@@ -234,4 +234,8 @@ def parse_numbers(s: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
         decimal = "," if comma > point else "."
     if decimal == ",":
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    return pd.to_numeric(text, errors="coerce").astype("float64"), decimal
+    try:  # fast path: every value is a plain number
+        arr = pc.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64())
+        return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype="float64"), decimal
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(text, errors="coerce").astype("float64"), decimal
