@@ -182,7 +182,7 @@ def simulate(
         i = best[0]
         if ooo and t >= ooo[0]:
             pair = candidates((int(queue[i]), best[1]), t, 2)
-            if len(pair) == 2 and leave_at[pair[1]] > t:  # the one called out of turn is present
+            if len(pair) == 2 and min(leave_at[pair[0]], leave_at[pair[1]]) > t:  # both present
                 ooo.pop(0)
                 res.out_of_turn.append((pair[1], pair[0]))
                 i = pair[1]

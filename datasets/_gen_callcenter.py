@@ -95,7 +95,7 @@ def make_callcenter(seed: int) -> tuple[str, bytes, dict]:
         profile = (WEEKEND_PROFILE if weekend else WEEKDAY_PROFILE)
         noise = rng.gamma(150.0, 1 / 150.0)  # forecast error: staff follows the mean, calls do not
         rows = []
-        for q, (name, per_day_q, aht, cv, pat, transfer_p, prio_p, prefix) in enumerate(QUEUES):
+        for q, (_name, per_day_q, aht, cv, pat, transfer_p, prio_p, prefix) in enumerate(QUEUES):
             mean_counts = per_day_q * _volume_factor(day, q) * profile / profile.sum()
             arrival = piecewise_poisson(rng, OPEN, SLOT, mean_counts * noise)
             n = len(arrival)

@@ -149,7 +149,8 @@ def _simulate_day(rng: np.random.Generator, day: dt.date, out_of_turn: tuple[flo
             puesto, estado, f"{int(dni[i]):08d}", demora,
         ])
     ooo = [
-        {"fecha": day.isoformat(), "servicio": SERVICES[queue[a]][0], "llamado_antes": tickets[a],
+        {"fecha": day.isoformat(), "servicio": SERVICES[queue[a]][0],
+         "prioridad": "Prioritario" if prio[a] else "Normal", "llamado_antes": tickets[a],
          "emitido": _clock(arrival[a]), "saltado": tickets[b], "emitido_saltado": _clock(arrival[b]),
          "llamado": _clock(res.called[a]), "llamado_saltado": _clock(res.called[b]),
          "puesto": servers[res.server[a]].name}
@@ -158,11 +159,16 @@ def _simulate_day(rng: np.random.Generator, day: dt.date, out_of_turn: tuple[flo
     return rows, ooo
 
 
-def _break_rows(rng: np.random.Generator, rows: list[list[str]]) -> tuple[list[list[str]], list[dict]]:
-    """Corrupt a few served rows on ordinary days, as real exports do; return what was done."""
+def _break_rows(rng: np.random.Generator, rows: list[list[str]], keep: set[tuple[str, str]]
+                ) -> tuple[list[list[str]], list[dict]]:
+    """Corrupt a few served rows on ordinary days, as real exports do; return what was done.
+
+    Rows whose (Fecha, Nro Turno) is in `keep` (the out-of-turn tickets) are left alone.
+    """
     col = {name: k for k, name in enumerate(HEADER.split(";"))}
     breach = BREACH_DAY.strftime("%d/%m/%Y")
-    ok = [k for k, r in enumerate(rows) if r[col["Estado"]] == "ATENDIDO" and r[col["Fecha"]] != breach]
+    ok = [k for k, r in enumerate(rows) if r[col["Estado"]] == "ATENDIDO" and r[col["Fecha"]] != breach
+          and (r[col["Fecha"]], r[col["Nro Turno"]]) not in keep]
     picks = sorted(rng.choice(ok, size=6, replace=False))
     kinds = ["garbled time", "fin before inicio", "duplicate line", "unknown estado",
              "missing emision", "llamado before emision"]
@@ -216,7 +222,9 @@ def make_kiosk(seed: int) -> tuple[bytes, dict]:
         day_rows, ooo = _simulate_day(rng, day, times, dni_pools)
         rows.extend(day_rows)
         out_of_turn.extend(ooo)
-    rows, broken = _break_rows(rng, rows)
+    keep = {(dt.date.fromisoformat(o["fecha"]).strftime("%d/%m/%Y"), o[k])
+            for o in out_of_turn for k in ("llamado_antes", "saltado")}
+    rows, broken = _break_rows(rng, rows, keep)
     text = HEADER + "\r\n" + "".join(";".join(r) + "\r\n" for r in rows)
     return text.encode("cp1252"), _facts(rows, broken, out_of_turn)
 
