@@ -42,24 +42,26 @@ class ErlangA:
     Notes
     -----
     With ``mu = 1 / mean_service``, ``theta = 1 / mean_patience``, ``x = n mu / theta``,
-    ``y = arrival_rate / theta``, ``rho = y / x`` and ``A(x, y) = x e**y y**-x gamma(x, y)``
-    (lower incomplete gamma; equal to ``1F1(1; x + 1; y)``), Mandelbaum and Zeltyn give::
+    ``y = arrival_rate / theta``, ``rho = y / x``, ``q = exp(-theta t)``,
+    ``g(x, z) = z**x e**-z / Gamma(x + 1)`` and ``A(x, z) = P(x, z) / g(x, z)`` (``P`` the
+    regularised lower incomplete gamma; ``A = 1F1(1; x + 1; z)``), Mandelbaum and Zeltyn give::
 
-        P(wait > 0)       = A B / (1 + (A - 1) B),   B = erlang_b(n, arrival_rate / mu)
+        P(wait > 0)       = A B / (1 + (A - 1) B),       B = erlang_b(n, arrival_rate / mu)
         P(ab | wait > 0)  = 1 / (rho A) + 1 - 1 / rho
-        P(W > t)          = P(wait > 0) e**(-theta t) A(x, y q) (q e**(1-q)... ) / A(x, y),  q = e**(-theta t)
+        P(W > t)          = P(wait > 0) q A(x, y q) g(x, y q) / (A(x, y) g(x, y))
+        SL(t)             = 1 - P(wait > 0)
+                            + P(wait > 0) / (rho A(x, y)) [(A(x, y) - 1) - (A(x, y q) - 1) g(x, y q) / g(x, y)]
 
-    where the last line is, exactly, ``P(wait > 0) exp(-theta t - x theta t + y (1 - q))
-    A(x, y q) / A(x, y)``.  ``W`` is the time spent waiting, which ends at service or at
-    abandonment, so ``P(abandon) = theta E[W]`` (`mean_wait` is over all arrivals).  The service
-    level counts arrivals answered within ``t`` among *all* arrivals, abandoners included:
-    ``1 - P(wait > 0) + P(wait > 0) / (rho A(x, y)) (A(x, y) - 1 - (A(x, y q) - 1) y**-x ...)``,
-    computed as the integral of the density of entering service.  The incomplete-gamma ratios
-    are evaluated in log space with ``scipy.special.gammainc`` and Loader's saddle-point
-    Poisson term, switching to the convergent ``1F1`` series where the gamma form would
-    underflow or cancel, so results are accurate to ~1e-10 relative for servers up to 1e5 and
-    loads up to 1e5, in overload too (no exception when ``load >= servers``: the queue is
-    stable thanks to abandonment).
+    ``W`` is the time spent waiting, which ends at service or at abandonment, so
+    ``P(abandon) = theta E[W]`` (`mean_wait` is over all arrivals).  ``SL(t)`` counts arrivals
+    answered within ``t`` among *all* arrivals, abandoners included (the bracket is the
+    integral of the density of entering service after a positive wait of at most ``t``).
+    ``g(x, y q) / g(x, y) = exp(-x theta t - y expm1(-theta t))`` is exact in log space; the
+    ``A`` values come from ``scipy.special.gammainc`` and Loader's saddle-point form of ``g``,
+    or from the convergent ``1F1`` series where the gamma form would underflow or cancel
+    (``1 - (1 - rho) A`` in underload).  Results are accurate to ~1e-12 relative for servers
+    up to 1e5 and loads up to 1e5, in overload too (the queue is always stable thanks to
+    abandonment, so ``load >= servers`` is no error).
 
     References
     ----------
