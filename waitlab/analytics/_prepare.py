@@ -126,16 +126,30 @@ def read_contacts(contacts: pd.DataFrame, by: list[str], *, who: str) -> Work:
                     "use waitlab.schema.coerce_contacts(df, tz=...)."
                 )
         out[col] = s.dt.tz_convert(tz).astype(f"datetime64[ns, {tz}]")
-        if col != "arrived_at" and s.isna().all() and len(s):
-            unusable[col] = "all null"
     for col in ("outcome", "server"):
         if col not in contacts.columns:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
             unusable[col] = "missing"
         else:
             out[col] = contacts[col].reset_index(drop=True).astype("string")
-            if out[col].isna().all() and len(out):
-                unusable[col] = "all null"
+    # A column is unusable when it is null on every row that should have it (an all-abandoned
+    # table rightly has no called_at; a table with services but no server name has a gap).
+    flags = outcome_flags(out["outcome"])
+    known = "outcome" not in unusable and out["outcome"].notna().any()
+    if not known and len(out):
+        unusable["outcome"] = unusable.get("outcome", "all null")
+    needs = {
+        "called_at": flags["answered"] | flags["no_show"],
+        "started_at": flags["answered"],
+        "ended_at": flags["answered"] | flags["abandoned"],
+        "server": out["started_at"].notna().to_numpy(),
+    }
+    for col, rows in needs.items():
+        if col in unusable:
+            continue
+        rows = rows if known or col == "server" else np.ones(len(out), dtype=bool)
+        if rows.any() and out.loc[rows, col].isna().all():
+            unusable[col] = "null on every contact that needs it"
     for col in by:
         if col != "dow" and col not in out.columns:
             out[col] = contacts[col].reset_index(drop=True)
