@@ -20,6 +20,8 @@ from waitlab.schema import validate_contacts, wait_seconds
 
 __all__ = ["ReportData", "compute_report", "write_report"]
 
+_BREACH_COLUMNS = ("contact_id", "rule", "day", "hour", "queue", "outcome", "observed_s", "limit_s", "excess_s")
+
 
 @dataclass
 class ReportData:
@@ -182,10 +184,17 @@ def _sections(data: ReportData, sheets: dict[str, pd.DataFrame], lang: str, hash
     cs = Section(f"{t('compliance', lang)}: {comp.rules.name}")
     cs.text(f"{t('source', lang)}: {comp.rules.source}")
     cs.figure(figures.to_png(figures.breach_heatmap(comp.breaches, lang)), t("fig_heatmap", lang))
-    for key in ("compliance_by_limit", "compliance_days", "compliance_breaches", "compliance_turn_order"):
-        if key in sheets and len(sheets[key]):
-            cs.text(key.removeprefix("compliance_").replace("_", " "))
-            cs.table(sheets[key], max_rows=60)
+    shown = {
+        "compliance_daily": (t("breach_days", lang), None, 60),
+        "compliance_summary": (t("breaches", lang), None, 60),
+        "compliance_turn_order": (t("turn_order", lang), None, 30),
+        "compliance_breaches": (t("breaches", lang), _BREACH_COLUMNS, 30),
+    }
+    for key, (title, cols, rows) in shown.items():
+        table = sheets.get(key)
+        if table is not None and len(table):
+            cs.text(title)
+            cs.table(table[[c for c in cols if c in table.columns]] if cols else table, max_rows=rows)
     cs.bullets(list(comp.notes))
     sections.append(cs)
     if data.patience is not None:

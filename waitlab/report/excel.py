@@ -14,6 +14,12 @@ __all__ = ["excel_ready", "write_workbook"]
 EXCEL_MAX_ROWS = 1_048_575  # one row is the header
 
 
+def _naive(x: object) -> object:
+    if isinstance(x, pd.Timestamp) and x.tzinfo is not None:
+        return x.tz_localize(None)
+    return x
+
+
 def excel_ready(df: pd.DataFrame) -> pd.DataFrame:
     """Return `df` as Excel can store it: tz-aware timestamps become local wall time, text neutralised.
 
@@ -23,6 +29,8 @@ def excel_ready(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_localize(None)
+        elif out[col].dtype == object:
+            out[col] = out[col].map(_naive)
     if isinstance(out.index, pd.DatetimeIndex) and out.index.tz is not None:
         out.index = out.index.tz_localize(None)
     return neutralize_cells(out)

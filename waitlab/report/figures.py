@@ -31,6 +31,9 @@ def arrivals_vs_desks(hourly: pd.DataFrame, lang: str = "es") -> Figure:
     """
     hour = hourly["interval_start"].dt.hour
     by_hour = hourly.groupby(hour).agg(arrivals=("arrivals", "mean"), desks=("desks_present", "mean"))
+    active = by_hour[(by_hour["arrivals"] > 0) | (by_hour["desks"] > 0)].index
+    if len(active):
+        by_hour = by_hour.loc[active.min(): active.max()]
     fig = Figure(figsize=(8, 3.6))
     ax = fig.add_subplot()
     ax.bar(by_hour.index, by_hour["arrivals"], color="#4c78a8", label=t("arrivals_per_hour", lang))

@@ -1,0 +1,46 @@
+"""``waitlab report LOG -o out/``: read a log and write the HTML report and Excel workbook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["register", "run"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "report",
+        help="read a log and write an HTML report and an Excel workbook",
+        description="Read a turn-terminal or call-center log and write report.html and report.xlsx "
+        "(volumes, waits, service level, abandonment, compliance with wait-limit rules, patience).",
+    )
+    p.add_argument("log", help="log file (CSV, Excel, Parquet, queue_log or SEELab text)")
+    p.add_argument("--format", dest="fmt", default=None, help="kiosk, acd, asterisk, seelab or contacts (default: detect)")
+    p.add_argument("--mapping", default=None, help="column mapping: a shipped name (vendor_a_es) or a TOML path")
+    p.add_argument("--tz", default=None, help="timezone of the log's times (default: stated in the report)")
+    p.add_argument("--rules", default="CABA", help="rule set name (CABA, limit15, ...) or TOML path [CABA]")
+    p.add_argument("--seats", type=int, default=None, help="seats in the waiting room (unknown: every wait counts as standing)")
+    p.add_argument("--lang", choices=("es", "en"), default="es", help="report language [es]")
+    p.add_argument("--freq", default="30min", help="interval width for the tables [30min]")
+    p.add_argument("--sl-threshold", type=float, default=20.0, help="service-level threshold T in seconds [20]")
+    p.add_argument("--hash-ids", action="store_true", help="replace customer and contact ids by salted hashes")
+    p.add_argument("-o", "--out", default="out", help="output folder [out]")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from waitlab.readers import read_log
+    from waitlab.report import write_report
+
+    contacts, ingest = read_log(args.log, format=args.fmt, mapping=args.mapping, tz=args.tz)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(ingest)
+    if ingest.rows_quarantined:
+        ingest.write_quarantine(out / "quarantine.csv")
+        print(f"quarantined rows written to {out / 'quarantine.csv'}")
+    paths = write_report(contacts, out, ingest=ingest, rules=args.rules, seats=args.seats, hash_ids=args.hash_ids,
+                         lang=args.lang, freq=args.freq, sl_threshold=args.sl_threshold)
+    print(f"report: {paths['html']}\nworkbook: {paths['excel']}")
+    return 0
