@@ -96,7 +96,7 @@ class ComplianceResult:
     @property
     def compliant(self) -> bool:
         """True when no limit was breached and (if required) no ticket was called out of turn."""
-        return self.breaches.empty and self.turn_order.empty
+        return bool(self.breaches.empty and self.turn_order.empty)
 
     def to_frames(self, *, tz_naive: bool = False) -> dict[str, pd.DataFrame]:
         """All tables as DataFrames, keyed by sheet name, ready for export.

@@ -201,7 +201,7 @@ def _seats_per_site(seats: Seats, sites: list[str]) -> dict[str, int | None]:
             out[s] = None if v is None else int(v)
         return out
     _check_count("seats", seats)
-    return dict.fromkeys(sites, int(seats))  # type: ignore[arg-type]
+    return dict.fromkeys(sites, int(seats))
 
 
 def _check_count(name: str, value: object) -> None:
@@ -213,7 +213,8 @@ def _check_count(name: str, value: object) -> None:
 
 def _ns(s: pd.Series) -> np.ndarray:
     """Timestamps as int64 nanoseconds since the epoch, NaT as the int64 minimum."""
-    return s.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]").to_numpy().view(np.int64)
+    values: np.ndarray = s.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]").to_numpy()
+    return values.view(np.int64)
 
 
 def _notes(
@@ -236,7 +237,7 @@ def _notes(
             )
             notes.append(f"Seats per site: {shown}.")
         else:
-            notes.append(f"Seats: {int(seats)} at every site.")  # type: ignore[arg-type]
+            notes.append(f"Seats: {int(seats)} at every site.")
         if unknown_sites:
             notes.append(
                 f"Seat count unknown for site(s) {unknown_sites}: every second of waiting there "

@@ -5,7 +5,8 @@ called strictly earlier (``called_at``, beyond an optional tolerance). Within ea
 tickets are sorted by issue time; a ticket overtook someone exactly when the running maximum
 of the earlier tickets' call times exceeds its own call time, and the first position where
 that running maximum does so is the earliest-issued ticket it overtook. How many it overtook
-is counted with a Fenwick tree over the call-time ranks. O(n log n) in all.
+is counted by a vectorised merge count over the call-time ranks. O(n log^2 n) in all, no
+Python loop over rows.
 """
 
 from __future__ import annotations
@@ -113,44 +114,51 @@ def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0) -> p
     viol = np.flatnonzero(prev > called + tol)
     if len(viol) == 0:
         return empty
-    starts = np.flatnonzero(first_of_group)
-    ends = np.r_[starts[1:], len(df)]
-    group_start = starts[np.searchsorted(starts, viol, side="right") - 1]
-    first_over = np.empty(len(viol), dtype=np.int64)
-    for k, (j, s) in enumerate(zip(viol.tolist(), group_start.tolist(), strict=True)):
-        first_over[k] = s + int(np.searchsorted(runmax[s:j], called[j] + tol, side="right"))
-    counts = np.zeros(len(df), dtype=np.int64)
-    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        if np.any((viol >= s) & (viol < e)):
-            counts[s:e] = _overtaken_counts(called[s:e], tol)
+    values = np.sort(called)
+    values = values[np.r_[True, values[1:] != values[:-1]]]  # distinct call times (faster than np.unique)
+    rank = np.searchsorted(values, called)  # dense rank of each call time, 0-based
+    below = np.searchsorted(values, called + tol, side="right")  # ranks <= called + tol are not "later"
+    # earliest-issued ticket overtaken: first position of the group whose running max exceeds the
+    # threshold; (group, rank of running max) is non-decreasing along the sorted table
+    width = len(values) + 1
+    key = g * width + np.searchsorted(values, runmax)
+    first_over = np.searchsorted(key, g[viol] * width + below[viol], side="left")
+    counts = _count_later_called_before(g, rank, below, viol)
     out = df.loc[viol, keys + ["contact_id", "ticket", "arrived_at", "called_at"]].reset_index(drop=True)
     over = df.loc[first_over, ["contact_id", "ticket", "arrived_at", "called_at"]].reset_index(drop=True)
     for c in over.columns:
         out[f"overtaken_{c}"] = over[c]
-    out["overtaken"] = counts[viol]
+    out["overtaken"] = counts
     out["delay_s"] = (out["overtaken_called_at"] - out["called_at"]).dt.total_seconds()
     return out[TURN_ORDER_COLUMNS]
 
 
-def _overtaken_counts(called: np.ndarray, tol: int) -> np.ndarray:
-    """For each position j, how many earlier positions i have ``called[i] > called[j] + tol``."""
-    values = np.unique(called)
-    rank = np.searchsorted(values, called) + 1  # 1-based Fenwick index
-    below = np.searchsorted(values, called + tol, side="right")  # count of values <= called + tol
-    m = len(values)
-    tree = [0] * (m + 1)
-    out = np.zeros(len(called), dtype=np.int64)
-    for j, (r, b) in enumerate(zip(rank.tolist(), below.tolist(), strict=True)):
-        le = 0
-        i = b
-        while i > 0:
-            le += tree[i]
-            i -= i & -i
-        out[j] = j - le
-        i = r
-        while i <= m:
-            tree[i] += 1
-            i += i & -i
+def _count_later_called_before(
+    g: np.ndarray, rank: np.ndarray, below: np.ndarray, wanted: np.ndarray
+) -> np.ndarray:
+    """For each position j in `wanted`: #{i < j : g[i] == g[j] and rank[i] >= below[j]}.
+
+    Bottom-up merge counting, vectorised: at each level, positions are cut into blocks of
+    ``2 * width``; every pair (i, j) with i < j is counted exactly once, at the level where i is
+    in the left half and j in the right half of the same block. The left halves are sorted by
+    (block and group label, rank) so each count is two binary searches. O(n log^2 n).
+    """
+    n = len(rank)
+    out = np.zeros(len(wanted), dtype=np.int64)
+    pos = np.arange(n)
+    span = np.int64(rank.max() + 2 if n else 1)
+    width = 1
+    while width < n:
+        block = pos // (2 * width)
+        changed = np.r_[True, (block[1:] != block[:-1]) | (g[1:] != g[:-1])]
+        label = np.cumsum(changed).astype(np.int64)  # one label per (block, group)
+        left = (pos // width) % 2 == 0
+        sorted_left = np.sort(label[left] * span + rank[left])
+        j = wanted[~left[wanted]]
+        hi = np.searchsorted(sorted_left, label[j] * span + (span - 1), side="left")
+        lo = np.searchsorted(sorted_left, label[j] * span + below[j], side="left")
+        out[~left[wanted]] += hi - lo
+        width *= 2
     return out
 
 
