@@ -33,6 +33,10 @@ from _gen_callcenter import make_callcenter  # noqa: E402
 from _gen_headcounts import make_headcounts  # noqa: E402
 from _gen_kiosk import make_kiosk  # noqa: E402
 
+#: numpy feature release the files were generated with. numpy does not promise identical random
+#: streams across feature releases, so another release may produce (equally valid) other files.
+GENERATED_WITH_NUMPY = "2.4"
+
 #: One seed per file, so changing one generator never changes the other files.
 SEEDS = {"kiosk": 20250325, "callcenter": 20250301, "asterisk": 20250326, "headcounts": 20250320}
 

@@ -13,6 +13,7 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -82,7 +83,12 @@ def _broken_lines(df: pd.DataFrame) -> dict[int, str]:
 
 
 def test_regeneration_is_byte_identical(tmp_path):
-    facts = _load_script().write_datasets(out_dir=tmp_path)
+    script = _load_script()
+    numpy_release = ".".join(np.__version__.split(".")[:2])
+    if numpy_release != script.GENERATED_WITH_NUMPY:
+        pytest.skip(f"files were generated with numpy {script.GENERATED_WITH_NUMPY}, this is {np.__version__}; "
+                    "numpy does not promise the same random streams across releases")
+    facts = script.write_datasets(out_dir=tmp_path)
     made = sorted(p.name for p in tmp_path.iterdir())
     assert made == sorted(["asterisk_queue_log.txt", "branch_kiosk.csv", "callcenter_month.csv",
                            "headcounts_arrivals.csv", "headcounts_sheet.csv"])
