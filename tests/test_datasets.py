@@ -272,3 +272,19 @@ def test_headcounts_agree_with_the_readme_truth():
     area = sum(int(r["personas_esperando"]) for r in sheet) * 600.0
     true_mean = sum(int(r["arrivals"]) * float(r["true mean wait (s)"]) for r in truth) / customers
     assert area / customers == pytest.approx(true_mean, rel=0.15)
+
+
+def test_priority_tickets_are_called_before_normal_ones(kiosk):
+    good = kiosk.drop(index=list(_broken_lines(kiosk)))
+    # a priority ticket is waiting from issue until it is called, or until it left / was cancelled
+    prio = good[good["Prioridad"] == "Prioritario"]
+    until = prio["Hora Llamado s"].fillna(prio["Hora Fin s"])
+    normal = good[(good["Prioridad"] == "Normal") & good["Hora Llamado s"].notna()]
+    checked = 0
+    for (fecha, servicio), g in normal.groupby(["Fecha", "Servicio"]):
+        p = (prio["Fecha"] == fecha) & (prio["Servicio"] == servicio)
+        issued, left = prio.loc[p, "Hora Emision s"].to_numpy(), until[p].to_numpy()
+        for call in g["Hora Llamado s"]:
+            assert not ((issued < call) & (left > call)).any(), (fecha, servicio, call)
+            checked += 1
+    assert checked > 4000
