@@ -10,14 +10,24 @@ Errors: :class:`PlanningError`, :class:`ShiftTemplateError`, :class:`RosterInfea
 from __future__ import annotations
 
 from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess
+from waitlab.planning._curve import CostCurve, cost_curve, nested_allocations
 from waitlab.planning._errors import PlanningError, RosterInfeasibleError, ShiftTemplateError
 from waitlab.planning._roster import Roster, solve_roster
+from waitlab.planning._simeval import ScenarioEvaluator, scenario_evaluator, scenario_sipp_plan
+from waitlab.planning._sipp import sipp_plan
 from waitlab.planning._staffing import Evaluator, StaffingPlan, plan_staffing
 from waitlab.planning._targets import Target, targets_from_rules
 from waitlab.planning._templates import MealBreak, ShiftTemplate, ShiftTemplates, load_shifts
 
 __all__ = [
     "Assessment",
+    "CostCurve",
+    "ScenarioEvaluator",
+    "cost_curve",
+    "nested_allocations",
+    "scenario_evaluator",
+    "scenario_sipp_plan",
+    "sipp_plan",
     "Evaluator",
     "SimulatedDays",
     "StaffingPlan",

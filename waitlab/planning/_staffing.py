@@ -9,12 +9,14 @@ each interval, and corrects the plan where the target fails, until nothing chang
    iteration, so two plans are compared on the same customers). In every interval whose
    target fails, add desks (1, or 2 when the figure is more than twice its bound, 3 beyond
    eight times). A failing *per-day* target adds a desk in the interval whose arrivals carry
-   most of its breaches. Repeat until every target holds.
+   most of its breaches (in the 2 or 3 such intervals when it is far off, by the same steps).
+   Repeat until every target holds.
 2. **Trim.** Intervals where every target holds with room to spare (figure <= ``spare`` x
    bound) are candidates for one desk less. All candidates are tried together; if a target
-   then fails anywhere, the batch is halved and each half tried, down to single intervals,
-   which are pinned at their level when even one desk less breaks a target. A trial that
-   holds is kept and the candidates are recomputed.
+   then fails anywhere, the batch is halved (into earlier and later intervals) and each half
+   tried, down to single intervals, which are pinned at their level when even one desk less
+   breaks a target. A trial that holds is kept. When every batch of a sweep has been tried,
+   the candidates are recomputed for the next sweep.
 3. The **fixed point** is reached when every target holds and no candidate is left; the
    search also stops after ``max_iterations`` simulations (the plan is then feasible but
    perhaps not minimal, and the result says so).
@@ -164,7 +166,7 @@ def _as_int_array(name: str, value: ArrayLike, n: int) -> np.ndarray:
 
 def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target] | tuple[Target, ...], *,
                   interval: float, day_start: float = 0.0, seed: int | None = None,
-                  min_servers: ArrayLike = 1, max_servers: ArrayLike | None = None, max_iterations: int = 40,
+                  min_servers: ArrayLike = 1, max_servers: ArrayLike | None = None, max_iterations: int = 200,
                   spare: float = 0.5, decide: Literal["estimate", "upper"] = "estimate",
                   confidence: float = 0.95, verify: bool = True,
                   progress: Callable[[str], None] | None = None) -> StaffingPlan:
@@ -283,9 +285,11 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
         for f in day_bad:
             burden = _burden(days, f.target, n, interval)
             room = np.ones(n, dtype=bool) if hi is None else s < hi
-            if np.any(room & (burden > 0)):
-                i = int(np.argmax(np.where(room, burden, -1.0)))
-                add[i] = max(add[i], 1)
+            ranked = np.argsort(-np.where(room, burden, -1.0), kind="stable")
+            k = _step(float(np.nanmax(f.ratio)))  # the further off, the more intervals get a desk
+            for j in ranked[:k]:
+                if room[j] and burden[j] > 0:
+                    add[j] = max(add[j], 1)
         new = s + add if hi is None else np.minimum(s + add, hi)
         if np.array_equal(new, s):
             raise PlanningError(
@@ -303,40 +307,41 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
 
         def candidates(a: Assessment) -> list[int]:
             room = np.ones(n, dtype=bool)
-            worst = np.zeros(n)
             for f in a.interval_figures:
-                r = np.nan_to_num(f.ratio)
-                room &= r <= spare
-                worst = np.maximum(worst, r)
-            cand = np.flatnonzero(room & ~pinned & (s > lo))
-            return sorted(cand.tolist(), key=lambda i: (worst[i], i))
+                room &= np.nan_to_num(f.ratio) <= spare
+            return np.flatnonzero(room & ~pinned & (s > lo)).tolist()  # in time order: halves are blocks
 
-        batches: deque[list[int]] = deque([candidates(a)])
-        while batches:
-            batch = [i for i in batches.popleft() if not pinned[i] and s[i] > lo[i]]
-            if not batch:
-                continue
-            if len(rows) >= max_iterations:
-                message = (f"every target holds; stopped trimming after {max_iterations} simulations, so a "
-                           "cheaper plan may exist (raise `max_iterations`)")
+        out_of_budget = False
+        while not out_of_budget:  # sweeps: try every candidate once, then look for new ones
+            cand = candidates(a)
+            if not cand:
+                converged = True
+                message = f"fixed point reached after {len(rows)} simulations"
                 break
-            trial = s.copy()
-            trial[batch] -= 1
-            a2, d2, ok2 = run(trial, "trim", f"-1 desk at {format_ranges(batch, interval, day_start)}", search_seed)
-            if ok2:
-                s, a, days = trial, a2, d2
-                batches = deque([candidates(a)])
-            else:
-                rows[-1]["accepted"] = False
-                if len(batch) == 1:
-                    pinned[batch[0]] = True
+            batches: deque[list[int]] = deque([cand])
+            while batches:
+                batch = [i for i in batches.popleft() if not pinned[i] and s[i] > lo[i]]
+                if not batch:
+                    continue
+                if len(rows) >= max_iterations:
+                    out_of_budget = True
+                    message = (f"every target holds; stopped trimming after {max_iterations} simulations, so a "
+                               "cheaper plan may exist (raise `max_iterations`)")
+                    break
+                trial = s.copy()
+                trial[batch] -= 1
+                a2, d2, ok2 = run(trial, "trim", f"-1 desk at {format_ranges(batch, interval, day_start)}",
+                                  search_seed)
+                if ok2:
+                    s, a, days = trial, a2, d2
                 else:
-                    half = len(batch) // 2
-                    batches.appendleft(batch[half:])
-                    batches.appendleft(batch[:half])
-        else:
-            converged = True
-            message = f"fixed point reached after {len(rows)} simulations"
+                    rows[-1]["accepted"] = False
+                    if len(batch) == 1:
+                        pinned[batch[0]] = True  # fewer desks elsewhere can only make it worse: keep it
+                    else:
+                        half = len(batch) // 2
+                        batches.appendleft(batch[half:])
+                        batches.appendleft(batch[:half])
 
     search_assessment = a
     if verify:

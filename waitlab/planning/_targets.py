@@ -72,7 +72,7 @@ class Target:
             object.__setattr__(self, "name", self._default_name())
 
     def _default_name(self) -> str:
-        mins = f"{self.limit / 60:g}min"
+        mins = f"{self.limit / 60:g}min" if self.limit % 60 == 0 else f"{self.limit:g}s"
         what = {"wait": "wait", "standing": "standing", "seated": "seated"}[self.measure]
         per = "" if self.per == "interval" else "_day"
         return {
@@ -92,7 +92,7 @@ class Target:
         """The target in one plain sentence fragment, e.g. ``"share of waits over 30 min <= 5 %"``."""
         what = {"wait": "waits", "standing": "standing waits", "seated": "seated waits"}[self.measure]
         scope = " in every interval" if self.per == "interval" else " over the day"
-        mins = f"{self.limit / 60:g} min"
+        mins = f"{self.limit / 60:g} min" if self.limit % 60 == 0 else f"{self.limit:g} s"
         if self.metric == "share_wait_over":
             return f"share of {what} over {mins} <= {self.bound:.2%}{scope}"
         if self.metric == "service_level":

@@ -1,0 +1,188 @@
+"""Plug the simulator into the planner: a scenario becomes an ``evaluate(servers, seed)`` function."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from waitlab.compliance import standing_times
+from waitlab.planning._assess import SimulatedDays
+from waitlab.planning._errors import PlanningError
+from waitlab.planning._sipp import sipp_plan
+from waitlab.planning._targets import Target
+from waitlab.sim import Draws, Scenario, choose_engine, draw, simulate_day
+
+__all__ = ["ScenarioEvaluator", "planned_group", "scenario_evaluator", "scenario_sipp_plan"]
+
+
+def planned_group(scenario: Scenario, group: str | None = None) -> str:
+    """Name of the desk group whose schedule the planner sets (the only one, or `group`)."""
+    names = [g.name for g in scenario.desks]
+    if group is None:
+        if len(names) != 1:
+            raise PlanningError(f"{scenario.source}: the scenario has {len(names)} desk groups ({', '.join(names)}); "
+                                "say which one to plan (`group=` / --group).")
+        return names[0]
+    if group not in names:
+        raise PlanningError(f"{scenario.source}: there is no desk group {group!r}; the groups are "
+                            f"{', '.join(names)}.")
+    return group
+
+
+def with_servers(scenario: Scenario, group: str, servers: Sequence[int]) -> Scenario:
+    """`scenario` with desk group `group` open ``servers[i]`` desks in interval ``i``."""
+    desks = tuple(dataclasses.replace(g, open=tuple(int(x) for x in servers)) if g.name == group else g
+                  for g in scenario.desks)
+    return dataclasses.replace(scenario, desks=desks)
+
+
+class ScenarioEvaluator:
+    """``evaluate(servers, seed) -> SimulatedDays`` for a simulation scenario.
+
+    Each call simulates `replications` days of the scenario with the planned desk group's
+    schedule replaced by `servers`. Day ``r`` of seed ``s`` draws its customers from
+    ``SeedSequence(s).spawn(replications)[r]``; the draws do not depend on the desks, so every
+    plan evaluated with the same seed meets the same customers (common random numbers), and the
+    draws of the last seeds are kept in memory to save drawing them again.
+
+    Parameters
+    ----------
+    scenario : waitlab.sim.Scenario
+        The day to simulate.
+    replications : int
+        Days per evaluation.
+    group : str, optional
+        Desk group to plan (default: the scenario's only group).
+    engine : {"auto", "fast", "simpy"}
+        Simulation engine (see :func:`waitlab.sim.choose_engine`).
+    seats : int or None
+        Seats in the waiting room (kiosk scenarios): with a count, standing and seated times come
+        from :func:`waitlab.compliance.standing_times` (slower); None counts every second of
+        waiting as standing, as the compliance module does when the seat count is unknown.
+
+    Attributes
+    ----------
+    customers_simulated : int
+        Customers simulated so far, over all calls.
+    seconds : float
+        Time spent simulating so far (drawing included), seconds.
+    n_intervals, interval, day_start : int, float, float
+        The scenario's intervals: count, length (seconds) and the opening time (seconds since
+        midnight), to pass on to :func:`plan_staffing`.
+
+    Notes
+    -----
+    A customer's wait runs from arrival until being called (served, or a kiosk no-show found
+    missing when called: the compliance reading of a log) or, on the phone, until abandoning;
+    a customer never called counts as an infinite wait. Only customers of the queues the
+    planned group serves are measured.
+    """
+
+    def __init__(self, scenario: Scenario, replications: int, *, group: str | None = None, engine: str = "auto",
+                 seats: int | None = None) -> None:
+        if isinstance(replications, bool) or not isinstance(replications, int | np.integer) or replications < 2:
+            raise PlanningError(f"`replications` must be an integer >= 2 (confidence intervals need two days), "
+                                f"got {replications!r}.")
+        if seats is not None and (isinstance(seats, bool) or not isinstance(seats, int) or seats < 0):
+            raise PlanningError(f"`seats` must be an integer >= 0 or None, got {seats!r}.")
+        self.scenario = scenario
+        self.replications = int(replications)
+        self.group = planned_group(scenario, group)
+        self.engine = choose_engine(scenario, engine)
+        self.seats = seats
+        g = next(g for g in scenario.desks if g.name == self.group)
+        self.queues = np.array([scenario.queue_index(q) for q in g.serves], dtype=np.int64)
+        self.n_intervals = int(scenario.n_intervals)
+        self.interval = float(scenario.interval)
+        self.day_start = float(scenario.start.hour * 3600 + scenario.start.minute * 60 + scenario.start.second)
+        self.customers_simulated = 0
+        self.seconds = 0.0
+        self._draws: dict[int, list[Draws]] = {}
+
+    def draws(self, seed: int) -> list[Draws]:
+        """The days' random inputs for `seed` (cached for the last few seeds)."""
+        if seed not in self._draws:
+            children = np.random.SeedSequence(seed).spawn(self.replications)
+            if len(self._draws) >= 4:
+                self._draws.pop(next(iter(self._draws)))
+            self._draws[seed] = [draw(self.scenario, np.random.default_rng(c)) for c in children]
+        return self._draws[seed]
+
+    def __call__(self, servers: np.ndarray, seed: int) -> SimulatedDays:
+        s = np.asarray(servers)
+        if s.shape != (self.n_intervals,):
+            raise PlanningError(f"the plan has {s.size} interval(s) but the scenario has {self.n_intervals}.")
+        t0 = time.perf_counter()
+        sc = with_servers(self.scenario, self.group, s.tolist())
+        reps, arr, wait, aband, stand, seat = [], [], [], [], [], []
+        n_total = 0
+        for r, d in enumerate(self.draws(seed)):
+            day = simulate_day(sc, draws=d, engine=self.engine)
+            n_total += len(d)
+            mine = np.isin(d.queue, self.queues)
+            a = day.arrays
+            end = np.where(np.isnan(a.called), a.ended, a.called)
+            w = np.where(np.isnan(end), np.inf, end - d.arrival)
+            reps.append(np.full(int(mine.sum()), r, dtype=np.int64))
+            arr.append(d.arrival[mine])
+            wait.append(w[mine])
+            aband.append((a.outcome[mine] == 1) | (a.outcome[mine] == 2))
+            if self.seats is not None and self.scenario.channel == "kiosk":
+                st = standing_times(day.contacts, seats=self.seats)
+                stand.append(st["standing_s"].to_numpy(dtype=float)[mine])
+                seat.append(st["seated_s"].to_numpy(dtype=float)[mine])
+        self.customers_simulated += n_total
+        self.seconds += time.perf_counter() - t0
+        return SimulatedDays(
+            replication=np.concatenate(reps), arrival=np.concatenate(arr), wait=np.concatenate(wait),
+            abandoned=np.concatenate(aband), replications=self.replications,
+            standing=np.concatenate(stand) if stand else None, seated=np.concatenate(seat) if seat else None,
+        )
+
+
+def scenario_evaluator(scenario: Scenario, replications: int, *, group: str | None = None, engine: str = "auto",
+                       seats: int | None = None) -> ScenarioEvaluator:
+    """An ``evaluate(servers, seed)`` for :func:`plan_staffing` from a simulation scenario.
+
+    See :class:`ScenarioEvaluator` for the parameters.
+    """
+    return ScenarioEvaluator(scenario, replications, group=group, engine=engine, seats=seats)
+
+
+def scenario_sipp_plan(scenario: Scenario, targets: Sequence[Target], *, group: str | None = None,
+                       min_servers: int = 1) -> np.ndarray:
+    """The stationary Erlang (SIPP) plan for the planned desk group of a scenario.
+
+    Arrival rates are the group's queues' rates per interval (trace-driven queues: their
+    arrivals counted per interval); the mean service time is the arrival-weighted mean of the
+    queues' means; the mean patience likewise (Erlang A), or Erlang C when some queue's
+    customers never leave.
+    """
+    name = planned_group(scenario, group)
+    sc = scenario
+    g = next(g for g in sc.desks if g.name == name)
+    n = int(sc.n_intervals)
+    interval = float(sc.interval)
+    lam_q, svc_q, pat_q = [], [], []
+    for qname in g.serves:
+        q = sc.queues[sc.queue_index(qname)]
+        if q.arrival_times is not None:
+            counts = np.bincount(np.floor(np.asarray(q.arrival_times) / interval).astype(np.int64), minlength=n)[:n]
+            lam_q.append(counts / interval)
+        else:
+            lam_q.append(np.asarray(q.rates_per_hour, dtype=float) / 3600.0)
+        svc_q.append(q.service.expected)
+        pat_q.append(np.inf if q.patience is None else q.patience.expected)
+    lam = np.sum(lam_q, axis=0)
+    weights = np.array(lam_q)  # (queues, intervals)
+    wsum = np.where(lam > 0, lam, 1.0)
+    svc = (weights * np.array(svc_q)[:, None]).sum(axis=0) / wsum
+    svc = np.where(lam > 0, svc, np.mean(svc_q))
+    patience = None
+    if all(np.isfinite(p) for p in pat_q):
+        pat = (weights * np.array(pat_q)[:, None]).sum(axis=0) / wsum
+        patience = np.where(lam > 0, pat, np.mean(pat_q))
+    return sipp_plan(lam, svc, list(targets), interval=interval, mean_patience=patience, min_servers=min_servers)
