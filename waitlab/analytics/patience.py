@@ -277,8 +277,10 @@ def patience(contacts: pd.DataFrame, channel: str | None = None, *, confidence: 
         notes.append(f"{n_zero_left} no-show(s) called at 0 s wait left out (a patience below 0 s is impossible).")
     n_small = int((exact < MIN_EXACT_S).sum())
     if n_small:
-        exact = np.maximum(exact, MIN_EXACT_S)
-        notes.append(f"{n_small} abandonment(s) under {MIN_EXACT_S} s set to {MIN_EXACT_S} s so log-scale fits exist.")
+        notes.append(
+            f"{n_small} abandonment(s) under {MIN_EXACT_S} s taken as {MIN_EXACT_S} s in the distribution "
+            "fits, so that log-scale fits exist."
+        )
     n_dropped = len(wait) - len(exact) - len(right) - len(left)
     if n_dropped:
         notes.append(f"{n_dropped} contact(s) left out (outcome other/unknown, or wait unknown).")
@@ -303,16 +305,18 @@ def patience(contacts: pd.DataFrame, channel: str | None = None, *, confidence: 
         notes.append(msg)
         warnings.warn(msg, DataQualityWarning, stacklevel=2)
     elif len(exact) + len(right) > 0:
+        fit_exact = np.maximum(exact, MIN_EXACT_S)
+        fit_data = stats.CensoredData(uncensored=fit_exact, left=left, right=right)
         for name, (family, k) in _FAMILIES.items():
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 # start from the exponential MLE: scipy's default start can stall on censored data
                 start = (1.0,) if k == 2 else ()
                 scale0 = mean * (math.log(2) if name == "lognormal" else 1.0) if 0 < mean < math.inf else 1.0
-                params = family.fit(data, *start, floc=0, scale=scale0)
+                params = family.fit(fit_data, *start, floc=0, scale=scale0)
             dist = family(*params)
             fits[name] = dist
-            loglik[name] = _censored_loglik(dist, exact, right, left)
+            loglik[name] = _censored_loglik(dist, fit_exact, right, left)
             if caught:
                 notes.append(f"{name} fit: {caught[0].message}")
     km = None
