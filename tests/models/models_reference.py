@@ -72,7 +72,7 @@ def erlang_a_mp(lam: float, s: float, pat: float, n: int) -> dict[str, mp.mpf]:
         return {"prob_wait": tail / z, "prob_abandon": th * eq / lam_, "mean_wait": eq / lam_}
 
 
-def erlang_a_ctmc(lam: float, s: float, pat: float, n: int, ts: list[float], depth: int = 400) -> dict:
+def erlang_a_ctmc(lam: float, s: float, pat: float, n: int, ts: list[float], depth: int = 200) -> dict:
     """Numerical CTMC solution (truncated at n + depth) of M/M/n+M, and P(W > t), SL(t)."""
     mu, th = 1 / s, 1 / pat
     size = n + depth + 1
