@@ -91,12 +91,7 @@ def _read(table: pd.DataFrame | str | PathLike[str], name: str) -> tuple[pd.Data
 
 
 def _column(df: pd.DataFrame, field_: str, mapping: dict[str, str], where: str, required: bool) -> str | None:
-    if field_ in mapping:
-        if mapping[field_] not in df.columns:
-            raise LogFormatError(
-                f"{where}: mapping says {field_} = {mapping[field_]!r}, but there is no such column; "
-                f"found {list(df.columns)}."
-            )
+    if field_ in mapping and mapping[field_] in df.columns:
         return mapping[field_]
     lower = {c.lower(): c for c in df.columns}
     for alias in COLUMN_ALIASES[field_]:
@@ -104,7 +99,8 @@ def _column(df: pd.DataFrame, field_: str, mapping: dict[str, str], where: str, 
             return lower[alias]
     if required:
         raise LogFormatError(
-            f"{where} has no column for {field_!r} (expected one of {list(COLUMN_ALIASES[field_])}); "
+            f"{where} has no column for {field_!r} (expected one of {list(COLUMN_ALIASES[field_])}"
+            f"{' or the mapped ' + repr(mapping[field_]) if field_ in mapping else ''}); "
             f"found {list(df.columns)}. Pass mapping={{'{field_}': '<your column>'}}."
         )
     return None
@@ -134,7 +130,11 @@ def _times(df: pd.DataFrame, time_col: str, date_col: str | None, where: str) ->
         dates.iloc[i] = ts.normalize().tz_localize(None) if ts.tzinfo else ts.normalize()
         seconds[i] = (ts - ts.normalize()).total_seconds()
     if date_col is not None:
-        parsed = pd.to_datetime(df[date_col].astype(str).str.strip(), errors="coerce", dayfirst=True)
+        text = df[date_col].astype(str).str.strip()
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        other = parsed.isna()
+        if other.any():  # Spanish sheets write 13/01/2024
+            parsed[other] = pd.to_datetime(text[other], format="mixed", dayfirst=True, errors="coerce")
         bad = parsed.isna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
