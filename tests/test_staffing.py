@@ -1,7 +1,7 @@
 """Staffing from a log: measured arrivals and AHT, the Erlang answer, and the understaffed flag."""
 
-from fractions import Fraction
 import math
+from fractions import Fraction
 
 import pandas as pd
 
