@@ -291,3 +291,30 @@ def test_clean_morning_is_compliant():
     assert r.summary["share"].eq(0).all()
     assert "no day with a breach" in str(r)
     assert np.array_equal(r.standing_seconds.to_numpy(), [60.0, 180.0])
+
+
+def test_seat_notes_only_when_a_rule_needs_seats(morning):
+    notes = compliance(morning, "limit15", seats=None).notes
+    assert not any("Seat count unknown" in n for n in notes)
+    assert any("seat count does not matter" in n for n in notes)
+
+
+def test_public_names():
+    import importlib
+
+    # importlib: the attribute ``waitlab.compliance`` is the function (re-exported at top level)
+    wc = importlib.import_module("waitlab.compliance")
+
+    promised = {
+        "compliance",
+        "load_rules",
+        "RuleSet",
+        "ComplianceResult",
+        "standing_times",
+        "turn_order_violations",
+    }
+    assert promised <= set(wc.__all__)
+    assert wc.__all__ == sorted(wc.__all__)
+    for name in wc.__all__:
+        assert getattr(wc, name) is not None
+        assert name in wc.__doc__  # the module docstring lists every public name

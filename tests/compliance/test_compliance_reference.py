@@ -97,7 +97,7 @@ def test_seated_ones_arrived_before_standing_ones():
 waits = st.lists(st.tuples(st.integers(0, 120), st.integers(0, 90)), min_size=1, max_size=40)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(stays=waits, seats=st.integers(0, 8), extra=st.integers(1, 5))
 def test_more_seats_never_raise_standing_or_breaches(stays, seats, extra):
     rows = [
