@@ -25,7 +25,8 @@ How a line becomes a contact
   (``vru_exit`` before ``vru_entry``); served lines without service times; unparseable
   fields; plus the schema rules of :func:`waitlab.schema.row_problems`.
 * A time earlier than ``vru_entry`` by more than 12 h is on the next day (calls crossing
-  midnight).
+  midnight). ``0:00:00`` in both fields of a pair (``q_start``/``q_exit``,
+  ``ser_start``/``ser_exit``) means the step did not happen; in one field only, it is midnight.
 """
 
 from __future__ import annotations
@@ -83,8 +84,10 @@ def read_seelab(raw: RawTable, *, path: str, tz: str, notes: list[str]) -> tuple
     flag(~outcome.isin(["AGENT", "HANG", "PHANTOM"]).fillna(False).to_numpy(), "unknown outcome code (outcome)")
     entry = sec["vru_entry"]
     rolled = np.zeros(n, dtype=bool)
+    # 0:00:00 in both fields of a pair means "did not happen"; alone, it is midnight
+    absent = {"q": (sec["q_start"] == 0) & (sec["q_exit"] == 0), "ser": (sec["ser_start"] == 0) & (sec["ser_exit"] == 0)}
     for c in _TIMES[1:]:
-        s = sec[c].where(sec[c] > 0) if c != "vru_exit" else sec[c]  # 0:00:00 = did not happen
+        s = sec[c] if c == "vru_exit" else sec[c].where(~absent[c.split("_")[0]])
         late = (s < entry - _DAY / 2).to_numpy()
         rolled |= late
         sec[c] = s + np.where(late, _DAY, 0.0)
