@@ -232,3 +232,18 @@ def test_numpy_integer_seats_and_empty_table(morning):
     assert empty.breaches.empty and empty.turn_order.empty and empty.daily.empty and empty.summary.empty
     assert empty.compliant
     assert "0 contacts" in str(empty)
+
+
+def test_contact_with_unknown_departure_is_left_out_and_noted():
+    rows = [
+        {"id": "a", "arr": 0, "call": 40, "start": 40, "end": 45, "outcome": "served"},
+        {"id": "x", "arr": 1, "outcome": "other"},  # cancelled by staff: no called_at, no ended_at
+        {"id": "b", "arr": 2, "call": 50, "start": 50, "end": 55, "outcome": "served"},
+    ]
+    r = compliance(build(rows), "CABA", seats=1)
+    assert np.isnan(r.standing_seconds["x"])
+    assert any("neither called_at nor ended_at" in n for n in r.notes)
+    # x holds no place: b stands from 2 until a is called at 40 (38 min), then sits
+    assert r.standing_seconds["b"] == 38 * 60.0
+    assert r.breaches["contact_id"].tolist() == ["b"]
+    assert r.breaches["excess_s"].tolist() == [8 * 60.0]

@@ -86,7 +86,9 @@ def compliance(
     contacts = contacts.reset_index(drop=True)
     sweep, notes = _sweep(contacts, seats)
     if all(lim.kind == "total" for lim in ruleset.limits):
-        notes = [f"Rule set {ruleset.name} has no standing or seated limit, so the seat count does not matter."]
+        notes = [
+            f"Rule set {ruleset.name} has no standing or seated limit, so the seat count does not matter."
+        ]
     tz = contacts["arrived_at"].dt.tz
     notes = [f"Times are local to {tz}; day and hour are those of arrived_at."] + notes
     notes.append(
