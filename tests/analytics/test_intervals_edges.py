@@ -81,13 +81,20 @@ def test_missing_server_blanks_only_desk_kpis_and_says_so(how):
 
 
 def test_missing_outcome_and_times_blank_their_kpis():
-    df = pd.DataFrame({"arrived_at": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:10"]).tz_localize(TZ)})
+    df = pd.DataFrame(
+        {"arrived_at": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:10"]).tz_localize(TZ)}
+    )
     with pytest.warns(DataQualityWarning) as rec:
         t = interval_stats(df)
     text = " ".join(str(w.message) for w in rec)
     assert "`outcome` is missing" in text and "`called_at` is missing" in text
     assert t.loc[0, "arrivals"] == 2
-    assert t[["served", "asa", "sl_offered", "abandon_rate", "wait_mean", "waiting_mean", "aht"]].isna().all().all()
+    assert (
+        t[["served", "asa", "sl_offered", "abandon_rate", "wait_mean", "waiting_mean", "aht"]]
+        .isna()
+        .all()
+        .all()
+    )
     with pytest.warns(DataQualityWarning):
         k = summary_kpis(df)
     assert k["arrivals"] == 2 and np.isnan(k["served"])

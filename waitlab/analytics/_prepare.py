@@ -185,7 +185,11 @@ def outcome_flags(outcome: pd.Series) -> dict[str, np.ndarray]:
     def isin(*values: str) -> np.ndarray:
         return outcome.isin(values).fillna(False).to_numpy(dtype=bool)
 
-    return {"answered": isin("served", "transferred"), "abandoned": isin("abandoned"), "no_show": isin("no_show")}
+    return {
+        "answered": isin("served", "transferred"),
+        "abandoned": isin("abandoned"),
+        "no_show": isin("no_show"),
+    }
 
 
 def waits_and_services(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -70,7 +70,9 @@ def idle_gaps(
     bin_ns = parse_freq(freq)
     if max_gap is not None and not (np.isfinite(max_gap) and max_gap > 0):
         raise ValueError(f"`max_gap` must be a positive number of seconds, got {max_gap!r}.")
-    has_site = isinstance(contacts, pd.DataFrame) and "site" in contacts.columns and contacts["site"].notna().any()
+    has_site = (
+        isinstance(contacts, pd.DataFrame) and "site" in contacts.columns and contacts["site"].notna().any()
+    )
     work = read_contacts(contacts, ["site"] if has_site else [], who="idle_gaps")
     f = work.frame
     desk_cols = ["site", "server"] if has_site else ["server"]
@@ -97,11 +99,15 @@ def idle_gaps(
     valid = same_desk & (gap > 0)
     overlaps = int((same_desk & (gap < 0)).sum())
     if overlaps:
-        notes.append(f"{overlaps} service(s) start before the same desk's previous service ended; no gap there.")
+        notes.append(
+            f"{overlaps} service(s) start before the same desk's previous service ended; no gap there."
+        )
     local_day = _local_days(prev_end, tz)
     crosses = local_day != _local_days(start_ns, tz)
     if (valid & crosses).any():
-        notes.append(f"{int((valid & crosses).sum())} gap(s) crossing midnight left out (desk closed overnight).")
+        notes.append(
+            f"{int((valid & crosses).sum())} gap(s) crossing midnight left out (desk closed overnight)."
+        )
     valid &= ~crosses
     if max_gap is not None:
         long = valid & (gap > max_gap * NS)
@@ -117,7 +123,11 @@ def idle_gaps(
 
 def _stamps(ns: np.ndarray, tz: object) -> pd.DatetimeIndex:
     """tz-aware timestamps from int64 UTC nanoseconds."""
-    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]")).tz_localize("UTC").tz_convert(tz)
+    return (
+        pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]"))
+        .tz_localize("UTC")
+        .tz_convert(tz)
+    )
 
 
 def _local_days(ns: np.ndarray, tz: object) -> np.ndarray:

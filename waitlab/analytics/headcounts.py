@@ -83,9 +83,13 @@ def _read(table: pd.DataFrame | str | PathLike[str], name: str) -> tuple[pd.Data
     text = path.read_text(encoding="utf-8-sig")
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
-        raise LogFormatError(f"{name} file {str(path)!r} is empty; it needs a header line and one row per count.")
+        raise LogFormatError(
+            f"{name} file {str(path)!r} is empty; it needs a header line and one row per count."
+        )
     sep = ";" if first.count(";") >= first.count(",") and ";" in first else ","
-    df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=True, encoding="utf-8-sig", skipinitialspace=True)
+    df = pd.read_csv(
+        path, sep=sep, dtype=str, keep_default_na=True, encoding="utf-8-sig", skipinitialspace=True
+    )
     df.columns = [str(c).strip() for c in df.columns]
     return df, f"file {path.name!r}"
 
@@ -236,8 +240,18 @@ def from_headcounts(
     table["hour"] = [f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}" for s in secs]
     both = table["mean_waiting"].notna() & (table["arrivals"] > 0)
     total_arr = float(table.loc[both, "arrivals"].sum())
-    overall = float((table.loc[both, "mean_waiting"] * step).sum() / total_arr) if total_arr > 0 else float("nan")
-    cols = ["hour", "snapshots", "mean_waiting", "arrivals", "arrival_rate", "desks_open_mean", "est_mean_wait_s"]
+    overall = (
+        float((table.loc[both, "mean_waiting"] * step).sum() / total_arr) if total_arr > 0 else float("nan")
+    )
+    cols = [
+        "hour",
+        "snapshots",
+        "mean_waiting",
+        "arrivals",
+        "arrival_rate",
+        "desks_open_mean",
+        "est_mean_wait_s",
+    ]
     if dated:
         table["date"] = table["date"].dt.date
         cols = ["date", *cols]
@@ -262,7 +276,9 @@ def _notes(table: pd.DataFrame, c: pd.DataFrame) -> list[str]:
         notes.append(f"{no_arr} interval(s) have headcounts but no arrival tally; their wait is NaN.")
     zero = int(((table["arrivals"] == 0) & (table["mean_waiting"] > 0)).sum())
     if zero:
-        notes.append(f"{zero} interval(s) have people waiting but 0 arrivals; W = L / lambda is undefined there.")
+        notes.append(
+            f"{zero} interval(s) have people waiting but 0 arrivals; W = L / lambda is undefined there."
+        )
     gaps = c.sort_values(["date", "sec"]).groupby("date", dropna=False)["sec"].diff().dropna()
     if len(gaps) and gaps.max() > 1.5 * gaps.min():
         notes.append(

@@ -239,7 +239,9 @@ def interval_stats(
     return table
 
 
-def summary_kpis(contacts: pd.DataFrame, sl_threshold: float = 20.0, short_abandon: float = 0.0) -> dict[str, Any]:
+def summary_kpis(
+    contacts: pd.DataFrame, sl_threshold: float = 20.0, short_abandon: float = 0.0
+) -> dict[str, Any]:
     """The same KPIs as :func:`interval_stats` over the whole period, as one dict.
 
     Parameters
@@ -273,7 +275,11 @@ def summary_kpis(contacts: pd.DataFrame, sl_threshold: float = 20.0, short_aband
     res = {}
     for k in KPI_COLUMNS:
         v = out[k][0]
-        res[k] = int(v) if k in ("arrivals", "served", "abandoned", "no_show", "other") and np.isfinite(v) else float(v)
+        res[k] = (
+            int(v)
+            if k in ("arrivals", "served", "abandoned", "no_show", "other") and np.isfinite(v)
+            else float(v)
+        )
     tz = work.tz
     res["first_arrival"] = pd.Timestamp(origin, tz="UTC").tz_convert(tz)
     res["last_event"] = pd.Timestamp(end, tz="UTC").tz_convert(tz)

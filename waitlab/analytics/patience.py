@@ -35,7 +35,11 @@ __all__ = ["PatienceResult", "exponential_mle", "patience"]
 #: Exact abandonment times below this (seconds) are raised to it so that log-scale fits exist.
 MIN_EXACT_S = 0.5
 
-_FAMILIES = {"exponential": (stats.expon, 1), "weibull": (stats.weibull_min, 2), "lognormal": (stats.lognorm, 2)}
+_FAMILIES = {
+    "exponential": (stats.expon, 1),
+    "weibull": (stats.weibull_min, 2),
+    "lognormal": (stats.lognorm, 2),
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,9 @@ class PatienceResult:
             rows.append({"method": f"{name} fit", "mean_s": float(dist.mean()), "ci_lo_s": np.nan,
                          "ci_hi_s": np.nan, "params": params, "loglik": self.loglik[name],
                          "aic": self.aic[name]})  # fmt: skip
-        return pd.DataFrame(rows, columns=["method", "mean_s", "ci_lo_s", "ci_hi_s", "params", "loglik", "aic"])
+        return pd.DataFrame(
+            rows, columns=["method", "mean_s", "ci_lo_s", "ci_hi_s", "params", "loglik", "aic"]
+        )
 
     def summary(self) -> str:
         """A few readable lines: counts, the default estimate with its interval, the fits."""
@@ -210,7 +216,9 @@ def _censored_loglik(dist: Any, exact: np.ndarray, right: np.ndarray, left: np.n
     return float(np.sum(dist.logpdf(exact)) + np.sum(dist.logsf(right)) + np.sum(dist.logcdf(left)))
 
 
-def _classic(exact: np.ndarray, left: np.ndarray, waited: float, confidence: float) -> tuple[float, tuple[float, float]]:
+def _classic(
+    exact: np.ndarray, left: np.ndarray, waited: float, confidence: float
+) -> tuple[float, tuple[float, float]]:
     """Total time waited / number who left, with an exact Poisson (chi-square) interval."""
     n = len(exact) + len(left)
     if waited <= 0:
@@ -222,7 +230,9 @@ def _classic(exact: np.ndarray, left: np.ndarray, waited: float, confidence: flo
     return mean, (1 / rate_hi, (1 / rate_lo) if rate_lo > 0 else math.inf)
 
 
-def patience(contacts: pd.DataFrame, channel: str | None = None, *, confidence: float = 0.95) -> PatienceResult:
+def patience(
+    contacts: pd.DataFrame, channel: str | None = None, *, confidence: float = 0.95
+) -> PatienceResult:
     """Estimate customer patience from a contacts table.
 
     Parameters
@@ -259,7 +269,9 @@ def patience(contacts: pd.DataFrame, channel: str | None = None, *, confidence: 
         raise SchemaError("patience: the contacts table has no `outcome` column; patience needs it.")
     if channel is not None:
         if "channel" not in contacts.columns:
-            raise SchemaError(f"patience: channel={channel!r} was asked for, but the table has no `channel` column.")
+            raise SchemaError(
+                f"patience: channel={channel!r} was asked for, but the table has no `channel` column."
+            )
         contacts = contacts[contacts["channel"].eq(channel).fillna(False).to_numpy(dtype=bool)]
     notes: list[str] = []
     if channel is None and "channel" in contacts.columns and contacts["channel"].nunique() > 1:
@@ -274,7 +286,9 @@ def patience(contacts: pd.DataFrame, channel: str | None = None, *, confidence: 
     n_zero_left = int((left <= 0).sum())
     left = left[left > 0]
     if n_zero_left:
-        notes.append(f"{n_zero_left} no-show(s) called at 0 s wait left out (a patience below 0 s is impossible).")
+        notes.append(
+            f"{n_zero_left} no-show(s) called at 0 s wait left out (a patience below 0 s is impossible)."
+        )
     n_small = int((exact < MIN_EXACT_S).sum())
     if n_small:
         notes.append(
@@ -291,7 +305,9 @@ def patience(contacts: pd.DataFrame, channel: str | None = None, *, confidence: 
     waited = float(exact.sum() + right.sum() + left.sum())
     classic, classic_ci = _classic(exact, left, waited, confidence)
     if len(left):
-        notes.append("time waited / abandons counts no-shows' whole wait until called, so it overstates patience.")
+        notes.append(
+            "time waited / abandons counts no-shows' whole wait until called, so it overstates patience."
+        )
     fits: dict[str, Any] = {}
     loglik: dict[str, float] = {}
     if len(exact) + len(left) == 0:
@@ -323,7 +339,9 @@ def patience(contacts: pd.DataFrame, channel: str | None = None, *, confidence: 
     if len(left) == 0 and len(exact) + len(right) > 0:
         km = stats.ecdf(stats.CensoredData(uncensored=exact, right=right))
     elif len(left):
-        notes.append("no Kaplan-Meier curve: it needs exact or right-censored times, and no-shows are left-censored.")
+        notes.append(
+            "no Kaplan-Meier curve: it needs exact or right-censored times, and no-shows are left-censored."
+        )
     return PatienceResult(
         mean_patience=mean, mean_patience_ci=ci, fits=fits, loglik=loglik, km=km,
         exponential_estimate=classic, exponential_estimate_ci=classic_ci, data=data,

@@ -40,8 +40,9 @@ def _fits(m: Mapping, columns: list[str]) -> bool:
     return all(normalise_name(v) in have for v in m.columns.values())
 
 
-def _contacts_mapping() -> Mapping:
-    return Mapping(name="canonical contacts", format="contacts", source="contacts", columns={c: c for c in COLUMNS})
+def _contacts_mapping(columns: list[str]) -> Mapping:
+    """The identity mapping of an already-canonical contacts file."""
+    return Mapping(name="canonical contacts", format="contacts", source="contacts", columns={c: c for c in columns})
 
 
 def _detect(path: Path, raw: RawTable, notes: list[str]) -> tuple[str, Mapping | None]:
@@ -182,7 +183,7 @@ def read_log(
         )
     notes: list[str] = []
     if format is None and m is None:
-        kind, head = read_head_text(p, encoding)
+        _, head = read_head_text(p, encoding)
         if head and _ASTERISK_LINE.match(head[0]):
             format = "asterisk"
             notes.append("Format asterisk, detected: lines are 'epoch|callid|queue|agent|EVENT|...'.")
@@ -207,15 +208,13 @@ def read_log(
     zone = _check_tz(tz or DEFAULT_TZ)
     notes.append(f"Timezone {zone}" + (" (as given)." if tz else ", the default (pass tz= if the log is elsewhere)."))
     if format == "contacts":
-        m = _contacts_mapping()
         missing = [c for c in _CONTACTS_REQUIRED if c not in raw.frame.columns]
         if missing:
             raise LogFormatError(
                 f"{p}: a contacts file needs column(s) {missing}, found {list(raw.frame.columns)}; add them or "
                 "use format kiosk/acd with a mapping."
             )
-        m = Mapping(name=m.name, format="contacts", source="contacts",
-                    columns={c: c for c in COLUMNS if c in raw.frame.columns})
+        m = _contacts_mapping([c for c in COLUMNS if c in raw.frame.columns])
     elif m is None and format == "acd":
         m = load_mapping("acd_default")
         notes.append("Mapping acd_default (the default acd layout).")
