@@ -111,8 +111,8 @@ def test_patience_equal_to_service_is_infinite_server_queue():
 
 def test_service_level_limits():
     m = ErlangA(arrival_rate=[0.05, 5.0], mean_service=240.0, mean_patience=120.0, servers=[14, 900])
-    np.testing.assert_allclose(m.service_level(0.0), 1 - m.prob_wait, rtol=1e-14)
-    np.testing.assert_allclose(m.service_level(np.inf), 1 - m.prob_abandon, rtol=1e-12)
+    np.testing.assert_allclose(m.service_level(0.0) + m.prob_wait, 1.0, rtol=1e-14)
+    np.testing.assert_allclose(m.service_level(np.inf) + m.prob_abandon, 1.0, rtol=1e-12)
     np.testing.assert_allclose(m.prob_wait_exceeds(0.0), m.prob_wait, rtol=1e-14)
     np.testing.assert_array_equal(m.prob_wait_exceeds(np.inf), [0.0, 0.0])
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 
 from waitlab.models._erlang import _out, inv_erlang_b_minus_1
 from waitlab.models._special import abandon_given_wait, log_kummer_a
@@ -104,12 +105,28 @@ class ErlangA:
 
     def _core(self) -> tuple[FArray, FArray, FArray, FArray]:
         """``x, y, log A(x, y)`` and the probability of waiting."""
+        x, y, log_a, pw, _ = self._core_full()
+        return x, y, log_a, pw
+
+    def _core_full(self) -> tuple[FArray, FArray, FArray, FArray, FArray]:
+        """As `_core`, plus ``1 - P(wait > 0)`` computed without cancellation."""
         x, y = self._xy()
         log_a = log_kummer_a(x, y)
         with np.errstate(all="ignore"):
-            inv_b_m1 = inv_erlang_b_minus_1(self._n, self._lam * self._s)
-            pw = 1.0 / (1.0 + inv_b_m1 * np.exp(-log_a))
-        return x, y, log_a, np.where(self._lam == 0, 0.0, pw)
+            r = inv_erlang_b_minus_1(self._n, self._lam * self._s) * np.exp(-log_a)
+            pw = np.where(self._lam == 0, 0.0, 1.0 / (1.0 + r))
+            no_wait = np.where(self._lam == 0, 1.0, np.where(np.isinf(r), 1.0, r / (1.0 + r)))
+        return x, y, log_a, pw, no_wait
+
+    def _prob_served(self) -> FArray:
+        """``1 - P(abandon) = P(no wait) + P(wait) (1 - P(ab | wait))`` without cancellation."""
+        x, y, log_a, pw, no_wait = self._core_full()
+        with np.errstate(all="ignore"):
+            rho = y / x
+            # in overload 1 - P(ab | wait) = (1 - 1/A) / rho exactly
+            over = np.where(y > 0, -np.expm1(-log_a) / rho, 1.0)
+            served_after_wait = np.where(rho >= 1, over, 1.0 - abandon_given_wait(x, y, log_a))
+        return np.clip(no_wait + pw * served_after_wait, 0.0, 1.0)
 
     # -- metrics ----------------------------------------------------------------------------
     @property
@@ -135,8 +152,8 @@ class ErlangA:
 
     @property
     def occupancy(self) -> Any:
-        """Server utilisation ``load (1 - prob_abandon) / servers``."""
-        return _out(self._lam * self._s * (1.0 - np.asarray(self.prob_abandon)) / self._n)
+        """Server utilisation ``load (1 - prob_abandon) / servers`` (served load per server)."""
+        return _out(np.minimum(self._lam * self._s * self._prob_served() / self._n, 1.0))
 
     @property
     def mean_queue_length(self) -> Any:
@@ -144,14 +161,14 @@ class ErlangA:
         return _out(self._lam * np.asarray(self.mean_wait))
 
     def _tail_pieces(self, t: ArrayLike) -> tuple[FArray, ...]:
-        """Broadcast ``t`` and return ``x, y, log A(x, y), P(wait>0), u = theta t, y q``."""
+        """Broadcast ``t``; return ``x, y, log A(x, y), P(wait>0), 1 - P(wait>0), u = theta t, y q``."""
         tt = check_times("t", t)
-        x, y, log_a, pw = self._core()
-        x, y, log_a, pw, tt, p = np.broadcast_arrays(x, y, log_a, pw, tt, self._p)
+        x, y, log_a, pw, no_wait = self._core_full()
+        x, y, log_a, pw, no_wait, tt, p = np.broadcast_arrays(x, y, log_a, pw, no_wait, tt, self._p)
         u = tt / p
         with np.errstate(under="ignore"):
             yq = y * np.exp(-u)
-        return x, y, log_a, pw, u, yq
+        return x, y, log_a, pw, no_wait, u, yq
 
     def prob_wait_exceeds(self, t: ArrayLike) -> Any:
         """Probability that an arrival is still waiting after `t` seconds (not served, not gone).
@@ -161,7 +178,7 @@ class ErlangA:
         t : float or array_like
             Time in seconds, >= 0 (``inf`` allowed); broadcast against the parameters.
         """
-        x, y, log_a, pw, u, yq = self._tail_pieces(t)
+        x, y, log_a, pw, _, u, yq = self._tail_pieces(t)
         with np.errstate(all="ignore"):
             # log of e^{-u} g(x, yq) / g(x, y) = -u - x u + y (1 - q)
             expo = -u - x * u - y * np.expm1(-u) + log_kummer_a(x, yq) - log_a
@@ -182,14 +199,20 @@ class ErlangA:
         where ``g(x, z) = z**x e**-z / Gamma(x + 1)``: the bracket is ``y`` times the integral of the
         density of entering service after a positive wait of at most ``t``.
         """
-        x, y, log_a, pw, u, yq = self._tail_pieces(t)
+        x, y, log_a, pw, no_wait, u, yq = self._tail_pieces(t)
         with np.errstate(all="ignore"):
             log_ratio = -x * u - y * np.expm1(-u)  # log g(x, yq) / g(x, y)
             first = np.exp(_log_a_minus_1(x, y) - log_a)
             second = np.exp(_log_a_minus_1(x, yq) + log_ratio - log_a)
             second = np.where(np.isinf(u), 0.0, second)
-            answered_after_wait = pw * (x / y) * np.maximum(first - second, 0.0)
-            sl = 1.0 - pw + answered_after_wait
+            frac = first - second  # = (P(x+1, y) - P(x+1, y q)) / P(x, y)
+            # where both P(x+1, .) are close to 1, subtract the small upper tails instead
+            upper = yq >= x + 1
+            if np.any(upper):
+                xu, yu, yqu = x[upper], y[upper], yq[upper]
+                frac[upper] = (special.gammaincc(xu + 1, yqu) - special.gammaincc(xu + 1, yu)) / special.gammainc(xu, yu)
+            answered_after_wait = pw * (x / y) * np.maximum(frac, 0.0)
+            sl = no_wait + answered_after_wait
         return _out(np.where(y == 0, 1.0, np.clip(sl, 0.0, 1.0)))
 
     def with_servers(self, servers: ArrayLike) -> ErlangA:
