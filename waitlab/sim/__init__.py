@@ -10,6 +10,13 @@ draw, Draws
 simulate_day, SimulatedDay
     One day through the SimPy engine or the fast engine (identical outcomes); ``.contacts``
     is the canonical contacts table.
+run, RunResult
+    Independent replications (``SeedSequence.spawn``) in parallel processes: every KPI with
+    a 95 % confidence interval, and the probability that a day breaches each rule.
+sweep, SweepResult, dask_executor
+    Scenarios x replications on a dask.distributed cluster (or a local process pool).
+day_kpis
+    KPIs of one simulated day (the analytics' KPIs plus simulation-only ones).
 example_path
     Path of a bundled example scenario (``"branch"``, ``"mmc"``).
 """
@@ -21,8 +28,11 @@ from pathlib import Path
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day
 from waitlab.sim._distributions import Distribution
 from waitlab.sim._draws import Draws, draw
+from waitlab.sim._kpis import day_kpis
 from waitlab.sim._outcome import DayArrays
+from waitlab.sim._run import RunResult, run
 from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
+from waitlab.sim._sweep import SweepResult, dask_executor, sweep
 
 __all__ = [
     "DayArrays",
@@ -30,12 +40,18 @@ __all__ = [
     "Distribution",
     "Draws",
     "QueueSpec",
+    "RunResult",
     "Scenario",
     "SimulatedDay",
+    "SweepResult",
     "choose_engine",
+    "dask_executor",
+    "day_kpis",
     "draw",
     "example_path",
+    "run",
     "simulate_day",
+    "sweep",
 ]
 
 

@@ -1,0 +1,269 @@
+"""Independent replications of a scenario, in parallel, with 95 % confidence intervals."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day, to_contacts
+from waitlab.sim._scenario import Scenario
+
+__all__ = ["RunResult", "replicate", "run", "seed_sequences"]
+
+
+def seed_sequences(seed: int | np.random.SeedSequence | None, replications: int) -> list[np.random.SeedSequence]:
+    """The independent streams of `replications` days: ``SeedSequence(seed).spawn(replications)``."""
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return root.spawn(replications)
+
+
+def replicate(
+    scenario: Scenario,
+    seed: np.random.SeedSequence,
+    engine: str = "auto",
+    sl_threshold: float = 20.0,
+    rules: Any = None,
+    seats: Any = None,
+) -> dict[str, float]:
+    """KPIs (and breaches when `rules` is given) of one day drawn from `seed`."""
+    from waitlab.sim._kpis import day_breaches, day_kpis
+
+    day = simulate_day(scenario, np.random.default_rng(seed), engine=engine)
+    out = day_kpis(day, sl_threshold=sl_threshold)
+    if rules is not None:
+        out.update(day_breaches(day.contacts, rules, seats))
+    return out
+
+
+def _replicate_star(args: tuple[Any, ...]) -> dict[str, float]:
+    return replicate(*args)
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """Replications of one scenario.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    replications : int
+    seed : int
+        Entropy of the root ``SeedSequence`` (pass it back as `seed` to repeat the run).
+    engine : str
+        Engine used (``"simpy"`` or ``"fast"``).
+    per_replication : DataFrame
+        One row per simulated day (``replication`` from 0), one column per KPI; with rules,
+        also ``breaching_share``, ``breaches_<limit>`` and 0/1 ``breached_<limit>`` flags.
+    summary : DataFrame
+        One row per KPI: ``mean``, ``std``, ``ci_low``, ``ci_high`` (95 % Student-t interval
+        of the mean over the replications; NaN with a single replication), ``n``.
+    breach_probability : DataFrame
+        One row per rule limit (and ``any``): ``probability`` that a day breaches it (the
+        share of simulated days that do) with a 95 % Wilson interval ``ci_low``, ``ci_high``.
+        Empty without rules.
+    rules, seats, sl_threshold
+        The compliance options and the service-level threshold (seconds) used.
+    """
+
+    scenario: Scenario
+    replications: int
+    seed: int
+    engine: str
+    per_replication: pd.DataFrame
+    summary: pd.DataFrame
+    breach_probability: pd.DataFrame
+    rules: Any = None
+    seats: Any = None
+    sl_threshold: float = 20.0
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def day(self, replication: int) -> SimulatedDay:
+        """Re-run day `replication` (0-based) from its seed: bit for bit the day measured."""
+        if not 0 <= replication < self.replications:
+            raise ValueError(f"`replication` must be in 0..{self.replications - 1}, got {replication!r}.")
+        ss = seed_sequences(self.seed, self.replications)[replication]
+        return simulate_day(self.scenario, np.random.default_rng(ss), engine=self.engine)
+
+    def contacts_of(self, replication: int) -> pd.DataFrame:
+        """Contacts table of day `replication` (canonical schema)."""
+        return self.day(replication).contacts
+
+    @property
+    def contacts(self) -> pd.DataFrame:
+        """Contacts of every replication, stacked, with a ``replication`` column.
+
+        ``contact_id`` is prefixed ``r<replication>-`` so it stays unique; every day has the
+        scenario's date, so group by ``replication`` (not by day) to separate them.
+        """
+        if "contacts" not in self._cache:
+            frames = []
+            for r in range(self.replications):
+                d = self.day(r)
+                f = to_contacts(d.scenario, d.draws, d.arrays, prefix=f"r{r}-")
+                f["replication"] = r
+                frames.append(f)
+            self._cache["contacts"] = pd.concat(frames, ignore_index=True)
+        return self._cache["contacts"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python summary (what ``waitlab simulate --json`` prints)."""
+        def clean(x: float) -> float | None:
+            return None if x is None or not math.isfinite(x) else float(x)
+
+        return {
+            "scenario": self.scenario.name,
+            "source": self.scenario.source,
+            "replications": self.replications,
+            "seed": self.seed,
+            "engine": self.engine,
+            "sl_threshold_s": self.sl_threshold,
+            "rules": None if self.rules is None else getattr(self.rules, "name", str(self.rules)),
+            "kpis": {k: {c: clean(row[c]) for c in ("mean", "std", "ci_low", "ci_high")}
+                     for k, row in self.summary.iterrows()},
+            "breach_probability": {k: {c: clean(row[c]) for c in ("probability", "ci_low", "ci_high")}
+                                   for k, row in self.breach_probability.iterrows()},
+        }
+
+    def __str__(self) -> str:
+        from waitlab.sim._text import format_run
+
+        return format_run(self)
+
+
+def run(
+    scenario: Scenario | str | Path,
+    replications: int = 30,
+    seed: int | None = None,
+    *,
+    engine: str = "auto",
+    processes: int | None = None,
+    progress: bool = False,
+    rules: Any = None,
+    seats: Any = None,
+    sl_threshold: float = 20.0,
+    executor: Callable[[Callable[[tuple[Any, ...]], dict[str, float]], list[tuple[Any, ...]]],
+                       Iterable[dict[str, float]]] | None = None,
+) -> RunResult:
+    """Simulate `replications` independent days of `scenario`.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A scenario, or the path of a scenario file.
+    replications : int
+        Number of independent days, >= 1.
+    seed : int or None
+        Root seed; day ``i`` uses ``SeedSequence(seed).spawn(replications)[i]``, so a seed
+        reproduces every day bit for bit whatever the number of processes. None draws fresh
+        entropy (reported as ``result.seed``).
+    engine : {"auto", "simpy", "fast"}
+        ``"auto"`` uses the fast engine when the scenario fits it (identical results).
+    processes : int or None
+        Worker processes; None uses every CPU (at most one per replication), 1 runs here.
+    progress : bool
+        Show a progress bar (tqdm, on stderr).
+    rules : str, path, RuleSet or None
+        Compliance rule set (e.g. ``"CABA"``) judged on every day; None skips compliance.
+    seats : int, mapping or None
+        Waiting-room seats, for the standing-time limits (see :func:`waitlab.compliance.compliance`).
+    sl_threshold : float
+        Service-level threshold, seconds.
+    executor : callable, optional
+        ``executor(func, tasks) -> iterable of results`` to run the tasks elsewhere (the dask
+        sweep uses it); the default is a local process pool.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario is invalid; ValueError for a bad argument.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = Scenario.from_toml(scenario)
+    if isinstance(replications, bool) or not isinstance(replications, int | np.integer) or replications < 1:
+        raise ValueError(f"`replications` must be an integer >= 1, got {replications!r}.")
+    if processes is not None and (not isinstance(processes, int) or processes < 1):
+        raise ValueError(f"`processes` must be an integer >= 1 or None, got {processes!r}.")
+    if not (math.isfinite(sl_threshold) and sl_threshold >= 0):
+        raise ValueError(f"`sl_threshold` must be a number of seconds >= 0, got {sl_threshold!r}.")
+    if rules is not None:
+        from waitlab.compliance import load_rules
+
+        rules = load_rules(rules)
+    name = choose_engine(scenario, engine)
+    root = np.random.SeedSequence(seed)
+    seeds = seed_sequences(root.entropy, replications)  # type: ignore[arg-type]
+    tasks = [(scenario, s, name, sl_threshold, rules, seats) for s in seeds]
+    results = _execute(tasks, executor, processes, progress, scenario.name)
+    return summarise(scenario, results, seed=int(root.entropy), engine=name, rules=rules, seats=seats,  # type: ignore[arg-type]
+                     sl_threshold=sl_threshold)
+
+
+def _execute(tasks: list[tuple[Any, ...]], executor: Any, processes: int | None, progress: bool,
+             label: str) -> list[dict[str, float]]:
+    if executor is not None:
+        it: Iterable[dict[str, float]] = executor(_replicate_star, tasks)
+        return list(_progress(it, len(tasks), progress, label))
+    workers = min(processes or os.cpu_count() or 1, len(tasks))
+    if workers <= 1:
+        return list(_progress(map(_replicate_star, tasks), len(tasks), progress, label))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(tasks) // (workers * 8))
+        return list(_progress(pool.map(_replicate_star, tasks, chunksize=chunk), len(tasks), progress, label))
+
+
+def _progress(it: Iterable[Any], total: int, show: bool, label: str) -> Iterator[Any]:
+    if not show:
+        yield from it
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(it, total=total, desc=label, unit="day")
+
+
+def summarise(scenario: Scenario, results: list[dict[str, float]], *, seed: int, engine: str,
+              rules: Any = None, seats: Any = None, sl_threshold: float = 20.0) -> RunResult:
+    """Build a :class:`RunResult` from per-replication KPI dicts (in replication order)."""
+    per = pd.DataFrame(results)
+    per.insert(0, "replication", np.arange(len(per)))
+    flags = [c for c in per.columns if c.startswith("breached_")]
+    kpi_cols = [c for c in per.columns if c != "replication" and c not in flags]
+    summary = pd.DataFrame([_mean_ci(per[c].to_numpy(dtype=float)) for c in kpi_cols], index=kpi_cols)
+    summary.index.name = "kpi"
+    probs = pd.DataFrame([_wilson(per[c].to_numpy(dtype=float)) for c in flags],
+                         index=[c.removeprefix("breached_") for c in flags],
+                         columns=["probability", "ci_low", "ci_high", "n"])
+    probs.index.name = "rule"
+    return RunResult(scenario=scenario, replications=len(per), seed=seed, engine=engine, per_replication=per,
+                     summary=summary, breach_probability=probs, rules=rules, seats=seats,
+                     sl_threshold=sl_threshold)
+
+
+def _mean_ci(x: np.ndarray) -> dict[str, float]:
+    x = x[np.isfinite(x)]
+    n = x.size
+    mean = float(x.mean()) if n else float("nan")
+    std = float(x.std(ddof=1)) if n > 1 else float("nan")
+    half = float(stats.t.ppf(0.975, n - 1) * std / math.sqrt(n)) if n > 1 else float("nan")
+    return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+
+
+def _wilson(flags: np.ndarray, z: float = 1.959963984540054) -> dict[str, float]:
+    n = flags.size
+    p = float(flags.mean())
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return {"probability": p, "ci_low": max(0.0, centre - half), "ci_high": min(1.0, centre + half), "n": n}
