@@ -352,3 +352,15 @@ def staffing(
     out = pd.concat([stats[["interval_start", "desks_present"]], plan], axis=1)
     out["understaffed"] = out["desks_present"] < out["servers"]
     return out, [*notes, *warned]
+
+
+# ---------------------------------------------------------------- simulation
+
+def simulation_available() -> bool:
+    """Whether :mod:`waitlab.sim` offers what the What-if page needs (scenarios from a log, replications)."""
+    try:
+        sim = importlib.import_module("waitlab.sim")
+    except ImportError:
+        return False
+    scenario = getattr(sim, "Scenario", None)
+    return callable(getattr(sim, "run", None)) and callable(getattr(scenario, "from_log", None))

@@ -34,37 +34,50 @@ if model == "erlang_a":
 
 st.markdown(f"**{t('stf.targets')}**")
 st.caption(t("stf.targets_help"))
-a, b, c, d = st.columns(4)
-sl_pct = _ui.number(t("stf.sl_pct"), "stf_sl_pct", None, where=a, min_value=1.0, max_value=99.9, step=5.0)
-sl_s = _ui.number(t("stf.sl_s"), "stf_sl_s", _ui.default_sl_threshold(view.contacts), where=b, min_value=0.0, step=10.0)
-asa = _ui.number(t("stf.asa"), "stf_asa", None, where=c, min_value=1.0, step=10.0)
-aband = _ui.number(t("stf.abandon"), "stf_abandon", None, where=d, min_value=0.1, max_value=99.9, step=1.0,
-                   disabled=model != "erlang_a")
-e, f, g, h = st.columns(4)
-lim1 = _ui.number(t("stf.limit_min", n=1), "stf_lim1", 30.0, where=e, min_value=1.0, step=5.0)
-p1 = _ui.number(t("stf.limit_pct", n=1), "stf_p1", 5.0, where=f, min_value=0.001, max_value=99.9, step=1.0,
-                format="%.3f")
-lim2 = _ui.number(t("stf.limit_min", n=2), "stf_lim2", 90.0, where=g, min_value=1.0, step=5.0)
-p2 = _ui.number(t("stf.limit_pct", n=2), "stf_p2", 0.1, where=h, min_value=0.001, max_value=99.9, step=0.1,
-                format="%.3f")
-i, j, _k, _l = st.columns(4)
-occ = _ui.number(t("stf.occupancy"), "stf_occ", None, where=i, min_value=1.0, max_value=100.0, step=5.0)
-shrink = _ui.number(t("stf.shrinkage"), "stf_shrink", 0.0, where=j, min_value=0.0, max_value=95.0, step=5.0)
-aht_mode = _ui.radio(t("stf.aht"), ["interval", "period"], "stf_aht", "interval", horizontal=True,
-                     format_func=lambda m: t(f"stf.aht_{m}"))
+
+
+def _row(name: str, default_on: bool = False):  # noqa: ANN202 - (on, column, column, column)
+    cols = st.columns([2, 1, 1, 1, 1])
+    on = _ui.checkbox(t(f"stf.use_{name}"), f"stf_use_{name}", default_on, where=cols[0])
+    return on, cols[1:]
+
 
 targets: list[tuple[str, object]] = []
-if sl_pct is not None:
+on, (a, b, _c, _d) = _row("sl")
+sl_pct = _ui.number(t("stf.sl_pct"), "stf_sl_pct", 80.0, where=a, min_value=1.0, max_value=99.9, step=5.0,
+                    disabled=not on)
+sl_s = _ui.number(t("stf.sl_s"), "stf_sl_s", _ui.default_sl_threshold(view.contacts), where=b, min_value=0.0,
+                  step=10.0, disabled=not on)
+if on:
     targets.append(("service_level", (float(sl_pct) / 100.0, float(sl_s))))
-if asa is not None:
+on, (a, b, c, d) = _row("limits", True)
+lim1 = _ui.number(t("stf.limit_min", n=1), "stf_lim1", 30.0, where=a, min_value=1.0, step=5.0, disabled=not on)
+p1 = _ui.number(t("stf.limit_pct", n=1), "stf_p1", 5.0, where=b, min_value=0.001, max_value=99.9, step=1.0,
+                format="%.3f", disabled=not on)
+lim2 = _ui.number(t("stf.limit_min", n=2), "stf_lim2", 90.0, where=c, min_value=1.0, step=5.0, disabled=not on)
+p2 = _ui.number(t("stf.limit_pct", n=2), "stf_p2", 0.1, where=d, min_value=0.001, max_value=99.9, step=0.1,
+                format="%.3f", disabled=not on)
+if on:
+    targets.append(("wait_limits", ((float(lim1) * 60.0, float(p1) / 100.0), (float(lim2) * 60.0, float(p2) / 100.0))))
+on, (a, b, _c, _d) = _row("asa")
+asa = _ui.number(t("stf.asa"), "stf_asa", 60.0, where=a, min_value=1.0, step=10.0, disabled=not on)
+if on:
     targets.append(("asa", float(asa)))
-if aband is not None and model == "erlang_a":
-    targets.append(("abandon", float(aband) / 100.0))
-limits = tuple((float(m) * 60.0, float(p) / 100.0) for m, p in ((lim1, p1), (lim2, p2)) if m is not None and p is not None)
-if limits:
-    targets.append(("wait_limits", limits))
-if occ is not None:
+if model == "erlang_a":
+    on, (a, b, _c, _d) = _row("abandon")
+    aband = _ui.number(t("stf.abandon"), "stf_abandon", 5.0, where=a, min_value=0.1, max_value=99.9, step=1.0,
+                       disabled=not on)
+    if on:
+        targets.append(("abandon", float(aband) / 100.0))
+on, (a, b, _c, _d) = _row("occupancy")
+occ = _ui.number(t("stf.occupancy"), "stf_occ", 85.0, where=a, min_value=1.0, max_value=100.0, step=5.0,
+                 disabled=not on)
+if on:
     targets.append(("max_occupancy", float(occ) / 100.0))
+e, f = st.columns([1, 3])
+shrink = _ui.number(t("stf.shrinkage"), "stf_shrink", 0.0, where=e, min_value=0.0, max_value=95.0, step=5.0)
+aht_mode = _ui.radio(t("stf.aht"), ["interval", "period"], "stf_aht", "interval", horizontal=True, where=f,
+                     format_func=lambda m: t(f"stf.aht_{m}"))
 if not targets:
     st.info(t("stf.no_targets"))
     st.stop()
