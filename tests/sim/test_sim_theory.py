@@ -91,7 +91,7 @@ def test_mmc_mean_wait_and_prob_wait_match_erlang_c(servers, load):
     c = _erlang_c_exact(servers, Fraction(load).limit_denominator(1000))
     prob_wait = float(c)
     mean_wait = prob_wait / (servers / mean_service - lam)
-    per_day = _daily(_scenario(lam, mean_service, servers, None), replications=40, seed=servers, engine="fast",
+    per_day = _daily(_scenario(lam, mean_service, servers, None), replications=200, seed=servers, engine="fast",
                      check_little=True)
     lo, hi = _ci99(per_day[:, 0])
     assert lo <= mean_wait <= hi, (lo, mean_wait, hi)
@@ -104,7 +104,7 @@ def test_mmc_plus_m_abandonment_and_mean_wait_match_erlang_a():
     # critically loaded: load 10 on 10 agents; patience 600 s keeps the queue stable
     lam, mean_service, servers, patience = 10 / 300.0, 300.0, 10, 600.0
     pw, pab, ew = _birth_death(lam, 1 / mean_service, 1 / patience, servers)
-    per_day = _daily(_scenario(lam, mean_service, servers, patience), replications=40, seed=17, engine="fast",
+    per_day = _daily(_scenario(lam, mean_service, servers, patience), replications=200, seed=17, engine="fast",
                      check_little=True)
     for col, theory in ((0, ew), (1, pw), (2, pab)):
         lo, hi = _ci99(per_day[:, col])

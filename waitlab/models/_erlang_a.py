@@ -205,12 +205,14 @@ class ErlangA:
             first = np.exp(_log_a_minus_1(x, y) - log_a)
             second = np.exp(_log_a_minus_1(x, yq) + log_ratio - log_a)
             second = np.where(np.isinf(u), 0.0, second)
-            frac = first - second  # = (P(x+1, y) - P(x+1, y q)) / P(x, y)
+            frac = np.array(first - second, dtype=np.float64)  # = (P(x+1, y) - P(x+1, y q)) / P(x, y)
             # where both P(x+1, .) are close to 1, subtract the small upper tails instead
             upper = yq >= x + 1
             if np.any(upper):
                 xu, yu, yqu = x[upper], y[upper], yq[upper]
-                frac[upper] = (special.gammaincc(xu + 1, yqu) - special.gammaincc(xu + 1, yu)) / special.gammainc(xu, yu)
+                frac[upper] = (special.gammaincc(xu + 1, yqu) - special.gammaincc(xu + 1, yu)) / special.gammainc(
+                    xu, yu
+                )
             answered_after_wait = pw * (x / y) * np.maximum(frac, 0.0)
             sl = no_wait + answered_after_wait
         return _out(np.where(y == 0, 1.0, np.clip(sl, 0.0, 1.0)))
