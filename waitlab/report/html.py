@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ class Section:
         return self
 
 
-def _block(kind: str, payload: object) -> str:
+def _block(kind: str, payload: Any) -> str:
     e = html.escape
     if kind == "p":
         return f'<p class="note">{e(str(payload))}</p>'
@@ -61,14 +62,14 @@ def _block(kind: str, payload: object) -> str:
         cards = "".join(f'<div class="kpi">{e(k)}<b>{e(v)}</b></div>' for k, v in payload)  # type: ignore[attr-defined]
         return f'<div class="kpis">{cards}</div>'
     if kind == "table":
-        df, max_rows = payload  # type: ignore[misc]
+        df, max_rows = payload
         shown = neutralize_cells(df.head(max_rows))
         more = f'<p class="note">… {len(df) - max_rows} more rows in the workbook</p>' if len(df) > max_rows else ""
         return shown.to_html(index=False, escape=True, na_rep="–", border=0) + more
     if kind == "img":
-        png, alt = payload  # type: ignore[misc]
-        data = base64.b64encode(png).decode("ascii")
-        return f'<img alt="{e(alt)}" src="data:image/png;base64,{data}">'
+        png, alt = payload
+        data = base64.b64encode(bytes(png)).decode("ascii")
+        return f'<img alt="{e(str(alt))}" src="data:image/png;base64,{data}">'
     raise ValueError(f"unknown block kind {kind!r}")
 
 

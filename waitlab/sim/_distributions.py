@@ -89,7 +89,7 @@ class Distribution:
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """Return `size` independent draws (seconds, float64) from `rng`."""
         if self.dist == "exponential":
-            return rng.exponential(self.mean, size)
+            return rng.exponential(float(self.mean), size)  # type: ignore[arg-type]
         if self.dist == "deterministic":
             return np.full(size, float(self.mean))  # type: ignore[arg-type]
         if self.dist == "lognormal":

@@ -44,7 +44,7 @@ class _Env(simpy.Environment):
         event._value = None
         if callback is not None:
             event.callbacks.append(callback)  # type: ignore[union-attr]
-        heappush(self._queue, (time, priority, next(self._eid), event))  # type: ignore[attr-defined]
+        heappush(self._queue, (time, priority, next(self._eid), event))  # type: ignore[attr-defined,misc]
         return event
 
 
@@ -64,7 +64,7 @@ class _Day:
         self.absent = draws.absent.tolist()
         nq = len(scenario.queues)
         # one FIFO line per (queue, class); a desk scans its lines, priority class first
-        self.lines = [[deque(), deque()] for _ in range(nq)]
+        self.lines: list[list[deque[int]]] = [[deque(), deque()] for _ in range(nq)]
         serves = scenario.serves
         self.lines_of = [
             ([self.lines[q][1] for q in range(nq) if serves[d, q]],

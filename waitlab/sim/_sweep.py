@@ -38,7 +38,7 @@ def dask_executor(scheduler: str | Any) -> Executor:
         from dask.distributed import Client
 
         own = not isinstance(scheduler, Client)
-        client = Client(scheduler, set_as_default=False) if own else scheduler
+        client: Any = Client(scheduler, set_as_default=False) if own else scheduler
         try:
             futures = client.map(func, tasks, pure=False)
             for fut in futures:
