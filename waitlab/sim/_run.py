@@ -257,7 +257,9 @@ def _mean_ci(x: np.ndarray) -> dict[str, float]:
     mean = float(x.mean()) if n else float("nan")
     std = float(x.std(ddof=1)) if n > 1 else float("nan")
     half = float(stats.t.ppf(0.975, n - 1) * std / math.sqrt(n)) if n > 1 else float("nan")
-    return {"mean": mean, "std": std, "ci_low": mean - half, "ci_high": mean + half, "n": n}
+    # a count, time or share that is never negative keeps a non-negative lower bound
+    low = max(mean - half, 0.0) if n and x.min() >= 0 else mean - half
+    return {"mean": mean, "std": std, "ci_low": low, "ci_high": mean + half, "n": n}
 
 
 def _wilson(flags: np.ndarray, z: float = 1.959963984540054) -> dict[str, float]:

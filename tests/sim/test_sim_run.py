@@ -1,0 +1,127 @@
+"""Replications, sweeps and the ``waitlab simulate`` command.
+
+The references are independent of the summarising code: a day re-simulated from its own seed
+and judged by :func:`waitlab.compliance` directly, Student-t and Wilson intervals computed
+here by hand, and the dask cluster's results against the local process pool's.
+"""
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from waitlab.cli import main
+from waitlab.compliance import compliance
+from waitlab.schema import validate_contacts
+from waitlab.sim import DeskGroup, Distribution, QueueSpec, Scenario, example_path, run, sweep
+
+
+def _branch(desks: int, name: str = "") -> Scenario:
+    # one kiosk queue, a lunch peak that 3 desks cannot hold (waits past 30 min on some days)
+    return Scenario(
+        site="S", name=name or f"{desks} desks", date=dt.date(2024, 3, 4), start=dt.time(10), end=dt.time(13),
+        interval=1800.0, channel="kiosk",
+        queues=(QueueSpec(name="caja", rates_per_hour=(30, 40, 60, 60, 40, 30),
+                          service=Distribution(dist="exponential", mean=240.0),
+                          patience=Distribution(dist="exponential", mean=3600.0)),),
+        desks=(DeskGroup(name="caja", serves=("caja",), open=(desks,) * 6),),
+    )
+
+
+def test_same_seed_same_days_whatever_the_number_of_processes():
+    a = run(_branch(3), replications=6, seed=11, processes=1, rules="CABA", seats=10)
+    b = run(_branch(3), replications=6, seed=11, processes=2, rules="CABA", seats=10)
+    c = run(_branch(3), replications=6, seed=12, processes=1, rules="CABA", seats=10)
+    assert a.per_replication.equals(b.per_replication)
+    assert not a.per_replication["wait_mean"].equals(c.per_replication["wait_mean"])
+
+
+def test_each_replication_is_the_day_its_seed_gives_and_compliance_agrees():
+    res = run(_branch(3), replications=8, seed=3, processes=1, rules="CABA", seats=10)
+    flags = []
+    for r in range(res.replications):
+        contacts = res.contacts_of(r)
+        validate_contacts(contacts)
+        assert len(contacts) == res.per_replication.loc[r, "arrivals"]
+        judged = compliance(contacts, rules="CABA", seats=10)
+        flags.append(float(judged.daily["breached"].any()))
+        assert res.per_replication.loc[r, "breaches_total_90"] == (judged.breaches["rule"] == "total_90").sum()
+    np.testing.assert_array_equal(res.per_replication["breached_any"], flags)
+    # the stacked table keeps every day, ids unique
+    stacked = res.contacts
+    assert len(stacked) == res.per_replication["arrivals"].sum()
+    assert stacked["contact_id"].is_unique
+
+
+def test_intervals_are_student_t_and_wilson():
+    res = run(_branch(3), replications=10, seed=5, processes=1, rules="CABA", seats=10)
+    x = res.per_replication["wait_mean"].to_numpy()
+    half = stats.t.ppf(0.975, 9) * x.std(ddof=1) / math.sqrt(10)
+    row = res.summary.loc["wait_mean"]
+    assert row["mean"] == pytest.approx(x.mean()) and row["ci_high"] == pytest.approx(x.mean() + half)
+    k = int(res.per_replication["breached_any"].sum())
+    ci = stats.binomtest(k, 10).proportion_ci(confidence_level=0.95, method="wilson")
+    p = res.breach_probability.loc["any"]
+    assert p["probability"] == k / 10
+    assert (p["ci_low"], p["ci_high"]) == pytest.approx((ci.low, ci.high), abs=1e-9)
+    # a never-negative KPI keeps a non-negative lower bound
+    assert (res.summary["ci_low"][res.summary["mean"] >= 0] >= 0).all()
+
+
+def test_more_desks_lower_waits_on_common_random_numbers():
+    res = sweep([_branch(3), _branch(5)], replications=10, seed=2, processes=1)
+    w3 = res.runs[0].per_replication["wait_mean"].to_numpy()
+    w5 = res.runs[1].per_replication["wait_mean"].to_numpy()
+    # the same customers each day (same seed): two more desks never make a day's mean wait longer
+    assert np.all(w5 <= w3) and w5.mean() < w3.mean()
+    assert list(res.wide().columns) == ["3 desks", "5 desks"]
+
+
+@pytest.mark.slow
+def test_sweep_on_a_real_dask_cluster_equals_the_local_pool():
+    from dask.distributed import Client, LocalCluster
+
+    scenarios = [_branch(3), _branch(4)]
+    local = sweep(scenarios, replications=4, seed=9, processes=1, rules="CABA", seats=10)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        remote = sweep(scenarios, replications=4, seed=9, scheduler=client, rules="CABA", seats=10)
+        by_address = sweep(scenarios[:1], replications=2, seed=9, scheduler=cluster.scheduler_address)
+    for a, b in zip(local.runs, remote.runs, strict=True):
+        assert a.per_replication.equals(b.per_replication)
+    assert by_address.runs[0].per_replication.equals(
+        sweep(scenarios[:1], replications=2, seed=9, processes=1).runs[0].per_replication)
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="`replications` must be an integer >= 1"):
+        run(_branch(3), replications=0)
+    with pytest.raises(ValueError, match="distinct"):
+        sweep([_branch(3), _branch(3)], replications=2)
+
+
+def test_simulate_command_json(capsys):
+    assert main(["simulate", str(example_path("mmc")), "-n", "4", "--seed", "1", "--processes", "1",
+                 "--json", "--rules", "CABA"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["replications"] == 4 and doc["seed"] == 1
+    assert {"wait_mean", "sl_offered", "abandon_rate"} <= set(doc["kpis"])
+    assert set(doc["breach_probability"]) >= {"any"}
+    lo, mean, hi = (doc["kpis"]["wait_mean"][k] for k in ("ci_low", "mean", "ci_high"))
+    assert lo <= mean <= hi
+
+
+def test_simulate_command_refuses_a_missing_file_in_one_line(capsys, tmp_path):
+    assert main(["simulate", str(tmp_path / "nope.toml")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "nope.toml" in err and "\n" not in err and "Traceback" not in err
+    bad = tmp_path / "bad.toml"
+    bad.write_text(example_path("mmc").read_text(encoding="utf-8").replace('dist = "exponential"',
+                                                                           'dist = "weird"', 1),
+                   encoding="utf-8")
+    assert main(["simulate", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "bad.toml" in err and "weird" in err and "\n" not in err
