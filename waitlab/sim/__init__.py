@@ -17,6 +17,12 @@ sweep, SweepResult, dask_executor
     Scenarios x replications on a dask.distributed cluster (or a local process pool).
 day_kpis
     KPIs of one simulated day (the analytics' KPIs plus simulation-only ones).
+scenario_from_log, scenario_from_log_with_notes
+    The scenario of one day of one site of a contacts log ("the branch as it is"), with the
+    assumptions made.
+replay, ReplayResult
+    A real day of a log (its arrivals and service times) replayed against another desk
+    schedule; KPIs and breaches as it was and as replayed, side by side.
 example_path
     Path of a bundled example scenario (``"branch"``, ``"mmc"``).
 """
@@ -28,8 +34,10 @@ from pathlib import Path
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day
 from waitlab.sim._distributions import Distribution
 from waitlab.sim._draws import Draws, draw
+from waitlab.sim._from_log import scenario_from_log, scenario_from_log_with_notes
 from waitlab.sim._kpis import day_kpis
 from waitlab.sim._outcome import DayArrays
+from waitlab.sim._replay import ReplayResult, replay
 from waitlab.sim._run import RunResult, run
 from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
 from waitlab.sim._sweep import SweepResult, dask_executor, sweep
@@ -40,6 +48,7 @@ __all__ = [
     "Distribution",
     "Draws",
     "QueueSpec",
+    "ReplayResult",
     "RunResult",
     "Scenario",
     "SimulatedDay",
@@ -49,7 +58,10 @@ __all__ = [
     "day_kpis",
     "draw",
     "example_path",
+    "replay",
     "run",
+    "scenario_from_log",
+    "scenario_from_log_with_notes",
     "simulate_day",
     "sweep",
 ]

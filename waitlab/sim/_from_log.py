@@ -1,0 +1,433 @@
+"""A scenario of one day of one site built from a contacts log: "the branch as it is".
+
+What is taken from where (every choice is also written to the notes):
+
+* arrivals -- the chosen day: counts per interval (``arrivals="rates"``) or the real times
+  (``arrivals="trace"``); priority share -- the day's tickets of the queue;
+* service and patience -- the queue's contacts over the **whole log** of the site (a day is
+  too few services to estimate a spread; service times vary less from day to day than
+  arrivals do). Service is the desk time ``ended_at - called_at`` of served and transferred
+  contacts: the simulator has no walk-to-the-desk phase, so the walk is part of the service;
+* desks -- servers grouped by the set of queues they called over the whole log; a group's
+  ``open`` count in an interval is the number of its servers with work (call to end)
+  overlapping the interval on the day;
+* ``no_show_seconds`` -- the median time a desk lost on a no-show (``ended_at - called_at``,
+  or the gap to the desk's next call when someone was already waiting).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from waitlab.exceptions import ScenarioError
+from waitlab.schema import CHANNELS
+from waitlab.sim._distributions import Distribution
+from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
+
+__all__ = ["scenario_from_log", "scenario_from_log_with_notes"]
+
+_NEEDED = ("queue", "arrived_at", "called_at", "ended_at", "outcome", "server")
+_SERVICE = ("auto", "lognormal", "gamma", "empirical")
+
+
+def scenario_from_log(contacts: pd.DataFrame, **options: Any) -> Scenario:
+    """Scenario of one day of one site of a contacts log, "the site as it is".
+
+    Takes the same arguments as :func:`scenario_from_log_with_notes` and returns only the
+    scenario (``Scenario.from_log`` calls this). Use the ``_with_notes`` variant to see the
+    assumptions made.
+    """
+    return scenario_from_log_with_notes(contacts, **options)[0]
+
+
+def scenario_from_log_with_notes(
+    contacts: pd.DataFrame,
+    *,
+    date: dt.date | str | None = None,
+    interval: float = 1800.0,
+    service: str | Distribution = "auto",
+    patience: str | float | Distribution | None = "auto",
+    arrivals: str = "rates",
+    site: str | None = None,
+    start: dt.time | str | None = None,
+    end: dt.time | str | None = None,
+    name: str = "",
+) -> tuple[Scenario, list[str]]:
+    """Build the scenario of one day of one site of a contacts log, with the assumptions made.
+
+    Parameters
+    ----------
+    contacts : DataFrame
+        A contacts table (:mod:`waitlab.schema`) with tz-aware timestamps and ``server``.
+    date : datetime.date or "YYYY-MM-DD", optional
+        Day of the log (local to the log's timezone); default the day with most arrivals.
+    interval : float
+        Schedule interval, seconds.
+    service : {"auto", "lognormal", "gamma", "empirical"} or Distribution
+        ``auto`` and ``lognormal``: lognormal with the data's mean and coefficient of
+        variation; ``gamma`` likewise; ``empirical``: resample the observed desk times.
+        A queue whose times are all equal gets a deterministic service.
+    patience : "auto", float, Distribution or None
+        ``auto``: exponential with the mean of :func:`waitlab.patience` over the queue's
+        contacts, None for a queue where nobody left; a number: exponential with that
+        mean, seconds; None: nobody leaves.
+    arrivals : {"rates", "trace"}
+        Arrival counts per interval as rates per hour, or the real arrival times.
+    site : str, optional
+        Required when the log holds several sites.
+    start, end : datetime.time or "HH:MM", optional
+        Opening hours; default the day's first arrival floored and last arrival ceiled to
+        `interval` (local time). Arrivals outside are left out (a note counts them).
+    name : str
+        Scenario name; default ``"<site> <date> (from log)"``.
+
+    Returns
+    -------
+    scenario : Scenario
+        Its ``source`` reads ``"log of <site>, <date>"``.
+    notes : list of str
+        Every assumption and estimate, one sentence each.
+
+    Raises
+    ------
+    ScenarioError
+        Empty table, missing columns, several sites without `site`, a date not in the log,
+        bad options, or a queue with arrivals that no server ever called.
+    """
+    notes: list[str] = []
+    log, site = _site_log(contacts, site)
+    tz = str(log["arrived_at"].dt.tz)
+    day, when = _pick_day(log, date, notes)
+    length = _interval(interval)
+    if arrivals not in ("rates", "trace"):
+        raise ScenarioError(f'from_log: `arrivals` must be "rates" or "trace", got {arrivals!r}.')
+    midnight = pd.Timestamp(when).tz_localize(tz)
+    t_day = (day["arrived_at"] - midnight).dt.total_seconds().to_numpy()
+    t0 = _clock(start, "start") if start is not None else math.floor(t_day.min() / length) * length
+    t1 = _clock(end, "end") if end is not None else (math.floor(t_day.max() / length) + 1) * length
+    if t1 > 86400 or t1 <= t0:
+        raise ScenarioError(
+            f"from_log: the day would run from {_hhmm(t0)} to {_hhmm(t1)}; "
+            "give `start` and `end` within one day, end after start."
+        )
+    inside = (t_day >= t0) & (t_day < t1)
+    if not inside.all():
+        notes.append(f"{int((~inside).sum())} arrival(s) outside {_hhmm(t0)}-{_hhmm(t1)} left out.")
+    day = day[inside]
+    t_rel = t_day[inside] - t0
+    k = round((t1 - t0) / length)
+    if abs((t1 - t0) / length - k) > 1e-9:
+        raise ScenarioError(
+            f"from_log: {_hhmm(t0)}-{_hhmm(t1)} is not a whole number of "
+            f"{length / 60:g}-min intervals; change `start`, `end` or `interval`."
+        )
+    desk = _desk_seconds(log)
+    qnames = sorted(set(log["queue"].dropna().astype(str)))
+    groups = _groups(log, qnames)
+    covered = {q for qs, _ in groups.values() for q in qs}
+    queues: list[QueueSpec] = []
+    for q in qnames:
+        in_q = (day["queue"] == q).to_numpy(dtype=bool)
+        values = desk[(log["queue"] == q).to_numpy(dtype=bool)]
+        values = values[np.isfinite(values)]
+        if not len(values) or q not in covered:
+            if in_q.any():
+                if q not in covered:
+                    raise ScenarioError(
+                        f"from_log: queue {q!r} has {int(in_q.sum())} arrival(s) on {when} but "
+                        "no server ever called it (column `server`); fill `server` or build the "
+                        "scenario in code."
+                    )
+                notes.append(
+                    f"queue {q!r} left out: no served contact in the log to estimate its service time "
+                    f"({int(in_q.sum())} arrival(s) on {when} dropped)."
+                )
+            continue
+        t_q = np.sort(t_rel[in_q])
+        spec: dict[str, Any]
+        if arrivals == "trace":
+            spec = {"arrival_times": tuple(float(x) for x in t_q)}
+        else:
+            counts = np.bincount((t_q // length).astype(np.int64), minlength=k)[:k]
+            spec = {"rates_per_hour": tuple(float(c) * 3600.0 / length for c in counts)}
+        prio = (
+            pd.to_numeric(day.loc[in_q, "priority"], errors="coerce").fillna(0).to_numpy() > 0
+            if "priority" in day.columns
+            else np.zeros(int(in_q.sum()), dtype=bool)
+        )
+        queues.append(QueueSpec(
+            name=q, service=_service(values, service, q), patience=_patience(log[log["queue"] == q], patience, q),
+            priority_share=float(prio.mean()) if len(prio) else 0.0, **spec,
+        ))  # fmt: skip
+    kept = {q.name for q in queues}
+    desks = _open_counts(day, groups, kept, midnight + pd.Timedelta(seconds=t0), length, k)
+    _ensure_cover(queues, desks, length, notes)
+    channel = _channel(day, notes)
+    ns = _no_show_seconds(log, notes) if channel == "kiosk" else 60.0
+    notes += [
+        f"arrivals: {'real arrival times' if arrivals == 'trace' else 'counts per interval as rates'} of "
+        f"{when}, {_hhmm(t0)}-{_hhmm(t1)} ({str(tz)}).",
+        "service: desk time ended_at - called_at of served/transferred contacts over the whole log "
+        f"({'empirical' if service == 'empirical' else service if isinstance(service, str) else 'as given'}); "
+        "the walk to the desk is part of it.",
+        "patience: exponential with the mean of waitlab.patience per queue over the whole log (None where "
+        "nobody left)."
+        if patience == "auto"
+        else f"patience: {patience!r} for every queue.",
+        "desk groups: servers grouped by the set of queues they called in the log; open = servers with work "
+        "overlapping each interval that day.",
+        "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
+    ]
+    sc = Scenario(
+        site=site,
+        queues=tuple(queues),
+        desks=tuple(desks),
+        date=when,
+        start=_time(t0),
+        end=_time(t1),
+        interval=length,
+        timezone=tz,
+        channel=channel,
+        no_show_seconds=ns,
+        name=name or f"{site} {when} (from log)",
+        source=f"log of {site}, {when}",
+    )
+    return sc, notes
+
+
+def _site_log(contacts: Any, site: str | None) -> tuple[pd.DataFrame, str]:
+    if not isinstance(contacts, pd.DataFrame):
+        raise ScenarioError(
+            f"from_log: `contacts` must be a contacts DataFrame, got {type(contacts).__name__}."
+        )
+    missing = [c for c in _NEEDED if c not in contacts.columns]
+    if missing:
+        raise ScenarioError(
+            f"from_log: the contacts table lacks column(s) {missing}; read the log with "
+            "waitlab.read_log so it follows waitlab.schema."
+        )
+    log = contacts[contacts["arrived_at"].notna().to_numpy(dtype=bool)]
+    if log.empty:
+        raise ScenarioError(
+            "from_log: the contacts table has no contact with an arrival time; "
+            "a scenario needs at least one day of arrivals."
+        )
+    if not isinstance(log["arrived_at"].dtype, pd.DatetimeTZDtype):
+        raise ScenarioError(
+            "from_log: `arrived_at` is timezone-naive; coerce the table with "
+            "waitlab.schema.coerce_contacts(df, tz=...)."
+        )
+    sites = sorted(map(str, log["site"].dropna().unique())) if "site" in log.columns else []
+    if site is None:
+        if len(sites) > 1:
+            raise ScenarioError(
+                f"from_log: the log holds {len(sites)} sites ({', '.join(sites)}); choose one with site=."
+            )
+        return log, sites[0] if sites else "site"
+    if site not in sites:
+        raise ScenarioError(
+            f"from_log: site {site!r} is not in the log; it holds {', '.join(sites) or 'no site'}."
+        )
+    return log[(log["site"] == site).to_numpy(dtype=bool)], site
+
+
+def _pick_day(log: pd.DataFrame, date: Any, notes: list[str]) -> tuple[pd.DataFrame, dt.date]:
+    days = log["arrived_at"].dt.date
+    counts = days.value_counts().sort_index()
+    if date is None:
+        when = counts.idxmax()
+        notes.append(
+            f"date: {when}, the busiest of {len(counts)} day(s) in the log ({int(counts.max())} arrivals)."
+        )
+    else:
+        try:
+            when = pd.Timestamp(date).date()
+        except (TypeError, ValueError):
+            raise ScenarioError(
+                f'from_log: `date` must be a date such as "2025-03-25", got {date!r}.'
+            ) from None
+        if when not in counts.index:
+            raise ScenarioError(
+                f"from_log: date {when} is not in the log, which runs from {counts.index[0]} to "
+                f"{counts.index[-1]} ({len(counts)} days); pick one of those days."
+            )
+    return log[(days == when).to_numpy(dtype=bool)], when
+
+
+def _interval(interval: Any) -> float:
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or not 0 < interval <= 86400:
+        raise ScenarioError(
+            f"from_log: `interval` must be seconds in (0, 86400], got {interval!r}; e.g. 1800."
+        )
+    return float(interval)
+
+
+def _clock(value: Any, key: str) -> float:
+    if isinstance(value, str):
+        try:
+            value = dt.time.fromisoformat(value)
+        except ValueError:
+            raise ScenarioError(f'from_log: `{key}` must be a time such as "10:00", got {value!r}.') from None
+    if not isinstance(value, dt.time):
+        raise ScenarioError(f'from_log: `{key}` must be a datetime.time or "HH:MM", got {value!r}.')
+    return value.hour * 3600.0 + value.minute * 60.0 + value.second
+
+
+def _time(seconds: float) -> dt.time:
+    s = round(seconds)
+    return dt.time(s // 3600, s % 3600 // 60, s % 60) if s < 86400 else dt.time(23, 59, 59)
+
+
+def _hhmm(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+
+
+def _desk_seconds(log: pd.DataFrame) -> np.ndarray:
+    """Desk time ``ended_at - called_at`` of served/transferred contacts (NaN for the rest)."""
+    ok = log["outcome"].isin(["served", "transferred"]).fillna(False).to_numpy(dtype=bool)
+    held = (log["ended_at"] - log["called_at"]).dt.total_seconds().to_numpy(dtype=float, na_value=np.nan)
+    return np.where(ok & (held >= 0), held, np.nan)
+
+
+def _service(values: np.ndarray, how: Any, queue: str) -> Distribution:
+    if isinstance(how, Distribution):
+        return how
+    if how not in _SERVICE:
+        raise ScenarioError(
+            f"from_log: `service` must be one of {', '.join(_SERVICE)} or a Distribution, got {how!r}."
+        )
+    if how == "empirical":
+        return Distribution(dist="empirical", values=tuple(float(v) for v in values))
+    mean = float(values.mean())
+    cv = float(values.std(ddof=1)) / mean if len(values) > 1 and mean > 0 else 0.0
+    if mean <= 0:
+        raise ScenarioError(
+            f'from_log: queue {queue!r} has a mean desk time of 0 s; use service="empirical".'
+        )
+    if not cv > 0:
+        return Distribution(dist="deterministic", mean=mean)
+    return Distribution(dist="gamma" if how == "gamma" else "lognormal", mean=mean, cv=cv)
+
+
+def _patience(qlog: pd.DataFrame, how: Any, queue: str) -> Distribution | None:
+    if how is None or isinstance(how, Distribution):
+        return how
+    if isinstance(how, int | float) and not isinstance(how, bool):
+        if not (how > 0 and math.isfinite(how)):
+            raise ScenarioError(f"from_log: `patience` must be a positive number of seconds, got {how!r}.")
+        return Distribution(dist="exponential", mean=float(how))
+    if how != "auto":
+        raise ScenarioError(
+            f'from_log: `patience` must be "auto", seconds, a Distribution or None, got {how!r}.'
+        )
+    if not qlog["outcome"].isin(["abandoned", "no_show"]).fillna(False).any():
+        return None
+    from waitlab.analytics import patience as estimate
+
+    mean = float(estimate(qlog).mean_patience)
+    return Distribution(dist="exponential", mean=mean) if 0 < mean < math.inf else None
+
+
+def _groups(log: pd.DataFrame, queues: list[str]) -> dict[str, tuple[tuple[str, ...], list[str]]]:
+    """Desk group name -> (the queue set its servers called in the log, its servers)."""
+    work = log[log["server"].notna().to_numpy(dtype=bool)]
+    sets = work.groupby(work["server"].astype(str))["queue"].agg(lambda s: tuple(sorted(set(map(str, s)))))
+    groups: dict[str, tuple[tuple[str, ...], list[str]]] = {}
+    for server, qs in sets.items():
+        qs = tuple(q for q in qs if q in queues)
+        if qs:
+            groups.setdefault("+".join(qs), (qs, []))[1].append(str(server))
+    return dict(sorted(groups.items()))
+
+
+def _open_counts(
+    day: pd.DataFrame,
+    groups: dict[str, tuple[tuple[str, ...], list[str]]],
+    kept: set[str],
+    origin: pd.Timestamp,
+    length: float,
+    k: int,
+) -> list[DeskGroup]:
+    work = day[(day["server"].notna() & day["called_at"].notna()).to_numpy(dtype=bool)]
+    lo = (work["called_at"] - origin).dt.total_seconds().to_numpy(dtype=float)
+    end = (work["ended_at"].fillna(work["called_at"]) - origin).dt.total_seconds().to_numpy(dtype=float)
+    server = work["server"].astype(str).to_numpy(dtype=object)
+    out = []
+    for qs, members in groups.values():
+        serves = tuple(q for q in qs if q in kept)
+        if not serves:
+            continue
+        mine = np.isin(server, members)
+        counts = []
+        for i in range(k):
+            a, b = i * length, (i + 1) * length
+            hit = mine & (lo < b) & ((end > a) | (lo >= a))  # work overlapping [a, b), or a call inside it
+            counts.append(len(set(server[hit])))
+        out.append(DeskGroup(name="+".join(serves), serves=serves, open=tuple(counts)))
+    return out
+
+
+def _ensure_cover(queues: list[QueueSpec], desks: list[DeskGroup], length: float, notes: list[str]) -> None:
+    """Open one desk where a queue with arrivals would otherwise never be served (the validator's rule)."""
+    for q in queues:
+        mine = [i for i, g in enumerate(desks) if q.name in g.serves]
+        if any(c > 0 for i in mine for c in desks[i].open):
+            continue
+        if q.arrival_times is not None:
+            busy = np.zeros(len(desks[mine[0]].open), dtype=bool)
+            busy[(np.asarray(q.arrival_times) // length).astype(np.int64)] = True
+        else:
+            busy = np.asarray(q.rates_per_hour) > 0
+        if not busy.any():
+            continue
+        g = desks[mine[0]]
+        desks[mine[0]] = DeskGroup(
+            name=g.name,
+            serves=g.serves,
+            open=tuple(max(c, 1) if b else c for c, b in zip(g.open, busy, strict=True)),
+        )
+        notes.append(
+            f"desks {g.name!r}: no desk of queue {q.name!r} worked that day; 1 desk opened in each "
+            "interval with arrivals so the scenario can serve it."
+        )
+
+
+def _channel(day: pd.DataFrame, notes: list[str]) -> str:
+    seen = day["channel"].dropna().astype(str).value_counts() if "channel" in day.columns else pd.Series()
+    if seen.empty or seen.index[0] not in CHANNELS:
+        notes.append('channel unknown in the log: taken as "kiosk".')
+        return "kiosk"
+    if len(seen) > 1:
+        notes.append(
+            f"the day mixes channels {', '.join(seen.index)}: taken as {seen.index[0]!r} (the most common)."
+        )
+    return str(seen.index[0])
+
+
+def _no_show_seconds(log: pd.DataFrame, notes: list[str]) -> float:
+    """Median desk time lost on a no-show (ended - called, else the gap to that desk's next call)."""
+    ns = log["outcome"].eq("no_show").fillna(False).to_numpy(dtype=bool)
+    if not ns.any():
+        return 60.0
+    lost = (log["ended_at"] - log["called_at"]).dt.total_seconds()[ns].dropna().to_numpy(dtype=float)
+    if not len(lost):
+        calls = log[log["called_at"].notna() & log["server"].notna()].sort_values("called_at", kind="stable")
+        nxt = calls.groupby(calls["server"].astype(str))[["called_at", "arrived_at"]].shift(-1)
+        gap = (nxt["called_at"] - calls["called_at"]).dt.total_seconds()
+        waiting = (
+            nxt["arrived_at"] <= calls["called_at"]
+        )  # someone was already waiting: the desk moved on at once
+        pick = calls["outcome"].eq("no_show").fillna(False) & waiting.fillna(False) & gap.notna()
+        lost = gap[pick.to_numpy(dtype=bool)].to_numpy(dtype=float)
+    if not len(lost):
+        notes.append("no_show_seconds: cannot be measured in the log; 60 s assumed.")
+        return 60.0
+    value = float(round(np.median(lost)))
+    notes.append(f"no_show_seconds = {value:g}: median desk time lost on {len(lost)} no-show(s) of the log.")
+    return value
