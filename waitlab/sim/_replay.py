@@ -37,8 +37,9 @@ from waitlab.exceptions import ScenarioError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._day import simulate_day
 from waitlab.sim._draws import Draws
-from waitlab.sim._from_log import _pick_day, _site_log, scenario_from_log_with_notes
+from waitlab.sim._from_log import scenario_from_log_with_notes
 from waitlab.sim._kpis import day_breaches
+from waitlab.sim._log_day import pick_day, site_log
 from waitlab.sim._outcome import NO_SHOW
 from waitlab.sim._scenario import DeskGroup, Scenario
 
@@ -133,9 +134,9 @@ def replay(
     went inside an interval (a desk at work for part of an interval counts as open for all of
     it), when staff called out of turn, or for no-shows (whose desk loss is the log's median).
     """
-    log, site = _site_log(contacts, site)
+    log, site = site_log(contacts, site)
     notes: list[str] = []
-    day, when = _pick_day(log, date, notes)
+    day, when = pick_day(log, date, notes)
     tz = str(log["arrived_at"].dt.tz)
     midnight = pd.Timestamp(when).tz_localize(tz)
     last = day[["arrived_at", "called_at", "ended_at"]].max().max()
