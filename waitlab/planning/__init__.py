@@ -2,6 +2,8 @@
 
 Public names
 ------------
+Pipeline: :func:`plan_scenario` -> :class:`PlanResult`, :func:`write_plan_report`; every desk group
+of a branch: :func:`plan_groups` -> :class:`BranchPlan`, :func:`write_branch_report`.
 Rosters: :func:`load_shifts`, :class:`ShiftTemplates`, :class:`ShiftTemplate`, :class:`MealBreak`,
 :func:`solve_roster`, :class:`Roster`.
 Errors: :class:`PlanningError`, :class:`ShiftTemplateError`, :class:`RosterInfeasibleError`.
@@ -10,8 +12,11 @@ Errors: :class:`PlanningError`, :class:`ShiftTemplateError`, :class:`RosterInfea
 from __future__ import annotations
 
 from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess
+from waitlab.planning._branch import BranchPlan, plan_groups, write_branch_report
 from waitlab.planning._curve import CostCurve, cost_curve, nested_allocations
 from waitlab.planning._errors import PlanningError, RosterInfeasibleError, ShiftTemplateError
+from waitlab.planning._pipeline import PlanResult, plan_scenario
+from waitlab.planning._report import write_plan_report
 from waitlab.planning._roster import Roster, solve_roster
 from waitlab.planning._simeval import ScenarioEvaluator, scenario_evaluator, scenario_sipp_plan
 from waitlab.planning._sipp import sipp_plan
@@ -20,6 +25,12 @@ from waitlab.planning._targets import Target, targets_from_rules
 from waitlab.planning._templates import MealBreak, ShiftTemplate, ShiftTemplates, load_shifts
 
 __all__ = [
+    "BranchPlan",
+    "PlanResult",
+    "plan_groups",
+    "plan_scenario",
+    "write_branch_report",
+    "write_plan_report",
     "Assessment",
     "CostCurve",
     "ScenarioEvaluator",

@@ -51,6 +51,9 @@ class PlanResult:
         Simulated customers over the whole run.
     seconds : dict of str to float
         Wall time of each stage: ``plan``, ``roster``, ``curve``.
+    simulation_seconds : float
+        Of that, the time spent drawing and simulating days (the rest is judging targets,
+        the search itself and the roster solver).
     """
 
     scenario: Scenario
@@ -68,6 +71,7 @@ class PlanResult:
     seats: int | None
     customers_simulated: int
     seconds: dict[str, float] = field(default_factory=dict)
+    simulation_seconds: float = 0.0
 
 
 def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA",
@@ -75,7 +79,7 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
                   replications: int = 200, seed: int | None = None, group: str | None = None,
                   engine: str = "auto", seats: int | None = None, max_share: float = 0.05,
                   max_day_prob: float = 0.01, max_iterations: int = 200, curve: bool = True,
-                  progress: Callable[[str], None] | None = None) -> PlanResult:
+                  initial: np.ndarray | None = None, progress: Callable[[str], None] | None = None) -> PlanResult:
     """Plan a scenario's desks to a rule set, roster them, and price the alternatives.
 
     Parameters
@@ -104,24 +108,39 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
         Search budget of :func:`plan_staffing`.
     curve : bool
         Also compute the cost and benefit curve.
+    initial : array_like of int, optional
+        Plan the search starts from (default: the SIPP plan, which is computed and reported either way).
     progress : callable, optional
         Called with one line of text as the run advances.
 
     Returns
     -------
     PlanResult
+
+    Raises
+    ------
+    RosterInfeasibleError
+        Before any simulation, when the shift templates cannot staff even one desk in every
+        interval (the message names the intervals); a roster that fails only for the final plan
+        is reported in ``PlanResult.roster_error`` instead, so the plan is not lost.
+    PlanningError, ScenarioError, RuleError
+        For invalid inputs (the message names the problem).
     """
     sc = scenario if isinstance(scenario, Scenario) else Scenario.from_toml(scenario)
     tg = tuple(targets) if targets else tuple(targets_from_rules(rules, max_share=max_share,
                                                                 max_day_prob=max_day_prob))
     templates = shifts if (shifts is None or isinstance(shifts, ShiftTemplates)) else load_shifts(shifts)
     ev = scenario_evaluator(sc, replications, group=group, engine=engine, seats=seats)
+    if templates is not None:  # fail before simulating when the templates cannot even staff one desk all day
+        solve_roster(np.ones(ev.n_intervals, dtype=np.int64), templates, interval=ev.interval,
+                     day_start=ev.day_start, time_limit=20.0)
     seeds = np.random.SeedSequence(seed)
     plan_seed, curve_seed = (int(s.generate_state(1, np.uint32)[0]) for s in seeds.spawn(2))
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     sipp = scenario_sipp_plan(sc, tg, group=ev.group)
-    plan = plan_staffing(ev, sipp, tg, interval=ev.interval, day_start=ev.day_start, seed=plan_seed,
+    start = sipp if initial is None else np.asarray(initial, dtype=np.int64)
+    plan = plan_staffing(ev, start, tg, interval=ev.interval, day_start=ev.day_start, seed=plan_seed,
                          max_iterations=max_iterations, progress=progress)
     times["plan"] = time.perf_counter() - t0
 
@@ -149,4 +168,4 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
     return PlanResult(scenario=sc, group=ev.group, rules="" if targets else str(rules), targets=tg, sipp=sipp,
                       plan=plan, roster=roster, roster_error=roster_error, curve=cc, replications=replications,
                       seed=seed, engine=ev.engine, seats=seats, customers_simulated=ev.customers_simulated,
-                      seconds=times)
+                      seconds=times, simulation_seconds=ev.seconds)

@@ -175,7 +175,7 @@ def _precheck(req: np.ndarray, cols: _Columns, templates: ShiftTemplates, interv
     for k in range(n_types):
         type_covers[:, k] = covered_by[:, cols.kind == k].any(axis=1)
     caps = np.array([np.inf if t.max_staff is None else t.max_staff for t in templates.shifts], dtype=float)
-    bound = (type_covers * caps[None, :]).sum(axis=1)
+    bound = np.where(type_covers, caps[None, :], 0.0).sum(axis=1)  # inf * False would be nan
     if templates.max_staff is not None:
         bound = np.minimum(bound, templates.max_staff)
     short = np.flatnonzero(req > bound)

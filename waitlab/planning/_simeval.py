@@ -15,7 +15,7 @@ from waitlab.planning._sipp import sipp_plan
 from waitlab.planning._targets import Target
 from waitlab.sim import Draws, Scenario, choose_engine, draw, simulate_day
 
-__all__ = ["ScenarioEvaluator", "planned_group", "scenario_evaluator", "scenario_sipp_plan"]
+__all__ = ["ScenarioEvaluator", "component", "planned_group", "scenario_evaluator", "scenario_sipp_plan"]
 
 
 def planned_group(scenario: Scenario, group: str | None = None) -> str:
@@ -30,6 +30,27 @@ def planned_group(scenario: Scenario, group: str | None = None) -> str:
         raise PlanningError(f"{scenario.source}: there is no desk group {group!r}; the groups are "
                             f"{', '.join(names)}.")
     return group
+
+
+def component(scenario: Scenario, group: str) -> Scenario:
+    """The part of `scenario` that desk group `group` interacts with (`scenario` itself when that is all of it).
+
+    Queues and desk groups are linked when a group serves a queue; the connected part holding
+    `group` is simulated on its own, since no customer or desk outside it can change what happens
+    inside it. Queue order and desk order are kept.
+    """
+    names = {group}
+    queues: set[str] = set()
+    while True:
+        queues |= {q for g in scenario.desks if g.name in names for q in g.serves}
+        more = {g.name for g in scenario.desks if set(g.serves) & queues}
+        if more <= names:
+            break
+        names |= more
+    if len(names) == len(scenario.desks) and len(queues) == len(scenario.queues):
+        return scenario
+    return dataclasses.replace(scenario, queues=tuple(q for q in scenario.queues if q.name in queues),
+                               desks=tuple(g for g in scenario.desks if g.name in names))
 
 
 def with_servers(scenario: Scenario, group: str, servers: Sequence[int]) -> Scenario:
@@ -63,8 +84,14 @@ class ScenarioEvaluator:
         from :func:`waitlab.compliance.standing_times` (slower); None counts every second of
         waiting as standing, as the compliance module does when the seat count is unknown.
 
+    Without a seat count only the planned group's part of the scenario is simulated (see
+    :func:`component`: the queues and desk groups linked to it by ``serves``); with one, the
+    whole scenario is, because every customer in the branch takes a seat in the same room.
+
     Attributes
     ----------
+    simulated : Scenario
+        The scenario actually simulated (`scenario`, or the planned group's part of it).
     customers_simulated : int
         Customers simulated so far, over all calls.
     seconds : float
@@ -91,10 +118,11 @@ class ScenarioEvaluator:
         self.scenario = scenario
         self.replications = int(replications)
         self.group = planned_group(scenario, group)
-        self.engine = choose_engine(scenario, engine)
         self.seats = seats
+        self.simulated = scenario if seats is not None else component(scenario, self.group)
+        self.engine = choose_engine(self.simulated, engine)
         g = next(g for g in scenario.desks if g.name == self.group)
-        self.queues = np.array([scenario.queue_index(q) for q in g.serves], dtype=np.int64)
+        self.queues = np.array([self.simulated.queue_index(q) for q in g.serves], dtype=np.int64)
         self.n_intervals = int(scenario.n_intervals)
         self.interval = float(scenario.interval)
         self.day_start = float(scenario.start.hour * 3600 + scenario.start.minute * 60 + scenario.start.second)
@@ -108,7 +136,7 @@ class ScenarioEvaluator:
             children = np.random.SeedSequence(seed).spawn(self.replications)
             if len(self._draws) >= 4:
                 self._draws.pop(next(iter(self._draws)))
-            self._draws[seed] = [draw(self.scenario, np.random.default_rng(c)) for c in children]
+            self._draws[seed] = [draw(self.simulated, np.random.default_rng(c)) for c in children]
         return self._draws[seed]
 
     def __call__(self, servers: np.ndarray, seed: int) -> SimulatedDays:
@@ -116,7 +144,7 @@ class ScenarioEvaluator:
         if s.shape != (self.n_intervals,):
             raise PlanningError(f"the plan has {s.size} interval(s) but the scenario has {self.n_intervals}.")
         t0 = time.perf_counter()
-        sc = with_servers(self.scenario, self.group, s.tolist())
+        sc = with_servers(self.simulated, self.group, s.tolist())
         reps, arr, wait, aband, stand, seat = [], [], [], [], [], []
         n_total = 0
         for r, d in enumerate(self.draws(seed)):
