@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "confidence interval, and the probability that a day breaches each compliance rule. "
         "Times are in seconds, shares in percent.",
     )
-    p.add_argument("scenario", help="scenario file (TOML), or the name of a bundled example: branch, mmc")
+    p.add_argument("scenario", help="scenario file (TOML), or the name of a bundled example: branch, branch12h, mmc")
     p.add_argument("-n", "--replications", type=int, default=30, help="independent simulated days [30]")
     p.add_argument("--seed", type=int, default=None, help="root seed; the same seed repeats the run exactly")
     p.add_argument("--engine", choices=("auto", "simpy", "fast"), default="auto",
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         from waitlab.exceptions import ScenarioError
 
         raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
-                            "or the name of a bundled example (branch, mmc).")
+                            "or the name of a bundled example (branch, branch12h, mmc).")
     if args.replications < 1:
         raise ValueError(f"--replications must be at least 1, got {args.replications}.")
     scenario = Scenario.from_toml(path)

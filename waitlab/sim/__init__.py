@@ -68,7 +68,7 @@ __all__ = [
 
 
 def example_path(name: str) -> Path:
-    """Path of the bundled example scenario `name` (``"branch"`` or ``"mmc"``)."""
+    """Path of the bundled example scenario `name` (``"branch"``, ``"branch12h"`` or ``"mmc"``)."""
     path = Path(__file__).parent / "examples" / f"{name}.toml"
     if not path.exists():
         names = sorted(p.stem for p in path.parent.glob("*.toml"))
