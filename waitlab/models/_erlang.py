@@ -170,6 +170,16 @@ class ErlangC:
         object.__setattr__(self, "_s", s)
         object.__setattr__(self, "_n", n)
 
+    @classmethod
+    def _from_checked(cls, arrival_rate: FArray, mean_service: FArray, servers: FArray) -> ErlangC:
+        """Build from float arrays of one shape that are already valid, skipping the checks (staffing search)."""
+        self = object.__new__(cls)
+        for name, arr in (("arrival_rate", arrival_rate), ("mean_service", mean_service), ("servers", servers)):
+            object.__setattr__(self, name, arr)
+        for name, arr in (("_lam", arrival_rate), ("_s", mean_service), ("_n", servers)):
+            object.__setattr__(self, name, arr)
+        return self
+
     @property
     def load(self) -> Any:
         """Offered load in erlangs, ``arrival_rate * mean_service``."""

@@ -98,6 +98,19 @@ class ErlangA:
         for name, arr in (("_lam", lam), ("_s", s), ("_p", p), ("_n", n)):
             object.__setattr__(self, name, arr)
 
+    @classmethod
+    def _from_checked(
+        cls, arrival_rate: FArray, mean_service: FArray, mean_patience: FArray, servers: FArray
+    ) -> ErlangA:
+        """Build from float arrays of one shape that are already valid, skipping the checks (staffing search)."""
+        self = object.__new__(cls)
+        pairs = (("arrival_rate", "_lam", arrival_rate), ("mean_service", "_s", mean_service),
+                 ("mean_patience", "_p", mean_patience), ("servers", "_n", servers))
+        for public, private, arr in pairs:
+            object.__setattr__(self, public, arr)
+            object.__setattr__(self, private, arr)
+        return self
+
     # -- internal pieces -------------------------------------------------------------------
     def _xy(self) -> tuple[FArray, FArray]:
         """``x = n mu / theta`` and ``y = lambda / theta``."""

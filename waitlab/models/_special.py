@@ -24,6 +24,7 @@ _LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 _TINY = 1e-280  # below this an incomplete-gamma value is treated as lost to underflow
 _CHUNK = 128
 _MAX_TERMS = 2_000_000
+_QUARTER_ULP = 2.0**-54  # x <= this * s implies x is below half an ulp of s (round-to-nearest keeps s)
 
 
 def stirlerr(x: FArray) -> FArray:
@@ -45,9 +46,13 @@ def bd0(x: FArray, z: FArray) -> FArray:
         s = (xn - zn) * v
         ej = 2 * xn * v
         v2 = v * v
-        for j in range(1, 40):  # |v| < 0.053 so v**2 < 0.0028: 8 terms already reach 1e-20
+        for j in range(1, 40):  # |v| < 0.1, so each term is below 1/100 of the one before
             ej = ej * v2
-            s = s + ej / (2 * j + 1)
+            term = ej / (2 * j + 1)
+            s = s + term
+            # stop once every term is below half an ulp of its sum: later, smaller ones cannot change it
+            if j % 4 == 0 and np.all(np.abs(term) <= _QUARTER_ULP * s):
+                break
         out[near] = s
     return out
 
