@@ -104,7 +104,7 @@ def require() -> Loaded:
     loaded = current()
     if loaded is None:
         st.info(t("common.no_data"))
-        st.page_link("pages/data.py", label=t("common.go_data"), icon=":material/upload_file:")
+        st.page_link("views/data.py", label=t("common.go_data"), icon=":material/upload_file:")
         st.stop()
     return loaded  # type: ignore[return-value]
 
@@ -145,8 +145,21 @@ def read_upload(
             mpath = Path(tmp) / "mapping.toml"
             mpath.write_text(mapping_text, encoding="utf-8")
             mapping = str(mpath)
-        contacts, report = _read(path, fmt, mapping, tz)
+        try:
+            contacts, report = _read(path, fmt, mapping, tz)
+        except Exception as exc:  # name the user's file in the message, not the private temporary copy
+            names = {str(path): filename, **({mapping: "mapping.toml"} if mapping else {})}
+            exc.args = tuple(_renamed(a, names) for a in exc.args)
+            raise
     return contacts, report
+
+
+def _renamed(arg: Any, names: dict[str, str]) -> Any:
+    if not isinstance(arg, str):
+        return arg
+    for old, new in names.items():
+        arg = arg.replace(old, new)
+    return arg
 
 
 def sha256(payload: bytes) -> str:
@@ -362,5 +375,5 @@ def simulation_available() -> bool:
         sim = importlib.import_module("waitlab.sim")
     except ImportError:
         return False
-    scenario = getattr(sim, "Scenario", None)
-    return callable(getattr(sim, "run", None)) and callable(getattr(scenario, "from_log", None))
+    # Scenario.from_log is only a method that imports the builder: ask for the builder itself
+    return callable(getattr(sim, "run", None)) and callable(getattr(sim, "scenario_from_log", None))

@@ -82,14 +82,19 @@ def table(
         return
     shown = df.head(MAX_ROWS).reset_index(drop=True)
     use = {**guess_kinds(shown), **(kinds or {})}
-    fmt = {c: KINDS[k] for c, k in use.items() if c in shown.columns}
+    # headers are renamed in the data itself: st.dataframe draws a Styler's cells but not its relabelled headers
+    labels: dict[str, str] = {}
+    for c in shown.columns:
+        label = col_label(str(c))
+        labels[str(c)] = label if label not in labels.values() else f"{label} ({c})"
+    shown.columns = [labels[str(c)] for c in shown.columns]
+    fmt = {labels[c]: KINDS[k] for c, k in use.items() if c in labels}
     styler = shown.style.format(fmt, na_rep=i18n.DASH)
     if highlight is not None:
         flags = highlight.head(MAX_ROWS).reset_index(drop=True).fillna(False).astype(bool)
         styler = styler.apply(
             lambda row: ["background-color: #f8d7da" if flags.iloc[row.name] else "" for _ in row], axis=1
         )
-    styler = styler.relabel_index([col_label(str(c)) for c in shown.columns], axis=1)
     st.dataframe(styler, hide_index=True, height=height or "auto", key=key)
     if len(df) > MAX_ROWS:
         st.caption(t("common.truncated", shown=i18n.fmt_int(MAX_ROWS), total=i18n.fmt_int(len(df))))
@@ -185,6 +190,11 @@ def multiselect(label: str, options: list[Any], key: str, *, where: Any = st, **
 def number(label: str, key: str, default: float | int, *, where: Any = st, **kw: Any) -> Any:
     """A number input whose value survives page and language changes."""
     return _keep(where.number_input, label, key, "value", kept(key, default), **kw)
+
+
+def slider(label: str, key: str, default: Any, *, where: Any = st, **kw: Any) -> Any:
+    """A slider whose value survives page and language changes."""
+    return _keep(where.slider, label, key, "value", kept(key, default), **kw)
 
 
 def checkbox(label: str, key: str, default: bool = False, *, where: Any = st, **kw: Any) -> bool:

@@ -2,8 +2,10 @@
 
 This script is the frame around every page: page setup, the language switch and the
 dataset status in the sidebar, then :func:`streamlit.navigation` runs the chosen page from
-``pages/``. Pages are thin: they call waitlab's public API through the cached wrappers in
-``_data.py`` and take every word from the catalogue through ``i18n.t``.
+``views/``. (Not ``pages/``: Streamlit treats a ``pages/`` folder next to the main script as
+legacy multipage pages, and the first visit of e.g. ``/data`` would run that file without this
+frame, its navigation or its language switch.) Pages are thin: they call waitlab's public API
+through the cached wrappers in ``_data.py`` and take every word from the catalogue through ``i18n.t``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import streamlit as st
 from i18n import t
 
 st.set_page_config(page_title="waitlab", page_icon=":material/schedule:", layout="wide")
-
 
 
 def _switch_language() -> None:
@@ -33,12 +34,12 @@ with st.sidebar:  # the choice lives under a plain session key, so no page chang
     )
 
 PAGES = [
-    st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:", url_path="data", default=True),
-    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/monitoring:", url_path="overview"),
-    st.Page("pages/compliance.py", title=t("nav.compliance"), icon=":material/gavel:", url_path="compliance"),
-    st.Page("pages/staffing.py", title=t("nav.staffing"), icon=":material/groups:", url_path="staffing"),
-    st.Page("pages/whatif.py", title=t("nav.whatif"), icon=":material/science:", url_path="whatif"),
-    st.Page("pages/export.py", title=t("nav.export"), icon=":material/download:", url_path="export"),
+    st.Page("views/data.py", title=t("nav.data"), icon=":material/upload_file:", url_path="data", default=True),
+    st.Page("views/overview.py", title=t("nav.overview"), icon=":material/monitoring:", url_path="overview"),
+    st.Page("views/compliance.py", title=t("nav.compliance"), icon=":material/gavel:", url_path="compliance"),
+    st.Page("views/staffing.py", title=t("nav.staffing"), icon=":material/groups:", url_path="staffing"),
+    st.Page("views/whatif.py", title=t("nav.whatif"), icon=":material/science:", url_path="whatif"),
+    st.Page("views/export.py", title=t("nav.export"), icon=":material/download:", url_path="export"),
 ]
 page = st.navigation(PAGES)
 

@@ -34,7 +34,7 @@ def new_app(lang: str = "es"):
 def load_sample(at, name: str = "branch_kiosk"):
     """Load the bundled sample `name` through the Data page, as a user would."""
     lang = at.session_state["lang"]
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     at.radio(key=f"data_source.{lang}").set_value("sample").run()
     at.selectbox(key=f"data_sample.{lang}").set_value(name).run()
     at.button(key="load_sample").click().run()

@@ -2,7 +2,8 @@
 
 Loads the bundled branch sample on the Data page, opens Compliance, checks that the breach day
 of datasets/README.md (Tuesday 25 March 2025, the day after the holiday) is shown, and saves a
-screenshot (``out/dashboard_compliance.png``). Skipped, with the reason, when no Chromium is
+screenshot (``out/dashboard_compliance.png``); then, in English, runs the What-if page on the same
+day with 10 replications (``out/dashboard_whatif_en.png``). Skipped, with the reason, when no Chromium is
 installed (CI installs Debian's ``chromium`` in ``.ci/run``); nothing is downloaded at run time.
 """
 
@@ -20,8 +21,11 @@ from pathlib import Path
 import pytest
 from conftest import APP, KIOSK, ROOT
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+#: Debian's Chromium, headless, with nothing that phones home or updates itself. Playwright's
+#: ``launch`` gives every run a fresh temporary profile (``--user-data-dir``) and removes it after.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic"]
 STARTUP_S = 60.0
 STEP_MS = 60_000
 
@@ -96,7 +100,8 @@ def test_sample_breach_day_in_a_real_browser(server):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1800})
             page.set_default_timeout(STEP_MS)
-            page.goto(f"{server}/data")
+            page.goto(f"{server}/")  # the Data page is the default page: its address is the root
+            expect(page.get_by_role("heading", name="Datos")).to_be_visible()
             page.get_by_role("button", name="Cargar").click()
             expect(page.get_by_text("Filas leídas")).to_be_visible()
             expect(page.get_by_text("5.330")).to_be_visible()  # rows read, decimal marks of Spanish
@@ -114,3 +119,45 @@ def test_sample_breach_day_in_a_real_browser(server):
         finally:
             browser.close()
     assert (shots / "dashboard_compliance.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_whatif_page_simulates_in_a_real_browser(server):
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium found (install Debian's `chromium`; .ci/run does): browser test skipped")
+    if not KIOSK.is_file():
+        pytest.skip(f"{KIOSK} is missing")
+    from playwright.sync_api import expect, sync_playwright
+
+    shots = ROOT / "out"
+    shots.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2200})
+            page.set_default_timeout(STEP_MS)
+            page.goto(f"{server}/")
+            expect(page.get_by_role("heading", name="Datos")).to_be_visible()
+            page.get_by_text("English").click()
+            expect(page.get_by_role("heading", name="Data")).to_be_visible()
+            page.get_by_role("button", name="Load").click()
+            expect(page.get_by_text("Rows read")).to_be_visible()
+            page.get_by_role("link", name="What-if").click()
+            expect(page.get_by_role("heading", name="What-if")).to_be_visible()
+            expect(page.get_by_text("Scenario of 2025-03-25, 10:00 to 15:00")).to_be_visible()  # the busiest day
+            expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()  # the schedule editor
+            slider = page.get_by_role("slider").first
+            slider.focus()
+            slider.press("Home")  # 10 replications: the browser test checks the wiring, not the statistics
+            expect(slider).to_have_value("10")
+            page.get_by_role("button", name="Simulate", exact=True).click()
+            expect(page.get_by_text("Mean wait · real day")).to_be_visible()
+            expect(page.get_by_text("10 days simulated with each schedule")).to_be_visible()
+            page.wait_for_selector("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(shots / "dashboard_whatif_en.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (shots / "dashboard_whatif_en.png").stat().st_size > 10_000

@@ -24,11 +24,11 @@ def loaded_es(kiosk):
 def test_no_page_raises_before_or_after_loading(lang, kiosk):
     at = new_app(lang)
     for page in PAGES:  # without data: each page says where to load it
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, at.exception)
     load_sample(at)
     for page in PAGES:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, at.exception)
         assert at.title[0].value == i18n.t(f"nav.{page}" if page != "compliance" else "cmp.title", lang) or page in {
             "overview", "staffing", "whatif", "export", "data"}
@@ -37,7 +37,7 @@ def test_no_page_raises_before_or_after_loading(lang, kiosk):
 def test_data_page_shows_the_readers_row_accounting(loaded_es, kiosk):
     _, report = kiosk
     at = loaded_es
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     shown = metrics(at)
     assert shown[i18n.t("data.rows_read", "es")] == i18n.fmt_int(report.rows_read, "es") == "5.330"
     assert shown[i18n.t("data.rows_used", "es")] == i18n.fmt_int(report.rows_used, "es")
@@ -48,7 +48,7 @@ def test_data_page_shows_the_readers_row_accounting(loaded_es, kiosk):
 def test_overview_kpis_equal_the_library(loaded_es, kiosk):
     contacts, _ = kiosk
     at = loaded_es
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert not at.exception
     k = summary_kpis(contacts, sl_threshold=900.0)  # the page's default threshold for kiosk data
     shown = metrics(at)
@@ -71,7 +71,7 @@ def test_overview_kpis_equal_the_library(loaded_es, kiosk):
 def test_overview_filters_give_the_library_figures_of_the_subset(loaded_es, kiosk):
     contacts, _ = kiosk
     at = loaded_es
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     at.multiselect(key="flt_queue.es").set_value(["Caja"]).run()
     try:
         assert not at.exception
@@ -86,7 +86,7 @@ def test_overview_filters_give_the_library_figures_of_the_subset(loaded_es, kios
 def test_compliance_page_shows_the_breach_day(loaded_es, kiosk):
     contacts, _ = kiosk
     at = loaded_es
-    at.switch_page("pages/compliance.py").run()
+    at.switch_page("views/compliance.py").run()
     assert not at.exception
     res = compliance(contacts, rules="CABA")
     shown = metrics(at)
@@ -99,7 +99,7 @@ def test_compliance_page_shows_the_breach_day(loaded_es, kiosk):
 def test_staffing_page_equals_the_models_plan(loaded_es, kiosk):
     contacts, _ = kiosk
     at = loaded_es
-    at.switch_page("pages/staffing.py").run()
+    at.switch_page("views/staffing.py").run()
     assert not at.exception, at.exception
     # the page's defaults: Erlang A with the estimated patience, 1 h intervals, the AHT of each
     # interval, wait limits 30 min <= 5 % and 90 min <= 0.1 %, no shrinkage
@@ -118,7 +118,7 @@ def test_staffing_page_equals_the_models_plan(loaded_es, kiosk):
 def test_staffing_erlang_c_with_a_service_level_target(loaded_es, kiosk):
     contacts, _ = kiosk
     at = loaded_es
-    at.switch_page("pages/staffing.py").run()
+    at.switch_page("views/staffing.py").run()
     at.radio(key="stf_model.es").set_value("erlang_c").run()
     at.checkbox(key="stf_use_sl.es").check().run()
     at.checkbox(key="stf_use_limits.es").uncheck().run()
@@ -146,10 +146,10 @@ def test_language_switch_changes_labels_numbers_and_dates(kiosk):
     load_sample(at)
     shown = metrics(at)
     assert shown["Rows read"] == "5,330"
-    at.switch_page("pages/compliance.py").run()
+    at.switch_page("views/compliance.py").run()
     assert at.title[0].value == "Regulatory compliance"
     assert any("2025-03-25" in e.value for e in at.error)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     en = metrics(at)
     assert en["Max wait"] == "133.1 min"
     at.session_state["lang"] = "es"
@@ -162,12 +162,12 @@ def test_language_switch_changes_labels_numbers_and_dates(kiosk):
 
 def test_choices_survive_page_and_language_changes(loaded_es):
     at = loaded_es
-    at.switch_page("pages/compliance.py").run()
+    at.switch_page("views/compliance.py").run()
     at.selectbox(key="cmp_rules.es").set_value("limit15").run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert i18n.t("kpi.breaches", "es", rules="limit15") in metrics(at)
     at.session_state["lang"] = "en"
-    at.switch_page("pages/compliance.py").run()
+    at.switch_page("views/compliance.py").run()
     assert at.selectbox(key="cmp_rules.en").value == "limit15"
     at.selectbox(key="cmp_rules.en").set_value("CABA").run()
     at.session_state["lang"] = "es"

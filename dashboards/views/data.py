@@ -30,6 +30,9 @@ def _load(read, key: str, label: str, kind: str, name: str) -> None:  # noqa: AN
         except (OSError, UnicodeError, ValueError) as exc:  # not a waitlab message: say so plainly
             st.error(t("data.read_failed", name=name, error=str(exc)), icon=":material/error:")
             return
+        except Exception as exc:  # noqa: BLE001 - an unforeseen file: one sentence, never a traceback
+            st.error(t("data.read_failed", name=name, error=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+            return
     _data.set_current(_data.Loaded(key=key, label=label, contacts=contacts, report=report, source=kind, name=name))
     st.success(t("data.loaded", name=label, rows=i18n.fmt_int(len(contacts))), icon=":material/check_circle:")
 

@@ -1,0 +1,153 @@
+"""Cached wrappers around :mod:`waitlab.sim` for the What-if page.
+
+A scenario travels as ``(toml, _scenario)``: its TOML text (:meth:`waitlab.sim.Scenario.to_toml`)
+is the cache key and the object itself is not hashed, like ``(key, _contacts)`` in ``_data.py``.
+
+Replications run in this process (``processes=1``). A process pool has to start, import
+waitlab and receive the scenario before it simulates anything; on a branch day at 100
+replications that costs more than it saves on a small machine (measured on 2 cores: 3.8 s
+in-process against 11 s with a warm pool of 2 workers). Baseline and what-if use the same
+seed, so day ``i`` of both draws the same customers (common random numbers) and their
+difference is measured with far less noise than either alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class SimRun:
+    """Replications of one scenario, as the What-if page shows them."""
+
+    engine: str
+    replications: int
+    seed: int
+    summary: pd.DataFrame  # one row per KPI: mean, std, ci_low, ci_high, n
+    per_replication: pd.DataFrame  # one row per simulated day
+    breach_probability: pd.DataFrame  # one row per rule limit: probability, ci_low, ci_high
+    by_interval: pd.DataFrame  # interval_start (naive local time), mean, ci_low, ci_high of the mean wait
+    seconds: float  # wall time of the run, the interval waits included
+
+
+def _quietly(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn(*args, **kwargs)
+    return out, [str(w.message) for w in caught]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def baseline(key: str, _contacts: pd.DataFrame, date: dt.date, interval: float) -> tuple[Any, str, list[str]]:
+    """The day `date` of the log as a scenario (:meth:`waitlab.sim.Scenario.from_log`), its TOML and notes."""
+    import waitlab.sim as sim
+
+    with_notes = getattr(sim, "scenario_from_log_with_notes", None)  # the assumptions made, when exported
+    if with_notes is not None:
+        (scenario, notes), warned = _quietly(with_notes, _contacts, date=date, interval=interval)
+    else:
+        scenario, warned = _quietly(sim.Scenario.from_log, _contacts, date=date, interval=interval)
+        notes = []
+    return scenario, scenario.to_toml(), list(dict.fromkeys([*notes, *warned]))
+
+
+def schedule(scenario: Any) -> pd.DataFrame:
+    """Desks open per group (columns) and interval (rows, ``time`` = ``"HH:MM"``)."""
+    table = pd.DataFrame({g.name: pd.Series(g.open, dtype="int64") for g in scenario.desks})
+    table.insert(0, "time", pd.Series(scenario.interval_labels(), dtype="string"))
+    return table
+
+
+def with_schedule(scenario: Any, table: pd.DataFrame) -> Any:
+    """`scenario` with the desk counts of `table` (as :func:`schedule` lays it out); validated again."""
+    desks = []
+    for g in scenario.desks:
+        col = pd.to_numeric(table[g.name], errors="coerce").fillna(0).clip(lower=0).round()
+        desks.append(dataclasses.replace(g, open=tuple(int(v) for v in col)))
+    return dataclasses.replace(scenario, desks=tuple(desks))
+
+
+def desk_hours(scenario: Any) -> float:
+    """Scheduled desk time of the day, hours."""
+    return sum(sum(g.open) for g in scenario.desks) * float(scenario.interval) / 3600.0
+
+
+def engine(scenario: Any) -> str:
+    """The engine :func:`waitlab.sim.run` will use (``"fast"`` or ``"simpy"``)."""
+    from waitlab.sim import choose_engine
+
+    return choose_engine(scenario)
+
+
+def mean_ci(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95 % Student-t interval of the finite values of `x` (NaN bounds with fewer than 2)."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return math.nan, math.nan, math.nan
+    m = float(x.mean())
+    if x.size < 2:
+        return m, math.nan, math.nan
+    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    return m, m - half, m + half
+
+
+def _interval_waits(result: Any) -> pd.DataFrame:
+    """Mean wait of the customers arriving in each interval, with a 95 % band over the replications.
+
+    Each day is re-run from its seed (:meth:`waitlab.sim.RunResult.day`, bit for bit the day
+    measured) and its waits are taken as the schema defines them: called (else ended) minus arrived.
+    """
+    sc = result.scenario
+    k = sc.n_intervals
+    table = np.full((result.replications, k), np.nan)
+    for r in range(result.replications):
+        day = result.day(r)
+        arrival = day.draws.arrival
+        end = np.where(np.isnan(day.arrays.called), day.arrays.ended, day.arrays.called)
+        wait = end - arrival
+        ok = np.isfinite(wait)
+        idx = np.clip((arrival[ok] // float(sc.interval)).astype(np.int64), 0, k - 1)
+        n = np.bincount(idx, minlength=k)
+        total = np.bincount(idx, weights=wait[ok], minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table[r] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
+    rows = [mean_ci(table[:, i]) for i in range(k)]
+    starts = sc.origin.tz_localize(None) + pd.to_timedelta(sc.boundaries, unit="s")
+    return pd.DataFrame({
+        "interval_start": starts,
+        "mean": [r[0] for r in rows],
+        "ci_low": [r[1] for r in rows],
+        "ci_high": [r[2] for r in rows],
+    })
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def simulate(
+    toml: str, _scenario: Any, replications: int, seed: int, rules: str | None, seats: int | None,
+    sl_threshold: float,
+) -> tuple[SimRun, list[str]]:
+    """:func:`waitlab.sim.run` in this process, plus the mean wait by interval; and the warnings raised."""
+    from waitlab.sim import run
+
+    t0 = time.perf_counter()
+    result, warned = _quietly(run, _scenario, replications, seed, processes=1, rules=rules, seats=seats,
+                              sl_threshold=sl_threshold)
+    bands, more = _quietly(_interval_waits, result)
+    out = SimRun(
+        engine=result.engine, replications=result.replications, seed=result.seed, summary=result.summary,
+        per_replication=result.per_replication, breach_probability=result.breach_probability,
+        by_interval=bands, seconds=time.perf_counter() - t0,
+    )
+    return out, list(dict.fromkeys([*warned, *more]))
