@@ -104,32 +104,15 @@ def mean_ci(x: np.ndarray) -> tuple[float, float, float]:
 
 
 def _interval_waits(result: Any) -> pd.DataFrame:
-    """Mean wait of the customers arriving in each interval, with a 95 % band over the replications.
-
-    Each day is re-run from its seed (:meth:`waitlab.sim.RunResult.day`, bit for bit the day
-    measured) and its waits are taken as the schema defines them: called (else ended) minus arrived.
-    """
+    """Mean wait of the customers arriving in each interval, with its 95 % band over the replications."""
     sc = result.scenario
-    k = sc.n_intervals
-    table = np.full((result.replications, k), np.nan)
-    for r in range(result.replications):
-        day = result.day(r)
-        arrival = day.draws.arrival
-        end = np.where(np.isnan(day.arrays.called), day.arrays.ended, day.arrays.called)
-        wait = end - arrival
-        ok = np.isfinite(wait)
-        idx = np.clip((arrival[ok] // float(sc.interval)).astype(np.int64), 0, k - 1)
-        n = np.bincount(idx, minlength=k)
-        total = np.bincount(idx, weights=wait[ok], minlength=k)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            table[r] = np.where(n > 0, total / np.maximum(n, 1), np.nan)
-    rows = [mean_ci(table[:, i]) for i in range(k)]
+    waits = result.by_interval[result.by_interval["kpi"] == "wait_mean"].sort_values("interval")
     starts = sc.origin.tz_localize(None) + pd.to_timedelta(sc.boundaries, unit="s")
     return pd.DataFrame({
-        "interval_start": starts,
-        "mean": [r[0] for r in rows],
-        "ci_low": [r[1] for r in rows],
-        "ci_high": [r[2] for r in rows],
+        "interval_start": starts[waits["interval"].to_numpy()],
+        "mean": waits["mean"].to_numpy(),
+        "ci_low": waits["ci_low"].to_numpy(),
+        "ci_high": waits["ci_high"].to_numpy(),
     })
 
 
@@ -143,7 +126,7 @@ def simulate(
 
     t0 = time.perf_counter()
     result, warned = _quietly(run, _scenario, replications, seed, processes=1, rules=rules, seats=seats,
-                              sl_threshold=sl_threshold)
+                              sl_threshold=sl_threshold, by_interval=("wait_mean",))
     bands, more = _quietly(_interval_waits, result)
     out = SimRun(
         engine=result.engine, replications=result.replications, seed=result.seed, summary=result.summary,

@@ -10,6 +10,7 @@ validate_contacts   check a table against the canonical schema (``waitlab.schema
 coerce_contacts     give a table the canonical columns, order and dtypes
 interval_stats      KPIs per interval and grouping
 summary_kpis        the same KPIs over the whole period
+summary_by          the same KPIs for each group over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk
 patience            patience from censored waits (what Erlang A needs)
 from_headcounts     mean wait by hour from manual headcounts (Little's law)
@@ -28,7 +29,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_kpis
+from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
 from waitlab.compliance import compliance, load_rules
 from waitlab.exceptions import DataQualityWarning, LogFormatError, WaitlabError
 from waitlab.readers import IngestReport, read_log
@@ -51,6 +52,7 @@ __all__ = [
     "patience",
     "read_log",
     "staffing_from_log",
+    "summary_by",
     "summary_kpis",
     "validate_contacts",
     "write_report",

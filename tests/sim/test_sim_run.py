@@ -8,8 +8,10 @@ here by hand, and the dask cluster's results against the local process pool's.
 import datetime as dt
 import json
 import math
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -125,3 +127,74 @@ def test_simulate_command_refuses_a_missing_file_in_one_line(capsys, tmp_path):
     assert main(["simulate", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert "bad.toml" in err and "weird" in err and "\n" not in err
+
+
+def test_days_judged_together_equal_days_judged_one_by_one():
+    # real days of the branch sample: breaches of both limits and turn-order violations
+    from waitlab.readers import read_log
+    from waitlab.sim._kpis import day_breaches, days_breaches
+
+    log, _ = read_log(Path(__file__).parents[2] / "datasets" / "branch_kiosk.csv", format="kiosk", mapping="vendor_a_es")
+    days = [d for _, d in log.groupby(log["arrived_at"].dt.date)]
+    for seats in (20, None, {"Sucursal Centro": 15}):
+        together = days_breaches(days, "CABA", seats)
+        alone = [day_breaches(d, "CABA", seats) for d in days]
+        assert together == alone
+    assert sum(r["turn_order_violations"] for r in alone) == 6 and sum(r["breached_any"] for r in alone) >= 1
+
+
+def test_chunked_replications_equal_single_days():
+    from waitlab.sim._run import replicate, replicate_many, seed_sequences
+
+    sc = Scenario.from_toml(example_path("branch"))
+    seeds = seed_sequences(4, 5)
+    many = replicate_many(sc, seeds, "auto", 20.0, "CABA", 5)
+    assert many == [replicate(sc, s, "auto", 20.0, "CABA", 5) for s in seeds]
+    assert sum(r["breaches_standing_30"] for r in many) > 0
+
+
+def test_days_measured_together_equal_days_measured_one_by_one():
+    from waitlab.sim import simulate_day
+    from waitlab.sim._kpis import day_kpis, days_kpis
+    from waitlab.sim._run import seed_sequences
+
+    sc = Scenario.from_toml(example_path("branch"))
+    days = [simulate_day(sc, np.random.default_rng(s)) for s in seed_sequences(8, 4)]
+    assert days_kpis(days, 30.0) == [day_kpis(d, 30.0) for d in days]
+
+
+def test_stacked_contacts_are_each_days_own_table():
+    from waitlab.sim import simulate_day
+    from waitlab.sim._day import stack_contacts, to_contacts
+    from waitlab.sim._run import seed_sequences
+
+    sc = Scenario.from_toml(example_path("branch"))
+    days = [simulate_day(sc, np.random.default_rng(s)) for s in seed_sequences(3, 3)]
+    stacked = stack_contacts(days)
+    for k, d in enumerate(days):
+        mine = stacked[stacked["replication"] == k].drop(columns="replication").reset_index(drop=True)
+        own = to_contacts(d.scenario, d.draws, d.arrays, prefix=f"r{k}-")
+        pd.testing.assert_frame_equal(mine, own)
+        pd.testing.assert_frame_equal(own.drop(columns="contact_id"), d.contacts.drop(columns="contact_id"))
+
+
+def test_by_interval_counts_each_days_arrivals_and_waits():
+    sc = _branch(3)
+    res = run(sc, replications=6, seed=21, processes=1, by_interval=("arrivals", "wait_mean"))
+    counts = np.zeros((6, sc.n_intervals))
+    waits = np.full((6, sc.n_intervals), np.nan)
+    for r in range(6):
+        day = res.day(r)
+        k = (day.draws.arrival // sc.interval).astype(int)
+        counts[r] = np.bincount(k, minlength=sc.n_intervals)
+        left = np.where(np.isnan(day.arrays.called), day.arrays.ended, day.arrays.called)
+        for i in range(sc.n_intervals):
+            if (k == i).any():
+                waits[r, i] = (left - day.draws.arrival)[k == i].mean()
+    got = res.by_interval.set_index(["kpi", "interval"])
+    np.testing.assert_allclose(got.loc["arrivals", "mean"], counts.mean(axis=0))
+    np.testing.assert_allclose(got.loc["wait_mean", "mean"], np.nanmean(waits, axis=0), rtol=1e-9)
+    assert list(got.loc["arrivals", "interval_start"]) == sc.interval_labels()
+    assert "arrivals[0]" not in res.per_replication.columns
+    with pytest.raises(ValueError, match="`by_interval` names unknown KPI"):
+        run(sc, replications=2, by_interval=("nope",))

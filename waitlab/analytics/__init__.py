@@ -4,6 +4,7 @@ Public API
 ----------
 interval_stats      KPIs per interval and group (volumes, waits, SL, abandonment, queue, desks)
 summary_kpis        the same KPIs over the whole period, as a dict
+summary_by          summary_kpis of each group (site, day, ...) over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk, and a per-interval summary
 patience            patience from censored waits (KM, exponential/Weibull/lognormal, Erlang-A mean)
 from_headcounts     mean wait by hour from manual headcounts with Little's law
@@ -13,7 +14,7 @@ kpis                the module where every KPI is defined, formula in its docstr
 from waitlab.analytics import kpis
 from waitlab.analytics.gaps import IdleGaps, idle_gaps
 from waitlab.analytics.headcounts import HeadcountResult, from_headcounts
-from waitlab.analytics.intervals import KPI_COLUMNS, interval_stats, summary_kpis
+from waitlab.analytics.intervals import KPI_COLUMNS, interval_stats, summary_by, summary_kpis
 from waitlab.analytics.kpis import (
     abandon_rate,
     abandon_rate_excl_short,
@@ -51,6 +52,7 @@ __all__ = [
     "patience",
     "sl_answered",
     "sl_offered",
+    "summary_by",
     "summary_kpis",
     "wait_mean",
     "wait_quantile",

@@ -28,7 +28,7 @@ from waitlab.analytics._prepare import (
     warn_unavailable,
 )
 
-__all__ = ["KPI_COLUMNS", "interval_stats", "summary_kpis"]
+__all__ = ["KPI_COLUMNS", "interval_stats", "summary_by", "summary_kpis"]
 
 #: The KPI columns of :func:`interval_stats`, in order (after ``interval_start`` and `by`).
 KPI_COLUMNS = (
@@ -46,19 +46,24 @@ def _check_thresholds(sl_threshold: float, short_abandon: float) -> None:
 
 
 def _compute(
-    work: Work, codes: np.ndarray, n_groups: int, origin: int, bin_ns: int, n_bins: int,
-    sl_threshold: float, short_abandon: float,
+    work: Work, codes: np.ndarray, n_groups: int, origin: int | np.ndarray, bin_ns: int, n_bins: int,
+    sl_threshold: float, short_abandon: float, length_ns: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:  # fmt: skip
-    """All KPI columns for cells ``group * n_bins + bin`` (arrays of length groups*bins)."""
+    """All KPI columns for cells ``group * n_bins + bin`` (arrays of length groups*bins).
+
+    `origin` is one instant or one per row (each group's own time zero); `length_ns`, one per
+    cell, replaces `bin_ns` as the length the time averages divide by (a group's own span).
+    """
     f = work.frame
     n_cells = n_groups * n_bins
     arr_ns, _ = to_ns(f["arrived_at"])
+    origin = np.broadcast_to(np.asarray(origin, dtype=np.int64), arr_ns.shape)
     rel = arr_ns - origin
     a_bin = np.clip(np.floor_divide(rel, bin_ns), 0, n_bins - 1)
     wait, service = waits_and_services(f)
     flags = outcome_flags(f["outcome"])
     c = kpis.Cells(cell=codes * n_bins + a_bin, n=n_cells, wait=wait, service=service, **flags)
-    length_s = bin_ns / NS
+    length_s: float | np.ndarray = bin_ns / NS if length_ns is None else length_ns / NS
     out: dict[str, np.ndarray] = {
         "arrivals": kpis.arrivals(c),
         "served": kpis.served(c),
@@ -91,7 +96,7 @@ def _compute(
     s_ns, s_ok = to_ns(f["started_at"])
     e_ns, e_ok = to_ns(f["ended_at"])
     ok = s_ok & e_ok & (e_ns >= s_ns)
-    row, b, ov = split_spans(s_ns[ok] - origin, e_ns[ok] - origin, bin_ns, n_bins)
+    row, b, ov = split_spans(s_ns[ok] - origin[ok], e_ns[ok] - origin[ok], bin_ns, n_bins)
     cell = codes[ok][row] * n_bins + b
     busy = kpis.desks_busy(np.bincount(cell, weights=ov / NS, minlength=n_cells), length_s)
     server = f["server"].to_numpy(dtype=object, na_value=None)[ok][row]
@@ -153,6 +158,65 @@ def _span_end(work: Work) -> int:
         if ok.any():
             latest.append(int(ns[ok].max()))
     return max(latest)
+
+
+def _period(
+    work: Work, codes: np.ndarray, n_groups: int, sl_threshold: float, short_abandon: float
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """KPIs of each group over its own period, from its first arrival to its last known event.
+
+    Returns the KPI columns (one value per group) and each group's start and end, int64 ns.
+    """
+    arrived, _ = to_ns(work.frame["arrived_at"])
+    latest = arrived.copy()
+    for col in ("called_at", "started_at", "ended_at"):
+        ns, ok = to_ns(work.frame[col])
+        latest = np.where(ok, np.maximum(latest, ns), latest)
+    origin = np.full(n_groups, np.iinfo(np.int64).max)
+    np.minimum.at(origin, codes, arrived)
+    end = np.full(n_groups, np.iinfo(np.int64).min)
+    np.maximum.at(end, codes, latest)
+    end = np.maximum(end, origin + 1)
+    span = end - origin
+    out = _compute(work, codes, n_groups, origin[codes], int(span.max()), 1, sl_threshold, short_abandon,
+                   length_ns=span)  # fmt: skip
+    return out, origin, end
+
+
+def summary_by(
+    contacts: pd.DataFrame, by: str, sl_threshold: float = 20.0, short_abandon: float = 0.0
+) -> pd.DataFrame:
+    """:func:`summary_kpis` of each group of `by`, each over its own period, as one table.
+
+    Parameters
+    ----------
+    contacts : DataFrame
+        A contacts table.
+    by : str
+        Column whose values form the groups (e.g. ``"site"``, or a day or replication key).
+        Unlike ``interval_stats(freq="1D")``, the time-weighted KPIs of a group (waiting,
+        desks busy, occupancy) are averaged over that group's own span, from its first
+        arrival to its last event, exactly as :func:`summary_kpis` of the group alone.
+    sl_threshold, short_abandon : float
+        As in :func:`interval_stats`, seconds.
+
+    Returns
+    -------
+    DataFrame
+        One row per group (index: the `by` values, in order of first appearance), the
+        columns of :data:`KPI_COLUMNS`, then ``span_s``.
+    """
+    _check_thresholds(sl_threshold, short_abandon)
+    who = "summary_by"
+    work = read_contacts(contacts, [by], who=who)
+    if work.frame.empty:
+        return pd.DataFrame(columns=[*KPI_COLUMNS, "span_s"])
+    codes, groups = pd.factorize(work.frame[by], use_na_sentinel=False)
+    out, origin, end = _period(work, codes.astype(np.int64), len(groups), sl_threshold, short_abandon)
+    _blank_unavailable(work, out, who)
+    table = pd.DataFrame({k: out[k] for k in KPI_COLUMNS}, index=pd.Index(groups, name=by))
+    table["span_s"] = (end - origin) / NS
+    return table
 
 
 def interval_stats(
@@ -267,10 +331,9 @@ def summary_kpis(
                                for k in KPI_COLUMNS}  # fmt: skip
         res.update(first_arrival=pd.NaT, last_event=pd.NaT, span_s=0.0, notes=[])
         return res
-    origin = int(to_ns(work.frame["arrived_at"])[0].min())
-    end = max(_span_end(work), origin + 1)
     codes = np.zeros(len(work.frame), dtype=np.int64)
-    out = _compute(work, codes, 1, origin, end - origin, 1, sl_threshold, short_abandon)
+    out, origins, ends = _period(work, codes, 1, sl_threshold, short_abandon)
+    origin, end = int(origins[0]), int(ends[0])
     _blank_unavailable(work, out, who)
     res = {}
     for k in KPI_COLUMNS:

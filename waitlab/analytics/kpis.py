@@ -202,14 +202,14 @@ def abandon_rate_excl_short(c: Cells, short_abandon: float) -> np.ndarray:
     return _ratio(abandoned(c) + no_show(c) - short, arrivals(c) - short)
 
 
-def waiting_mean(waiting_seconds: np.ndarray, length_s: float) -> np.ndarray:
+def waiting_mean(waiting_seconds: np.ndarray, length_s: float | np.ndarray) -> np.ndarray:
     r"""Time-average number waiting :math:`\bar L = \frac{1}{b-a}\int_a^b L(t)\,dt`.
 
     :math:`L(t)` counts contacts with :math:`t \in [\text{arrived}_i, \text{arrived}_i + W_i)`,
     so the integral is the sum over contacts of the overlap (seconds) of their wait with the
     interval ``[a, b)``: `waiting_seconds`, divided by the interval length `length_s`.
     """
-    return np.asarray(waiting_seconds, dtype=float) / float(length_s)
+    return np.asarray(waiting_seconds, dtype=float) / np.asarray(length_s, dtype=float)
 
 
 def waiting_max(level_at_start: np.ndarray, peak_in_interval: np.ndarray) -> np.ndarray:
@@ -233,12 +233,12 @@ def desks_present(distinct_servers: np.ndarray) -> np.ndarray:
     return np.asarray(distinct_servers, dtype=float)
 
 
-def desks_busy(service_seconds_in_interval: np.ndarray, length_s: float) -> np.ndarray:
+def desks_busy(service_seconds_in_interval: np.ndarray, length_s: float | np.ndarray) -> np.ndarray:
     r"""Time-average number of busy desks :math:`\frac{1}{b-a}\sum_i |[s_i, e_i) \cap [a, b)|`.
 
     One desk serving two contacts at once (multitasking, or a log error) counts twice.
     """
-    return np.asarray(service_seconds_in_interval, dtype=float) / float(length_s)
+    return np.asarray(service_seconds_in_interval, dtype=float) / np.asarray(length_s, dtype=float)
 
 
 def occupancy(busy: np.ndarray, present: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ __all__ = ["DANGEROUS_PREFIXES", "ID_COLUMNS", "hash_ids", "hash_value", "neutra
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 #: Columns holding identifiers of people or contacts, hashed by :func:`hash_ids`.
-ID_COLUMNS = ("contact_id", "customer_id", "overtaken_id", "overtaking_id")
+ID_COLUMNS = ("contact_id", "customer_id", "overtaken_contact_id", "overtaking_contact_id")
 
 
 def _neutralize(value: object) -> object:

@@ -14,7 +14,7 @@ from waitlab.sim._draws import Draws, draw
 from waitlab.sim._outcome import CODES, DayArrays
 from waitlab.sim._scenario import Scenario
 
-__all__ = ["ENGINES", "SimulatedDay", "choose_engine", "simulate_day"]
+__all__ = ["ENGINES", "SimulatedDay", "choose_engine", "simulate_day", "stack_contacts", "to_contacts"]
 
 ENGINES = ("auto", "simpy", "fast")
 
@@ -139,6 +139,23 @@ def to_contacts(scenario: Scenario, draws: Draws, arrays: DayArrays, prefix: str
     (first letter of the queue and a running number, e.g. ``C012``); ``server`` is the desk
     name (``"<group>-<j>"``); timestamps are the scenario date and timezone.
     """
+    return coerce_contacts(_raw_contacts(scenario, draws, arrays, prefix), tz=scenario.timezone)
+
+
+def stack_contacts(days: list[SimulatedDay], key: str = "replication") -> pd.DataFrame:
+    """Contacts of several days of one scenario in one table, with the day's index in `key`.
+
+    Row for row equal to ``to_contacts(..., prefix=f"r{k}-")`` of each day ``k`` (so ids stay
+    unique), built and converted to the canonical dtypes once rather than once a day.
+    """
+    if not days:
+        raise ValueError("`days` is empty; give at least one simulated day.")
+    frames = [_raw_contacts(d.scenario, d.draws, d.arrays, f"r{k}-").assign(**{key: k}) for k, d in enumerate(days)]
+    return coerce_contacts(pd.concat(frames, ignore_index=True), tz=days[0].scenario.timezone)
+
+
+def _raw_contacts(scenario: Scenario, draws: Draws, arrays: DayArrays, prefix: str) -> pd.DataFrame:
+    """The columns of :func:`to_contacts` before their conversion to the canonical dtypes."""
     n = len(draws)
     origin = scenario.origin
     qnames = np.array([q.name for q in scenario.queues], dtype=object)
@@ -169,4 +186,4 @@ def to_contacts(scenario: Scenario, draws: Draws, arrays: DayArrays, prefix: str
         "outcome": np.array(CODES, dtype=object)[arrays.outcome],
         "server": server,
     })
-    return coerce_contacts(frame, tz=scenario.timezone)
+    return frame

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from waitlab.compliance import RuleSet
     from waitlab.sim._day import SimulatedDay
 
-__all__ = ["SIM_KPIS", "day_kpis", "day_breaches"]
+__all__ = ["SIM_KPIS", "day_breaches", "day_kpis", "days_breaches", "days_kpis"]
 
 #: KPIs computed here from the schedule and the outcome arrays (analytics cannot know them).
 SIM_KPIS = {
@@ -36,6 +37,32 @@ def day_kpis(day: SimulatedDay, sl_threshold: float = 20.0) -> dict[str, float]:
     summary = summary_kpis(day.contacts, sl_threshold=sl_threshold)
     out: dict[str, float] = {k: float(summary[k]) for k in KPI_COLUMNS}
     out.update(_sim_kpis(day))
+    return out
+
+
+def days_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
+              stacked: pd.DataFrame | None = None) -> list[dict[str, float]]:
+    """:func:`day_kpis` of several days, measured in one pass over their stacked contacts.
+
+    Equal to ``[day_kpis(d) for d in days]`` (tested): :func:`waitlab.analytics.summary_by`
+    measures each day over its own span, exactly as ``summary_kpis`` measures one day.
+    `stacked` is ``stack_contacts(days)`` when the caller has it already.
+    """
+    from waitlab.analytics import KPI_COLUMNS, summary_by
+    from waitlab.sim._day import stack_contacts
+
+    if not days:
+        return []
+    table = summary_by(stack_contacts(days) if stacked is None else stacked, "replication",
+                       sl_threshold=sl_threshold)
+    out = []
+    for k, day in enumerate(days):
+        if k in table.index:
+            row = {c: float(table.at[k, c]) for c in KPI_COLUMNS}
+        else:  # a day without customers
+            row = {c: float(v) for c, v in day_kpis(day, sl_threshold).items() if c in KPI_COLUMNS}
+        row.update(_sim_kpis(day))
+        out.append(row)
     return out
 
 
@@ -81,4 +108,57 @@ def day_breaches(contacts: pd.DataFrame, rules: str | Path | RuleSet, seats: Any
     for rid in ids:
         out[f"breached_{rid}"] = float(bool(daily[f"breached_{rid}"].any())) if len(daily) else 0.0
     out["breached_any"] = float(bool(daily["breached"].any())) if len(daily) else 0.0
+    return out
+
+
+def days_breaches(days: list[pd.DataFrame] | pd.DataFrame, rules: str | Path | RuleSet,
+                  seats: Any) -> list[dict[str, float]]:
+    """:func:`day_breaches` of several days at once, from a single compliance call.
+
+    `days` is a list of contacts tables, or one table with the day's index (0, 1, ...) in a
+    ``replication`` column (:func:`waitlab.sim._day.stack_contacts`). Each day becomes a site
+    of its own (``<site>\x1f<k>``), so the waiting-room sweep, the turn order and every count
+    stay within a day, and the figures of day ``k`` are read back from the breach and
+    turn-order rows of its site. A seats mapping is carried over to the renamed sites.
+    """
+    from waitlab.compliance import compliance, load_rules
+
+    if isinstance(days, pd.DataFrame):
+        stacked, n_days = days, int(days["replication"].max()) + 1 if len(days) else 0
+    else:
+        stacked = pd.concat([d.assign(replication=k) for k, d in enumerate(days)], ignore_index=True)
+        n_days = len(days)
+    if not n_days:
+        return []
+    ruleset = load_rules(rules)
+    key = stacked["replication"].to_numpy(dtype=np.int64)
+    tag = "\x1f" + pd.Series(key, index=stacked.index).astype("string")
+    stacked = stacked.assign(site=stacked["site"].astype("string") + tag,
+                             contact_id=stacked["contact_id"].astype("string") + tag)
+    if isinstance(seats, Mapping):
+        sites = stacked[["site"]].assign(old=stacked["site"].str.rsplit("\x1f", n=1).str[0]).drop_duplicates()
+        seats = {new: seats[old] for new, old in zip(sites["site"], sites["old"], strict=True) if old in seats}
+    res = compliance(stacked, rules=ruleset, seats=seats)
+
+    def day_of(site: pd.Series) -> np.ndarray:
+        return site.astype("string").str.rsplit("\x1f", n=1).str[1].astype(int).to_numpy()
+
+    b, turn = res.breaches, res.turn_order
+    bday = day_of(b["site"]) if len(b) else np.zeros(0, dtype=int)
+    tday = day_of(turn["site"]) if len(turn) else np.zeros(0, dtype=int)
+    sizes = np.bincount(key, minlength=n_days)
+    out = []
+    for k in range(n_days):
+        mine = b[bday == k]
+        breaching = float(mine["contact_id"].nunique())
+        row: dict[str, float] = {"breaching_share": breaching / sizes[k] if sizes[k] else float("nan")}
+        for lim in ruleset.limits:
+            row[f"breaches_{lim.id}"] = float((mine["rule"] == lim.id).sum())
+        violations = float((tday == k).sum())
+        if ruleset.checks_turn_order:
+            row["turn_order_violations"] = violations
+        for lim in ruleset.limits:
+            row[f"breached_{lim.id}"] = float(row[f"breaches_{lim.id}"] > 0)
+        row["breached_any"] = float(breaching > 0 or (ruleset.checks_turn_order and violations > 0))
+        out.append(row)
     return out

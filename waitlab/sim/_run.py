@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day, to_contacts
+from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day, stack_contacts
 from waitlab.sim._scenario import Scenario
 
-__all__ = ["RunResult", "replicate", "run", "seed_sequences"]
+__all__ = ["RunResult", "replicate", "replicate_many", "run", "seed_sequences"]
 
 
 def seed_sequences(seed: int | np.random.SeedSequence | None, replications: int) -> list[np.random.SeedSequence]:
@@ -44,8 +44,70 @@ def replicate(
     return out
 
 
-def _replicate_star(args: tuple[Any, ...]) -> dict[str, float]:
-    return replicate(*args)
+def replicate_many(
+    scenario: Scenario,
+    seeds: list[np.random.SeedSequence],
+    engine: str = "auto",
+    sl_threshold: float = 20.0,
+    rules: Any = None,
+    seats: Any = None,
+    by_interval: tuple[str, ...] = (),
+) -> list[dict[str, float]]:
+    """:func:`replicate` for several seeds, measuring and judging all the days in one pass.
+
+    The results equal ``[replicate(scenario, s, ...) for s in seeds]`` (tested): the days are
+    stacked into one contacts table, measured by :func:`waitlab.analytics.summary_by` and
+    judged by one compliance call (see :func:`waitlab.sim._kpis.days_breaches`), which costs
+    little more than measuring a single day. Each KPI named in `by_interval` is also reported
+    for every interval of the scenario, as keys ``"<kpi>[<i>]"`` (from
+    :func:`waitlab.analytics.interval_stats` with the scenario's interval).
+    """
+    from waitlab.sim._kpis import days_breaches, days_kpis
+
+    days = [simulate_day(scenario, np.random.default_rng(s), engine=engine) for s in seeds]
+    stacked = stack_contacts(days)
+    out = days_kpis(days, sl_threshold=sl_threshold, stacked=stacked)
+    if rules is not None:
+        for kpis, breaches in zip(out, days_breaches(stacked, rules, seats), strict=True):
+            kpis.update(breaches)
+    if by_interval:
+        _add_intervals(out, scenario, stacked, by_interval, sl_threshold)
+    return out
+
+
+def _add_intervals(out: list[dict[str, float]], scenario: Scenario, stacked: pd.DataFrame,
+                   kpis: tuple[str, ...], sl_threshold: float) -> None:
+    """Add ``"<kpi>[<i>]"`` for each scenario interval ``i`` to each day's KPIs (NaN where undefined)."""
+    from waitlab.analytics import interval_stats
+
+    n = scenario.n_intervals
+    table = interval_stats(stacked, freq=pd.Timedelta(seconds=scenario.interval), by=["replication"],
+                           sl_threshold=sl_threshold)
+    pos = ((table["interval_start"] - scenario.origin).dt.total_seconds() // scenario.interval).to_numpy()
+    table = table[(pos >= 0) & (pos < n)].assign(_i=pos[(pos >= 0) & (pos < n)].astype(int))
+    for kpi in kpis:
+        grid = np.full((len(out), n), np.nan)
+        grid[table["replication"].to_numpy(dtype=int), table["_i"].to_numpy()] = table[kpi].to_numpy(dtype=float)
+        for k, row in enumerate(out):
+            row.update({f"{kpi}[{i}]": float(grid[k, i]) for i in range(n)})
+
+
+def _replicate_chunk(args: tuple[Any, ...]) -> list[dict[str, float]]:
+    return replicate_many(*args)
+
+
+def _chunks(tasks: list[tuple[Any, ...]], size: int) -> list[tuple[Any, ...]]:
+    """Group consecutive tasks of the same scenario and options into chunks of at most `size` seeds."""
+    chunks: list[tuple[Any, ...]] = []
+    for task in tasks:
+        last = chunks[-1] if chunks else None
+        same = last is not None and len(last[1]) < size and all(
+            a is b for a, b in zip(last[:1] + last[2:], task[:1] + task[2:], strict=True))
+        if same:
+            last[1].append(task[1])  # type: ignore[index]
+        else:
+            chunks.append((task[0], [task[1]], *task[2:]))
+    return chunks
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,6 +134,11 @@ class RunResult:
         Empty without rules.
     rules, seats, sl_threshold
         The compliance options and the service-level threshold (seconds) used.
+    by_interval : DataFrame
+        KPIs asked for per interval (``run(..., by_interval=...)``): one row per KPI and
+        scenario interval, ``kpi``, ``interval`` (from 0), ``interval_start`` (``"HH:MM"``),
+        then ``mean``, ``std``, ``ci_low``, ``ci_high`` over the replications and ``n`` (days
+        where the interval had a value). Empty when none was asked for.
     """
 
     scenario: Scenario
@@ -84,6 +151,7 @@ class RunResult:
     rules: Any = None
     seats: Any = None
     sl_threshold: float = 20.0
+    by_interval: pd.DataFrame = field(default_factory=pd.DataFrame)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def day(self, replication: int) -> SimulatedDay:
@@ -105,13 +173,7 @@ class RunResult:
         scenario's date, so group by ``replication`` (not by day) to separate them.
         """
         if "contacts" not in self._cache:
-            frames = []
-            for r in range(self.replications):
-                d = self.day(r)
-                f = to_contacts(d.scenario, d.draws, d.arrays, prefix=f"r{r}-")
-                f["replication"] = r
-                frames.append(f)
-            self._cache["contacts"] = pd.concat(frames, ignore_index=True)
+            self._cache["contacts"] = stack_contacts([self.day(r) for r in range(self.replications)])
         return self._cache["contacts"]
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,6 +214,7 @@ def run(
     sl_threshold: float = 20.0,
     executor: Callable[[Callable[[tuple[Any, ...]], dict[str, float]], list[tuple[Any, ...]]],
                        Iterable[dict[str, float]]] | None = None,
+    by_interval: Sequence[str] = (),
 ) -> RunResult:
     """Simulate `replications` independent days of `scenario`.
 
@@ -180,6 +243,9 @@ def run(
     executor : callable, optional
         ``executor(func, tasks) -> iterable of results`` to run the tasks elsewhere (the dask
         sweep uses it); the default is a local process pool.
+    by_interval : sequence of str
+        KPIs of :func:`waitlab.analytics.interval_stats` (e.g. ``"wait_mean"``) to report per
+        scenario interval too, in ``result.by_interval``.
 
     Returns
     -------
@@ -205,7 +271,12 @@ def run(
     name = choose_engine(scenario, engine)
     root = np.random.SeedSequence(seed)
     seeds = seed_sequences(root.entropy, replications)  # type: ignore[arg-type]
-    tasks = [(scenario, s, name, sl_threshold, rules, seats) for s in seeds]
+    from waitlab.analytics import KPI_COLUMNS
+
+    unknown = [k for k in by_interval if k not in KPI_COLUMNS]
+    if unknown:
+        raise ValueError(f"`by_interval` names unknown KPI(s) {unknown}; use some of {list(KPI_COLUMNS)}.")
+    tasks = [(scenario, s, name, sl_threshold, rules, seats, tuple(by_interval)) for s in seeds]
     results = _execute(tasks, executor, processes, progress, scenario.name)
     return summarise(scenario, results, seed=int(root.entropy), engine=name, rules=rules, seats=seats,  # type: ignore[arg-type]
                      sl_threshold=sl_threshold)
@@ -213,15 +284,25 @@ def run(
 
 def _execute(tasks: list[tuple[Any, ...]], executor: Any, processes: int | None, progress: bool,
              label: str) -> list[dict[str, float]]:
+    workers = 2 if executor is not None else min(processes or os.cpu_count() or 1, len(tasks))
+    # a chunk is a handful of days simulated and judged together (one compliance call)
+    chunks = _chunks(tasks, max(1, min(_CHUNK, math.ceil(len(tasks) / (workers * 4)))))
     if executor is not None:
-        it: Iterable[dict[str, float]] = executor(_replicate_star, tasks)
-        return list(_progress(it, len(tasks), progress, label))
-    workers = min(processes or os.cpu_count() or 1, len(tasks))
-    if workers <= 1:
-        return list(_progress(map(_replicate_star, tasks), len(tasks), progress, label))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(tasks) // (workers * 8))
-        return list(_progress(pool.map(_replicate_star, tasks, chunksize=chunk), len(tasks), progress, label))
+        it: Iterable[list[dict[str, float]]] = executor(_replicate_chunk, chunks)
+    elif workers <= 1:
+        it = map(_replicate_chunk, chunks)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return _flat(_progress(pool.map(_replicate_chunk, chunks), len(chunks), progress, label))
+    return _flat(_progress(it, len(chunks), progress, label))
+
+
+#: Most days simulated and judged in one task.
+_CHUNK = 25
+
+
+def _flat(parts: Iterable[list[dict[str, float]]]) -> list[dict[str, float]]:
+    return [r for part in parts for r in part]
 
 
 def _progress(it: Iterable[Any], total: int, show: bool, label: str) -> Iterator[Any]:
@@ -238,6 +319,9 @@ def summarise(scenario: Scenario, results: list[dict[str, float]], *, seed: int,
     """Build a :class:`RunResult` from per-replication KPI dicts (in replication order)."""
     per = pd.DataFrame(results)
     per.insert(0, "replication", np.arange(len(per)))
+    cells = [c for c in per.columns if c.endswith("]") and "[" in c]
+    by_interval = _interval_summary(scenario, per[cells])
+    per = per.drop(columns=cells)
     flags = [c for c in per.columns if c.startswith("breached_")]
     kpi_cols = [c for c in per.columns if c != "replication" and c not in flags]
     summary = pd.DataFrame([_mean_ci(per[c].to_numpy(dtype=float)) for c in kpi_cols], index=kpi_cols)
@@ -248,7 +332,19 @@ def summarise(scenario: Scenario, results: list[dict[str, float]], *, seed: int,
     probs.index.name = "rule"
     return RunResult(scenario=scenario, replications=len(per), seed=seed, engine=engine, per_replication=per,
                      summary=summary, breach_probability=probs, rules=rules, seats=seats,
-                     sl_threshold=sl_threshold)
+                     sl_threshold=sl_threshold, by_interval=by_interval)
+
+
+def _interval_summary(scenario: Scenario, cells: pd.DataFrame) -> pd.DataFrame:
+    """Long table ``kpi, interval, interval_start, mean, std, ci_low, ci_high, n`` from ``"<kpi>[<i>]"`` columns."""
+    rows = []
+    labels = scenario.interval_labels()
+    for col in cells.columns:
+        kpi, i = col[:-1].split("[")
+        rows.append({"kpi": kpi, "interval": int(i), "interval_start": labels[int(i)],
+                     **_mean_ci(cells[col].to_numpy(dtype=float))})
+    return pd.DataFrame(rows, columns=["kpi", "interval", "interval_start", "mean", "std", "ci_low", "ci_high",
+                                       "n"])
 
 
 def _mean_ci(x: np.ndarray) -> dict[str, float]:
