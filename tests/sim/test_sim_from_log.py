@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -192,3 +193,35 @@ def test_bundled_branch_log_gives_a_scenario_that_simulates():
     day = simulate_day(sc, rng=7)
     validate_contacts(day.contacts)
     assert len(day.contacts) > 0 and day.contacts["queue"].isin(contacts["queue"].unique()).all()
+
+
+def test_weibull_draws_have_the_mean_and_cv_asked_for():
+    from waitlab.sim import Distribution
+    from waitlab.sim._distributions import weibull_shape
+
+    assert weibull_shape(1.0) == pytest.approx(1.0, rel=1e-10)  # cv 1: the exponential
+    # k = 2 (Rayleigh): cv^2 = Gamma(2) / Gamma(1.5)^2 - 1 = 4 / pi - 1
+    assert weibull_shape(math.sqrt(4 / math.pi - 1)) == pytest.approx(2.0, rel=1e-10)
+    x = Distribution(dist="weibull", mean=600.0, cv=0.4).sample(np.random.default_rng(5), 400_000)
+    # 4 standard errors: sd of the mean 240 / sqrt(n); of the sample cv about cv * sqrt((kurt - 1) / 4n)
+    assert abs(x.mean() - 600.0) <= 4 * 240 / math.sqrt(x.size)
+    assert abs(x.std() / x.mean() - 0.4) <= 0.004
+    with pytest.raises(ValueError, match="`cv` of a weibull"):
+        Distribution(dist="weibull", mean=600.0, cv=1000.0)
+
+
+def test_patience_family_with_the_lowest_aic_is_used():
+    # a loaded phone day whose callers' patience is Weibull (mean 600 s, cv 0.4): thousands leave
+    truth = Scenario.from_toml(example_path("mmc"))
+    q = truth.queues[0]
+    truth = dataclasses.replace(truth, queues=(dataclasses.replace(
+        q, patience=waitlab.sim.Distribution(dist="weibull", mean=600.0, cv=0.4)),),
+        desks=(dataclasses.replace(truth.desks[0], open=(40,) * 12),))
+    contacts = simulate_day(truth, rng=7).contacts
+    left = int(contacts["outcome"].eq("abandoned").sum())
+    sc, notes = scenario_from_log_with_notes(contacts, interval=3600.0)
+    p = sc.queues[0].patience
+    assert left > 500 and p.dist == "weibull"
+    assert any("lowest AIC" in n for n in notes)
+    # the fit sees each leaver's patience and a lower bound for everyone answered: within 10 %
+    assert p.mean == pytest.approx(600.0, rel=0.10) and p.cv == pytest.approx(0.4, rel=0.2)

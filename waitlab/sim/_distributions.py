@@ -15,6 +15,7 @@ DISTRIBUTIONS: Final[dict[str, tuple[str, ...]]] = {
     "exponential": ("mean",),
     "lognormal": ("mean", "cv"),
     "gamma": ("mean", "cv"),
+    "weibull": ("mean", "cv"),
     "deterministic": ("mean",),
     "empirical": ("values",),
 }
@@ -26,14 +27,15 @@ class Distribution:
 
     Parameters
     ----------
-    dist : {"exponential", "lognormal", "gamma", "deterministic", "empirical"}
-        Family. ``lognormal`` and ``gamma`` are given by their mean and coefficient of
-        variation (standard deviation / mean), so a log's AHT and spread translate directly;
+    dist : {"exponential", "lognormal", "gamma", "weibull", "deterministic", "empirical"}
+        Family. ``lognormal``, ``gamma`` and ``weibull`` are given by their mean and
+        coefficient of variation (standard deviation / mean, 0.02 to about 400 for the
+        Weibull), so a log's AHT and spread translate directly;
         ``empirical`` resamples `values` with replacement (e.g. the handle times of a log).
     mean : float, optional
         Mean, seconds (all families except ``empirical``).
     cv : float, optional
-        Coefficient of variation, > 0 (``lognormal`` and ``gamma`` only).
+        Coefficient of variation, > 0 (``lognormal``, ``gamma`` and ``weibull`` only).
     values : tuple of float, optional
         Observed durations, seconds, >= 0 (``empirical`` only).
 
@@ -71,6 +73,8 @@ class Distribution:
             _check_positive("mean", self.mean)
         if "cv" in need:
             _check_positive("cv", self.cv)
+        if self.dist == "weibull" and not 0.003 <= self.cv <= 300:  # type: ignore[operator]
+            raise ValueError(f"`cv` of a weibull distribution must be between 0.003 and 300, got {self.cv!r}")
         if "values" in need:
             vals = np.asarray(self.values, dtype=float)
             if vals.size == 0:
@@ -99,6 +103,9 @@ class Distribution:
         if self.dist == "gamma":
             shape = 1.0 / self.cv**2  # type: ignore[operator]
             return rng.gamma(shape, self.mean / shape, size)  # type: ignore[operator]
+        if self.dist == "weibull":
+            k = weibull_shape(float(self.cv))  # type: ignore[arg-type]
+            return rng.weibull(k, size) * (float(self.mean) / math.gamma(1.0 + 1.0 / k))  # type: ignore[arg-type]
         vals = np.asarray(self.values, dtype=float)
         return vals[rng.integers(0, vals.size, size)]
 
@@ -141,3 +148,18 @@ def _check_positive(name: str, value: float | None) -> None:
         raise ValueError(f"`{name}` is required")
     if not (value > 0 and math.isfinite(value)):
         raise ValueError(f"`{name}` must be a positive finite number, got {value!r}")
+
+
+def weibull_shape(cv: float) -> float:
+    """Shape ``k`` of the Weibull distribution with coefficient of variation `cv`.
+
+    Solves ``cv**2 = Gamma(1 + 2/k) / Gamma(1 + 1/k)**2 - 1`` (decreasing in ``k``) on log
+    scale with :func:`scipy.optimize.brentq`; ``cv = 1`` gives ``k = 1`` (exponential).
+    """
+    from scipy import optimize, special
+
+    def gap(log_k: float) -> float:
+        k = math.exp(log_k)
+        return special.gammaln(1 + 2 / k) - 2 * special.gammaln(1 + 1 / k) - math.log1p(cv * cv)
+
+    return math.exp(optimize.brentq(gap, math.log(0.02), math.log(500.0), xtol=1e-14))

@@ -72,9 +72,10 @@ def scenario_from_log_with_notes(
         variation; ``gamma`` likewise; ``empirical``: resample the observed desk times.
         A queue whose times are all equal gets a deterministic service.
     patience : "auto", float, Distribution or None
-        ``auto``: exponential with the mean of :func:`waitlab.patience` over the queue's
-        contacts, None for a queue where nobody left; a number: exponential with that
-        mean, seconds; None: nobody leaves.
+        ``auto``: of the censored fits of :func:`waitlab.patience` over the queue's contacts
+        (exponential, Weibull, lognormal), the one with the lowest AIC, None for a queue
+        where nobody left; a number: exponential with that mean, seconds; None: nobody
+        leaves.
     arrivals : {"rates", "trace"}
         Arrival counts per interval as rates per hour, or the real arrival times.
     site : str, optional
@@ -160,7 +161,7 @@ def scenario_from_log_with_notes(
             else np.zeros(int(in_q.sum()), dtype=bool)
         )
         queues.append(QueueSpec(
-            name=q, service=_service(values, service, q), patience=_patience(log[log["queue"] == q], patience, q),
+            name=q, service=_service(values, service, q), patience=_patience(log[log["queue"] == q], patience, q, notes),
             priority_share=float(prio.mean()) if len(prio) else 0.0, **spec,
         ))  # fmt: skip
     kept = {q.name for q in queues}
@@ -174,8 +175,8 @@ def scenario_from_log_with_notes(
         "service: desk time ended_at - called_at of served/transferred contacts over the whole log "
         f"({'empirical' if service == 'empirical' else service if isinstance(service, str) else 'as given'}); "
         "the walk to the desk is part of it.",
-        "patience: exponential with the mean of waitlab.patience per queue over the whole log (None where "
-        "nobody left)."
+        "patience: per queue over the whole log, the censored fit of waitlab.patience (exponential, Weibull, "
+        "lognormal) with the lowest AIC (None where nobody left)."
         if patience == "auto"
         else f"patience: {patience!r} for every queue.",
         "desk groups: servers grouped by the set of queues they called in the log; open = servers with work "
@@ -248,7 +249,7 @@ def _service(values: np.ndarray, how: Any, queue: str) -> Distribution:
     return Distribution(dist="gamma" if how == "gamma" else "lognormal", mean=mean, cv=cv)
 
 
-def _patience(qlog: pd.DataFrame, how: Any, queue: str) -> Distribution | None:
+def _patience(qlog: pd.DataFrame, how: Any, queue: str, notes: list[str]) -> Distribution | None:
     if how is None or isinstance(how, Distribution):
         return how
     if isinstance(how, int | float) and not isinstance(how, bool):
@@ -263,8 +264,35 @@ def _patience(qlog: pd.DataFrame, how: Any, queue: str) -> Distribution | None:
         return None
     from waitlab.analytics import patience as estimate
 
-    mean = float(estimate(qlog).mean_patience)
-    return Distribution(dist="exponential", mean=mean) if 0 < mean < math.inf else None
+    return _best_fit(estimate(qlog), queue, notes)
+
+
+def _best_fit(result: Any, queue: str, notes: list[str]) -> Distribution | None:
+    """The censored fit with the lowest AIC (exponential, Weibull, lognormal) as a Distribution."""
+    aic = {k: v for k, v in getattr(result, "aic", {}).items() if math.isfinite(v)}
+    family = min(aic, key=aic.get) if aic else "exponential"  # type: ignore[arg-type]
+    fitted = result.fits.get(family) if aic else None
+    mean, sd = (float(fitted.mean()), float(fitted.std())) if fitted is not None else (math.nan, math.nan)
+    if not (0 < mean < math.inf and 0 < sd < math.inf):  # no fit, or a degenerate one (too few leavers)
+        mean = float(result.mean_patience)
+        if not 0 < mean < math.inf:
+            return None
+        notes.append(
+            f"patience of {queue!r}: exponential with the MLE mean {mean / 60:.1f} min (too few "
+            "leavers for a two-parameter fit)."
+        )
+        return Distribution(dist="exponential", mean=mean)
+    if family == "exponential":
+        dist = Distribution(dist="exponential", mean=mean)
+    else:
+        cv = min(max(sd / mean, 0.003), 300.0) if family == "weibull" else sd / mean
+        dist = Distribution(dist=family, mean=mean, cv=cv)
+    others = ", ".join(f"{k} {v:.0f}" for k, v in sorted(aic.items(), key=lambda kv: kv[1]))
+    notes.append(
+        f"patience of {queue!r}: {family} (mean {mean / 60:.1f} min, cv {sd / mean:.2f}), the censored "
+        f"fit with the lowest AIC ({others})."
+    )
+    return dist
 
 
 def _groups(log: pd.DataFrame, queues: list[str]) -> dict[str, tuple[tuple[str, ...], list[str]]]:
