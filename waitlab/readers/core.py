@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from waitlab.exceptions import LogFormatError
+from waitlab.exceptions import LogFormatError, SchemaError
 from waitlab.readers.mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers.report import IngestReport
 from waitlab.readers.tables import RawTable, load_table, read_head_text
 from waitlab.readers.tabular import Candidates, from_mapping, normalise_name
-from waitlab.schema import COLUMNS, DEFAULT_TZ, coerce_contacts, row_problems
+from waitlab.schema import COLUMNS, DEFAULT_TZ, _row_problems, coerce_contacts
 
 __all__ = ["FORMATS", "SEELAB_TZ", "finalize", "read_log"]
 
@@ -65,6 +67,29 @@ def _detect(path: Path, raw: RawTable, notes: list[str]) -> tuple[str, Mapping |
     )
 
 
+def _problems(coerced: pd.DataFrame, among: np.ndarray, ids_unique: Callable[[], bool]) -> np.ndarray:
+    """:func:`row_problems` of the rows marked `among`, computed on all rows of `coerced`.
+
+    Every rule but "duplicate contact_id" looks at one row only; a repeat must repeat a row
+    `among` the others, so that rule is redone on those rows when it fired.
+    """
+    problems = _row_problems(coerced, ids_unique).to_numpy().copy() if len(coerced) else np.array([], dtype=object)
+    dup = problems == "duplicate contact_id"
+    if dup.any() and not among.all():
+        problems[dup] = ""
+        again = np.zeros(len(problems), dtype=bool)
+        again[among] = coerced["contact_id"][among].duplicated(keep="first").to_numpy()
+        problems[again & (problems == "")] = "duplicate contact_id"
+    return problems
+
+
+def _take(frame: pd.DataFrame, keep: np.ndarray, pool: ThreadPoolExecutor) -> pd.DataFrame:
+    """``frame.loc[keep]`` with a fresh RangeIndex, copying the columns side by side."""
+    idx = np.flatnonzero(keep)
+    columns = list(pool.map(lambda c: frame[c].take(idx).array, frame.columns))
+    return pd.DataFrame(dict(zip(frame.columns, columns, strict=True)))
+
+
 def finalize(
     cand: Candidates,
     raw_fields: pd.DataFrame,
@@ -85,14 +110,17 @@ def finalize(
     """
     reasons = cand.reasons.copy()
     parsed = reasons == ""
-    sub = cand.frame if parsed.all() else cand.frame.loc[parsed]
-    coerced = coerce_contacts(sub, tz=tz)
-    problems = row_problems(coerced).to_numpy() if len(coerced) else np.array([], dtype=object)
-    reasons[parsed] = problems
-    keep = problems == ""
-    contacts = (coerced if keep.all() else coerced.loc[keep]).reset_index(drop=True)
-    good = reasons == ""
-    bad = ~good
+    with ThreadPoolExecutor(2) as pool:  # unique ids in all rows means unique in any of them
+        unique = pool.submit(lambda: bool(cand.frame["contact_id"].is_unique))
+        try:  # the schema rules on every row, so that the table is copied once, at the end
+            coerced, rows = coerce_contacts(cand.frame, tz=tz), np.ones(len(parsed), dtype=bool)
+        except SchemaError:  # a row that did not parse holds a value the schema cannot even store
+            coerced, rows = coerce_contacts(cand.frame.loc[parsed], tz=tz), parsed
+        problems = _problems(coerced, parsed[rows], unique.result)
+        reasons[parsed] = problems[parsed[rows]]
+        good = reasons == ""
+        bad = ~good
+        contacts = coerced.reset_index(drop=True) if good[rows].all() else _take(coerced, good[rows], pool)
     q = pd.DataFrame({"line": np.asarray(lines)[bad].astype(np.int64), "reason": reasons[bad].astype(str)})
     fields = raw_fields.loc[bad].reset_index(drop=True)
     fields = fields.rename(columns={c: f"field:{c}" if c in ("line", "reason") else c for c in fields.columns})

@@ -24,6 +24,7 @@ __all__ = [
     "localize",
     "parse_datetimes",
     "parse_numbers",
+    "parse_stripped",
 ]
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
@@ -32,13 +33,19 @@ _DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T]+\d{1,2}:\d{
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?$")
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f")
 _SAMPLE = 2000
+_NS_RANGE = (np.datetime64("1678-01-01", "us"), np.datetime64("2261-12-31", "us"))
 
 
 def _sample(s: pd.Series) -> list[str]:
     """Up to _SAMPLE distinct non-null values from the start and the end of the column."""
-    vals = s.dropna()
-    if len(vals) > _SAMPLE:
-        vals = pd.concat([vals.iloc[: _SAMPLE // 2], vals.iloc[-_SAMPLE // 2 :]])
+    half = _SAMPLE // 2
+    head, tail = s.iloc[: 8 * _SAMPLE].dropna(), s.iloc[-8 * _SAMPLE :].dropna()
+    if len(s) <= 8 * _SAMPLE or len(head) < half or len(tail) < half:  # short or sparse: look at it all
+        vals = s.dropna()
+        if len(vals) > _SAMPLE:
+            vals = pd.concat([vals.iloc[:half], vals.iloc[-half:]])
+    else:  # the same values, without copying the whole column
+        vals = pd.concat([head.iloc[:half], tail.iloc[-half:]])
     return [str(v).strip() for v in vals.unique()]
 
 
@@ -137,10 +144,48 @@ def _slash_formats(sample: list[str], dayfirst: bool) -> list[str]:
 def _strptime(s: pd.Series, fmt: str) -> pd.Series:
     """Parse with one strftime format; unparseable values become NaT."""
     if "%f" not in fmt and "%y" not in fmt:
-        arr = pa.array(s.astype("str").where(s.notna(), None), type=pa.string(), from_pandas=True)
+        if isinstance(s.array, pd.arrays.ArrowStringArray):  # Arrow strings already: no copy
+            arr = pa.array(s.array)
+        else:
+            arr = pa.array(s.astype("str").where(s.notna(), None), type=pa.string(), from_pandas=True)
         parsed = pc.strptime(arr, format=fmt, unit="us", error_is_null=True)
         return pd.Series(parsed.to_numpy(zero_copy_only=False), index=s.index).astype("datetime64[us]")
     return pd.to_datetime(s, format=fmt, errors="coerce")
+
+
+def _iso_seconds(text: pd.Series) -> pd.Series | None:
+    """``_strptime(text, "%Y-%m-%d %H:%M:%S")``, faster; None when this shortcut does not apply.
+
+    Values of exactly 19 characters go through Arrow's ISO 8601 cast, which accepts only valid
+    ``yyyy-mm-dd[ T]HH:MM:SS`` there (no offsets, no Feb 30, no second 60); the ``T`` form is
+    what the ISO fallback after strptime would give too. If any of them fails the cast, or lies
+    outside the nanosecond range, the whole column takes the strptime route instead. Values of
+    other lengths go through strptime, as before.
+    """
+    if not isinstance(text.array, pd.arrays.ArrowStringArray) or not len(text):
+        return None
+    arr = pa.array(text.array)
+    is19 = pc.fill_null(pc.equal(pc.binary_length(arr), 19), False)
+    n19 = pc.sum(is19).as_py() or 0
+    if n19 == 0:
+        return None
+    try:
+        ts = pc.cast(arr if n19 == len(arr) else pc.filter(arr, is19), pa.timestamp("us"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    vals = ts.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    if vals.min() < _NS_RANGE[0] or vals.max() > _NS_RANGE[1]:
+        return None
+    if n19 == len(arr):
+        return pd.Series(vals, index=text.index)
+    out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[us]")
+    mask19 = is19.to_numpy(zero_copy_only=False)
+    out[mask19] = vals
+    others = ~mask19 & text.notna().to_numpy()
+    if others.any():
+        parsed = pc.strptime(pc.filter(arr, pa.array(others)), format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
+        out[others] = parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    return pd.Series(out, index=text.index)
 
 
 def parse_datetimes(s: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, str]:
@@ -164,7 +209,15 @@ def parse_datetimes(s: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, 
     """
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         return s, "typed"
-    text = s.astype("str").str.strip().where(s.notna())
+    text = s.astype("str").str.strip()
+    if not isinstance(s.dtype, pd.StringDtype):  # a str column keeps its missing values as missing
+        text = text.where(s.notna())
+    return parse_stripped(text, dayfirst=dayfirst)
+
+
+def parse_stripped(text: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, str]:
+    """:func:`parse_datetimes` of str-dtype text that is already stripped (missing as missing)."""
+    s = text
     sample = _sample(text)
     if not sample:
         return pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]"), "unknown"
@@ -173,10 +226,18 @@ def parse_datetimes(s: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, 
     if n_iso >= n_dmy and n_iso:
         if any(_OFFSET.search(v) for v in sample if _ISO.match(v)):
             return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True), "iso-offset"
-        out = _strptime(text, "%Y-%m-%d %H:%M:%S")
-        rest = out.isna() & text.notna()
-        if rest.any():
-            out = out.where(~rest, pd.to_datetime(text[rest], format="ISO8601", errors="coerce"))
+        out = _iso_seconds(text)
+        if out is None:
+            out = _strptime(text, "%Y-%m-%d %H:%M:%S")
+        rest = (out.isna() & text.notna()).to_numpy()
+        if rest.any():  # the few values in another ISO layout (or none)
+            fix = pd.to_datetime(text[rest], format="ISO8601", errors="coerce")
+            if isinstance(fix.dtype, np.dtype):  # naive, like `out`: patch those rows only
+                vals = out.to_numpy(copy=True)
+                vals[rest] = fix.astype("datetime64[us]").to_numpy()
+                out = pd.Series(vals, index=s.index)
+            else:
+                out = out.where(~rest, fix)
         return out.astype("datetime64[us]"), "iso"
     if not n_dmy:
         return pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]"), "unknown"

@@ -13,7 +13,10 @@ import csv
 import datetime as dt
 import gzip
 import io
+import re
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ _SNIFF_BYTES = 1 << 20
 _SEPARATORS = (",", ";", "\t", "|")
 _SEP_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 _CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
+_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 @dataclass
@@ -155,7 +159,7 @@ def read_head_text(path: str | Path, encoding: str | None = None, max_lines: int
 
 def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
     """1-based line numbers of non-blank lines, or None when the file has no blank line."""
-    if b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r\n")):
+    if _BLANK_LINE.search(data) is None and not data.startswith((b"\n", b"\r\n")):  # one pass
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(buf == 10)
@@ -198,29 +202,21 @@ def _read_csv(
             read_options=pacsv.ReadOptions(encoding=encoding_, use_threads=threads, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=out.sep, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, strings_can_be_null=True, null_values=[""]
+                column_types={h: pa.large_string() for h in header}, strings_can_be_null=True, null_values=[""]
             ),
         )
 
     arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
-    try:
-        table = read(True, arrow_enc)
-    except pa.ArrowInvalid as exc:
-        if "invalid UTF8" in str(exc) and encoding is None:
-            notes[:] = [n for n in notes if not n.startswith("Text encoding")]
-            notes.append("Text encoding cp1252, inferred (the file is not valid UTF-8 past its start).")
-            invalid.clear()
-            table = read(True, "cp1252")
-            arrow_enc = "cp1252"
-        else:
-            raise LogFormatError(f"{path} cannot be read as a {_SEP_NAMES[out.sep]}-separated table: {exc}") from exc
+    with ThreadPoolExecutor(1) as pool:  # look for blank lines while pyarrow parses (it frees the GIL)
+        blank_scan = pool.submit(_nonblank_line_numbers, data)
+        table, arrow_enc = _read_table(read, arrow_enc, path, encoding, notes, invalid, out.sep)
+        physical = blank_scan.result()
     if invalid:  # re-read on one thread: only then does pyarrow number the bad rows
         invalid.clear()
         table = read(False, arrow_enc)
     table = table.rename_columns([c.strip() for c in table.column_names])
     out.frame = table.to_pandas()
     bad_numbers = np.array([r.number for r in invalid], dtype=np.int64)
-    physical = _nonblank_line_numbers(data)
     n_records = len(out.frame) + len(invalid) + 1
     if physical is None:
         physical = np.arange(1, n_records + 1)
@@ -229,9 +225,11 @@ def _read_csv(
         notes.append("Some quoted values span several lines, so quarantine line numbers count records, not lines.")
     else:
         out.not_rows["blank line"] = int(physical[-1] - len(physical))
-    record_no = np.arange(2, n_records + 1)
-    keep = ~np.isin(record_no, bad_numbers)
-    out.lines = physical[record_no[keep] - 1]
+    if invalid:
+        record_no = np.arange(2, n_records + 1)
+        out.lines = physical[record_no[~np.isin(record_no, bad_numbers)] - 1]
+    else:  # every record after the header is a row
+        out.lines = physical[1:]
     if invalid:
         out.malformed = pd.DataFrame(
             {
@@ -243,6 +241,25 @@ def _read_csv(
             }
         )
     out.not_rows = {k: v for k, v in out.not_rows.items() if v}
+
+
+def _read_table(
+    read: Callable[[bool, str], pa.Table], arrow_enc: str, path: Path, encoding: str | None, notes: list[str],
+    invalid: list[Any], sep: str,
+) -> tuple[pa.Table, str]:
+    """Read with `arrow_enc`; a file that is not UTF-8 past its start is read again as cp1252 (and said so).
+
+    Returns the table and the encoding that read it.
+    """
+    try:
+        return read(True, arrow_enc), arrow_enc
+    except pa.ArrowInvalid as exc:
+        if "invalid UTF8" in str(exc) and encoding is None:
+            notes[:] = [n for n in notes if not n.startswith("Text encoding")]
+            notes.append("Text encoding cp1252, inferred (the file is not valid UTF-8 past its start).")
+            invalid.clear()
+            return read(True, "cp1252"), "cp1252"
+        raise LogFormatError(f"{path} cannot be read as a {_SEP_NAMES[sep]}-separated table: {exc}") from exc
 
 
 def _cell_text(v: Any) -> str | None:
@@ -324,7 +341,7 @@ def load_table(
     p = Path(path)
     _check_path(p)
     data, gz = _raw_bytes(p)
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first byte that is not, and copies nothing
         raise LogFormatError(f"{p} is empty; export the log again with its header line and rows.")
     out = RawTable(frame=pd.DataFrame(), lines=np.array([], dtype=np.int64))
     if gz:

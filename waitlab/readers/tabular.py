@@ -7,11 +7,16 @@ per row (``""`` when the row parsed). Schema rules are checked later, by
 
 from __future__ import annotations
 
+import contextlib
+import os
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from waitlab.exceptions import LogFormatError
 from waitlab.readers.mapping import Mapping
@@ -22,11 +27,15 @@ from waitlab.readers.parsing import (
     localize,
     parse_datetimes,
     parse_numbers,
+    parse_stripped,
 )
 from waitlab.readers.tables import RawTable
 from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS
 
 __all__ = ["Candidates", "from_mapping", "normalise_name", "resolve_columns"]
+
+_TEXT_COLUMNS = ("contact_id", "site", "queue", "ticket", "server", "customer_id", "channel")
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass
@@ -78,25 +87,45 @@ def resolve_columns(m: Mapping, available: list[str], path: str, notes: list[str
 
 def _text(s: pd.Series) -> pd.Series:
     t = s.astype("str").str.strip()
+    if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype == "str":  # missing stays missing
+        blank = (t == "").to_numpy(dtype=bool, na_value=False)
+        if blank.any():
+            return t.where(~blank)
+        if _nbytes(t) == _nbytes(s):  # nothing was stripped: share the input's memory
+            return s
+        return t
     return t.where(s.notna() & (t != ""))
 
 
-def _codes(s: pd.Series, table: dict[str, object]) -> tuple[pd.Series, np.ndarray]:
-    """Map codes through `table` (keys upper-case) via the distinct values; returns (mapped, unknown mask)."""
-    codes, uniques = pd.factorize(s.str.upper(), use_na_sentinel=True)
-    looked = np.array([table.get(str(u)) for u in uniques] + [None], dtype=object)
-    mapped = looked[codes]  # code -1 (missing) picks the trailing None
-    unknown = (codes >= 0) & pd.isna(mapped)
-    return pd.Series(mapped, index=s.index, dtype=object), unknown
+def _nbytes(s: pd.Series) -> int:
+    return int(pc.sum(pc.binary_length(pa.array(s.array))).as_py() or 0)
+
+
+def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Map codes through `table` (keys upper-case) via the distinct values; returns (mapped, unknown mask).
+
+    `mapped` is object dtype, or with ``text=True`` str dtype (missing where unmapped).
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)  # upper-case the distinct values only
+    keys = pd.Series(uniques, dtype=s.dtype).str.upper()
+    looked = np.array([table.get(str(u)) for u in keys] + [None], dtype=object)
+    unmapped = np.array([v is None for v in looked[:-1]] + [False])  # per distinct value, not per row
+    unknown = unmapped[codes]  # code -1 (missing) picks the trailing False
+    if text:
+        names = pd.array([None if v is None else str(v) for v in looked[:-1]], dtype="str")
+        return pd.Series(names.take(codes, allow_fill=True), index=s.index), unknown
+    return pd.Series(looked[codes], index=s.index, dtype=object), unknown
 
 
 class _Flags:
     def __init__(self, n: int) -> None:
         self.reasons = np.full(n, "", dtype=object)
+        self.free = np.ones(n, dtype=bool)  # rows without a reason yet
 
     def __call__(self, mask: np.ndarray | pd.Series, reason: str) -> None:
-        m = np.asarray(mask, dtype=bool) & (self.reasons == "")
+        m = np.asarray(mask, dtype=bool) & self.free
         self.reasons[m] = reason
+        self.free[m] = False
 
 
 def from_mapping(
@@ -111,14 +140,51 @@ def from_mapping(
     """Turn `raw` into candidate contacts with `m` (see :mod:`waitlab.readers.mapping`)."""
     notes: list[str] = []
     cols = resolve_columns(m, list(raw.frame.columns), path, notes)
+    with ThreadPoolExecutor(_WORKERS) as pool:  # columns are independent: work on them side by side
+        return _build(raw, m, cols, pool, notes, path=path, tz=tz, dayfirst=dayfirst, decimal=decimal)
+
+
+def _text_of(texts_of: dict[str, Future[pd.Series]], frame: pd.DataFrame, vendor: str) -> pd.Series:
+    return texts_of[vendor].result() if vendor in texts_of else _text(frame[vendor])
+
+
+def _parse_local(
+    s: pd.Series, dayfirst: bool, tz: str, stripped: bool
+) -> tuple[np.ndarray, str, pd.Series, np.ndarray, int]:
+    """Parse and localise one time column (in a worker thread); nanoseconds, as the schema wants."""
+    p, layout = parse_stripped(s, dayfirst=dayfirst) if stripped else parse_datetimes(s, dayfirst=dayfirst)
+    aware, gap, amb = localize(p, tz)
+    with contextlib.suppress(pd.errors.OutOfBoundsDatetime):  # left to the schema, which says so
+        aware = aware.dt.as_unit("ns")
+    return (p.isna() & s.notna()).to_numpy(), layout, aware, gap, amb
+
+
+def _build(
+    raw: RawTable,
+    m: Mapping,
+    cols: dict[str, str],
+    pool: ThreadPoolExecutor,
+    notes: list[str],
+    *,
+    path: str,
+    tz: str,
+    dayfirst: bool | None,
+    decimal: str | None,
+) -> Candidates:
     frame = raw.frame
     n = len(frame)
     flag = _Flags(n)
     out = pd.DataFrame(index=frame.index)
+    wanted = [cols[c] for c in (*_TEXT_COLUMNS, "date", *TIME_COLUMNS, "outcome") if c in cols]
+    texts_of = {
+        v: pool.submit(_text, frame[v])
+        for v in dict.fromkeys(wanted)
+        if not pd.api.types.is_datetime64_any_dtype(frame[v].dtype)
+    }
 
-    for c in ("contact_id", "site", "queue", "ticket", "server", "customer_id", "channel"):
+    for c in _TEXT_COLUMNS:
         if c in cols:
-            out[c] = _text(frame[cols[c]])
+            out[c] = texts_of[cols[c]].result()
         elif c in m.constants:
             out[c] = pd.Series(str(m.constants[c]), index=frame.index, dtype="str")
     if "channel" not in out:
@@ -128,15 +194,18 @@ def from_mapping(
         out["channel"] = out["channel"].str.lower()
 
     # --- times -----------------------------------------------------------------------------
-    date = _text(frame[cols["date"]]) if "date" in cols else None
+    date = _text_of(texts_of, frame, cols["date"]) if "date" in cols else None
     texts: dict[str, pd.Series] = {}
+    stripped: set[str] = set()  # vendor columns that are _text output as they are
     for c in TIME_COLUMNS:
         if c not in cols or cols[c] in texts:
             continue
         s = frame[cols[c]]
         if not pd.api.types.is_datetime64_any_dtype(s.dtype):
-            s = _text(s)
+            s = texts_of[cols[c]].result()
+            stripped.add(cols[c])
             if is_time_only(s):
+                stripped.discard(cols[c])
                 if date is None:
                     raise LogFormatError(
                         f"{path}: column {cols[c]!r} holds times of day without a date; map the date column "
@@ -152,11 +221,12 @@ def from_mapping(
     parsed: dict[str, pd.Series] = {}
     offsets = False
     n_ambiguous = 0
-    for vendor, s in texts.items():
-        p, layout = parse_datetimes(s, dayfirst=order.dayfirst if order else True)
+    first = order.dayfirst if order else True
+    jobs = {v: pool.submit(_parse_local, s, first, tz, v in stripped) for v, s in texts.items()}
+    for vendor in texts:  # flags in column order, whichever job finished first
+        unparsed, layout, aware, gap, amb = jobs[vendor].result()
         offsets |= layout == "iso-offset"
-        flag((p.isna() & s.notna()).to_numpy(), f"unparseable time ({vendor})")
-        aware, gap, amb = localize(p, tz)
+        flag(unparsed, f"unparseable time ({vendor})")
         flag(gap, f"time in a DST gap ({vendor}: no such local time in {tz})")
         n_ambiguous += amb
         parsed[vendor] = aware
@@ -182,11 +252,11 @@ def from_mapping(
 
     # --- codes -----------------------------------------------------------------------------
     if "outcome" in cols:
-        codes = _text(frame[cols["outcome"]])
+        codes = _text_of(texts_of, frame, cols["outcome"])
         table: dict[str, object] = dict(m.outcomes) if m.outcomes else {o.upper(): o for o in OUTCOMES}
-        mapped, unknown = _codes(codes, table)
+        mapped, unknown = _codes(codes, table, text=True)
         flag(unknown, f"unknown outcome code ({cols['outcome']})")
-        out["outcome"] = mapped.astype("str").where(mapped.notna())
+        out["outcome"] = mapped
     else:
         has = {c: out[c].notna().to_numpy() for c in TIME_COLUMNS}
         inferred = np.select(
@@ -223,7 +293,11 @@ def from_mapping(
         else:
             out["contact_id"] = "line-" + pd.Series(raw.lines, index=frame.index).astype("str")
             notes.append("No id or ticket column: contact_id = 'line-<file line>'.")
-    for c in COLUMNS:
-        if c not in out:
+    for c, kind in COLUMNS.items():
+        if c in out:
+            continue
+        if kind == "string":  # all missing, already as Arrow strings: nothing for the schema to convert
+            out[c] = pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"), index=frame.index)
+        else:
             out[c] = pd.Series(pd.NA, index=frame.index, dtype="object")
     return Candidates(frame=out[list(COLUMNS)], reasons=flag.reasons, assumptions=notes)

@@ -1,0 +1,196 @@
+"""The fast paths of the readers give exactly what the general (slower, simpler) paths give.
+
+The reference implementations below are the straightforward versions the fast code replaced:
+strptime on every time, pandas comparisons on timestamps, the schema rules on the parsed rows
+only, strip-and-null on every value, upper-casing every code. Each test forces them with ``monkeypatch`` and compares
+contacts, quarantine and report with the normal run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from readers_helpers import ACD_HEADER, acd_row, identity, write_text
+
+import waitlab.readers.core as core
+import waitlab.readers.parsing as parsing
+import waitlab.readers.tabular as tabular
+import waitlab.schema as schema
+from waitlab.exceptions import SchemaError
+from waitlab.readers import read_log
+
+
+def _text_reference(s: pd.Series) -> pd.Series:
+    t = s.astype("str").str.strip()
+    return t.where(s.notna() & (t != ""))
+
+
+def _codes_reference(s: pd.Series, table: dict, *, text: bool = False) -> tuple[pd.Series, np.ndarray]:
+    codes, uniques = pd.factorize(s.str.upper(), use_na_sentinel=True)
+    mapped = np.array([table.get(str(u)) for u in uniques] + [None], dtype=object)[codes]
+    unknown = (codes >= 0) & pd.isna(mapped)
+    out = pd.Series(mapped, index=s.index, dtype=object)
+    return (out.astype("str").where(out.notna()) if text else out), unknown
+
+
+def _general(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Force every general path: strptime, no int64 time checks, rules on parsed rows only, plain text."""
+    monkeypatch.setattr(schema, "_times_ns", lambda contacts: None)
+    real = core.coerce_contacts
+
+    calls: list[int] = []
+
+    def first_call_fails(df: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
+        calls.append(len(df))
+        if len(calls) == 1:
+            raise SchemaError("forced: check the parsed rows only")
+        return real(df, tz=tz)
+
+    monkeypatch.setattr(core, "coerce_contacts", first_call_fails)
+    monkeypatch.setattr(core, "_row_problems", lambda contacts, ids_unique=None: schema.row_problems(contacts))
+    monkeypatch.setattr(tabular, "_text", _text_reference)
+    monkeypatch.setattr(tabular, "_codes", _codes_reference)
+    monkeypatch.setattr(tabular, "parse_stripped", lambda s, dayfirst=True: parsing.parse_datetimes(s, dayfirst=dayfirst))
+    monkeypatch.setattr(parsing, "_iso_seconds", lambda text: None)  # strptime on every value
+
+
+def _mixed_rows(n_fill: int = 0, *, entered: str = "-1") -> list[list[str]]:
+    rows = [
+        acd_row("a1", "2024-05-13 09:00:00", "2024-05-13 09:01:00", "2024-05-13 09:05:00", "answered"),
+        acd_row(" a2 ", " 2024-05-13 09:00:05", "", "2024-05-13 09:02:00 ", "ABANDONED", queue=" soporte "),
+        acd_row("a3", "2024-05-13T09:00:10", "2024-05-13 09:01", "2024-05-13 09:09:00", "Answered"),  # other ISO
+        acd_row("a4", "2024-05-13 09:00:20", "not a time", "2024-05-13 09:05:00", "answered"),
+        # unparseable, and its entered_at (year -1) is beyond what the schema can store
+        acd_row("dup", entered, "not a time", "2024-05-13 09:05:00", "abandoned"),
+        acd_row("dup", "2024-05-13 09:00:30", "", "2024-05-13 09:03:00", "abandoned"),  # its first good copy
+        acd_row("dup", "2024-05-13 09:00:40", "", "2024-05-13 09:03:00", "abandoned"),  # a real repeat
+        acd_row("a5", "2024-05-13 09:00:50", "2024-05-13 09:10:00", "2024-05-13 09:05:00", "answered"),
+        acd_row("a6", "2024-05-13 09:01:00", "2024-05-14 09:01:00", "2024-05-14 09:01:01", "answered"),
+        acd_row("a7", "2024-05-13 09:01:00", "2024-05-14 09:01:00", "", "transferred"),  # exactly 24 h
+        acd_row("a8", "2024-05-13 09:02:00", "", "", "weird"),
+        acd_row("a9", "2024-03-31 02:30:00", "", "2024-03-31 03:10:00", "abandoned"),  # Madrid DST gap
+        acd_row("a10", "2024-10-27 02:30:00", "", "2024-10-27 02:40:00", "abandoned"),  # repeated hour
+        acd_row("a11", "2024-05-13 09:03:00", "", "2024-05-13 09:04:00", "abandoned", queue="   "),
+        acd_row("a12", "2024-05-13 09:03:00", "", "2024-05-13 09:04:00", "abandoned", priority="x"),
+    ]
+    start = pd.Timestamp("2024-05-14 08:00:00")
+    for i in range(n_fill):  # enough rows for the column samples to take their head-and-tail branch
+        t = start + pd.Timedelta(seconds=3 * i)
+        ans = "" if i % 3 else (t + pd.Timedelta(seconds=20)).strftime("%Y-%m-%d %H:%M:%S")
+        end = (t + pd.Timedelta(seconds=90)).strftime("%Y-%m-%d %H:%M:%S")
+        rows.append(acd_row(f"f{i}", t.strftime("%Y-%m-%d %H:%M:%S"), ans, end, "abandoned" if i % 3 else "answered"))
+    return rows
+
+
+def _read(path):  # noqa: ANN001, ANN202
+    return read_log(path, format="acd", tz="Europe/Madrid")
+
+
+@pytest.mark.parametrize(("n_fill", "entered"), [(0, "-1"), (0, "2024-05-13 09:00:25"), (20_000, "-1")])
+def test_fast_and_general_paths_agree_on_a_mixed_file(tmp_path, monkeypatch, n_fill, entered):
+    path = write_text(tmp_path / "mixed.csv", [ACD_HEADER, *_mixed_rows(n_fill, entered=entered)])
+    sizes: list[int] = []
+    real = core.coerce_contacts
+    with monkeypatch.context() as mp:
+        mp.setattr(core, "coerce_contacts", lambda df, *, tz=None: sizes.append(len(df)) or real(df, tz=tz))
+        fast, fast_report = _read(path)
+    # all rows at once, unless a row that did not parse holds a year the schema cannot store;
+    # then only the 10 that parsed (5 rows have a parse reason)
+    assert sizes == ([15 + n_fill] if entered != "-1" else [15 + n_fill, 15 + n_fill - 5])
+    with monkeypatch.context() as mp:
+        _general(mp)
+        slow, slow_report = _read(path)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    pd.testing.assert_frame_equal(fast_report.quarantine, slow_report.quarantine, check_exact=True)
+    assert fast_report.to_dict() == slow_report.to_dict()
+    assert identity(fast_report) and fast_report.rows_read == 15 + n_fill
+    reasons = dict(zip(fast_report.quarantine["line"], fast_report.quarantine["reason"], strict=True))
+    assert reasons[5] == "unparseable time (answered_at)"
+    assert reasons[6] == "unparseable time (answered_at)"
+    assert 7 not in reasons  # the first *parsed* "dup" is not a repeat of the unparseable one
+    assert reasons[8] == "duplicate contact_id"
+    assert reasons[9] == "events out of order (ended_at before called_at)"
+    assert reasons[10] == "absurd duration (over 24 h)"
+    assert 11 not in reasons  # 24 h exactly is allowed
+    assert reasons[12] == "unknown outcome code (outcome)"
+    assert reasons[13] == "time in a DST gap (entered_at: no such local time in Europe/Madrid)"
+    assert reasons[15] == "missing queue"
+    assert reasons[16] == "unknown priority code (priority)"
+    c = fast.set_index("contact_id")
+    assert c.loc["a2", "queue"] == "soporte" and c.loc["a2", "outcome"] == "abandoned"
+    assert c.loc["a3", "called_at"] == pd.Timestamp("2024-05-13 09:01", tz="Europe/Madrid")
+
+
+def test_int64_time_rules_match_pandas_comparisons():
+    rng = np.random.default_rng(7)
+    n = 400
+    base = pd.Timestamp("2024-05-13 09:00", tz="America/Argentina/Buenos_Aires")
+    times = {}
+    for c in schema.TIME_COLUMNS:
+        secs = rng.choice([0, 30, 600, 86_400, 86_401, 90_000], n) + rng.integers(0, 3, n) * 1e-9
+        t = pd.Series(base + pd.to_timedelta(secs, unit="s"))
+        times[c] = t.where(rng.random(n) > 0.2)
+    frame = pd.DataFrame(
+        {
+            "contact_id": rng.choice(["x", "y", "z", "w", "v"], n),
+            "queue": "q",
+            "channel": "phone",
+            "outcome": rng.choice(["served", "abandoned", "no_show", "transferred", "other", "bad"], n),
+            **times,
+        }
+    )
+    contacts = schema.coerce_contacts(frame)
+    fast = schema.row_problems(contacts)
+    other_zone = contacts.assign(called_at=contacts["called_at"].dt.tz_convert("UTC"))  # same instants
+    assert schema._times_ns(other_zone) is None  # so the pandas comparisons run
+    pd.testing.assert_series_equal(fast, schema.row_problems(other_zone))
+    assert fast.str.startswith("events out of order").any() and (fast == "absurd duration (over 24 h)").any()
+
+
+def test_text_and_codes_match_their_references():
+    s = pd.Series([" a ", "b", None, "   ", "", "c\t", "\u00a0d"], dtype="str")
+    for values in (s, s.astype(object), s.str.strip()):
+        pd.testing.assert_series_equal(tabular._text(values), _text_reference(values), check_dtype=False)
+    codes = tabular._text(pd.Series(["answered", "ANSWERED", " x", None, "Abandoned"], dtype="str"))
+    table = {"ANSWERED": "served", "ABANDONED": "abandoned"}
+    for text in (False, True):
+        got, unknown = tabular._codes(codes, table, text=text)
+        want, want_unknown = _codes_reference(codes, table, text=text)
+        pd.testing.assert_series_equal(got, want, check_dtype=False)
+        assert np.array_equal(unknown, want_unknown)
+
+
+def _iso_reference(text: pd.Series) -> pd.Series:
+    """The plain ISO route: strptime on every value, then pandas' ISO 8601 parser for the rest."""
+    out = parsing._strptime(text, "%Y-%m-%d %H:%M:%S")
+    rest = out.isna() & text.notna()
+    if rest.any():
+        out = out.where(~rest, pd.to_datetime(text[rest], format="ISO8601", errors="coerce"))
+    return out.astype("datetime64[us]")
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        [],
+        ["2024-02-30 00:00:00"],  # strptime rolls it over to 1 March; the cast refuses, so strptime decides
+        ["2024-01-01 23:59:60"],
+        ["2024-01-01T08+03:00"],  # 19 characters with an offset
+        ["0999-01-01 00:00:00"],  # outside the nanosecond range
+        ["2024-01-01T08:00:00", "2024-1-1 8:00:00", "2024-05-13 09:01", "2024-05-13", "nope", None],
+    ],
+)
+def test_iso_shortcut_matches_strptime_then_iso(odd):
+    values = ["2024-05-13 09:00:00", "2024-12-31 23:59:59", None, "2000-02-29 12:00:00", *odd]
+    text = pd.Series(values, dtype="str")
+    if odd == ["2024-01-01T08+03:00"]:  # an offset the sample did not see: both routes refuse the column
+        with pytest.raises(ValueError, match="Tz-aware"):
+            _iso_reference(text)
+        with pytest.raises(ValueError, match="Tz-aware"):
+            parsing.parse_stripped(text)
+        return
+    got, layout = parsing.parse_stripped(text)
+    assert layout == "iso"
+    pd.testing.assert_series_equal(got, _iso_reference(text))
+    pd.testing.assert_series_equal(parsing.parse_datetimes(text.astype(object))[0], got)
