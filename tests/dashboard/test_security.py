@@ -145,9 +145,6 @@ def test_export_can_hash_ids(kiosk):
     assert not hashed["compliance_breaches"] & ids
 
 
-@pytest.mark.xfail(reason="waitlab.report: with hash_ids the turn-order table keeps `overtaken_contact_id` "
-                          "(ID_COLUMNS lists `overtaken_id`) and the quarantine sheet keeps the raw DNI column",
-                   strict=False)
 def test_hashed_export_has_no_raw_id_anywhere(kiosk):
     contacts, _ = kiosk
     files = _hashed_report(kiosk, True)

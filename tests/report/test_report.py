@@ -66,3 +66,22 @@ def test_cli_unusable_file_is_one_sentence_and_exit_2(tmp_path, capsys):
     assert code == 2
     assert "missing.csv" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_hashed_report_of_the_branch_sample_leaks_no_id_of_any_table(tmp_path):
+    # the sample has turn-order violations (overtaken ids) and quarantined rows with the raw DNI field
+    from pathlib import Path
+
+    from waitlab.readers import read_log
+
+    contacts, ingest = read_log(Path(__file__).parents[2] / "datasets" / "branch_kiosk.csv", format="kiosk",
+                                mapping="vendor_a_es")
+    assert "DNI" in ingest.id_fields and len(ingest.quarantine)
+    paths = write_report(contacts, tmp_path, ingest=ingest, rules="CABA", seats=20, hash_ids=True, salt="s")
+    with zipfile.ZipFile(paths["excel"]) as z:
+        xlsx_text = "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist())
+    html = paths["html"].read_text(encoding="utf-8")
+    raw_dni = {str(v) for v in ingest.quarantine["DNI"].dropna()} | set(contacts["customer_id"].dropna().astype(str))
+    raw_ids = set(contacts["contact_id"].astype(str))
+    for value in raw_dni | raw_ids:
+        assert f">{value}<" not in xlsx_text and f">{value}<" not in html, value

@@ -102,11 +102,13 @@ def finalize(
     malformed: pd.DataFrame | None = None,
     not_rows: dict[str, int] | None = None,
     row_unit: str | None = None,
+    id_fields: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, IngestReport]:
     """Apply the schema rules after the parse reasons; split into contacts and quarantine.
 
     `raw_fields` holds the original fields of each candidate row (same index), `lines` its
     file line. `malformed` rows (``line``, ``reason``, ``raw``) were never parsed at all.
+    `id_fields` names the raw fields holding contact or customer ids (hashed by exports).
     """
     reasons = cand.reasons.copy()
     parsed = reasons == ""
@@ -139,6 +141,7 @@ def finalize(
         assumptions=assumptions + cand.assumptions,
         quarantine=q,
         not_rows=dict(not_rows or {}),
+        id_fields=tuple(c for c in (*id_fields, "raw") if c in q.columns),
         **({"row_unit": row_unit} if row_unit else {}),
     )
     return contacts, report
@@ -267,4 +270,11 @@ def read_log(
         assumptions=raw.assumptions + notes,
         malformed=raw.malformed,
         not_rows=raw.not_rows,
+        id_fields=_id_fields(m, list(raw.frame.columns)),
     )
+
+
+def _id_fields(m: Mapping, columns: list[str]) -> tuple[str, ...]:
+    """The file's columns that the mapping turns into ``contact_id`` or ``customer_id``."""
+    wanted = {normalise_name(m.columns[c]) for c in ("contact_id", "customer_id") if c in m.columns}
+    return tuple(c for c in columns if normalise_name(c) in wanted)

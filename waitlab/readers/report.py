@@ -53,6 +53,10 @@ class IngestReport:
         agent/system events), by kind.
     row_unit : str
         What one row is for this format.
+    id_fields : tuple of str
+        Columns of `quarantine` that carry contact or customer identifiers as the file had
+        them (the fields mapped to ``contact_id`` and ``customer_id``, and ``raw`` lines), so
+        that an export with hashed ids hashes them too.
     """
 
     path: str
@@ -65,6 +69,7 @@ class IngestReport:
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"line": [], "reason": []}))
     not_rows: dict[str, int] = field(default_factory=dict)
     row_unit: str = "one data record (a non-blank line after the header)"
+    id_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_used + self.rows_quarantined:

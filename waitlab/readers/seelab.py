@@ -155,4 +155,5 @@ def read_seelab(raw: RawTable, *, path: str, tz: str, notes: list[str]) -> tuple
     return finalize(
         cand, raw.frame, raw.lines, path=path, fmt="seelab", tz=tz, assumptions=raw.assumptions + notes,
         malformed=raw.malformed, not_rows=raw.not_rows, row_unit="one call (a line after the header)",
+        id_fields=tuple(c for c in raw.frame.columns if c in ("call_id", "customer_id")),
     )

@@ -100,6 +100,8 @@ def _tables(data: ReportData, salt: str | None) -> dict[str, pd.DataFrame]:
     sheets["notes"] = pd.DataFrame({"note": [f"times are local wall time in {tz}", *data.notes, *comp.notes]})
     if salt:
         sheets = {k: hash_ids(v, salt) for k, v in sheets.items()}
+        if "quarantine" in sheets:  # the file's own id fields, under the file's names
+            sheets["quarantine"] = hash_ids(sheets["quarantine"], salt, getattr(data.ingest, "id_fields", ()))
     return sheets
 
 
