@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 from test_sim_planning import N, peak_scenario
 
-from waitlab.planning import PlanningError, cost_curve, nested_allocations, scenario_evaluator, targets_from_rules
+from waitlab.planning import (
+    PlanningError,
+    cost_curve,
+    nested_allocations,
+    scenario_evaluator,
+    targets_from_rules,
+)
 
 
 def test_nested_allocations_hit_each_total_and_only_grow():
