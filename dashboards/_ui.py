@@ -345,3 +345,12 @@ def report_downloads(loaded: Any, view: View, *, rules: str, seats: int | None, 
     if notes:
         with st.expander(t("common.notes")):
             st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes)))
+
+
+def rules_and_seats(rule_sets: list[str]) -> tuple[str, int | None]:
+    """The rule set and seat-count widgets shared by the Compliance and Export pages (same keys)."""
+    c1, c2 = st.columns([2, 1])
+    rules = selectbox(t("cmp.rules"), rule_sets, "cmp_rules", "CABA", where=c1)
+    seats = number(t("cmp.seats"), "cmp_seats", None, where=c2, min_value=0, step=1,
+                   placeholder=t("cmp.seats_unknown"), help=t("cmp.seats_help"))
+    return rules, None if seats is None else int(seats)

@@ -17,11 +17,7 @@ view = _ui.filters(loaded, width=False)
 if view is None:
     st.stop()
 
-c1, c2 = st.columns([2, 1])
-rules = _ui.selectbox(t("cmp.rules"), _data.rule_sets(), "cmp_rules", "CABA", where=c1)
-seats = _ui.number(t("cmp.seats"), "cmp_seats", None, where=c2, min_value=0, step=1, placeholder=t("cmp.seats_unknown"),
-                   help=t("cmp.seats_help"))
-seats = None if seats is None else int(seats)
+rules, seats = _ui.rules_and_seats(_data.rule_sets())
 c3, c4 = st.columns([2, 1])
 lang = _ui.radio(t("exp.lang"), list(i18n.LANGS), "exp_lang", i18n.current_lang(), where=c3,
                  format_func=i18n.LANG_NAMES.__getitem__, horizontal=True)
