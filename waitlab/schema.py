@@ -188,13 +188,15 @@ def _row_problems(contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None 
 
     def flag(mask: pd.Series | np.ndarray, reason: str) -> None:
         m = np.asarray(mask, dtype=bool) & free
-        reasons[m] = reason
-        free[m] = False
+        if m.any():  # most rules flag nothing: skip the two scatters
+            reasons[m] = reason
+            free[m] = False
 
     for col in _REQUIRED_NOT_NULL:
         flag(contacts[col].isna().to_numpy(), f"missing {col}")
-    flag(~contacts["outcome"].isin(OUTCOMES).fillna(False).to_numpy(dtype=bool), "unknown outcome")
-    flag(~contacts["channel"].isin(CHANNELS).fillna(False).to_numpy(dtype=bool), "unknown channel")
+    outcome = _positions(contacts["outcome"], OUTCOMES)
+    flag(outcome < 0, "unknown outcome")
+    flag(_positions(contacts["channel"], CHANNELS) < 0, "unknown channel")
 
     ns = _times_ns(contacts)
     has = {c: contacts[c].notna().to_numpy() for c in TIME_COLUMNS}
@@ -218,24 +220,35 @@ def _row_problems(contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None 
         span = (last - contacts["arrived_at"]).dt.total_seconds()
         flag((span > MAX_DURATION_S).fillna(False).to_numpy(dtype=bool), "absurd duration (over 24 h)")
 
-    out = contacts["outcome"]
-    served = (out == "served").fillna(False).to_numpy(dtype=bool)
+    served = outcome == OUTCOMES.index("served")
     flag(served & ~(has["called_at"] & has["started_at"] & has["ended_at"]),
          "served without called/started/ended time")
-    abandoned = (out == "abandoned").fillna(False).to_numpy(dtype=bool)
+    abandoned = outcome == OUTCOMES.index("abandoned")
     flag(abandoned & ~has["ended_at"], "abandoned without the time they left")
     flag(abandoned & has["started_at"], "abandoned but service started")
-    no_show = (out == "no_show").fillna(False).to_numpy(dtype=bool)
+    no_show = outcome == OUTCOMES.index("no_show")
     flag(no_show & ~has["called_at"], "no-show without the time it was called")
     flag(no_show & has["started_at"], "no-show but service started")
-    transferred = (out == "transferred").fillna(False).to_numpy(dtype=bool)
+    transferred = outcome == OUTCOMES.index("transferred")
     flag(transferred & ~has["started_at"], "transferred without service start")
 
     ids = contacts["contact_id"]
     unique = ids_unique() if ids_unique is not None else ids.is_unique  # one hash pass, cheaper than duplicated
     if free.any() and not unique:
         flag(ids.duplicated(keep="first").to_numpy(), "duplicate contact_id")
-    return pd.Series(reasons, index=contacts.index, dtype=object)
+    return pd.Series(reasons, index=contacts.index, dtype=object, copy=False)
+
+
+def _positions(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
+    """Position of each value in `allowed`, -1 where missing or not in it (one hash pass for Arrow strings)."""
+    if isinstance(values.array, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(values.array)
+        found = pc.index_in(arr, value_set=pa.array(list(allowed), type=arr.type))
+        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return pd.Index(list(allowed), dtype=object).get_indexer(values.astype(object).where(values.notna(), None))
 
 
 def _times_ns(contacts: pd.DataFrame) -> dict[str, np.ndarray] | None:

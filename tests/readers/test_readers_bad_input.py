@@ -29,6 +29,8 @@ GOOD = acd_row("g1", "2024-05-13 09:00:00", "2024-05-13 09:01:00", "2024-05-13 0
         (acd_row("b", "2024-05-13 09:00:00", "", "2024-05-13 09:05:00", "abandoned", queue=""), "missing queue"),
         (acd_row("b", "2024-05-13 09:00:00", "", "2024-05-13 09:05:00", "abandoned", priority="urgent"),
          "unknown priority code (priority)"),
+        (acd_row("b", "2024-05-13 09:00:00", "", "2024-05-13 09:05:00", "abandoned", priority="1E100"),
+         "unknown priority code (priority)"),  # a whole number, but no priority class (hypothesis found it)
     ],
 )  # fmt: skip
 def test_each_bad_row_is_quarantined_with_its_reason_and_line(tmp_path, bad, reason):

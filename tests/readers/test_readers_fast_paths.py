@@ -2,7 +2,8 @@
 
 The reference implementations below are the straightforward versions the fast code replaced:
 strptime on every time, pandas comparisons on timestamps, the schema rules on the parsed rows
-only, strip-and-null on every value, upper-casing every code. Each test forces them with ``monkeypatch`` and compares
+only, strip-and-null on every value, upper-casing every code, tz_localize on every time, pandas'
+is_unique, a scan for blank lines. Each test forces them with ``monkeypatch`` and compares
 contacts, quarantine and report with the normal run.
 """
 
@@ -15,6 +16,7 @@ from readers_helpers import ACD_HEADER, acd_row, identity, write_text
 
 import waitlab.readers.core as core
 import waitlab.readers.parsing as parsing
+import waitlab.readers.tables as tables
 import waitlab.readers.tabular as tabular
 import waitlab.schema as schema
 from waitlab.exceptions import SchemaError
@@ -53,6 +55,9 @@ def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tabular, "_codes", _codes_reference)
     monkeypatch.setattr(tabular, "parse_stripped", lambda s, dayfirst=True: parsing.parse_datetimes(s, dayfirst=dayfirst))
     monkeypatch.setattr(parsing, "_iso_seconds", lambda text: None)  # strptime on every value
+    monkeypatch.setattr(parsing, "_localize_by_hour", lambda s, tz: None)  # tz_localize on every value
+    monkeypatch.setattr(core, "_ids_unique", lambda ids: bool(ids.is_unique))
+    monkeypatch.setattr(tables, "_count_lines", lambda data: (-1, True))  # look for blank lines line by line
 
 
 def _mixed_rows(n_fill: int = 0, *, entered: str = "-1") -> list[list[str]]:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from waitlab.exceptions import LogFormatError, SchemaError
 from waitlab.readers.mapping import Mapping, load_mapping, shipped_mappings
@@ -73,9 +75,10 @@ def _problems(coerced: pd.DataFrame, among: np.ndarray, ids_unique: Callable[[],
     Every rule but "duplicate contact_id" looks at one row only; a repeat must repeat a row
     `among` the others, so that rule is redone on those rows when it fired.
     """
-    problems = _row_problems(coerced, ids_unique).to_numpy().copy() if len(coerced) else np.array([], dtype=object)
+    problems = _row_problems(coerced, ids_unique).to_numpy() if len(coerced) else np.array([], dtype=object)
     dup = problems == "duplicate contact_id"
     if dup.any() and not among.all():
+        problems = problems.copy()  # the Series' array may be read-only
         problems[dup] = ""
         again = np.zeros(len(problems), dtype=bool)
         again[among] = coerced["contact_id"][among].duplicated(keep="first").to_numpy()
@@ -83,11 +86,78 @@ def _problems(coerced: pd.DataFrame, among: np.ndarray, ids_unique: Callable[[],
     return problems
 
 
+def _ids_unique(ids: pd.Series) -> bool:
+    """``ids.is_unique``, faster for Arrow strings: distinct fixed-width keys prove distinct ids.
+
+    Each id is padded with NUL bytes to the longest id's length (rounded up to 8 bytes) and the
+    8-byte words of that key are folded into one integer; if those integers are all distinct, so
+    are the ids. Otherwise (a repeat, or a collision) pandas decides.
+    """
+    if not isinstance(ids.array, pd.arrays.ArrowStringArray) or len(ids) < 2:
+        return bool(ids.is_unique)
+    arr = pa.chunked_array(pa.array(ids.array))
+    if arr.null_count > 1:  # two missing ids repeat each other
+        return False
+    if arr.null_count:
+        arr = arr.drop_null()
+    longest = pc.max(pc.binary_length(arr)).as_py() or 0
+    width = -(-longest // 8) * 8
+    if width == 0 or width > 256:
+        return bool(ids.is_unique)
+    folded = []
+    for chunk in pc.utf8_rpad(arr, width=width, padding="\0").chunks:
+        _, off_buf, data_buf = chunk.buffers()
+        if not len(chunk):
+            continue
+        offsets = np.frombuffer(off_buf, dtype=np.int64 if chunk.type == pa.large_string() else np.int32)
+        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        if end - start != width * len(chunk):  # a non-ASCII id is padded by characters, not bytes
+            return bool(ids.is_unique)
+        words = np.frombuffer(data_buf, dtype=np.uint64, count=(end - start) // 8, offset=start)
+        words = words.reshape(len(chunk), width // 8)
+        h = words[:, 0].copy()
+        for j in range(1, width // 8):
+            h *= np.uint64(0x9E3779B97F4A7C15)
+            h ^= words[:, j]
+        folded.append(h)
+    keys = np.sort(np.concatenate(folded))
+    if not (keys[1:] == keys[:-1]).any():
+        return True
+    return bool(ids.is_unique)
+
+
+def _select(s: pd.Series, keep: np.ndarray) -> pd.Series:
+    """``s[keep]`` with a fresh RangeIndex.
+
+    Arrow strings are filtered chunk by chunk: Arrow's filter or take of a whole chunked array
+    first joins its chunks, copying every value (a second time, for the rows kept).
+    """
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return s[keep].reset_index(drop=True)
+    chunked = pa.chunked_array(pa.array(s.array))
+    pieces, start = [], 0
+    for chunk in chunked.chunks:
+        part = keep[start : start + len(chunk)]
+        start += len(chunk)
+        if part.all():
+            pieces.append(chunk)
+        elif part.any():
+            pieces.append(chunk.filter(pa.array(part)))
+    values = pd.arrays.ArrowStringArray(pa.chunked_array(pieces, type=chunked.type), dtype=s.dtype)
+    return pd.Series(values, name=s.name, copy=False)
+
+
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """``frame.loc[keep]`` with a fresh RangeIndex, column by column (see :func:`_select`)."""
+    if not len(frame.columns):
+        return frame.loc[keep].reset_index(drop=True)
+    return pd.DataFrame({c: _select(frame[c], keep) for c in frame.columns}, copy=False)
+
+
 def _take(frame: pd.DataFrame, keep: np.ndarray, pool: ThreadPoolExecutor) -> pd.DataFrame:
     """``frame.loc[keep]`` with a fresh RangeIndex, copying the columns side by side."""
-    idx = np.flatnonzero(keep)
-    columns = list(pool.map(lambda c: frame[c].take(idx).array, frame.columns))
-    return pd.DataFrame(dict(zip(frame.columns, columns, strict=True)))
+    columns = list(pool.map(lambda c: _select(frame[c], keep), frame.columns))
+    return pd.DataFrame(dict(zip(frame.columns, columns, strict=True)), copy=False)  # the columns are fresh
 
 
 def finalize(
@@ -113,7 +183,7 @@ def finalize(
     reasons = cand.reasons.copy()
     parsed = reasons == ""
     with ThreadPoolExecutor(2) as pool:  # unique ids in all rows means unique in any of them
-        unique = pool.submit(lambda: bool(cand.frame["contact_id"].is_unique))
+        unique = pool.submit(_ids_unique, cand.frame["contact_id"])
         try:  # the schema rules on every row, so that the table is copied once, at the end
             coerced, rows = coerce_contacts(cand.frame, tz=tz), np.ones(len(parsed), dtype=bool)
         except SchemaError:  # a row that did not parse holds a value the schema cannot even store
@@ -122,9 +192,10 @@ def finalize(
         reasons[parsed] = problems[parsed[rows]]
         good = reasons == ""
         bad = ~good
+        quarantined = pool.submit(_rows, raw_fields, bad)  # the bad rows' fields, beside the copy of the good
         contacts = coerced.reset_index(drop=True) if good[rows].all() else _take(coerced, good[rows], pool)
+        fields = quarantined.result()
     q = pd.DataFrame({"line": np.asarray(lines)[bad].astype(np.int64), "reason": reasons[bad].astype(str)})
-    fields = raw_fields.loc[bad].reset_index(drop=True)
     fields = fields.rename(columns={c: f"field:{c}" if c in ("line", "reason") else c for c in fields.columns})
     q = pd.concat([q, fields.astype("str").where(fields.notna(), None)], axis=1)
     if malformed is not None and len(malformed):

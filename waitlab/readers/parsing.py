@@ -149,7 +149,8 @@ def _strptime(s: pd.Series, fmt: str) -> pd.Series:
         else:
             arr = pa.array(s.astype("str").where(s.notna(), None), type=pa.string(), from_pandas=True)
         parsed = pc.strptime(arr, format=fmt, unit="us", error_is_null=True)
-        return pd.Series(parsed.to_numpy(zero_copy_only=False), index=s.index).astype("datetime64[us]")
+        vals = parsed.to_numpy(zero_copy_only=False)
+        return pd.Series(vals, index=s.index, copy=not vals.flags.writeable).astype("datetime64[us]")
     return pd.to_datetime(s, format=fmt, errors="coerce")
 
 
@@ -173,11 +174,11 @@ def _iso_seconds(text: pd.Series) -> pd.Series | None:
         ts = pc.cast(arr if n19 == len(arr) else pc.filter(arr, is19), pa.timestamp("us"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    vals = ts.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    vals = ts.to_numpy(zero_copy_only=False).astype("datetime64[us]", copy=False)
     if vals.min() < _NS_RANGE[0] or vals.max() > _NS_RANGE[1]:
         return None
     if n19 == len(arr):
-        return pd.Series(vals, index=text.index)
+        return pd.Series(vals, index=text.index, copy=not vals.flags.writeable)  # Arrow's memory is read-only
     out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[us]")
     mask19 = is19.to_numpy(zero_copy_only=False)
     out[mask19] = vals
@@ -185,7 +186,7 @@ def _iso_seconds(text: pd.Series) -> pd.Series | None:
     if others.any():
         parsed = pc.strptime(pc.filter(arr, pa.array(others)), format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
         out[others] = parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]")
-    return pd.Series(out, index=text.index)
+    return pd.Series(out, index=text.index, copy=False)
 
 
 def parse_datetimes(s: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, str]:
@@ -235,7 +236,7 @@ def parse_stripped(text: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series
             if isinstance(fix.dtype, np.dtype):  # naive, like `out`: patch those rows only
                 vals = out.to_numpy(copy=True)
                 vals[rest] = fix.astype("datetime64[us]").to_numpy()
-                out = pd.Series(vals, index=s.index)
+                out = pd.Series(vals, index=s.index, copy=False)
             else:
                 out = out.where(~rest, fix)
         return out.astype("datetime64[us]"), "iso"
@@ -270,6 +271,14 @@ def localize(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int]:
     """
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         return s.dt.tz_convert(tz), np.zeros(len(s), dtype=bool), 0
+    fast = _localize_by_hour(s, tz)
+    if fast is not None:
+        return fast
+    return _localize_values(s, tz)
+
+
+def _localize_values(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int]:
+    """:func:`localize` of naive `s`, value by value (pandas' ``tz_localize``)."""
     first = s.dt.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")
     lost = (first.isna() & s.notna()).to_numpy()
     if not lost.any():
@@ -277,6 +286,52 @@ def localize(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int]:
     dst = s.dt.tz_localize(tz, nonexistent="NaT", ambiguous=np.ones(len(s), dtype=bool))
     in_gap = (dst.isna() & s.notna()).to_numpy()
     return dst, in_gap, int(lost.sum() - in_gap.sum())
+
+
+def _localize_by_hour(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int] | None:
+    """:func:`localize` of naive `s` through the UTC offset of each local hour; None when it does not apply.
+
+    An hour whose first and last instant both exist once, with the same UTC offset, holds no
+    clock change (the tz database never changes a zone's offset twice within an hour), so every
+    value in it converts with that offset. Values in any other hour (a DST gap or repeated hour
+    touches it) go through :func:`_localize_values`, as do columns spanning too many hours.
+    """
+    if not isinstance(s.dtype, np.dtype) or s.dtype.kind != "M":
+        return None
+    unit = np.datetime_data(s.dtype)[0]
+    per_hour = {"s": 3600, "ms": 3_600_000, "us": 3_600_000_000, "ns": 3_600_000_000_000}.get(unit)
+    values = s.to_numpy().view(np.int64)
+    nat = values == np.iinfo(np.int64).min
+    if per_hour is None or nat.all():
+        return None
+    hour = values // per_hour
+    known = hour[~nat] if nat.any() else hour
+    lo, hi = int(known.min()), int(known.max())
+    n = hi - lo + 1
+    if n > max(len(s), 10_000):  # the table of hours must stay small next to the column
+        return None
+    starts = np.arange(lo, hi + 1, dtype=np.int64) * per_hour
+    edges = pd.DatetimeIndex(np.concatenate([starts, starts + (per_hour - 1)]).view(s.dtype))  # first, last instant
+    aware = edges.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")
+    offset = edges.asi8 - aware.asi8  # local minus UTC, in `unit`; garbage where NaT, masked below
+    exists = ~aware.isna()
+    clean = exists[:n] & exists[n:] & (offset[:n] == offset[n:])
+    out = hour  # reused in place: large columns spend more on fresh memory than on arithmetic
+    out -= lo
+    if nat.any():
+        out[nat] = 0
+    odd = ~clean[out]
+    odd &= ~nat
+    np.take(offset[:n], out, out=out, mode="clip")  # indices are in range; "clip" writes in place
+    np.subtract(values, out, out=out)
+    out[nat] = values[nat]
+    gap = np.zeros(len(s), dtype=bool)
+    n_ambiguous = 0
+    if odd.any():
+        part, gap[odd], n_ambiguous = _localize_values(s[odd], tz)
+        out[odd] = part.array.asi8
+    aware_out = pd.Series(out.view(s.dtype), index=s.index, copy=False).dt.tz_localize("UTC").dt.tz_convert(tz)
+    return aware_out, gap, n_ambiguous
 
 
 def parse_numbers(s: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
@@ -297,6 +352,7 @@ def parse_numbers(s: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     try:  # fast path: every value is a plain number
         arr = pc.cast(pa.array(text, type=pa.string(), from_pandas=True), pa.float64())
-        return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype="float64"), decimal
+        vals = arr.to_numpy(zero_copy_only=False)
+        return pd.Series(vals, index=s.index, dtype="float64", copy=not vals.flags.writeable), decimal
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return pd.to_numeric(text, errors="coerce").astype("float64"), decimal

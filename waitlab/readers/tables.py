@@ -159,7 +159,7 @@ def read_head_text(path: str | Path, encoding: str | None = None, max_lines: int
 
 def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
     """1-based line numbers of non-blank lines, or None when the file has no blank line."""
-    if _BLANK_LINE.search(data) is None and not data.startswith((b"\n", b"\r\n")):  # one pass
+    if _BLANK_LINE.search(data) is None and not data[:2].startswith((b"\n", b"\r\n")):  # one pass
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(buf == 10)
@@ -171,13 +171,28 @@ def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
     return np.flatnonzero(~blank) + 1
 
 
+def _count_lines(data: bytes, step: int = 1 << 24) -> tuple[int, bool]:
+    """Number of lines (``\\n``-separated) and whether a ``\\r`` stands alone; numpy, without the GIL."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = returns = pairs = 0
+    for i in range(0, len(buf), step):
+        part = buf[i : i + step + 1]  # one byte of overlap, for a \r\n across the boundary
+        newlines += int(np.count_nonzero(part[: step] == 10))
+        cr = part[:-1] == 13 if len(part) > step else part == 13
+        n_cr = int(np.count_nonzero(cr))
+        if n_cr:
+            returns += n_cr
+            pairs += int(np.count_nonzero(cr[: len(part) - 1] & (part[1 : len(cr) + 1] == 10)))
+    return newlines + (0 if data[-1:] == b"\n" else 1), returns != pairs
+
+
 def _read_csv(
     path: Path, data: bytes, encoding: str | None, sep: str | None, out: RawTable, hint: str | None
 ) -> None:
     notes = out.assumptions
-    if b"\x00" in data[:65536] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in data[:65536] and not data[:2].startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LogFormatError(f"{path} is not a text table (it contains binary data); export the log as CSV.")
-    enc = _detect_encoding(path, data, encoding, notes, hint)
+    enc = _detect_encoding(path, data[:_SNIFF_BYTES], encoding, notes, hint)  # it looks at the start only
     head = data[:65536].decode(enc, errors="replace").lstrip("\ufeff")
     lines = [ln for ln in head.splitlines() if ln.strip()]
     if not lines:
@@ -189,7 +204,7 @@ def _read_csv(
         what = f"repeats column name(s) {dup}" if dup else "has a column without a name"
         raise LogFormatError(f"{path}: the header line {what}; give every column a distinct name.")
     if enc == "utf-16":
-        data, enc = data.decode("utf-16").encode("utf-8"), "utf-8"
+        data, enc = data[:].decode("utf-16").encode("utf-8"), "utf-8"
     invalid: list[Any] = []
 
     def handler(row: Any) -> str:
@@ -207,10 +222,10 @@ def _read_csv(
         )
 
     arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
-    with ThreadPoolExecutor(1) as pool:  # look for blank lines while pyarrow parses (it frees the GIL)
-        blank_scan = pool.submit(_nonblank_line_numbers, data)
+    with ThreadPoolExecutor(1) as pool:  # count lines while pyarrow parses (both free the GIL)
+        line_count = pool.submit(_count_lines, data)
         table, arrow_enc = _read_table(read, arrow_enc, path, encoding, notes, invalid, out.sep)
-        physical = blank_scan.result()
+        n_lines, lone_cr = line_count.result()
     if invalid:  # re-read on one thread: only then does pyarrow number the bad rows
         invalid.clear()
         table = read(False, arrow_enc)
@@ -218,6 +233,8 @@ def _read_csv(
     out.frame = table.to_pandas()
     bad_numbers = np.array([r.number for r in invalid], dtype=np.int64)
     n_records = len(out.frame) + len(invalid) + 1
+    # every line a record: no blank line, no value spanning lines (each would add a line)
+    physical = None if n_lines == n_records and not lone_cr else _nonblank_line_numbers(data)
     if physical is None:
         physical = np.arange(1, n_records + 1)
     elif len(physical) != n_records:  # quoted values spanning lines
@@ -340,17 +357,17 @@ def load_table(
     """
     p = Path(path)
     _check_path(p)
-    data, gz = _raw_bytes(p)
-    if not data or data.isspace():  # isspace stops at the first byte that is not, and copies nothing
+    data, gz = _raw_bytes(p)  # read, not memory-mapped: a log truncated while mapped would kill the process
+    if not data[:_SNIFF_BYTES] or (data[:_SNIFF_BYTES].isspace() and data[:].isspace()):
         raise LogFormatError(f"{p} is empty; export the log again with its header line and rows.")
     out = RawTable(frame=pd.DataFrame(), lines=np.array([], dtype=np.int64))
     if gz:
         out.assumptions.append("The file is gzip-compressed; read it decompressed.")
-    out.container = _container(p, data)
+    out.container = _container(p, data[:8])
     if out.container == "parquet":
-        _read_parquet(p, data, out)
+        _read_parquet(p, data[:], out)
     elif out.container == "xlsx":
-        _read_xlsx(p, data, out)
+        _read_xlsx(p, data[:], out)
     else:
         _read_csv(p, data, encoding, sep, out, encoding_hint)
     return out

@@ -86,6 +86,8 @@ def resolve_columns(m: Mapping, available: list[str], path: str, notes: list[str
 
 
 def _text(s: pd.Series) -> pd.Series:
+    if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype == "str" and _clean(pa.chunked_array(pa.array(s.array))):
+        return s  # nothing to strip, nothing blank: share the input's memory
     t = s.astype("str").str.strip()
     if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype == "str":  # missing stays missing
         blank = (t == "").to_numpy(dtype=bool, na_value=False)
@@ -95,6 +97,32 @@ def _text(s: pd.Series) -> pd.Series:
             return s
         return t
     return t.where(s.notna() & (t != ""))
+
+
+def _clean(arr: pa.ChunkedArray) -> bool:
+    """True when no value is empty and every value begins and ends with printable ASCII other than space.
+
+    Such values have nothing to strip (whatever the whitespace set), so :func:`_text` keeps them
+    as they are. Looks at two bytes per value through the offsets; a missing value's offsets
+    point at its neighbours' bytes, which are checked anyway.
+    """
+    for chunk in arr.chunks:
+        if len(chunk) == chunk.null_count:
+            continue
+        if chunk.type not in (pa.large_string(), pa.string()):
+            return False
+        width = np.int64 if chunk.type == pa.large_string() else np.int32
+        _, off_buf, data_buf = chunk.buffers()
+        if data_buf is None or pc.sum(pc.equal(pc.binary_length(chunk), 0)).as_py():  # an empty value
+            return False
+        offsets = np.frombuffer(off_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(data_buf, dtype=np.uint8)
+        top = len(data) - 1
+        first = data[np.minimum(offsets[:-1], top)]
+        last = data[np.clip(offsets[1:] - 1, 0, top)]
+        if ((first - 0x21) > 0x5D).any() or ((last - 0x21) > 0x5D).any():  # outside '!'..'~' (uint8 wraps)
+            return False
+    return True
 
 
 def _nbytes(s: pd.Series) -> int:
@@ -114,7 +142,7 @@ def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tup
     if text:
         names = pd.array([None if v is None else str(v) for v in looked[:-1]], dtype="str")
         return pd.Series(names.take(codes, allow_fill=True), index=s.index), unknown
-    return pd.Series(looked[codes], index=s.index, dtype=object), unknown
+    return pd.Series(looked[codes], index=s.index, dtype=object, copy=False), unknown
 
 
 class _Flags:
@@ -124,8 +152,9 @@ class _Flags:
 
     def __call__(self, mask: np.ndarray | pd.Series, reason: str) -> None:
         m = np.asarray(mask, dtype=bool) & self.free
-        self.reasons[m] = reason
-        self.free[m] = False
+        if m.any():
+            self.reasons[m] = reason
+            self.free[m] = False
 
 
 def from_mapping(
@@ -157,6 +186,18 @@ def _parse_local(
     with contextlib.suppress(pd.errors.OutOfBoundsDatetime):  # left to the schema, which says so
         aware = aware.dt.as_unit("ns")
     return (p.isna() & s.notna()).to_numpy(), layout, aware, gap, amb
+
+
+def _priority(raw: pd.Series, m: Mapping, decimal: str | None) -> tuple[pd.Series | pd.api.extensions.ExtensionArray, np.ndarray]:
+    """Priorities (Int64) through the mapping's codes, else as whole numbers >= 0; and the unknown ones."""
+    if m.priorities:
+        mapped, unknown = _codes(_text(raw), dict(m.priorities))
+        return pd.array(mapped.where(mapped.notna(), None).tolist(), dtype="Int64"), unknown
+    num, _ = parse_numbers(raw, decimal or m.decimal)
+    v = num.to_numpy()
+    fraction = ~np.isfinite(v) | (v != np.floor(v))  # ``num % 1 != 0``, without the division
+    bad = (num.isna() & raw.notna()) | fraction | (num < 0) | (num > 2**31)  # no class is numbered 1E100
+    return num.where(~bad).round().astype("Int64"), bad.to_numpy()
 
 
 def _build(
@@ -223,6 +264,12 @@ def _build(
     n_ambiguous = 0
     first = order.dayfirst if order else True
     jobs = {v: pool.submit(_parse_local, s, first, tz, v in stripped) for v, s in texts.items()}
+    # the codes are independent of the times: map them while the times parse
+    outcome_job = None
+    if "outcome" in cols:
+        table: dict[str, object] = dict(m.outcomes) if m.outcomes else {o.upper(): o for o in OUTCOMES}
+        outcome_job = pool.submit(_codes, _text_of(texts_of, frame, cols["outcome"]), table, text=True)
+    priority_job = pool.submit(_priority, frame[cols["priority"]], m, decimal) if "priority" in cols else None
     for vendor in texts:  # flags in column order, whichever job finished first
         unparsed, layout, aware, gap, amb = jobs[vendor].result()
         offsets |= layout == "iso-offset"
@@ -251,10 +298,8 @@ def _build(
             notes.append(f"ended_at = started_at + {cols['service_seconds']} (seconds, decimal mark {mark!r}).")
 
     # --- codes -----------------------------------------------------------------------------
-    if "outcome" in cols:
-        codes = _text_of(texts_of, frame, cols["outcome"])
-        table: dict[str, object] = dict(m.outcomes) if m.outcomes else {o.upper(): o for o in OUTCOMES}
-        mapped, unknown = _codes(codes, table, text=True)
+    if outcome_job is not None:
+        mapped, unknown = outcome_job.result()
         flag(unknown, f"unknown outcome code ({cols['outcome']})")
         out["outcome"] = mapped
     else:
@@ -269,17 +314,10 @@ def _build(
             "No outcome column: outcome inferred from the times (start and end: served; called, no start: "
             "no_show; only an end: abandoned; else other)."
         )
-    if "priority" in cols:
-        vendor = cols["priority"]
-        if m.priorities:
-            mapped, unknown = _codes(_text(frame[vendor]), dict(m.priorities))
-            flag(unknown, f"unknown priority code ({vendor})")
-            out["priority"] = pd.array(mapped.where(mapped.notna(), None).tolist(), dtype="Int64")
-        else:
-            num, _ = parse_numbers(frame[vendor], decimal or m.decimal)
-            bad = (num.isna() & frame[vendor].notna()) | (num % 1 != 0) | (num < 0)
-            flag(bad.to_numpy(), f"unknown priority code ({vendor})")
-            out["priority"] = num.where(~bad).round().astype("Int64")
+    if priority_job is not None:
+        values, unknown = priority_job.result()
+        flag(unknown, f"unknown priority code ({cols['priority']})")
+        out["priority"] = values
     elif "priority" in m.constants:
         out["priority"] = pd.array(np.full(n, int(m.constants["priority"])), dtype="Int64")
 

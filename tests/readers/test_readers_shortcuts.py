@@ -1,0 +1,154 @@
+"""Ingest shortcuts give exactly what the value-by-value routes give.
+
+Each shortcut is compared with the plain route it stands in for: localising through the offset
+of each local hour against ``tz_localize`` on every value, the padded-key uniqueness test against
+pandas' ``is_unique``, the two-byte "nothing to strip" check against strip-and-null, and the line
+count against the scan for blank lines (through whole files, with CRLF, blank lines, a lone CR and
+quoted values spanning lines).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from readers_helpers import ACD_HEADER, acd_row, identity
+
+import waitlab.readers.core as core
+import waitlab.readers.parsing as parsing
+import waitlab.readers.tables as tables
+import waitlab.readers.tabular as tabular
+from waitlab.readers import read_log
+
+ZONES = [
+    "Europe/Madrid",
+    "America/Argentina/Buenos_Aires",  # local mean time until 1894, DST on and off
+    "Australia/Lord_Howe",  # 30-minute DST
+    "America/St_Johns",  # offset -3:30
+    "Pacific/Apia",  # skipped 30 December 2011
+    "Europe/Dublin",  # "negative" DST in the tz database
+    "Antarctica/Troll",  # 2-hour DST
+    "UTC",
+]
+
+
+@pytest.mark.parametrize("tz", ZONES)
+@pytest.mark.parametrize(("start", "hours", "unit"), [("1890-01-01", 60_000, "s"), ("2010-01-01", 120_000, "us"),
+                                                      ("2024-03-01", 6_000, "ns")])  # fmt: skip
+def test_localize_by_hour_matches_tz_localize(tz, start, hours, unit):
+    rng = np.random.default_rng(11)
+    n = hours + 1000  # the table of hours may be as long as the column
+    steps = rng.integers(0, hours * 3600, n).astype("timedelta64[s]").astype(f"timedelta64[{unit}]")
+    s = pd.Series(np.datetime64(start, unit) + steps)
+    s[rng.random(n) < 0.02] = pd.NaT
+    # times on and around every change of the offset are where the two routes could part
+    aware = pd.Series(pd.date_range(start, periods=hours, freq="h", unit=unit, tz=tz))
+    offsets = aware.dt.tz_localize(None) - aware.dt.tz_convert("UTC").dt.tz_localize(None)
+    change = aware[(offsets != offsets.shift()).to_numpy()].dt.tz_localize(None).to_numpy()[1:]
+    near = (
+        (change[:, None] + np.arange(-90, 91, 10).astype("timedelta64[m]"))
+        .ravel()
+        .astype(f"datetime64[{unit}]")
+    )
+    s = pd.concat([s, pd.Series(near)], ignore_index=True)
+    got = parsing._localize_by_hour(s, tz)
+    assert got is not None
+    want = parsing._localize_values(s, tz)
+    pd.testing.assert_series_equal(got[0], want[0])
+    assert np.array_equal(got[1], want[1])
+    assert got[2] == want[2]
+
+
+def test_localize_by_hour_declines_long_spans_and_all_missing():
+    years = pd.Series(pd.to_datetime(["1700-01-01", "2200-01-01"]).as_unit("us"))
+    assert parsing._localize_by_hour(years, "Europe/Madrid") is None
+    assert (
+        parsing._localize_by_hour(pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]"), "Europe/Madrid")
+        is None
+    )
+    aware, gap, ambiguous = parsing.localize(years, "Europe/Madrid")  # the value-by-value route
+    assert not gap.any() and ambiguous == 0 and str(aware.dtype) == "datetime64[us, Europe/Madrid]"
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["a", "b"], ["a", "a"], ["a", None], [None, None], ["a", "a\x00"], ["abcdefghij", "abcdefghik"],
+        ["x" * 20, "x" * 20], ["é", "e"], ["é", "é"], [], ["a"], ["", "b"], ["", ""], ["x" * 300, "y" * 300],
+        [f"c{i}" for i in range(5000)], [*(f"c{i}" for i in range(5000)), "c17"],
+    ],
+)  # fmt: skip
+def test_ids_unique_matches_pandas(ids):
+    s = pd.Series(ids, dtype="str")
+    assert core._ids_unique(s) == s.is_unique
+    assert core._ids_unique(s.iloc[1:]) == s.iloc[1:].is_unique  # a slice: Arrow offsets not at 0
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(ids[:2], pa.large_string()),
+                                                                     pa.array(ids[2:], pa.large_string())])))  # fmt: skip
+    assert core._ids_unique(chunked) == s.is_unique
+    assert core._ids_unique(s.astype(object)) == s.is_unique
+
+
+def test_text_keeps_clean_columns_and_strips_the_rest():
+    rng = np.random.default_rng(3)
+    pieces = ["a", "B7", "~x!", " a", "b ", "\u00a0c", "d\u00a0", "\t", "é", "ñu", ""]
+    for _ in range(200):
+        values = [
+            None if rng.random() < 0.2 else "".join(rng.choice(pieces, rng.integers(1, 3))) for _ in range(8)
+        ]
+        s = pd.Series(values, dtype="str")
+        got = tabular._text(s)
+        t = s.str.strip()
+        pd.testing.assert_series_equal(got, t.where(s.notna() & (t != "")), check_dtype=False)
+    clean = pd.Series(["a", None, "b c", "Z~"], dtype="str")
+    assert tabular._text(clean) is clean  # shares memory
+    assert tabular._clean(
+        pa.chunked_array([pa.array(["a", None], pa.large_string()), pa.array([None, "b"], pa.large_string())])
+    )
+    assert tabular._clean(pa.chunked_array([pa.array([None, "b"], pa.string())]))  # 32-bit offsets
+    assert not tabular._clean(pa.chunked_array([pa.array(["a", ""])]))
+
+
+LINES = [
+    acd_row("a1", "2024-05-13 09:00:00", "2024-05-13 09:01:00", "2024-05-13 09:05:00", "answered"),
+    acd_row("a2", "2024-05-13 09:00:05", "", "2024-05-13 09:02:00", "weird"),
+    acd_row("a3", "2024-05-13 09:00:10", "nope", "2024-05-13 09:09:00", "answered"),
+]
+
+
+@pytest.mark.parametrize(
+    ("newline", "extra"),
+    [("\n", None), ("\r\n", None), ("\n", "blank"), ("\r\n", "blank"), ("\n", "lone cr"), ("\n", "quoted")],
+)
+def test_line_count_shortcut_matches_the_blank_line_scan(tmp_path, monkeypatch, newline, extra):
+    rows = [",".join(r) for r in [ACD_HEADER, *LINES]]
+    if extra == "blank":
+        rows.insert(2, "")
+    elif extra == "quoted":
+        rows[1] = rows[1].replace("Centro", '"Cen\ntro"')
+    text = newline.join(rows) + newline
+    if extra == "lone cr":
+        text = text.replace("\n", "\r", 1)
+    path = tmp_path / "log.csv"
+    path.write_bytes(text.encode())
+    contacts, report = read_log(path, format="acd")
+    with monkeypatch.context() as mp:
+        mp.setattr(tables, "_count_lines", lambda data: (-1, True))
+        slow_contacts, slow_report = read_log(path, format="acd")
+    pd.testing.assert_frame_equal(contacts, slow_contacts, check_exact=True)
+    assert report.to_dict() == slow_report.to_dict()
+    pd.testing.assert_frame_equal(report.quarantine, slow_report.quarantine, check_exact=True)
+    assert identity(report) and report.rows_read == 3
+    if extra is None:
+        assert list(report.quarantine["line"]) == [3, 4]
+
+
+@pytest.mark.parametrize(
+    "data", [b"a\nb\n", b"a\nb", b"a\r\nb\r\n", b"a\rb\n", b"a\r\n\r\nb", b"", b"x\r", b"\r\n" * 7]
+)
+def test_count_lines_across_block_edges(data):
+    want = tables._count_lines(data)
+    for step in (1, 2, 3):
+        assert tables._count_lines(data, step=step) == want
+    assert want[0] == data.count(b"\n") + (not data.endswith(b"\n"))
+    assert want[1] == (data.count(b"\r") != data.count(b"\r\n"))
