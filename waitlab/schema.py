@@ -176,20 +176,33 @@ def row_problems(contacts: pd.DataFrame) -> pd.Series:
     needs ended and no start, no-show needs called and no start); unique ``contact_id``
     (every repeat after the first is flagged). Readers use this to quarantine rows.
     """
-    return _row_problems(contacts)
+    return _row_problems(contacts).astype(object)
 
 
 def _row_problems(contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None = None) -> pd.Series:
-    """:func:`row_problems`; `ids_unique`, if given, answers ``contacts["contact_id"].is_unique``
-    (or True for a superset of the rows), so a reader can compute it while the other rules run."""
+    """:func:`row_problems` as a categorical Series (category ``""`` for good rows); `ids_unique`, if
+    given, answers ``contacts["contact_id"].is_unique`` (or True for a superset of the rows), so a
+    reader can compute it while the other rules run."""
+    codes, texts = _row_problem_codes(contacts, ids_unique)
+    cat = pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object), validate=False)
+    return pd.Series(cat, index=contacts.index, copy=False)
+
+
+def _row_problem_codes(
+    contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """The rules of :func:`row_problems` as an int16 code per row and the reason of each code (0: ``""``)."""
     n = len(contacts)
-    reasons = np.full(n, "", dtype=object)
-    free = np.ones(n, dtype=bool)  # rows without a reason yet (cheaper than comparing strings)
+    codes = np.zeros(n, dtype=np.int16)
+    texts = [""]
+    free = np.ones(n, dtype=bool)  # rows without a reason yet
 
     def flag(mask: pd.Series | np.ndarray, reason: str) -> None:
         m = np.asarray(mask, dtype=bool) & free
         if m.any():  # most rules flag nothing: skip the two scatters
-            reasons[m] = reason
+            if reason not in texts:
+                texts.append(reason)
+            codes[m] = texts.index(reason)
             free[m] = False
 
     for col in _REQUIRED_NOT_NULL:
@@ -236,7 +249,7 @@ def _row_problems(contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None 
     unique = ids_unique() if ids_unique is not None else ids.is_unique  # one hash pass, cheaper than duplicated
     if free.any() and not unique:
         flag(ids.duplicated(keep="first").to_numpy(), "duplicate contact_id")
-    return pd.Series(reasons, index=contacts.index, dtype=object, copy=False)
+    return codes, texts
 
 
 def _positions(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:

@@ -199,3 +199,56 @@ def test_iso_shortcut_matches_strptime_then_iso(odd):
     assert layout == "iso"
     pd.testing.assert_series_equal(got, _iso_reference(text))
     pd.testing.assert_series_equal(parsing.parse_datetimes(text.astype(object))[0], got)
+
+
+def test_reasons_as_text_and_as_codes_agree(tmp_path, monkeypatch):
+    """Candidates may carry their reasons as text (one string per row) or as int16 codes."""
+    path = write_text(tmp_path / "mixed.csv", [ACD_HEADER, *_mixed_rows(50, entered="2024-05-13 09:00:25")])
+    fast, fast_report = _read(path)
+    real = tabular._Flags.candidates
+
+    def as_text(self, frame, assumptions=None):  # noqa: ANN001, ANN202
+        cand = real(self, frame, assumptions)
+        assert cand.reason_texts is not None and cand.reasons.dtype == np.int16
+        return tabular.Candidates(frame=cand.frame, reasons=self.reasons, assumptions=cand.assumptions)
+
+    monkeypatch.setattr(tabular._Flags, "candidates", as_text)
+    slow, slow_report = _read(path)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    pd.testing.assert_frame_equal(fast_report.quarantine, slow_report.quarantine, check_exact=True)
+    assert fast_report.to_dict() == slow_report.to_dict()
+    assert fast_report.quarantine["reason"].map(type).eq(str).all()
+
+
+def test_flags_reasons_and_reason_codes():
+    flag = tabular._Flags(5)
+    flag(np.array([False, True, False, True, False]), "first")
+    flag(np.array([False, True, True, False, False]), "second")
+    flag(np.array([False, False, False, False, False]), "never")
+    assert flag.reasons.tolist() == ["", "first", "second", "first", ""]
+    codes, texts = flag.candidates(pd.DataFrame(index=range(5))).reason_codes()
+    assert [texts[c] for c in codes] == flag.reasons.tolist()
+    legacy = tabular.Candidates(frame=pd.DataFrame(index=range(5)), reasons=flag.reasons)
+    codes, texts = legacy.reason_codes()
+    assert texts[0] == "" and [texts[c] for c in codes] == flag.reasons.tolist()
+
+
+def test_private_row_problems_match_the_public_ones():
+    contacts = schema.coerce_contacts(
+        pd.DataFrame(
+            {
+                "contact_id": ["a", "b", "b", "c"],
+                "queue": ["q", "q", "q", None],
+                "channel": ["phone", "phone", "phone", "phone"],
+                "arrived_at": pd.to_datetime(["2024-05-13 09:00"] * 4),
+                "ended_at": pd.to_datetime(["2024-05-13 09:05", "2024-05-13 08:00", "2024-05-13 09:05", None]),
+                "outcome": ["abandoned", "abandoned", "abandoned", "served"],
+            }
+        ),
+        tz="Europe/Madrid",
+    )
+    public = schema.row_problems(contacts)
+    assert public.dtype == object
+    assert public.tolist() == ["", "events out of order (ended_at before arrived_at)", "duplicate contact_id",
+                               "missing queue"]
+    assert schema._row_problems(contacts).astype(object).tolist() == public.tolist()

@@ -69,20 +69,35 @@ def _detect(path: Path, raw: RawTable, notes: list[str]) -> tuple[str, Mapping |
     )
 
 
-def _problems(coerced: pd.DataFrame, among: np.ndarray, ids_unique: Callable[[], bool]) -> np.ndarray:
+def _problems(
+    coerced: pd.DataFrame, among: np.ndarray, ids_unique: Callable[[], bool], texts: list[str]
+) -> np.ndarray:
     """:func:`row_problems` of the rows marked `among`, computed on all rows of `coerced`.
 
-    Every rule but "duplicate contact_id" looks at one row only; a repeat must repeat a row
-    `among` the others, so that rule is redone on those rows when it fired.
+    Returns an int16 code per row indexing `texts` (0: no problem); new reasons are appended
+    to `texts`. Every rule but "duplicate contact_id" looks at one row only; a repeat must
+    repeat a row `among` the others, so that rule is redone on those rows when it fired.
     """
-    problems = _row_problems(coerced, ids_unique).to_numpy() if len(coerced) else np.array([], dtype=object)
-    dup = problems == "duplicate contact_id"
+    if not len(coerced):
+        return np.zeros(0, dtype=np.int16)
+    found = _row_problems(coerced, ids_unique)
+    if isinstance(found.dtype, pd.CategoricalDtype):
+        codes, names = found.cat.codes.to_numpy(), [str(c) for c in found.cat.categories]
+    else:  # row_problems' strings
+        codes, uniques = pd.factorize(found.to_numpy(dtype=object))
+        names = [str(u) for u in uniques]
+    for name in names:
+        if name not in texts:
+            texts.append(name)
+    remap = np.array([texts.index(name) for name in names], dtype=np.int16)
+    problems = remap[codes]
+    dup_code = texts.index("duplicate contact_id") if "duplicate contact_id" in texts else -1
+    dup = problems == dup_code
     if dup.any() and not among.all():
-        problems = problems.copy()  # the Series' array may be read-only
-        problems[dup] = ""
+        problems[dup] = 0
         again = np.zeros(len(problems), dtype=bool)
         again[among] = coerced["contact_id"][among].duplicated(keep="first").to_numpy()
-        problems[again & (problems == "")] = "duplicate contact_id"
+        problems[again & (problems == 0)] = dup_code
     return problems
 
 
@@ -180,22 +195,24 @@ def finalize(
     file line. `malformed` rows (``line``, ``reason``, ``raw``) were never parsed at all.
     `id_fields` names the raw fields holding contact or customer ids (hashed by exports).
     """
-    reasons = cand.reasons.copy()
-    parsed = reasons == ""
+    reasons, texts = cand.reason_codes()
+    reasons = reasons.astype(np.int16, copy=True)
+    parsed = reasons == 0
     with ThreadPoolExecutor(2) as pool:  # unique ids in all rows means unique in any of them
         unique = pool.submit(_ids_unique, cand.frame["contact_id"])
         try:  # the schema rules on every row, so that the table is copied once, at the end
             coerced, rows = coerce_contacts(cand.frame, tz=tz), np.ones(len(parsed), dtype=bool)
         except SchemaError:  # a row that did not parse holds a value the schema cannot even store
             coerced, rows = coerce_contacts(cand.frame.loc[parsed], tz=tz), parsed
-        problems = _problems(coerced, parsed[rows], unique.result)
+        problems = _problems(coerced, parsed[rows], unique.result, texts)
         reasons[parsed] = problems[parsed[rows]]
-        good = reasons == ""
+        good = reasons == 0
         bad = ~good
         quarantined = pool.submit(_rows, raw_fields, bad)  # the bad rows' fields, beside the copy of the good
         contacts = coerced.reset_index(drop=True) if good[rows].all() else _take(coerced, good[rows], pool)
         fields = quarantined.result()
-    q = pd.DataFrame({"line": np.asarray(lines)[bad].astype(np.int64), "reason": reasons[bad].astype(str)})
+    why = np.asarray(texts, dtype=object)[reasons[bad]].astype(str)  # text for the quarantined rows only
+    q = pd.DataFrame({"line": np.asarray(lines)[bad].astype(np.int64), "reason": why})
     fields = fields.rename(columns={c: f"field:{c}" if c in ("line", "reason") else c for c in fields.columns})
     q = pd.concat([q, fields.astype("str").where(fields.notna(), None)], axis=1)
     if malformed is not None and len(malformed):

@@ -342,6 +342,15 @@ def parse_numbers(s: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
     """
     if pd.api.types.is_numeric_dtype(s.dtype):
         return s.astype("float64"), "."
+    if decimal == "." and isinstance(s.array, pd.arrays.ArrowStringArray) and len(s):
+        # every value a plain number as it is (so stripping it would change nothing): cast, no copy of the text
+        try:
+            arr = pc.cast(pa.chunked_array(pa.array(s.array)), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+        else:
+            vals = arr.to_numpy()
+            return pd.Series(vals, index=s.index, dtype="float64", copy=not vals.flags.writeable), decimal
     text = s.astype("str").str.strip().where(s.notna())
     if decimal is None:
         sample = _sample(text)

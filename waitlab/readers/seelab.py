@@ -39,7 +39,7 @@ from waitlab.readers.core import finalize
 from waitlab.readers.parsing import localize
 from waitlab.readers.report import IngestReport
 from waitlab.readers.tables import RawTable
-from waitlab.readers.tabular import Candidates, _Flags, _text
+from waitlab.readers.tabular import _Flags, _text
 from waitlab.schema import COLUMNS
 
 __all__ = ["SEELAB_FIELDS", "read_seelab"]
@@ -131,7 +131,7 @@ def read_seelab(raw: RawTable, *, path: str, tz: str, notes: list[str]) -> tuple
     out["server"] = t["server"].where(t["server"].str.upper() != "NO_SERVER")
     out["customer_id"] = t["customer_id"].where(t["customer_id"] != "0")
 
-    ok = flag.reasons == ""
+    ok = flag.free.copy()
     gap = (sec["ser_start"] - offered)[agent & ok]
     notes.extend(
         [
@@ -151,7 +151,7 @@ def read_seelab(raw: RawTable, *, path: str, tz: str, notes: list[str]) -> tuple
             "next day.",
         ]
     )
-    cand = Candidates(frame=out[list(COLUMNS)], reasons=flag.reasons)
+    cand = flag.candidates(out[list(COLUMNS)])
     return finalize(
         cand, raw.frame, raw.lines, path=path, fmt="seelab", tz=tz, assumptions=raw.assumptions + notes,
         malformed=raw.malformed, not_rows=raw.not_rows, row_unit="one call (a line after the header)",

@@ -68,6 +68,30 @@ def _raw_bytes(path: Path) -> tuple[bytes, bool]:
     return data, False
 
 
+def _raw_buffer(path: Path) -> tuple[bytes | pa.Buffer, bool]:
+    """:func:`_raw_bytes`, but a plain file is read into an Arrow buffer (no gzip: no copy of it).
+
+    Arrow's memory pool keeps its pages between reads, where a fresh ``bytes`` object of the
+    whole file pays a page fault for every page of it. Still a read, not a memory map.
+    """
+    try:
+        with pa.OSFile(str(path)) as f:
+            data = f.read_buffer()
+    except OSError:  # let the plain read say what is wrong
+        return _raw_bytes(path)
+    if _head(data, 2) == b"\x1f\x8b":
+        try:
+            return gzip.decompress(memoryview(data)), True
+        except (OSError, EOFError) as exc:
+            raise LogFormatError(f"{path}: the gzip data is corrupt ({exc}); re-export or re-compress it.") from exc
+    return data, False
+
+
+def _head(data: bytes | pa.Buffer, n: int) -> bytes:
+    """The first `n` bytes of `data` (bytes or an Arrow buffer), as bytes."""
+    return data[:n] if isinstance(data, bytes) else memoryview(data)[:n].tobytes()
+
+
 def _container(path: Path, data: bytes) -> str:
     if data[:4] == b"PAR1":
         return "parquet"
@@ -159,7 +183,7 @@ def read_head_text(path: str | Path, encoding: str | None = None, max_lines: int
 
 def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
     """1-based line numbers of non-blank lines, or None when the file has no blank line."""
-    if _BLANK_LINE.search(data) is None and not data[:2].startswith((b"\n", b"\r\n")):  # one pass
+    if _BLANK_LINE.search(data) is None and not _head(data, 2).startswith((b"\n", b"\r\n")):  # one pass
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(buf == 10)
@@ -183,17 +207,17 @@ def _count_lines(data: bytes, step: int = 1 << 24) -> tuple[int, bool]:
         if n_cr:
             returns += n_cr
             pairs += int(np.count_nonzero(cr[: len(part) - 1] & (part[1 : len(cr) + 1] == 10)))
-    return newlines + (0 if data[-1:] == b"\n" else 1), returns != pairs
+    return newlines + (0 if buf[-1:].tobytes() == b"\n" else 1), returns != pairs
 
 
 def _read_csv(
-    path: Path, data: bytes, encoding: str | None, sep: str | None, out: RawTable, hint: str | None
+    path: Path, data: bytes | pa.Buffer, encoding: str | None, sep: str | None, out: RawTable, hint: str | None
 ) -> None:
     notes = out.assumptions
-    if b"\x00" in data[:65536] and not data[:2].startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in _head(data, 65536) and not _head(data, 2).startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LogFormatError(f"{path} is not a text table (it contains binary data); export the log as CSV.")
-    enc = _detect_encoding(path, data[:_SNIFF_BYTES], encoding, notes, hint)  # it looks at the start only
-    head = data[:65536].decode(enc, errors="replace").lstrip("\ufeff")
+    enc = _detect_encoding(path, _head(data, _SNIFF_BYTES), encoding, notes, hint)  # it looks at the start only
+    head = _head(data, 65536).decode(enc, errors="replace").lstrip("\ufeff")
     lines = [ln for ln in head.splitlines() if ln.strip()]
     if not lines:
         raise LogFormatError(f"{path} is empty; export the log again with its header line and rows.")
@@ -204,7 +228,7 @@ def _read_csv(
         what = f"repeats column name(s) {dup}" if dup else "has a column without a name"
         raise LogFormatError(f"{path}: the header line {what}; give every column a distinct name.")
     if enc == "utf-16":
-        data, enc = data[:].decode("utf-16").encode("utf-8"), "utf-8"
+        data, enc = bytes(memoryview(data)).decode("utf-16").encode("utf-8"), "utf-8"
     invalid: list[Any] = []
 
     def handler(row: Any) -> str:
@@ -357,17 +381,18 @@ def load_table(
     """
     p = Path(path)
     _check_path(p)
-    data, gz = _raw_bytes(p)  # read, not memory-mapped: a log truncated while mapped would kill the process
-    if not data[:_SNIFF_BYTES] or (data[:_SNIFF_BYTES].isspace() and data[:].isspace()):
+    data, gz = _raw_buffer(p)  # read, not memory-mapped: a log truncated while mapped would kill the process
+    head = _head(data, _SNIFF_BYTES)
+    if not head or (head.isspace() and bytes(memoryview(data)).isspace()):
         raise LogFormatError(f"{p} is empty; export the log again with its header line and rows.")
     out = RawTable(frame=pd.DataFrame(), lines=np.array([], dtype=np.int64))
     if gz:
         out.assumptions.append("The file is gzip-compressed; read it decompressed.")
-    out.container = _container(p, data[:8])
+    out.container = _container(p, head[:8])
     if out.container == "parquet":
-        _read_parquet(p, data[:], out)
+        _read_parquet(p, bytes(memoryview(data)), out)
     elif out.container == "xlsx":
-        _read_xlsx(p, data[:], out)
+        _read_xlsx(p, bytes(memoryview(data)), out)
     else:
         _read_csv(p, data, encoding, sep, out, encoding_hint)
     return out

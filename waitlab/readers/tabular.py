@@ -40,11 +40,30 @@ _WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 @dataclass
 class Candidates:
-    """Candidate contacts (one per input row), a reason per row, and what was assumed."""
+    """Candidate contacts (one per input row), a reason per row, and what was assumed.
+
+    `reasons` holds the reason text of each row (``""`` when it parsed), or, when
+    `reason_texts` is given, an integer code per row indexing `reason_texts` (whose
+    code 0 is ``""``).
+    """
 
     frame: pd.DataFrame
     reasons: np.ndarray
     assumptions: list[str] = field(default_factory=list)
+    reason_texts: list[str] | None = None
+
+    def reason_codes(self) -> tuple[np.ndarray, list[str]]:
+        """An integer code per row and the reason of each code (code 0 is ``""``)."""
+        if self.reason_texts is not None:
+            return np.asarray(self.reasons), list(self.reason_texts)
+        texts = [""]
+        codes = np.zeros(len(self.reasons), dtype=np.int16)
+        bad = np.asarray(self.reasons != "", dtype=bool)
+        if bad.any():
+            found, uniques = pd.factorize(self.reasons[bad])
+            texts += [str(u) for u in uniques]
+            codes[bad] = found + 1
+        return codes, texts
 
 
 def normalise_name(name: str) -> str:
@@ -146,15 +165,28 @@ def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tup
 
 
 class _Flags:
+    """The first reason of each row, as an int16 code into `texts` (0: ``""``, no reason)."""
+
     def __init__(self, n: int) -> None:
-        self.reasons = np.full(n, "", dtype=object)
+        self.codes = np.zeros(n, dtype=np.int16)
+        self.texts = [""]
         self.free = np.ones(n, dtype=bool)  # rows without a reason yet
 
     def __call__(self, mask: np.ndarray | pd.Series, reason: str) -> None:
         m = np.asarray(mask, dtype=bool) & self.free
         if m.any():
-            self.reasons[m] = reason
+            if reason not in self.texts:
+                self.texts.append(reason)
+            self.codes[m] = self.texts.index(reason)
             self.free[m] = False
+
+    @property
+    def reasons(self) -> np.ndarray:
+        """The reason text of each row (``""`` when none), as an object array."""
+        return np.asarray(self.texts, dtype=object)[self.codes]
+
+    def candidates(self, frame: pd.DataFrame, assumptions: list[str] | None = None) -> Candidates:
+        return Candidates(frame=frame, reasons=self.codes, assumptions=assumptions or [], reason_texts=list(self.texts))
 
 
 def from_mapping(
@@ -194,10 +226,14 @@ def _priority(raw: pd.Series, m: Mapping, decimal: str | None) -> tuple[pd.Serie
         mapped, unknown = _codes(_text(raw), dict(m.priorities))
         return pd.array(mapped.where(mapped.notna(), None).tolist(), dtype="Int64"), unknown
     num, _ = parse_numbers(raw, decimal or m.decimal)
-    v = num.to_numpy()
-    fraction = ~np.isfinite(v) | (v != np.floor(v))  # ``num % 1 != 0``, without the division
-    bad = (num.isna() & raw.notna()) | fraction | (num < 0) | (num > 2**31)  # no class is numbered 1E100
-    return num.where(~bad).round().astype("Int64"), bad.to_numpy()
+    v = num.to_numpy(dtype=np.float64)
+    missing = np.isnan(v)
+    with np.errstate(invalid="ignore"):
+        fraction = ~np.isfinite(v) | (v != np.floor(v))  # ``num % 1 != 0``, without the division
+        bad = (missing & raw.notna().to_numpy()) | fraction | (v < 0) | (v > 2**31)  # no class is numbered 1E100
+    null = bad | missing  # ``num.where(~bad).round().astype("Int64")``, in numpy
+    whole = np.where(null, 0.0, v).astype(np.int64)
+    return pd.Series(pd.arrays.IntegerArray(whole, null), index=num.index, copy=False), bad
 
 
 def _build(
@@ -338,4 +374,4 @@ def _build(
             out[c] = pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"), index=frame.index)
         else:
             out[c] = pd.Series(pd.NA, index=frame.index, dtype="object")
-    return Candidates(frame=out[list(COLUMNS)], reasons=flag.reasons, assumptions=notes)
+    return flag.candidates(out[list(COLUMNS)], notes)
