@@ -146,3 +146,14 @@ def test_bad_timezone_is_a_value_error(tmp_path):
     path = write_text(tmp_path / "a.csv", [ACD_HEADER, GOOD])
     with pytest.raises(ValueError, match="`tz` must be an IANA timezone name"):
         read_log(path, format="acd", tz="Mars/Olympus")
+
+
+@pytest.mark.parametrize("when", ["-1", "0001-01-01 00:00:00", "2999-01-01 10:00:00"])
+def test_a_time_the_table_cannot_store_is_quarantined_not_fatal(tmp_path, when):
+    # "-1" reads as year -1: beyond what a timestamp column holds; it costs its row, not the file
+    bad = acd_row("b", when, "", "2024-05-13 09:05:00", "abandoned")
+    path = write_text(tmp_path / "acd.csv", [ACD_HEADER, GOOD, bad])
+    contacts, report = read_log(path, format="acd")
+    assert identity(report) and report.rows_used == 1
+    assert report.reasons == {"unparseable time (entered_at)": 1}
+    assert list(contacts["contact_id"]) == ["g1"]

@@ -214,10 +214,23 @@ def _parse_local(
 ) -> tuple[np.ndarray, str, pd.Series, np.ndarray, int]:
     """Parse and localise one time column (in a worker thread); nanoseconds, as the schema wants."""
     p, layout = parse_stripped(s, dayfirst=dayfirst) if stripped else parse_datetimes(s, dayfirst=dayfirst)
+    p = _storable(p)
     aware, gap, amb = localize(p, tz)
-    with contextlib.suppress(pd.errors.OutOfBoundsDatetime):  # left to the schema, which says so
+    with contextlib.suppress(pd.errors.OutOfBoundsDatetime):  # a value near the edge may still move past it
         aware = aware.dt.as_unit("ns")
     return (p.isna() & s.notna()).to_numpy(), layout, aware, gap, amb
+
+
+#: Instants the contacts table can store (nanoseconds since 1970 in int64), with a day to spare
+#: for the shift to UTC.
+_STORABLE = (pd.Timestamp("1677-09-23"), pd.Timestamp("2262-04-10"))
+
+
+def _storable(p: pd.Series) -> pd.Series:
+    """`p` with times the schema cannot store (e.g. "-1" read as year -1) made missing: unparseable."""
+    naive = p.dt.tz_localize(None) if isinstance(p.dtype, pd.DatetimeTZDtype) else p
+    out = (naive < _STORABLE[0]) | (naive > _STORABLE[1])
+    return p.where(~out) if out.any() else p
 
 
 def _priority(raw: pd.Series, m: Mapping, decimal: str | None) -> tuple[pd.Series | pd.api.extensions.ExtensionArray, np.ndarray]:
