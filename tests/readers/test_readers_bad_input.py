@@ -157,3 +157,14 @@ def test_a_time_the_table_cannot_store_is_quarantined_not_fatal(tmp_path, when):
     assert identity(report) and report.rows_used == 1
     assert report.reasons == {"unparseable time (entered_at)": 1}
     assert list(contacts["contact_id"]) == ["g1"]
+
+
+def test_a_stray_utc_offset_in_a_column_of_local_times_costs_its_row(tmp_path):
+    # 6,000 rows: the column sample (head and tail) sees only local times; one value in the middle
+    # carries an offset, which cannot be placed among local times
+    rows = [acd_row(f"r{i}", "2024-05-13 09:00:00" if i != 3001 else "2024-05-13 09:00:00+03:00",
+                    "2024-05-13 09:01:00", "2024-05-13 09:05:00", "answered") for i in range(6000)]
+    contacts, report = read_log(write_text(tmp_path / "acd.csv", [ACD_HEADER, *rows]), format="acd")
+    assert identity(report) and report.rows_used == 5999
+    assert report.reasons == {"unparseable time (entered_at)": 1}
+    assert report.quarantine["line"].tolist() == [3003]  # header is line 1, r0 line 2

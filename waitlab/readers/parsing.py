@@ -232,7 +232,10 @@ def parse_stripped(text: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series
             out = _strptime(text, "%Y-%m-%d %H:%M:%S")
         rest = (out.isna() & text.notna()).to_numpy()
         if rest.any():  # the few values in another ISO layout (or none)
-            fix = pd.to_datetime(text[rest], format="ISO8601", errors="coerce")
+            odd = text[rest]
+            # a value with a UTC offset in a column of local times cannot be placed: it is unparseable
+            odd = odd.where(~odd.str.contains(_OFFSET.pattern, regex=True).fillna(False).astype(bool))
+            fix = pd.to_datetime(odd, format="ISO8601", errors="coerce")
             if isinstance(fix.dtype, np.dtype):  # naive, like `out`: patch those rows only
                 vals = out.to_numpy(copy=True)
                 vals[rest] = fix.astype("datetime64[us]").to_numpy()
