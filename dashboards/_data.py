@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import os
 import tempfile
 import warnings
@@ -73,15 +72,6 @@ class Loaded:
 def available_samples() -> list[str]:
     """Names of the bundled samples whose file is present."""
     return [name for name, s in SAMPLES.items() if s.path.is_file()]
-
-
-def has_module(name: str) -> bool:
-    """Whether ``waitlab.<name>`` can be imported (e.g. ``"sim"`` before simulation has landed)."""
-    try:
-        importlib.import_module(f"waitlab.{name}")
-    except ImportError:
-        return False
-    return True
 
 
 # ---------------------------------------------------------------- session state
@@ -365,15 +355,3 @@ def staffing(
     out = pd.concat([stats[["interval_start", "desks_present"]], plan], axis=1)
     out["understaffed"] = out["desks_present"] < out["servers"]
     return out, [*notes, *warned]
-
-
-# ---------------------------------------------------------------- simulation
-
-def simulation_available() -> bool:
-    """Whether :mod:`waitlab.sim` offers what the What-if page needs (scenarios from a log, replications)."""
-    try:
-        sim = importlib.import_module("waitlab.sim")
-    except ImportError:
-        return False
-    # Scenario.from_log is only a method that imports the builder: ask for the builder itself
-    return callable(getattr(sim, "run", None)) and callable(getattr(sim, "scenario_from_log", None))

@@ -17,13 +17,13 @@ import dataclasses
 import datetime as dt
 import math
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
+from _data import _quietly
 from scipy import stats
 
 
@@ -41,24 +41,12 @@ class SimRun:
     seconds: float  # wall time of the run, the interval waits included
 
 
-def _quietly(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args, **kwargs)
-    return out, [str(w.message) for w in caught]
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def baseline(key: str, _contacts: pd.DataFrame, date: dt.date, interval: float) -> tuple[Any, str, list[str]]:
     """The day `date` of the log as a scenario (:meth:`waitlab.sim.Scenario.from_log`), its TOML and notes."""
-    import waitlab.sim as sim
+    from waitlab.sim import scenario_from_log_with_notes
 
-    with_notes = getattr(sim, "scenario_from_log_with_notes", None)  # the assumptions made, when exported
-    if with_notes is not None:
-        (scenario, notes), warned = _quietly(with_notes, _contacts, date=date, interval=interval)
-    else:
-        scenario, warned = _quietly(sim.Scenario.from_log, _contacts, date=date, interval=interval)
-        notes = []
+    (scenario, notes), warned = _quietly(scenario_from_log_with_notes, _contacts, date=date, interval=interval)
     return scenario, scenario.to_toml(), list(dict.fromkeys([*notes, *warned]))
 
 

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import _data
+import _whatif
 import streamlit as st
 from i18n import t
 
 st.title(t("wif.title"))
 st.caption(t("wif.intro"))
-loaded = _data.require()
-
-if not _data.simulation_available():
-    st.info(t("wif.unavailable"), icon=":material/science:")
-    st.stop()
-
-import _whatif  # noqa: E402 - only once the simulation package can run
-
-_whatif.page(loaded)
+_whatif.page(_data.require())

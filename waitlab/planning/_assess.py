@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from waitlab._ci import wilson
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._targets import Target
 from waitlab.planning._timefmt import interval_label
@@ -167,14 +168,6 @@ class Assessment:
         return pd.DataFrame(rows, columns=["target", "description", "bound", "estimate", "ci_low", "ci_high", "holds"])
 
 
-def _wilson(p: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    n = np.maximum(n, 1e-12)
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(np.maximum(p * (1 - p) / n + z * z / (4 * n * n), 0.0)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
-
-
 def _ratio(y: np.ndarray, x: np.ndarray, z: float, share: bool) -> tuple[np.ndarray, ...]:
     """Ratio estimator over days (axis 0) with the delta-method CI; y, x: (R, k)."""
     r = y.shape[0]
@@ -188,7 +181,7 @@ def _ratio(y: np.ndarray, x: np.ndarray, z: float, share: bool) -> tuple[np.ndar
         with np.errstate(divide="ignore", invalid="ignore"):
             n_eff = np.where(var > 0, p * (1 - p) / np.maximum(var, 1e-300), sx)
         n_eff = np.minimum(np.where(n_eff > 0, n_eff, sx), sx)
-        lo, hi = _wilson(p, n_eff, z)
+        lo, hi = wilson(p, n_eff, z)
         lo, hi = np.minimum(lo, p), np.maximum(hi, p)
     else:
         half = z * np.sqrt(var)
@@ -246,7 +239,7 @@ def assess(days: SimulatedDays, targets: list[Target] | tuple[Target, ...], *, n
             over = (days.measured(t.measure) > t.limit).astype(float)
             any_day = (per_day(over)[:, 0] > 0).astype(float)
             p = np.array([any_day.mean()])
-            lo, hi = _wilson(p, np.array([float(R)]), z)
+            lo, hi = wilson(p, np.array([float(R)]), z)
             figures.append(TargetFigures(t, p, np.minimum(lo, p), np.maximum(hi, p), np.array([R])))
             continue
         if t.metric == "share_wait_over":

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
 
+from waitlab._ci import t_interval
 from waitlab.planning._assess import SimulatedDays, assess
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._staffing import Evaluator
@@ -103,13 +103,9 @@ class CostCurve:
 
 
 def _mean_ci(per_day: np.ndarray, confidence: float) -> tuple[float, float, float]:
-    """Mean over days with a Student-t interval."""
-    r = per_day.size
-    m = float(per_day.mean())
-    if r < 2:
-        return m, m, m
-    half = float(stats.t.ppf(0.5 + confidence / 2, r - 1) * per_day.std(ddof=1) / np.sqrt(r))
-    return m, max(m - half, 0.0), m + half
+    """Mean over days with a Student-t interval (the mean itself with a single day)."""
+    m, lo, hi, _, r = t_interval(per_day, confidence)
+    return (m, m, m) if r < 2 else (m, lo, hi)
 
 
 def _row(days: SimulatedDays, targets: Sequence[Target], limits: Mapping[str, tuple[float, str]], n: int,

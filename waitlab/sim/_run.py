@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from waitlab._ci import t_interval, wilson
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day, stack_contacts
 from waitlab.sim._scenario import Scenario
 
@@ -348,20 +348,11 @@ def _interval_summary(scenario: Scenario, cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def _mean_ci(x: np.ndarray) -> dict[str, float]:
-    x = x[np.isfinite(x)]
-    n = x.size
-    mean = float(x.mean()) if n else float("nan")
-    std = float(x.std(ddof=1)) if n > 1 else float("nan")
-    half = float(stats.t.ppf(0.975, n - 1) * std / math.sqrt(n)) if n > 1 else float("nan")
-    # a count, time or share that is never negative keeps a non-negative lower bound
-    low = max(mean - half, 0.0) if n and x.min() >= 0 else mean - half
-    return {"mean": mean, "std": std, "ci_low": low, "ci_high": mean + half, "n": n}
+    mean, low, high, std, n = t_interval(x)
+    return {"mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n}
 
 
-def _wilson(flags: np.ndarray, z: float = 1.959963984540054) -> dict[str, float]:
-    n = flags.size
+def _wilson(flags: np.ndarray) -> dict[str, float]:
     p = float(flags.mean())
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return {"probability": p, "ci_low": max(0.0, centre - half), "ci_high": min(1.0, centre + half), "n": n}
+    low, high = wilson(p, flags.size)
+    return {"probability": p, "ci_low": float(low), "ci_high": float(high), "n": flags.size}
