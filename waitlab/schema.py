@@ -57,6 +57,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from waitlab._kernels import factorize_few, utf8_chunks
 from waitlab.exceptions import SchemaError
 
 __all__ = [
@@ -253,8 +254,14 @@ def _row_problem_codes(
 
 
 def _positions(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
-    """Position of each value in `allowed`, -1 where missing or not in it (one hash pass for Arrow strings)."""
-    if isinstance(values.array, pd.arrays.ArrowStringArray):
+    """Position of each value in `allowed`, -1 where missing or not in it."""
+    chunks = utf8_chunks(values)
+    few = factorize_few(chunks) if chunks is not None else None
+    if few is not None:  # a few distinct values (the usual case): compared byte by byte, not hashed
+        codes, distinct = few
+        where = np.array([allowed.index(v) if v in allowed else -1 for v in distinct] + [-1], dtype=np.int64)
+        return where[codes]  # code -1 (missing) picks the trailing -1
+    if chunks is not None:  # one hash pass
         import pyarrow as pa
         import pyarrow.compute as pc
 

@@ -147,8 +147,8 @@ def _select(s: pd.Series, keep: np.ndarray) -> pd.Series:
     Arrow strings are filtered chunk by chunk: Arrow's filter or take of a whole chunked array
     first joins its chunks, copying every value (a second time, for the rows kept).
     """
-    if not isinstance(s.array, pd.arrays.ArrowStringArray):
-        return s[keep].reset_index(drop=True)
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):  # the array itself: no index to take from
+        return pd.Series(s.array[keep], name=s.name, copy=False)
     chunked = pa.chunked_array(pa.array(s.array))
     pieces, start = [], 0
     for chunk in chunked.chunks:

@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from waitlab._kernels import ISO_MISSING, ISO_OK, ISO_OTHER, iso19_column, utf8_chunks
+
 __all__ = [
     "DateOrder",
     "combine_date_time",
@@ -33,7 +35,6 @@ _DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?:[ T]+\d{1,2}:\d{
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?$")
 _TIME_FORMATS = ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f")
 _SAMPLE = 2000
-_NS_RANGE = (np.datetime64("1678-01-01", "us"), np.datetime64("2261-12-31", "us"))
 
 
 def _sample(s: pd.Series) -> list[str]:
@@ -157,34 +158,24 @@ def _strptime(s: pd.Series, fmt: str) -> pd.Series:
 def _iso_seconds(text: pd.Series) -> pd.Series | None:
     """``_strptime(text, "%Y-%m-%d %H:%M:%S")``, faster; None when this shortcut does not apply.
 
-    Values of exactly 19 characters go through Arrow's ISO 8601 cast, which accepts only valid
-    ``yyyy-mm-dd[ T]HH:MM:SS`` there (no offsets, no Feb 30, no second 60); the ``T`` form is
-    what the ISO fallback after strptime would give too. If any of them fails the cast, or lies
-    outside the nanosecond range, the whole column takes the strptime route instead. Values of
-    other lengths go through strptime, as before.
+    Values in exactly the layout ``yyyy-mm-dd[ T]HH:MM:SS`` with a valid date and time are
+    read by :func:`waitlab._kernels.iso19_parse` (the ``T`` form is what the ISO fallback after
+    strptime would give too). Every other value (another layout, 30 February, second 60)
+    goes through strptime, as before.
     """
-    if not isinstance(text.array, pd.arrays.ArrowStringArray) or not len(text):
+    chunks = utf8_chunks(text)
+    if chunks is None or not len(text):
         return None
-    arr = pa.array(text.array)
-    is19 = pc.fill_null(pc.equal(pc.binary_length(arr), 19), False)
-    n19 = pc.sum(is19).as_py() or 0
-    if n19 == 0:
+    micros, status = iso19_column(chunks)
+    if not (status == ISO_OK).any():
         return None
-    try:
-        ts = pc.cast(arr if n19 == len(arr) else pc.filter(arr, is19), pa.timestamp("us"))
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    vals = ts.to_numpy(zero_copy_only=False).astype("datetime64[us]", copy=False)
-    if vals.min() < _NS_RANGE[0] or vals.max() > _NS_RANGE[1]:
-        return None
-    if n19 == len(arr):
-        return pd.Series(vals, index=text.index, copy=not vals.flags.writeable)  # Arrow's memory is read-only
-    out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[us]")
-    mask19 = is19.to_numpy(zero_copy_only=False)
-    out[mask19] = vals
-    others = ~mask19 & text.notna().to_numpy()
+    others = status == ISO_OTHER
+    micros[status == ISO_MISSING] = np.iinfo(np.int64).min  # NaT
+    out = micros.view("datetime64[us]")
     if others.any():
-        parsed = pc.strptime(pc.filter(arr, pa.array(others)), format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
+        odd = pa.array(text.array)
+        odd = odd.filter(pa.array(others)) if isinstance(odd, pa.Array) else pc.filter(odd, pa.array(others))
+        parsed = pc.strptime(odd, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
         out[others] = parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]")
     return pd.Series(out, index=text.index, copy=False)
 

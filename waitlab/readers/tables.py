@@ -15,7 +15,7 @@ import gzip
 import io
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from waitlab._kernels import count_byte, lone_cr
 from waitlab.exceptions import LogFormatError
 
 __all__ = ["RawTable", "load_table", "read_head_text"]
@@ -68,28 +69,22 @@ def _raw_bytes(path: Path) -> tuple[bytes, bool]:
     return data, False
 
 
-def _raw_buffer(path: Path) -> tuple[bytes | pa.Buffer, bool]:
-    """:func:`_raw_bytes`, but a plain file is read into an Arrow buffer (no gzip: no copy of it).
+def _open(path: Path) -> tuple[bytes, bytes | None, bool]:
+    """``(head, whole, gz)``: the first bytes of the (decompressed) content, all of it when the file
+    is gzip-compressed (None for a plain file, which is read where it is used, never all at once:
+    pyarrow streams it), and whether it was compressed.
 
-    Arrow's memory pool keeps its pages between reads, where a fresh ``bytes`` object of the
-    whole file pays a page fault for every page of it. Still a read, not a memory map.
+    Plain files are read, not memory-mapped: a log truncated while mapped would kill the process.
     """
     try:
-        with pa.OSFile(str(path)) as f:
-            data = f.read_buffer()
-    except OSError:  # let the plain read say what is wrong
-        return _raw_bytes(path)
-    if _head(data, 2) == b"\x1f\x8b":
-        try:
-            return gzip.decompress(memoryview(data)), True
-        except (OSError, EOFError) as exc:
-            raise LogFormatError(f"{path}: the gzip data is corrupt ({exc}); re-export or re-compress it.") from exc
-    return data, False
-
-
-def _head(data: bytes | pa.Buffer, n: int) -> bytes:
-    """The first `n` bytes of `data` (bytes or an Arrow buffer), as bytes."""
-    return data[:n] if isinstance(data, bytes) else memoryview(data)[:n].tobytes()
+        with path.open("rb") as f:
+            head = f.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise LogFormatError(f"{path} cannot be read ({exc.strerror or exc}); check its permissions.") from exc
+    if head[:2] != b"\x1f\x8b":
+        return head, None, False
+    whole, _ = _raw_bytes(path)
+    return whole[:_SNIFF_BYTES], whole, True
 
 
 def _container(path: Path, data: bytes) -> str:
@@ -172,7 +167,7 @@ def read_head_text(path: str | Path, encoding: str | None = None, max_lines: int
     """Return the container kind and the first non-blank text lines (for format detection)."""
     p = Path(path)
     _check_path(p)
-    data, _ = _raw_bytes(p)
+    data, _, _ = _open(p)
     kind = _container(p, data)
     if kind != "csv":
         return kind, []
@@ -183,7 +178,7 @@ def read_head_text(path: str | Path, encoding: str | None = None, max_lines: int
 
 def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
     """1-based line numbers of non-blank lines, or None when the file has no blank line."""
-    if _BLANK_LINE.search(data) is None and not _head(data, 2).startswith((b"\n", b"\r\n")):  # one pass
+    if _BLANK_LINE.search(data) is None and not data[:2].startswith((b"\n", b"\r\n")):  # one pass
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(buf == 10)
@@ -195,29 +190,49 @@ def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
     return np.flatnonzero(~blank) + 1
 
 
-def _count_lines(data: bytes, step: int = 1 << 24) -> tuple[int, bool]:
-    """Number of lines (``\\n``-separated) and whether a ``\\r`` stands alone; numpy, without the GIL."""
-    buf = np.frombuffer(data, dtype=np.uint8)
-    newlines = returns = pairs = 0
-    for i in range(0, len(buf), step):
-        part = buf[i : i + step + 1]  # one byte of overlap, for a \r\n across the boundary
-        newlines += int(np.count_nonzero(part[: step] == 10))
-        cr = part[:-1] == 13 if len(part) > step else part == 13
-        n_cr = int(np.count_nonzero(cr))
-        if n_cr:
-            returns += n_cr
-            pairs += int(np.count_nonzero(cr[: len(part) - 1] & (part[1 : len(cr) + 1] == 10)))
-    return newlines + (0 if buf[-1:].tobytes() == b"\n" else 1), returns != pairs
+def _blocks(data: bytes | Path, step: int) -> Iterator[np.ndarray]:
+    """`data`, or the file at that path, in blocks of `step` bytes (a file's blocks share one buffer)."""
+    if not isinstance(data, Path):
+        buf = np.frombuffer(data, dtype=np.uint8)
+        for i in range(0, len(buf), step):
+            yield buf[i : i + step]
+        return
+    block = bytearray(step)
+    with data.open("rb", buffering=0) as f:
+        while n := f.readinto(block):
+            yield np.frombuffer(block, dtype=np.uint8, count=n)
+
+
+def _count_lines(data: bytes | Path, step: int = 1 << 24) -> tuple[int, bool]:
+    """Number of lines (``\\n``-separated) and whether a ``\\r`` stands alone, of bytes or of a file.
+
+    Block by block, without the GIL (so it runs beside pyarrow's parse); a ``\\r\\n`` may
+    straddle two blocks.
+    """
+    newlines, lone, last = 0, False, -1
+    for block in _blocks(data, step):
+        if not len(block):
+            continue
+        newlines += count_byte(block, 10)
+        if last == 13 and block[0] != 10:
+            lone = True
+        if not lone and count_byte(block, 13):
+            lone = lone_cr(block)
+        last = int(block[-1])
+    return newlines + (last != 10), lone or last == 13
 
 
 def _read_csv(
-    path: Path, data: bytes | pa.Buffer, encoding: str | None, sep: str | None, out: RawTable, hint: str | None
+    path: Path, head_bytes: bytes, whole: bytes | None, encoding: str | None, sep: str | None, out: RawTable,
+    hint: str | None,
 ) -> None:
+    """Read a delimited text file: `whole` holds its content when it had to be decompressed, else
+    None and pyarrow reads the file itself, block by block."""
     notes = out.assumptions
-    if b"\x00" in _head(data, 65536) and not _head(data, 2).startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if b"\x00" in head_bytes[:65536] and not head_bytes.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LogFormatError(f"{path} is not a text table (it contains binary data); export the log as CSV.")
-    enc = _detect_encoding(path, _head(data, _SNIFF_BYTES), encoding, notes, hint)  # it looks at the start only
-    head = _head(data, 65536).decode(enc, errors="replace").lstrip("\ufeff")
+    enc = _detect_encoding(path, head_bytes, encoding, notes, hint)  # it looks at the start only
+    head = head_bytes[:65536].decode(enc, errors="replace").lstrip("\ufeff")
     lines = [ln for ln in head.splitlines() if ln.strip()]
     if not lines:
         raise LogFormatError(f"{path} is empty; export the log again with its header line and rows.")
@@ -228,7 +243,12 @@ def _read_csv(
         what = f"repeats column name(s) {dup}" if dup else "has a column without a name"
         raise LogFormatError(f"{path}: the header line {what}; give every column a distinct name.")
     if enc == "utf-16":
-        data, enc = bytes(memoryview(data)).decode("utf-16").encode("utf-8"), "utf-8"
+        whole, enc = (whole if whole is not None else path.read_bytes()).decode("utf-16").encode("utf-8"), "utf-8"
+    data = whole
+
+    def source() -> pa.NativeFile:  # the file itself: no compression guessed from its name
+        return pa.BufferReader(data) if data is not None else pa.OSFile(str(path))
+
     invalid: list[Any] = []
 
     def handler(row: Any) -> str:
@@ -237,7 +257,7 @@ def _read_csv(
 
     def read(threads: bool, encoding_: str) -> pa.Table:
         return pacsv.read_csv(
-            pa.BufferReader(data),
+            source(),
             read_options=pacsv.ReadOptions(encoding=encoding_, use_threads=threads, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=out.sep, invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
@@ -247,7 +267,7 @@ def _read_csv(
 
     arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
     with ThreadPoolExecutor(1) as pool:  # count lines while pyarrow parses (both free the GIL)
-        line_count = pool.submit(_count_lines, data)
+        line_count = pool.submit(_count_lines, data if data is not None else path)
         table, arrow_enc = _read_table(read, arrow_enc, path, encoding, notes, invalid, out.sep)
         n_lines, lone_cr = line_count.result()
     if invalid:  # re-read on one thread: only then does pyarrow number the bad rows
@@ -258,7 +278,9 @@ def _read_csv(
     bad_numbers = np.array([r.number for r in invalid], dtype=np.int64)
     n_records = len(out.frame) + len(invalid) + 1
     # every line a record: no blank line, no value spanning lines (each would add a line)
-    physical = None if n_lines == n_records and not lone_cr else _nonblank_line_numbers(data)
+    physical = None
+    if n_lines != n_records or lone_cr:
+        physical = _nonblank_line_numbers(data if data is not None else path.read_bytes())
     if physical is None:
         physical = np.arange(1, n_records + 1)
     elif len(physical) != n_records:  # quoted values spanning lines
@@ -381,18 +403,17 @@ def load_table(
     """
     p = Path(path)
     _check_path(p)
-    data, gz = _raw_buffer(p)  # read, not memory-mapped: a log truncated while mapped would kill the process
-    head = _head(data, _SNIFF_BYTES)
-    if not head or (head.isspace() and bytes(memoryview(data)).isspace()):
+    head, whole, gz = _open(p)
+    if not head or (head.isspace() and (whole if whole is not None else p.read_bytes()).isspace()):
         raise LogFormatError(f"{p} is empty; export the log again with its header line and rows.")
     out = RawTable(frame=pd.DataFrame(), lines=np.array([], dtype=np.int64))
     if gz:
         out.assumptions.append("The file is gzip-compressed; read it decompressed.")
     out.container = _container(p, head[:8])
     if out.container == "parquet":
-        _read_parquet(p, bytes(memoryview(data)), out)
+        _read_parquet(p, whole if whole is not None else p.read_bytes(), out)
     elif out.container == "xlsx":
-        _read_xlsx(p, bytes(memoryview(data)), out)
+        _read_xlsx(p, whole if whole is not None else p.read_bytes(), out)
     else:
-        _read_csv(p, data, encoding, sep, out, encoding_hint)
+        _read_csv(p, head, whole, encoding, sep, out, encoding_hint)
     return out

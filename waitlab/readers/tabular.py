@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from waitlab._kernels import clean_text, factorize_few, utf8_chunks
 from waitlab.exceptions import LogFormatError
 from waitlab.readers.mapping import Mapping
 from waitlab.readers.parsing import (
@@ -122,26 +123,11 @@ def _clean(arr: pa.ChunkedArray) -> bool:
     """True when no value is empty and every value begins and ends with printable ASCII other than space.
 
     Such values have nothing to strip (whatever the whitespace set), so :func:`_text` keeps them
-    as they are. Looks at two bytes per value through the offsets; a missing value's offsets
-    point at its neighbours' bytes, which are checked anyway.
+    as they are. Looks at two bytes per value (:func:`waitlab._kernels.edges_clean`).
     """
-    for chunk in arr.chunks:
-        if len(chunk) == chunk.null_count:
-            continue
-        if chunk.type not in (pa.large_string(), pa.string()):
-            return False
-        width = np.int64 if chunk.type == pa.large_string() else np.int32
-        _, off_buf, data_buf = chunk.buffers()
-        if data_buf is None or pc.sum(pc.equal(pc.binary_length(chunk), 0)).as_py():  # an empty value
-            return False
-        offsets = np.frombuffer(off_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
-        data = np.frombuffer(data_buf, dtype=np.uint8)
-        top = len(data) - 1
-        first = data[np.minimum(offsets[:-1], top)]
-        last = data[np.clip(offsets[1:] - 1, 0, top)]
-        if ((first - 0x21) > 0x5D).any() or ((last - 0x21) > 0x5D).any():  # outside '!'..'~' (uint8 wraps)
-            return False
-    return True
+    if arr.type not in (pa.large_string(), pa.string()):
+        return False
+    return clean_text(arr.chunks)
 
 
 def _nbytes(s: pd.Series) -> int:
@@ -153,8 +139,14 @@ def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tup
 
     `mapped` is object dtype, or with ``text=True`` str dtype (missing where unmapped).
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)  # upper-case the distinct values only
-    keys = pd.Series(uniques, dtype=s.dtype).str.upper()
+    chunks = utf8_chunks(s)
+    few = factorize_few(chunks) if chunks is not None else None
+    if few is not None:  # a few codes: compared byte by byte, not hashed
+        codes, distinct = few
+        keys = pd.Series(distinct, dtype="str").str.upper()
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)  # upper-case the distinct values only
+        keys = pd.Series(uniques, dtype=s.dtype).str.upper()
     looked = np.array([table.get(str(u)) for u in keys] + [None], dtype=object)
     unmapped = np.array([v is None for v in looked[:-1]] + [False])  # per distinct value, not per row
     unknown = unmapped[codes]  # code -1 (missing) picks the trailing False
@@ -223,13 +215,20 @@ def _parse_local(
 
 #: Instants the contacts table can store (nanoseconds since 1970 in int64), with a day to spare
 #: for the shift to UTC.
-_STORABLE = (pd.Timestamp("1677-09-23"), pd.Timestamp("2262-04-10"))
+_STORABLE = (np.datetime64("1677-09-23"), np.datetime64("2262-04-10"))
 
 
 def _storable(p: pd.Series) -> pd.Series:
     """`p` with times the schema cannot store (e.g. "-1" read as year -1) made missing: unparseable."""
-    naive = p.dt.tz_localize(None) if isinstance(p.dtype, pd.DatetimeTZDtype) else p
-    out = (naive < _STORABLE[0]) | (naive > _STORABLE[1])
+    if isinstance(p.dtype, np.dtype) and p.dtype.kind == "M":  # naive: compare the int64 values
+        unit = np.datetime_data(p.dtype)[0]
+        values = p.to_numpy().view(np.int64)
+        lo, hi = (t.astype(f"datetime64[{unit}]").astype(np.int64) for t in _STORABLE)
+        nat = np.iinfo(np.int64).min
+        out = ((values < lo) & (values != nat)) | (values > hi)
+    else:
+        naive = p.dt.tz_localize(None) if isinstance(p.dtype, pd.DatetimeTZDtype) else p
+        out = ((naive < _STORABLE[0]) | (naive > _STORABLE[1])).to_numpy()
     return p.where(~out) if out.any() else p
 
 

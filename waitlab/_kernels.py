@@ -1,0 +1,266 @@
+"""Numba kernels over the raw buffers of Arrow string arrays, for the readers' hot loops.
+
+An Arrow string chunk is three buffers: a validity bitmap (absent when nothing is missing),
+``n + 1`` offsets, and the UTF-8 bytes of all values end to end. Each kernel walks them once,
+without the GIL, so a reader can run several columns side by side in threads. Each one has a
+plain reference (pandas or pyarrow compute) that the tests compare it with; callers fall back
+to that reference whenever a kernel says it does not apply.
+
+Kernels are compiled on first use and cached on disk (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+from numba import njit
+
+__all__ = [
+    "count_byte",
+    "edges_clean",
+    "iso19_parse",
+    "lone_cr",
+    "small_factorize",
+    "string_buffers",
+    "utf8_chunks",
+]
+
+#: `iso19_parse` status of each value.
+ISO_MISSING, ISO_OK, ISO_OTHER = 0, 1, 2
+
+
+def utf8_chunks(values: object) -> list[pa.Array] | None:
+    """The Arrow string chunks behind a pandas Series/array of Arrow strings, else None."""
+    import pandas as pd
+
+    arr = getattr(values, "array", values)
+    if not isinstance(arr, pd.arrays.ArrowStringArray):
+        return None
+    chunked = pa.chunked_array(pa.array(arr))  # zero copy: the array's own chunks
+    if chunked.type not in (pa.string(), pa.large_string()):
+        return None
+    return list(chunked.chunks)
+
+
+def string_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(validity bytes, offsets, data bytes, bit offset) of a string `chunk`, as numpy views.
+
+    The validity is empty when no value is missing; the offsets are the ``len(chunk) + 1``
+    offsets of this chunk's values (int32 or int64), indexing `data`.
+    """
+    valid_buf, off_buf, data_buf = chunk.buffers()
+    width = np.int64 if chunk.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(off_buf, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, dtype=np.uint8)
+    if valid_buf is not None and chunk.null_count:
+        valid = np.frombuffer(valid_buf, dtype=np.uint8)
+    else:
+        valid = np.zeros(0, dtype=np.uint8)
+    return valid, offsets, data, chunk.offset
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _is_valid(valid: np.ndarray, bit0: int, i: int) -> bool:
+    if len(valid) == 0:
+        return True
+    j = bit0 + i
+    return ((valid[j >> 3] >> (j & 7)) & 1) == 1
+
+
+@njit(cache=True, nogil=True)
+def count_byte(buf: np.ndarray, byte: int) -> int:
+    """How many times `byte` occurs in `buf`."""
+    n = 0
+    for i in range(len(buf)):  # a plain count, so that it vectorises
+        n += buf[i] == byte
+    return n
+
+
+@njit(cache=True, nogil=True)
+def lone_cr(buf: np.ndarray) -> bool:
+    """True when a ``\\r`` in `buf` is followed by anything but ``\\n`` (a ``\\r`` at the very end is not judged)."""
+    for i in range(len(buf) - 1):  # noqa: SIM110 - numba compiles loops, not generators
+        if buf[i] == 13 and buf[i + 1] != 10:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def edges_clean(valid: np.ndarray, offsets: np.ndarray, data: np.ndarray, bit0: int) -> bool:
+    """True when no present value is empty and each begins and ends with printable ASCII other than space.
+
+    Such a value has nothing to strip, whatever the set of white-space characters.
+    """
+    for i in range(len(offsets) - 1):
+        lo, hi = offsets[i], offsets[i + 1]
+        if lo == hi:
+            if _is_valid(valid, bit0, i):
+                return False
+            continue
+        first, last = data[lo], data[hi - 1]
+        if first < 0x21 or first > 0x7E or last < 0x21 or last > 0x7E:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _d(data: np.ndarray, at: int) -> int:
+    """The digit at `at` (0-9), or more than 9 when the byte is not a digit (uint8 wraps below '0')."""
+    return int(np.uint8(data[at] - np.uint8(48)))
+
+
+@njit(cache=True, nogil=True)
+def iso19_parse(
+    valid: np.ndarray, offsets: np.ndarray, data: np.ndarray, bit0: int, out: np.ndarray, status: np.ndarray
+) -> None:
+    """Parse ``YYYY-MM-DD HH:MM:SS`` (or ``T`` between date and time) into microseconds since 1970.
+
+    Writes ``out[i]`` and ``status[i]``: :data:`ISO_OK` for a valid date-time in exactly that
+    layout (year 1 to 9999; the calendar checked: no 30 February, no hour 24, no second 60),
+    :data:`ISO_MISSING` for a missing value, :data:`ISO_OTHER` for anything else (another
+    layout, or that layout with an impossible date), which the caller parses some other way.
+    """
+    last_key = -1  # the date of the last value parsed, and its day number: logs come in runs
+    days = 0
+    for i in range(len(offsets) - 1):
+        out[i] = 0
+        if not _is_valid(valid, bit0, i):
+            status[i] = ISO_MISSING
+            continue
+        lo = offsets[i]
+        status[i] = ISO_OTHER
+        if offsets[i + 1] - lo != 19:
+            continue
+        sep = data[lo + 10]
+        if data[lo + 4] != 45 or data[lo + 7] != 45 or (sep != 32 and sep != 84) or data[lo + 13] != 58 or data[lo + 16] != 58:
+            continue
+        d0, d1, d2, d3 = _d(data, lo), _d(data, lo + 1), _d(data, lo + 2), _d(data, lo + 3)
+        m0, m1, e0, e1 = _d(data, lo + 5), _d(data, lo + 6), _d(data, lo + 8), _d(data, lo + 9)
+        h0, h1, n0, n1 = _d(data, lo + 11), _d(data, lo + 12), _d(data, lo + 14), _d(data, lo + 15)
+        s0, s1 = _d(data, lo + 17), _d(data, lo + 18)
+        if max(d0, d1, d2, d3, m0, m1, e0, e1, h0, h1, n0, n1, s0, s1) > 9:
+            continue
+        y = ((d0 * 10 + d1) * 10 + d2) * 10 + d3
+        mo, d, h, mi, s = m0 * 10 + m1, e0 * 10 + e1, h0 * 10 + h1, n0 * 10 + n1, s0 * 10 + s1
+        if y < 1 or mo < 1 or mo > 12 or d < 1 or h > 23 or mi > 59 or s > 59:
+            continue
+        if mo == 2:
+            dim = 29 if (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 else 28
+        else:
+            dim = 30 if mo == 4 or mo == 6 or mo == 9 or mo == 11 else 31
+        if d > dim:
+            continue
+        key = (y * 100 + mo) * 100 + d
+        if key != last_key:  # days from 1970-01-01 (H. Hinnant's days_from_civil; years here are >= 1)
+            yy = y - 1 if mo <= 2 else y
+            era = yy // 400
+            yoe = yy - era * 400
+            doy = (153 * (mo + (-3 if mo > 2 else 9)) + 2) // 5 + d - 1
+            doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+            days = era * 146097 + doe - 719468
+            last_key = key
+        out[i] = (((days * 24 + h) * 60 + mi) * 60 + s) * 1_000_000
+        status[i] = ISO_OK
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _same(data: np.ndarray, a: int, b: int, n: int) -> bool:
+    for t in range(n):  # noqa: SIM110 - numba compiles loops, not generators
+        if data[a + t] != data[b + t]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def small_factorize(
+    valid: np.ndarray, offsets: np.ndarray, data: np.ndarray, bit0: int, codes: np.ndarray, max_uniques: int
+) -> tuple[int, np.ndarray, np.ndarray]:
+    """Codes of a column with few distinct values, in order of first appearance (-1: missing).
+
+    Returns ``(k, starts, lengths)``: the `k` distinct values are ``data[starts[j]:starts[j] +
+    lengths[j]]``. ``k == -1`` when there are more than `max_uniques` of them (then `codes`
+    is incomplete and the caller hashes instead).
+    """
+    starts = np.zeros(max_uniques, dtype=np.int64)
+    lengths = np.zeros(max_uniques, dtype=np.int64)
+    k = 0
+    last = -1
+    for i in range(len(offsets) - 1):
+        if not _is_valid(valid, bit0, i):
+            codes[i] = -1
+            continue
+        lo = offsets[i]
+        n = offsets[i + 1] - lo
+        if last >= 0 and lengths[last] == n and _same(data, starts[last], lo, n):  # logs come in runs
+            codes[i] = last
+            continue
+        found = -1
+        for j in range(k):
+            if j != last and lengths[j] == n and _same(data, starts[j], lo, n):
+                found = j
+                break
+        if found < 0:
+            if k == max_uniques:
+                return -1, starts, lengths
+            starts[k] = lo
+            lengths[k] = n
+            found = k
+            k += 1
+        codes[i] = found
+        last = found
+    return k, starts, lengths
+
+
+# --- over whole columns (chunk by chunk) -----------------------------------------------------
+
+
+def clean_text(chunks: list[pa.Array]) -> bool:
+    """:func:`edges_clean` of every chunk: nothing to strip and no empty value in the column."""
+    return all(len(c) == c.null_count or edges_clean(*string_buffers(c)) for c in chunks)
+
+
+def iso19_column(chunks: list[pa.Array]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`iso19_parse` of a whole column: microseconds (int64) and the status of each value."""
+    n = sum(len(c) for c in chunks)
+    out = np.empty(n, dtype=np.int64)
+    status = np.empty(n, dtype=np.int8)
+    at = 0
+    for c in chunks:
+        if len(c) == c.null_count:  # possibly without buffers at all
+            out[at : at + len(c)] = 0
+            status[at : at + len(c)] = ISO_MISSING
+        else:
+            iso19_parse(*string_buffers(c), out[at : at + len(c)], status[at : at + len(c)])
+        at += len(c)
+    return out, status
+
+
+def factorize_few(chunks: list[pa.Array], max_uniques: int = 64) -> tuple[np.ndarray, list[str]] | None:
+    """Codes (int32, -1 for missing) and distinct values of a column with few of them; None when it has more.
+
+    Same codes and order (first appearance) as ``pandas.factorize``.
+    """
+    n = sum(len(c) for c in chunks)
+    codes = np.empty(n, dtype=np.int32)
+    uniques: dict[str, int] = {}
+    at = 0
+    for c in chunks:
+        part = codes[at : at + len(c)]
+        at += len(c)
+        if len(c) == c.null_count:
+            part[:] = -1
+            continue
+        valid, offsets, data, bit0 = string_buffers(c)
+        k, starts, lengths = small_factorize(valid, offsets, data, bit0, part, max_uniques)
+        if k < 0:
+            return None
+        remap = np.empty(k, dtype=np.int32)
+        for j in range(k):
+            text = data[starts[j] : starts[j] + lengths[j]].tobytes().decode("utf-8")
+            remap[j] = uniques.setdefault(text, len(uniques))
+        if len(uniques) > max_uniques:
+            return None
+        if not (remap == np.arange(k)).all():
+            present = part >= 0
+            part[present] = remap[part[present]]
+    return codes, list(uniques)
