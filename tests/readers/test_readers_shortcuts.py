@@ -55,9 +55,19 @@ def test_localize_by_hour_matches_tz_localize(tz, start, hours, unit):
     got = parsing._localize_by_hour(s, tz)
     assert got is not None
     want = parsing._localize_values(s, tz)
-    pd.testing.assert_series_equal(got[0], want[0])
+    assert got[0].dt.unit == "ns"  # the contacts table's unit, when it can hold the times
+    pd.testing.assert_series_equal(got[0], want[0].dt.as_unit("ns"))
     assert np.array_equal(got[1], want[1])
     assert got[2] == want[2]
+
+
+def test_localize_by_hour_keeps_the_unit_of_times_nanoseconds_cannot_hold():
+    s = pd.Series(pd.to_datetime(["1650-03-01 10:00", "1650-03-02 11:30", None]).as_unit("s"))
+    got, gap, ambiguous = parsing._localize_by_hour(s, "Europe/Madrid")
+    want, want_gap, want_ambiguous = parsing._localize_values(s, "Europe/Madrid")
+    assert got.dt.unit == "s"
+    pd.testing.assert_series_equal(got, want)
+    assert np.array_equal(gap, want_gap) and ambiguous == want_ambiguous == 0
 
 
 def test_localize_by_hour_declines_long_spans_and_all_missing():
@@ -77,6 +87,12 @@ def test_localize_by_hour_declines_long_spans_and_all_missing():
         ["a", "b"], ["a", "a"], ["a", None], [None, None], ["a", "a\x00"], ["abcdefghij", "abcdefghik"],
         ["x" * 20, "x" * 20], ["é", "e"], ["é", "é"], [], ["a"], ["", "b"], ["", ""], ["x" * 300, "y" * 300],
         [f"c{i}" for i in range(5000)], [*(f"c{i}" for i in range(5000)), "c17"],
+        # one prefix, then digits: compared as numbers (a leading zero makes "c1" and "c01" two ids)
+        ["c1", "c01"], ["c01", "c10"], ["c01", "c01"], ["12", "012"], ["12", "12", None], ["7", None, "7"],
+        ["c1", "c1000000000000"], ["c1", "c1000000000000", "c1"], ["c1", "d1"], ["c1", "c1x"],
+        ["c" + "9" * 18, "c" + "9" * 17], ["c" + "9" * 19, "c" + "9" * 19], ["c1", "c"],
+        [f"20240513{i:05d}" for i in range(0, 90_000, 7)], [*(f"20240513{i:05d}" for i in range(0, 90_000, 7)), "2024051300014"],
+        [str(10**15 + 97 * i) for i in range(3000)], [*(str(10**15 + 97 * i) for i in range(3000)), str(10**15 + 97 * 5)],
     ],
 )  # fmt: skip
 def test_ids_unique_matches_pandas(ids):

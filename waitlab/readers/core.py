@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from waitlab._kernels import strings_distinct, utf8_chunks
 from waitlab.exceptions import LogFormatError, SchemaError
 from waitlab.readers.mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers.report import IngestReport
@@ -102,43 +102,14 @@ def _problems(
 
 
 def _ids_unique(ids: pd.Series) -> bool:
-    """``ids.is_unique``, faster for Arrow strings: distinct fixed-width keys prove distinct ids.
-
-    Each id is padded with NUL bytes to the longest id's length (rounded up to 8 bytes) and the
-    8-byte words of that key are folded into one integer; if those integers are all distinct, so
-    are the ids. Otherwise (a repeat, or a collision) pandas decides.
-    """
-    if not isinstance(ids.array, pd.arrays.ArrowStringArray) or len(ids) < 2:
+    """``ids.is_unique``, faster for Arrow strings (:func:`waitlab._kernels.strings_distinct`)."""
+    chunks = utf8_chunks(ids)
+    if chunks is None or len(ids) < 2:
         return bool(ids.is_unique)
-    arr = pa.chunked_array(pa.array(ids.array))
-    if arr.null_count > 1:  # two missing ids repeat each other
+    if sum(c.null_count for c in chunks) > 1:  # two missing ids repeat each other
         return False
-    if arr.null_count:
-        arr = arr.drop_null()
-    longest = pc.max(pc.binary_length(arr)).as_py() or 0
-    width = -(-longest // 8) * 8
-    if width == 0 or width > 256:
-        return bool(ids.is_unique)
-    folded = []
-    for chunk in pc.utf8_rpad(arr, width=width, padding="\0").chunks:
-        _, off_buf, data_buf = chunk.buffers()
-        if not len(chunk):
-            continue
-        offsets = np.frombuffer(off_buf, dtype=np.int64 if chunk.type == pa.large_string() else np.int32)
-        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
-        if end - start != width * len(chunk):  # a non-ASCII id is padded by characters, not bytes
-            return bool(ids.is_unique)
-        words = np.frombuffer(data_buf, dtype=np.uint64, count=(end - start) // 8, offset=start)
-        words = words.reshape(len(chunk), width // 8)
-        h = words[:, 0].copy()
-        for j in range(1, width // 8):
-            h *= np.uint64(0x9E3779B97F4A7C15)
-            h ^= words[:, j]
-        folded.append(h)
-    keys = np.sort(np.concatenate(folded))
-    if not (keys[1:] == keys[:-1]).any():
-        return True
-    return bool(ids.is_unique)
+    distinct = strings_distinct(chunks)
+    return bool(ids.is_unique) if distinct is None else distinct
 
 
 def _select(s: pd.Series, keep: np.ndarray) -> pd.Series:

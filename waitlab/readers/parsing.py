@@ -16,7 +16,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from waitlab._kernels import ISO_MISSING, ISO_OK, ISO_OTHER, iso19_column, utf8_chunks
+from waitlab._kernels import (
+    ISO_MISSING,
+    ISO_OK,
+    ISO_OTHER,
+    iso19_column,
+    known_range,
+    shift_by_hour,
+    utf8_chunks,
+)
 
 __all__ = [
     "DateOrder",
@@ -282,50 +290,51 @@ def _localize_values(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int]
     return dst, in_gap, int(lost.sum() - in_gap.sum())
 
 
+_PER_HOUR = {"s": 3600, "ms": 3_600_000, "us": 3_600_000_000, "ns": 3_600_000_000_000}
+
+
 def _localize_by_hour(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int] | None:
     """:func:`localize` of naive `s` through the UTC offset of each local hour; None when it does not apply.
 
     An hour whose first and last instant both exist once, with the same UTC offset, holds no
     clock change (the tz database never changes a zone's offset twice within an hour), so every
-    value in it converts with that offset. Values in any other hour (a DST gap or repeated hour
-    touches it) go through :func:`_localize_values`, as do columns spanning too many hours.
+    value in it converts with that offset (:func:`waitlab._kernels.shift_by_hour`). Values in
+    any other hour (a DST gap or repeated hour touches it) go through :func:`_localize_values`,
+    as do columns spanning too many hours. The result is in nanoseconds when they can hold it.
     """
     if not isinstance(s.dtype, np.dtype) or s.dtype.kind != "M":
         return None
     unit = np.datetime_data(s.dtype)[0]
-    per_hour = {"s": 3600, "ms": 3_600_000, "us": 3_600_000_000, "ns": 3_600_000_000_000}.get(unit)
+    per_hour = _PER_HOUR.get(unit)
     values = s.to_numpy().view(np.int64)
-    nat = values == np.iinfo(np.int64).min
-    if per_hour is None or nat.all():
+    smallest, largest, n_known = known_range(values)
+    if per_hour is None or not n_known:
         return None
-    hour = values // per_hour
-    known = hour[~nat] if nat.any() else hour
-    lo, hi = int(known.min()), int(known.max())
+    lo, hi = smallest // per_hour, largest // per_hour
     n = hi - lo + 1
     if n > max(len(s), 10_000):  # the table of hours must stay small next to the column
         return None
     starts = np.arange(lo, hi + 1, dtype=np.int64) * per_hour
     edges = pd.DatetimeIndex(np.concatenate([starts, starts + (per_hour - 1)]).view(s.dtype))  # first, last instant
     aware = edges.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")
-    offset = edges.asi8 - aware.asi8  # local minus UTC, in `unit`; garbage where NaT, masked below
+    offset = edges.asi8 - aware.asi8  # local minus UTC, in `unit`; garbage where NaT, masked by `clean`
     exists = ~aware.isna()
     clean = exists[:n] & exists[n:] & (offset[:n] == offset[n:])
-    out = hour  # reused in place: large columns spend more on fresh memory than on arithmetic
-    out -= lo
-    if nat.any():
-        out[nat] = 0
-    odd = ~clean[out]
-    odd &= ~nat
-    np.take(offset[:n], out, out=out, mode="clip")  # indices are in range; "clip" writes in place
-    np.subtract(values, out, out=out)
-    out[nat] = values[nat]
+    scale = _PER_HOUR["ns"] // per_hour
+    limit = np.iinfo(np.int64).max // scale - per_hour  # an offset is under an hour
+    if not (-limit < smallest and largest < limit):
+        scale = 1
+    out_unit = "ns" if scale > 1 else unit
+    out = np.empty(len(values), dtype=np.int64)
+    odd = np.empty(len(values), dtype=bool)
+    shift_by_hour(values, per_hour, lo, offset[:n], clean, scale, out, odd)
     gap = np.zeros(len(s), dtype=bool)
     n_ambiguous = 0
     if odd.any():
         part, gap[odd], n_ambiguous = _localize_values(s[odd], tz)
-        out[odd] = part.array.asi8
-    aware_out = pd.Series(out.view(s.dtype), index=s.index, copy=False).dt.tz_localize("UTC").dt.tz_convert(tz)
-    return aware_out, gap, n_ambiguous
+        out[odd] = part.dt.as_unit(out_unit).array.asi8
+    aware_out = pd.Series(out.view(f"datetime64[{out_unit}]"), index=s.index, copy=False)
+    return aware_out.dt.tz_localize("UTC").dt.tz_convert(tz), gap, n_ambiguous
 
 
 def parse_numbers(s: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:
