@@ -33,6 +33,7 @@ from waitlab._kernels import (
     count_byte,
     edges_clean,
     factorize_few,
+    integers_column,
     iso19_column,
     iso19_parse,
     known_range,
@@ -521,3 +522,17 @@ def test_known_range_skips_nat():
     nat = np.iinfo(np.int64).min
     assert known_range(np.array([5, nat, -3, 9], dtype=np.int64)) == (-3, 9, 3)
     assert known_range(np.array([nat, nat], dtype=np.int64))[2] == 0
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), st.from_regex(r"[0-9]{1,10}", fullmatch=True), st.sampled_from(["", " 1", "1.0", "-1", "1e3", "٢"]))))
+def test_integers_column_reads_plain_digits_only(values):
+    for name, chunks, held in _shapes(values):
+        plain = all(v is None or (v.isascii() and v.isdigit() and 1 <= len(v) <= 9) for v in held)
+        got = integers_column(chunks)
+        if not plain:
+            assert got is None, name
+            continue
+        numbers, missing = got
+        assert missing.tolist() == [v is None for v in held], name
+        assert numbers[~missing].tolist() == [int(v) for v in held if v is not None], name

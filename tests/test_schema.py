@@ -67,3 +67,20 @@ def test_naive_timestamps_need_a_timezone():
 def test_missing_column_is_named():
     with pytest.raises(SchemaError, match="missing column"):
         validate_contacts(pd.DataFrame({"contact_id": ["1"]}))
+
+
+def test_coerce_contacts_turns_categorical_text_into_the_same_strings():
+    frame = pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c"],
+            "queue": pd.Categorical(["caja", None, "caja"]),
+            "channel": pd.Categorical(["kiosk"] * 3),
+            "ticket": pd.Categorical.from_codes([-1, -1, -1], categories=[]),  # all missing
+            "arrived_at": pd.to_datetime(["2024-05-13 09:00"] * 3),
+            "outcome": pd.Categorical(["served", "other", None]),
+        }
+    )
+    as_text = frame.assign(**{c: frame[c].astype(object) for c in ("queue", "channel", "ticket", "outcome")})
+    got = coerce_contacts(frame, tz="America/Argentina/Buenos_Aires")
+    pd.testing.assert_frame_equal(got, coerce_contacts(as_text, tz="America/Argentina/Buenos_Aires"))
+    assert got["ticket"].isna().all() and list(got["queue"].fillna("-")) == ["caja", "-", "caja"]

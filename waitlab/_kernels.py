@@ -16,11 +16,15 @@ import pyarrow as pa
 from numba import njit
 
 __all__ = [
+    "ROW_RULES",
     "count_byte",
     "edges_clean",
     "iso19_parse",
+    "integers_column",
     "known_range",
     "lone_cr",
+    "plain_integers",
+    "row_rules",
     "shift_by_hour",
     "small_factorize",
     "string_buffers",
@@ -319,6 +323,118 @@ def hash_strings(valid: np.ndarray, offsets: np.ndarray, data: np.ndarray, bit0:
     return at
 
 
+
+#: The row rules of :func:`row_rules`, in the order they are judged (index 0: no rule broken).
+ROW_RULES = (
+    "",
+    "missing contact_id",
+    "missing queue",
+    "missing channel",
+    "missing arrived_at",
+    "missing outcome",
+    "unknown outcome",
+    "unknown channel",
+    "events out of order (called_at before arrived_at)",
+    "events out of order (started_at before arrived_at)",
+    "events out of order (ended_at before arrived_at)",
+    "events out of order (started_at before called_at)",
+    "events out of order (ended_at before called_at)",
+    "events out of order (ended_at before started_at)",
+    "absurd duration (over 24 h)",
+    "served without called/started/ended time",
+    "abandoned without the time they left",
+    "abandoned but service started",
+    "no-show without the time it was called",
+    "no-show but service started",
+    "transferred without service start",
+)
+
+
+@njit(cache=True, nogil=True)
+def row_rules(
+    missing: np.ndarray, outcome: np.ndarray, channel: np.ndarray, arrived: np.ndarray, called: np.ndarray,
+    started: np.ndarray, ended: np.ndarray, limit: int, rule: np.ndarray,
+) -> None:
+    """The first of :data:`ROW_RULES` that each contact breaks, into `rule` (0: none).
+
+    `missing` holds a bit per required text column (1 contact_id, 2 queue, 4 channel, 8
+    outcome); `outcome` and `channel` are positions in ``OUTCOMES`` / ``CHANNELS`` (-1:
+    unknown); the times are int64 instants in one unit (NaT: the int64 minimum); `limit` is
+    the longest allowed span from arrival to the last known event, in that unit.
+    """
+    top = np.iinfo(np.int64).max
+    for i in range(len(rule)):
+        m = missing[i]
+        t = (arrived[i], called[i], started[i], ended[i])
+        r = 0
+        if m & 1:
+            r = 1
+        elif m & 2:
+            r = 2
+        elif m & 4:
+            r = 3
+        elif t[0] == _NAT:
+            r = 4
+        elif m & 8:
+            r = 5
+        elif outcome[i] < 0:
+            r = 6
+        elif channel[i] < 0:
+            r = 7
+        else:
+            k = 8
+            for a in range(4):
+                for b in range(a + 1, 4):
+                    if r == 0 and t[a] != _NAT and t[b] != _NAT and t[a] > t[b]:
+                        r = k
+                    k += 1
+        if r == 0:
+            last = t[3] if t[3] != _NAT else (t[2] if t[2] != _NAT else t[1])
+            if last != _NAT and t[0] <= top - limit and last > t[0] + limit:
+                r = 14
+        if r == 0:
+            o = outcome[i]
+            has_called, has_started, has_ended = t[1] != _NAT, t[2] != _NAT, t[3] != _NAT
+            if o == 0 and not (has_called and has_started and has_ended):
+                r = 15
+            elif o == 1 and not has_ended:
+                r = 16
+            elif o == 1 and has_started:
+                r = 17
+            elif o == 2 and not has_called:
+                r = 18
+            elif o == 2 and has_started:
+                r = 19
+            elif o == 3 and not has_started:
+                r = 20
+        rule[i] = r
+
+
+
+@njit(cache=True, nogil=True)
+def plain_integers(
+    valid: np.ndarray, offsets: np.ndarray, data: np.ndarray, bit0: int, out: np.ndarray, missing: np.ndarray
+) -> bool:
+    """Read values made of 1 to 9 decimal digits (nothing else) into `out`; `missing` marks missing
+    ones. False as soon as a present value is anything else (then `out` is incomplete)."""
+    for i in range(len(offsets) - 1):
+        out[i] = 0
+        missing[i] = not _is_valid(valid, bit0, i)
+        if missing[i]:
+            continue
+        lo, hi = offsets[i], offsets[i + 1]
+        if hi - lo < 1 or hi - lo > 9:
+            return False
+        v = 0
+        for k in range(lo, hi):
+            d = int(data[k]) - 48
+            if d < 0 or d > 9:
+                return False
+            v = v * 10 + d
+        out[i] = v
+    return True
+
+
 # --- over whole columns (chunk by chunk) -----------------------------------------------------
 
 
@@ -406,3 +522,20 @@ def strings_distinct(chunks: list[pa.Array]) -> bool | None:
         at = hash_strings(*string_buffers(c), keys, at)
     keys.sort()
     return True if not (keys[1:] == keys[:-1]).any() else None
+
+
+def integers_column(chunks: list[pa.Array]) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`plain_integers` of a whole column: (int64 values, missing mask), or None."""
+    n = sum(len(c) for c in chunks)
+    out = np.empty(n, dtype=np.int64)
+    missing = np.empty(n, dtype=bool)
+    at = 0
+    for c in chunks:
+        part, gone = out[at : at + len(c)], missing[at : at + len(c)]
+        at += len(c)
+        if len(c) == c.null_count:
+            part[:] = 0
+            gone[:] = True
+        elif not plain_integers(*string_buffers(c), part, gone):
+            return None
+    return out, missing

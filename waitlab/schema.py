@@ -56,8 +56,9 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from waitlab._kernels import factorize_few, utf8_chunks
+from waitlab._kernels import ROW_RULES, factorize_few, row_rules, utf8_chunks
 from waitlab.exceptions import SchemaError
 
 __all__ = [
@@ -122,6 +123,20 @@ def coerce_contacts(df: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
     SchemaError
         If ``tz`` is None and a timestamp column is naive, or a column cannot be converted.
     """
+    return _coerce(df, tz=tz)
+
+
+def _categories_as_text(s: pd.Series) -> pd.Series:
+    """A categorical of texts as the table's string dtype, through Arrow (``astype`` goes value by value)."""
+    categories = pa.array([str(c) for c in s.cat.categories], type=pa.large_string())
+    codes = s.cat.codes.to_numpy()
+    text = categories.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), index=s.index, name=s.name, copy=False)
+
+
+def _coerce(df: pd.DataFrame, *, tz: str | None = None, keep_categories: bool = False) -> pd.DataFrame:
+    """:func:`coerce_contacts`; with `keep_categories`, text columns held as categoricals stay so
+    (a reader turns them into text after dropping its bad rows; the row rules read them as they are)."""
     out = pd.DataFrame(index=df.index)
     for col, kind in COLUMNS.items():
         values = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index, dtype="object")
@@ -139,9 +154,10 @@ def coerce_contacts(df: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
                 out[col] = s.astype(f"datetime64[ns, {s.dt.tz}]")
             elif kind == "Int64":
                 out[col] = pd.to_numeric(values, errors="raise").astype("Int64")
+            elif isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.inferred_type in ("string", "empty"):
+                out[col] = values if keep_categories else _categories_as_text(values)
             else:
-                s = values.astype("string")
-                out[col] = s
+                out[col] = values.astype("string")
         except SchemaError:
             raise
         except (TypeError, ValueError) as exc:
@@ -193,6 +209,43 @@ def _row_problem_codes(
     contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None = None
 ) -> tuple[np.ndarray, list[str]]:
     """The rules of :func:`row_problems` as an int16 code per row and the reason of each code (0: ``""``)."""
+    outcome = _positions(contacts["outcome"], OUTCOMES)
+    ns = _times_ns(contacts)
+    if ns is not None:  # int64 nanoseconds: every rule in one pass
+        codes, texts = _rules_in_one_pass(contacts, outcome, ns)
+    else:
+        codes, texts = _rules_column_by_column(contacts, outcome)
+    ids = contacts["contact_id"]
+    if (codes == 0).any() and not (ids_unique() if ids_unique is not None else ids.is_unique):
+        dup = ids.duplicated(keep="first").to_numpy() & (codes == 0)  # is_unique: one hash pass, cheaper
+        if dup.any():
+            texts.append("duplicate contact_id")
+            codes[dup] = len(texts) - 1
+    return codes, texts
+
+
+def _rules_in_one_pass(
+    contacts: pd.DataFrame, outcome: np.ndarray, ns: dict[str, np.ndarray]
+) -> tuple[np.ndarray, list[str]]:
+    """The rules before "duplicate contact_id", by :func:`waitlab._kernels.row_rules`."""
+    missing = np.zeros(len(contacts), dtype=np.uint8)
+    for bit, col in ((1, "contact_id"), (2, "queue"), (4, "channel"), (8, "outcome")):
+        missing |= contacts[col].isna().to_numpy(dtype=bool).view(np.uint8) * np.uint8(bit)
+    rule = np.empty(len(contacts), dtype=np.uint8)
+    channel = _positions(contacts["channel"], CHANNELS)
+    limit = int(MAX_DURATION_S * 1e9)
+    row_rules(missing, outcome, channel, ns["arrived_at"], ns["called_at"], ns["started_at"], ns["ended_at"], limit, rule)
+    fired = np.flatnonzero(np.bincount(rule, minlength=len(ROW_RULES)))
+    texts = [ROW_RULES[r] for r in fired]
+    if fired[0] != 0:
+        texts.insert(0, "")
+    remap = np.zeros(len(ROW_RULES), dtype=np.int16)
+    remap[fired] = [texts.index(ROW_RULES[r]) for r in fired]
+    return remap[rule], texts
+
+
+def _rules_column_by_column(contacts: pd.DataFrame, outcome: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """The rules before "duplicate contact_id", with pandas comparisons (any datetime dtypes)."""
     n = len(contacts)
     codes = np.zeros(n, dtype=np.int16)
     texts = [""]
@@ -208,31 +261,17 @@ def _row_problem_codes(
 
     for col in _REQUIRED_NOT_NULL:
         flag(contacts[col].isna().to_numpy(), f"missing {col}")
-    outcome = _positions(contacts["outcome"], OUTCOMES)
     flag(outcome < 0, "unknown outcome")
     flag(_positions(contacts["channel"], CHANNELS) < 0, "unknown channel")
-
-    ns = _times_ns(contacts)
     has = {c: contacts[c].notna().to_numpy() for c in TIME_COLUMNS}
-    if ns is not None:  # int64 nanoseconds: the same comparisons, without pandas overhead
-        for i in range(len(TIME_COLUMNS)):
-            for j in range(i + 1, len(TIME_COLUMNS)):
-                a, b = TIME_COLUMNS[i], TIME_COLUMNS[j]
-                flag(has[a] & has[b] & (ns[a] > ns[b]), f"events out of order ({b} before {a})")
-        last = np.where(has["ended_at"], ns["ended_at"], np.where(has["started_at"], ns["started_at"], ns["called_at"]))
-        known = has["arrived_at"] & (has["ended_at"] | has["started_at"] | has["called_at"])
-        with np.errstate(over="ignore"):
-            span = (last - ns["arrived_at"]) / 1e9
-        flag(known & (span > MAX_DURATION_S), "absurd duration (over 24 h)")
-    else:
-        t = [contacts[c] for c in TIME_COLUMNS]
-        for i in range(len(t)):
-            for j in range(i + 1, len(t)):
-                bad = (t[i] > t[j]).fillna(False).to_numpy(dtype=bool)
-                flag(bad, f"events out of order ({TIME_COLUMNS[j]} before {TIME_COLUMNS[i]})")
-        last = contacts["ended_at"].fillna(contacts["started_at"]).fillna(contacts["called_at"])
-        span = (last - contacts["arrived_at"]).dt.total_seconds()
-        flag((span > MAX_DURATION_S).fillna(False).to_numpy(dtype=bool), "absurd duration (over 24 h)")
+    t = [contacts[c] for c in TIME_COLUMNS]
+    for i in range(len(t)):
+        for j in range(i + 1, len(t)):
+            bad = (t[i] > t[j]).fillna(False).to_numpy(dtype=bool)
+            flag(bad, f"events out of order ({TIME_COLUMNS[j]} before {TIME_COLUMNS[i]})")
+    last = contacts["ended_at"].fillna(contacts["started_at"]).fillna(contacts["called_at"])
+    span = (last - contacts["arrived_at"]).dt.total_seconds()
+    flag((span > MAX_DURATION_S).fillna(False).to_numpy(dtype=bool), "absurd duration (over 24 h)")
 
     served = outcome == OUTCOMES.index("served")
     flag(served & ~(has["called_at"] & has["started_at"] & has["ended_at"]),
@@ -245,16 +284,14 @@ def _row_problem_codes(
     flag(no_show & has["started_at"], "no-show but service started")
     transferred = outcome == OUTCOMES.index("transferred")
     flag(transferred & ~has["started_at"], "transferred without service start")
-
-    ids = contacts["contact_id"]
-    unique = ids_unique() if ids_unique is not None else ids.is_unique  # one hash pass, cheaper than duplicated
-    if free.any() and not unique:
-        flag(ids.duplicated(keep="first").to_numpy(), "duplicate contact_id")
     return codes, texts
 
 
 def _positions(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
     """Position of each value in `allowed`, -1 where missing or not in it."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        where = np.array([allowed.index(v) if v in allowed else -1 for v in values.cat.categories] + [-1])
+        return where[values.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
     chunks = utf8_chunks(values)
     few = factorize_few(chunks) if chunks is not None else None
     if few is not None:  # a few distinct values (the usual case): compared byte by byte, not hashed
@@ -262,7 +299,6 @@ def _positions(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
         where = np.array([allowed.index(v) if v in allowed else -1 for v in distinct] + [-1], dtype=np.int64)
         return where[codes]  # code -1 (missing) picks the trailing -1
     if chunks is not None:  # one hash pass
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         arr = pa.array(values.array)

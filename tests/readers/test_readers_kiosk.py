@@ -178,3 +178,27 @@ def test_contacts_format_roundtrip(tmp_path):
     again, report = read_log(tmp_path / "c.parquet")
     assert report.format == "contacts"
     pd.testing.assert_frame_equal(again, contacts)
+
+
+def test_constant_site_and_queue_build_the_contact_id(tmp_path):
+    """A mapping may fix a column the export lacks ([constants]); the built contact_id uses it."""
+    mapping = (
+        '[mapping]\nname = "one desk"\nformat = "kiosk"\n[read]\nsep = ","\n'
+        '[columns]\nticket = "ticket_no"\narrived_at = "issued_time"\ncalled_at = "called_time"\n'
+        'started_at = "service_start"\nended_at = "service_end"\noutcome = "status"\n'
+        '[outcomes]\n1 = "served"\n3 = "abandoned"\n'
+        '[constants]\nchannel = "kiosk"\nsite = "Centro"\nqueue = "caja"\n'
+    )
+    (tmp_path / "m.toml").write_text(mapping, encoding="utf-8")
+    rows = [
+        ["ticket_no", "issued_time", "called_time", "service_start", "service_end", "status"],
+        ["C1", "2024-05-13 09:00:00", "2024-05-13 09:05:00", "2024-05-13 09:05:10", "2024-05-13 09:09:00", "1"],
+        ["C2", "2024-05-13 09:01:00", "", "", "2024-05-13 09:20:00", "3"],
+        ["C1", "2024-05-13 09:02:00", "2024-05-13 09:06:00", "2024-05-13 09:06:10", "2024-05-13 09:10:00", "1"],
+    ]
+    contacts, report = read_log(write_text(tmp_path / "k.csv", rows), mapping=tmp_path / "m.toml")
+    validate_contacts(contacts)
+    assert list(contacts["contact_id"]) == ["Centro/2024-05-13/caja/C1", "Centro/2024-05-13/caja/C2"]
+    assert list(contacts["site"]) == ["Centro"] * 2 and list(contacts["queue"]) == ["caja"] * 2
+    assert list(contacts["channel"]) == ["kiosk"] * 2 and contacts["server"].isna().all()
+    assert list(report.quarantine["reason"]) == ["duplicate contact_id"] and identity(report)

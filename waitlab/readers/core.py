@@ -18,7 +18,7 @@ from waitlab.readers.mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers.report import IngestReport
 from waitlab.readers.tables import RawTable, load_table, read_head_text
 from waitlab.readers.tabular import Candidates, from_mapping, normalise_name
-from waitlab.schema import COLUMNS, DEFAULT_TZ, _row_problems, coerce_contacts
+from waitlab.schema import COLUMNS, DEFAULT_TZ, _categories_as_text, _coerce, _row_problems
 
 __all__ = ["FORMATS", "SEELAB_TZ", "finalize", "read_log"]
 
@@ -140,6 +140,10 @@ def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({c: _select(frame[c], keep) for c in frame.columns}, copy=False)
 
 
+def _categorical(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+
+
 def _take(frame: pd.DataFrame, keep: np.ndarray, pool: ThreadPoolExecutor) -> pd.DataFrame:
     """``frame.loc[keep]`` with a fresh RangeIndex, copying the columns side by side."""
     columns = list(pool.map(lambda c: _select(frame[c], keep), frame.columns))
@@ -172,15 +176,18 @@ def finalize(
     with ThreadPoolExecutor(2) as pool:  # unique ids in all rows means unique in any of them
         unique = pool.submit(_ids_unique, cand.frame["contact_id"])
         try:  # the schema rules on every row, so that the table is copied once, at the end
-            coerced, rows = coerce_contacts(cand.frame, tz=tz), np.ones(len(parsed), dtype=bool)
+            coerced, rows = _coerce(cand.frame, tz=tz, keep_categories=True), np.ones(len(parsed), dtype=bool)
         except SchemaError:  # a row that did not parse holds a value the schema cannot even store
-            coerced, rows = coerce_contacts(cand.frame.loc[parsed], tz=tz), parsed
+            coerced, rows = _coerce(cand.frame.loc[parsed], tz=tz, keep_categories=True), parsed
         problems = _problems(coerced, parsed[rows], unique.result, texts)
         reasons[parsed] = problems[parsed[rows]]
         good = reasons == 0
         bad = ~good
         quarantined = pool.submit(_rows, raw_fields, bad)  # the bad rows' fields, beside the copy of the good
         contacts = coerced.reset_index(drop=True) if good[rows].all() else _take(coerced, good[rows], pool)
+        texts_of = {c: pool.submit(_categories_as_text, contacts[c]) for c in _categorical(contacts)}
+        for c, text in texts_of.items():  # text for the rows kept only
+            contacts[c] = text.result()
         fields = quarantined.result()
     why = np.asarray(texts, dtype=object)[reasons[bad]].astype(str)  # text for the quarantined rows only
     q = pd.DataFrame({"line": np.asarray(lines)[bad].astype(np.int64), "reason": why})

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from waitlab._kernels import clean_text, factorize_few, utf8_chunks
+from waitlab._kernels import clean_text, factorize_few, integers_column, utf8_chunks
 from waitlab.exceptions import LogFormatError
 from waitlab.readers.mapping import Mapping
 from waitlab.readers.parsing import (
@@ -31,7 +31,7 @@ from waitlab.readers.parsing import (
     parse_stripped,
 )
 from waitlab.readers.tables import RawTable
-from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS
+from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS, _categories_as_text
 
 __all__ = ["Candidates", "from_mapping", "normalise_name", "resolve_columns"]
 
@@ -150,9 +150,12 @@ def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tup
     looked = np.array([table.get(str(u)) for u in keys] + [None], dtype=object)
     unmapped = np.array([v is None for v in looked[:-1]] + [False])  # per distinct value, not per row
     unknown = unmapped[codes]  # code -1 (missing) picks the trailing False
-    if text:
-        names = pd.array([None if v is None else str(v) for v in looked[:-1]], dtype="str")
-        return pd.Series(names.take(codes, allow_fill=True), index=s.index), unknown
+    if text:  # a categorical: the contacts table turns it into text once, for the rows it keeps
+        names = [None if v is None else str(v) for v in looked[:-1]]
+        categories = list(dict.fromkeys(v for v in names if v is not None))
+        to_category = np.array([categories.index(v) if v is not None else -1 for v in names] + [-1], dtype=np.int16)
+        values = pd.Categorical.from_codes(to_category[codes], dtype=pd.CategoricalDtype(categories))
+        return pd.Series(values, index=s.index, copy=False), unknown
     return pd.Series(looked[codes], index=s.index, dtype=object, copy=False), unknown
 
 
@@ -232,11 +235,28 @@ def _storable(p: pd.Series) -> pd.Series:
     return p.where(~out) if out.any() else p
 
 
+def _constant_text(value: str | None, index: pd.Index) -> pd.Series:
+    """One text (or missing) on every row, as a categorical (one byte per row, not a string each)."""
+    codes = np.full(len(index), -1 if value is None else 0, dtype=np.int8)
+    dtype = pd.CategoricalDtype([] if value is None else [value])
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index, copy=False)
+
+
+def _str(s: pd.Series) -> pd.Series:
+    """Text as the str dtype, also when held as a categorical (see :func:`_constant_text`)."""
+    return _categories_as_text(s).astype("str") if isinstance(s.dtype, pd.CategoricalDtype) else s
+
+
 def _priority(raw: pd.Series, m: Mapping, decimal: str | None) -> tuple[pd.Series | pd.api.extensions.ExtensionArray, np.ndarray]:
     """Priorities (Int64) through the mapping's codes, else as whole numbers >= 0; and the unknown ones."""
     if m.priorities:
         mapped, unknown = _codes(_text(raw), dict(m.priorities))
         return pd.array(mapped.where(mapped.notna(), None).tolist(), dtype="Int64"), unknown
+    chunks = utf8_chunks(raw)
+    plain = integers_column(chunks) if chunks is not None else None
+    if plain is not None:  # digits only (the usual 0 / 1): nothing to convert, nothing bad
+        whole, null = plain
+        return pd.Series(pd.arrays.IntegerArray(whole, null), index=raw.index, copy=False), np.zeros(len(raw), dtype=bool)
     num, _ = parse_numbers(raw, decimal or m.decimal)
     v = num.to_numpy(dtype=np.float64)
     missing = np.isnan(v)
@@ -275,10 +295,11 @@ def _build(
         if c in cols:
             out[c] = texts_of[cols[c]].result()
         elif c in m.constants:
-            out[c] = pd.Series(str(m.constants[c]), index=frame.index, dtype="str")
+            out[c] = _constant_text(str(m.constants[c]), frame.index)
     if "channel" not in out:
-        out["channel"] = "kiosk" if m.format == "kiosk" else "phone"
-        notes.append(f"Channel {out['channel'].iloc[0] if n else ''!s} for every row (format {m.format}).")
+        channel = "kiosk" if m.format == "kiosk" else "phone"
+        out["channel"] = _constant_text(channel, frame.index)
+        notes.append(f"Channel {channel if n else ''} for every row (format {m.format}).")
     elif m.format == "contacts":
         out["channel"] = out["channel"].str.lower()
 
@@ -332,7 +353,7 @@ def _build(
             f"{n_ambiguous} time(s) fell in the repeated hour when clocks went back in {tz}; "
             "taken as the first (daylight-saving) occurrence."
         )
-    empty_times = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[us, {tz}]")
+    empty_times = pd.Series(pd.NaT, index=frame.index, dtype=f"datetime64[ns, {tz}]")
     for c in TIME_COLUMNS:
         out[c] = parsed[cols[c]] if c in cols else empty_times
     if "service_seconds" in cols:
@@ -373,8 +394,9 @@ def _build(
     if "contact_id" not in out:
         if "ticket" in out:
             day = out["arrived_at"].dt.strftime("%Y-%m-%d")
-            site = out["site"].fillna("") if "site" in out else ""
-            out["contact_id"] = site + "/" + day.fillna("?") + "/" + out["queue"].fillna("") + "/" + out["ticket"].fillna("?")
+            site = _str(out["site"]).fillna("") if "site" in out else ""
+            queue, ticket = _str(out["queue"]).fillna(""), _str(out["ticket"]).fillna("?")
+            out["contact_id"] = site + "/" + day.fillna("?") + "/" + queue + "/" + ticket
             notes.append("No id column: contact_id = site/date/queue/ticket (a repeat of it is a duplicate id).")
         else:
             out["contact_id"] = "line-" + pd.Series(raw.lines, index=frame.index).astype("str")
@@ -382,8 +404,8 @@ def _build(
     for c, kind in COLUMNS.items():
         if c in out:
             continue
-        if kind == "string":  # all missing, already as Arrow strings: nothing for the schema to convert
-            out[c] = pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"), index=frame.index)
+        if kind == "string":  # all missing: a categorical without categories, text only for the rows kept
+            out[c] = _constant_text(None, frame.index)
         else:
             out[c] = pd.Series(pd.NA, index=frame.index, dtype="object")
     return flag.candidates(out[list(COLUMNS)], notes)
