@@ -243,7 +243,7 @@ def shift_by_hour(
 
     ``h = values[i] // per_hour - first_hour`` indexes `offset` (local minus UTC) and `clean`
     (the hour holds no clock change). NaT stays NaT; a value in an unclean hour is marked in
-    `odd` (its `out` is left NaT for the caller to fill).
+    `odd` and its `out` is not written (for the caller to fill). `out` may be `values` itself.
     """
     for i in range(len(values)):
         v = values[i]
@@ -256,7 +256,6 @@ def shift_by_hour(
             out[i] = (v - offset[h]) * scale
         else:
             odd[i] = True
-            out[i] = _NAT
 
 
 

@@ -168,3 +168,37 @@ def test_count_lines_across_block_edges(data):
         assert tables._count_lines(data, step=step) == want
     assert want[0] == data.count(b"\n") + (not data.endswith(b"\n"))
     assert want[1] == (data.count(b"\r") != data.count(b"\r\n"))
+
+
+@pytest.mark.parametrize("tz", ["Europe/Madrid", "America/Argentina/Buenos_Aires", "Australia/Lord_Howe"])
+def test_parse_local_iso_matches_parse_then_localise(tz):
+    """The one-array route gives what parsing, dropping unstorable times, then localising give."""
+    rng = np.random.default_rng(5)
+    base = pd.Timestamp("2024-01-01")
+    times = (base + pd.to_timedelta(rng.integers(0, 366 * 86_400, 3000), unit="s")).strftime("%Y-%m-%d %H:%M:%S")
+    odd = ["2024-03-31 02:30:00", "2024-10-27 02:30:00", "2024-04-07 01:45:00", "2024-10-06 02:15:00",  # DST
+           "2024-02-30 10:00:00", "2024-01-01 24:00:00", "2024-05-13T09:00:10", "2024-05-13 09:01",
+           "2024-05-13", "not a time", "-1", "1500-01-01 00:00:00", "2400-01-01 00:00:00",
+           "2024-05-13 09:00:00+02:00", None]  # fmt: skip
+    text = pd.Series([*times[:1500], *odd, *times[1500:]], dtype="str")  # in the middle: not in the sample
+    got = parsing.parse_local_iso(text, tz)
+    assert got is not None
+    unparseable, aware, gap, ambiguous = got
+    p, layout = parsing.parse_stripped(text)
+    p = tabular._storable(p)
+    want, want_gap, want_ambiguous = parsing.localize(p, tz)
+    assert layout == "iso"
+    pd.testing.assert_series_equal(aware, want.dt.as_unit("ns"))
+    assert np.array_equal(unparseable, (p.isna() & text.notna()).to_numpy())
+    assert np.array_equal(gap, want_gap) and ambiguous == want_ambiguous
+    # hour 24, text, year -1, years beyond what nanoseconds hold, and an offset among local times;
+    # not the other ISO layouts, nor a missing time
+    assert np.flatnonzero(unparseable).tolist() == [1505, 1509, 1510, 1511, 1512, 1513]
+    if tz == "Europe/Madrid":
+        assert gap[1500] and ambiguous == 1
+
+
+def test_parse_local_iso_leaves_other_layouts_to_the_general_route():
+    assert parsing.parse_local_iso(pd.Series(["13/05/2024 09:00"] * 3, dtype="str"), "UTC") is None
+    assert parsing.parse_local_iso(pd.Series(["2024-05-13T09:00:00+02:00"] * 3, dtype="str"), "UTC") is None
+    assert parsing.parse_local_iso(pd.Series([None, "nope"], dtype="str"), "UTC") is None

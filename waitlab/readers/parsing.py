@@ -27,12 +27,14 @@ from waitlab._kernels import (
 )
 
 __all__ = [
+    "STORABLE_RANGE",
     "DateOrder",
     "combine_date_time",
     "infer_dayfirst",
     "is_time_only",
     "localize",
     "parse_datetimes",
+    "parse_local_iso",
     "parse_numbers",
     "parse_stripped",
 ]
@@ -163,13 +165,41 @@ def _strptime(s: pd.Series, fmt: str) -> pd.Series:
     return pd.to_datetime(s, format=fmt, errors="coerce")
 
 
-def _iso_seconds(text: pd.Series) -> pd.Series | None:
-    """``_strptime(text, "%Y-%m-%d %H:%M:%S")``, faster; None when this shortcut does not apply.
+def _layout(sample: list[str]) -> str:
+    """``"iso-offset"``, ``"iso"``, ``"slash"`` or ``"unknown"``: the layout most of the sample follows."""
+    n_iso = sum(bool(_ISO.match(v)) for v in sample)
+    n_dmy = sum(bool(_DMY.match(v)) for v in sample)
+    if n_iso >= n_dmy and n_iso:
+        return "iso-offset" if any(_OFFSET.search(v) for v in sample if _ISO.match(v)) else "iso"
+    return "slash" if n_dmy else "unknown"
 
-    Values in exactly the layout ``yyyy-mm-dd[ T]HH:MM:SS`` with a valid date and time are
-    read by :func:`waitlab._kernels.iso19_parse` (the ``T`` form is what the ISO fallback after
-    strptime would give too). Every other value (another layout, 30 February, second 60)
-    goes through strptime, as before.
+
+def _parse_iso(text: pd.Series) -> pd.Series:
+    """Local ISO date-times as datetime64[us]: strptime, then pandas' ISO 8601 parser for the rest.
+
+    A value with a UTC offset cannot be placed among local times: it is unparseable (NaT).
+    """
+    out = _strptime(text, "%Y-%m-%d %H:%M:%S")
+    rest = (out.isna() & text.notna()).to_numpy()
+    if rest.any():  # the few values in another ISO layout (or none)
+        odd = text[rest]
+        odd = odd.where(~odd.str.contains(_OFFSET.pattern, regex=True).fillna(False).astype(bool))
+        fix = pd.to_datetime(odd, format="ISO8601", errors="coerce")
+        if isinstance(fix.dtype, np.dtype):  # naive, like `out`: patch those rows only
+            vals = out.to_numpy(copy=True)
+            vals[rest] = fix.astype("datetime64[us]").to_numpy()
+            out = pd.Series(vals, index=text.index, copy=False)
+        else:
+            out = out.where(~rest, fix)
+    return out.astype("datetime64[us]")
+
+
+def _iso_micros(text: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Microseconds (int64, NaT where missing or unparseable) of ISO-layout text, and which
+    values were not in ``yyyy-mm-dd[ T]HH:MM:SS``; None when no value is.
+
+    Those values go through :func:`waitlab._kernels.iso19_parse`; the others (another layout,
+    30 February, second 60) through :func:`_parse_iso`.
     """
     chunks = utf8_chunks(text)
     if chunks is None or not len(text):
@@ -179,13 +209,17 @@ def _iso_seconds(text: pd.Series) -> pd.Series | None:
         return None
     others = status == ISO_OTHER
     micros[status == ISO_MISSING] = np.iinfo(np.int64).min  # NaT
-    out = micros.view("datetime64[us]")
     if others.any():
-        odd = pa.array(text.array)
-        odd = odd.filter(pa.array(others)) if isinstance(odd, pa.Array) else pc.filter(odd, pa.array(others))
-        parsed = pc.strptime(odd, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
-        out[others] = parsed.to_numpy(zero_copy_only=False).astype("datetime64[us]")
-    return pd.Series(out, index=text.index, copy=False)
+        micros[others] = _parse_iso(text[others]).to_numpy().view(np.int64)
+    return micros, others
+
+
+def _iso_seconds(text: pd.Series) -> pd.Series | None:
+    """:func:`_parse_iso`, faster (:func:`_iso_micros`); None when this shortcut does not apply."""
+    parsed = _iso_micros(text)
+    if parsed is None:
+        return None
+    return pd.Series(parsed[0].view("datetime64[us]"), index=text.index, copy=False)
 
 
 def parse_datetimes(s: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, str]:
@@ -219,31 +253,14 @@ def parse_stripped(text: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series
     """:func:`parse_datetimes` of str-dtype text that is already stripped (missing as missing)."""
     s = text
     sample = _sample(text)
-    if not sample:
-        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]"), "unknown"
-    n_iso = sum(bool(_ISO.match(v)) for v in sample)
-    n_dmy = sum(bool(_DMY.match(v)) for v in sample)
-    if n_iso >= n_dmy and n_iso:
-        if any(_OFFSET.search(v) for v in sample if _ISO.match(v)):
-            return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True), "iso-offset"
+    layout = _layout(sample)
+    if layout == "iso-offset":
+        return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True), layout
+    if layout == "iso":
         out = _iso_seconds(text)
-        if out is None:
-            out = _strptime(text, "%Y-%m-%d %H:%M:%S")
-        rest = (out.isna() & text.notna()).to_numpy()
-        if rest.any():  # the few values in another ISO layout (or none)
-            odd = text[rest]
-            # a value with a UTC offset in a column of local times cannot be placed: it is unparseable
-            odd = odd.where(~odd.str.contains(_OFFSET.pattern, regex=True).fillna(False).astype(bool))
-            fix = pd.to_datetime(odd, format="ISO8601", errors="coerce")
-            if isinstance(fix.dtype, np.dtype):  # naive, like `out`: patch those rows only
-                vals = out.to_numpy(copy=True)
-                vals[rest] = fix.astype("datetime64[us]").to_numpy()
-                out = pd.Series(vals, index=s.index, copy=False)
-            else:
-                out = out.where(~rest, fix)
-        return out.astype("datetime64[us]"), "iso"
-    if not n_dmy:
-        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]"), "unknown"
+        return (out if out is not None else _parse_iso(text)), layout
+    if layout == "unknown":
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]"), layout
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     rest = text.notna()
     for fmt in _slash_formats(sample, dayfirst):
@@ -291,6 +308,9 @@ def _localize_values(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int]
 
 
 _PER_HOUR = {"s": 3600, "ms": 3_600_000, "us": 3_600_000_000, "ns": 3_600_000_000_000}
+#: Local times a contacts table can store (nanoseconds since 1970 in int64), with a day to spare
+#: for the shift to UTC.
+STORABLE_RANGE = (np.datetime64("1677-09-23"), np.datetime64("2262-04-10"))
 
 
 def _localize_by_hour(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int] | None:
@@ -298,25 +318,49 @@ def _localize_by_hour(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int
 
     An hour whose first and last instant both exist once, with the same UTC offset, holds no
     clock change (the tz database never changes a zone's offset twice within an hour), so every
-    value in it converts with that offset (:func:`waitlab._kernels.shift_by_hour`). Values in
-    any other hour (a DST gap or repeated hour touches it) go through :func:`_localize_values`,
-    as do columns spanning too many hours. The result is in nanoseconds when they can hold it.
+    value in it converts with that offset (:func:`_shift_by_hour`). Values in any other hour (a
+    DST gap or repeated hour touches it) go through :func:`_localize_values`, as do columns
+    spanning too many hours. The result is in nanoseconds when they can hold it.
     """
     if not isinstance(s.dtype, np.dtype) or s.dtype.kind != "M":
         return None
-    unit = np.datetime_data(s.dtype)[0]
-    per_hour = _PER_HOUR.get(unit)
     values = s.to_numpy().view(np.int64)
+    shifted = _shift_by_hour(values, np.datetime_data(s.dtype)[0], tz, np.empty(len(values), dtype=np.int64))
+    if shifted is None:
+        return None
+    out, unit, odd = shifted
+    return _aware(out, unit, odd, s[odd] if odd.any() else None, s.index, tz)
+
+
+def _aware(
+    out: np.ndarray, unit: str, odd: np.ndarray, local_odd: pd.Series | None, index: pd.Index, tz: str
+) -> tuple[pd.Series, np.ndarray, int]:
+    """The aware Series of UTC instants `out` (int64 in `unit`), its `odd` values (naive local
+    times `local_odd`) placed one by one by :func:`_localize_values`; as :func:`localize` returns."""
+    gap = np.zeros(len(out), dtype=bool)
+    n_ambiguous = 0
+    if local_odd is not None:
+        part, gap[odd], n_ambiguous = _localize_values(local_odd, tz)
+        out[odd] = part.dt.as_unit(unit).array.asi8
+    utc = pd.DatetimeIndex(out, dtype=pd.DatetimeTZDtype(unit, "UTC"), copy=False)  # int64 instants: no copy
+    return pd.Series(utc.tz_convert(tz).array, index=index, copy=False), gap, n_ambiguous
+
+
+def _shift_by_hour(values: np.ndarray, unit: str, tz: str, out: np.ndarray) -> tuple[np.ndarray, str, np.ndarray] | None:
+    """Local int64 times in `unit` to UTC instants in `out` (which may be `values`), in nanoseconds
+    when they can hold them. Returns ``(out, its unit, odd)``, `odd` marking the values in an hour
+    with a clock change, which `out` leaves as they were; None when it does not apply."""
+    per_hour = _PER_HOUR.get(unit)
     smallest, largest, n_known = known_range(values)
     if per_hour is None or not n_known:
         return None
     lo, hi = smallest // per_hour, largest // per_hour
     n = hi - lo + 1
-    if n > max(len(s), 10_000):  # the table of hours must stay small next to the column
+    if n > max(len(values), 10_000):  # the table of hours must stay small next to the column
         return None
     starts = np.arange(lo, hi + 1, dtype=np.int64) * per_hour
-    edges = pd.DatetimeIndex(np.concatenate([starts, starts + (per_hour - 1)]).view(s.dtype))  # first, last instant
-    aware = edges.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")
+    edges = pd.DatetimeIndex(np.concatenate([starts, starts + (per_hour - 1)]).view(f"datetime64[{unit}]"))
+    aware = edges.tz_localize(tz, nonexistent="NaT", ambiguous="NaT")  # first and last instant of each hour
     offset = edges.asi8 - aware.asi8  # local minus UTC, in `unit`; garbage where NaT, masked by `clean`
     exists = ~aware.isna()
     clean = exists[:n] & exists[n:] & (offset[:n] == offset[n:])
@@ -324,17 +368,39 @@ def _localize_by_hour(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int
     limit = np.iinfo(np.int64).max // scale - per_hour  # an offset is under an hour
     if not (-limit < smallest and largest < limit):
         scale = 1
-    out_unit = "ns" if scale > 1 else unit
-    out = np.empty(len(values), dtype=np.int64)
     odd = np.empty(len(values), dtype=bool)
     shift_by_hour(values, per_hour, lo, offset[:n], clean, scale, out, odd)
-    gap = np.zeros(len(s), dtype=bool)
-    n_ambiguous = 0
-    if odd.any():
-        part, gap[odd], n_ambiguous = _localize_values(s[odd], tz)
-        out[odd] = part.dt.as_unit(out_unit).array.asi8
-    aware_out = pd.Series(out.view(f"datetime64[{out_unit}]"), index=s.index, copy=False)
-    return aware_out.dt.tz_localize("UTC").dt.tz_convert(tz), gap, n_ambiguous
+    return out, "ns" if scale > 1 else unit, odd
+
+
+def parse_local_iso(text: pd.Series, tz: str) -> tuple[np.ndarray, pd.Series, np.ndarray, int] | None:
+    """Stripped text of local ISO date-times straight to aware nanoseconds in `tz`.
+
+    What :func:`parse_stripped`, then making unstorable times missing, then :func:`localize`
+    give, over one array: :func:`_iso_micros`, then :func:`_shift_by_hour` in place. None (take
+    the general route) unless the column's layout is ISO without offsets.
+    Returns ``(unparseable, aware, in_gap, n_ambiguous)``.
+    """
+    if _layout(_sample(text)) != "iso":
+        return None
+    parsed = _iso_micros(text)
+    if parsed is None:
+        return None
+    micros, others = parsed
+    nat = np.iinfo(np.int64).min
+    unparseable = others & (micros == nat)
+    lo, hi = (int(t.astype("datetime64[us]").astype(np.int64)) for t in STORABLE_RANGE)
+    smallest, largest, _ = known_range(micros)
+    if smallest < lo or largest > hi:  # times a contacts table cannot store: unparseable
+        beyond = (micros != nat) & ((micros < lo) | (micros > hi))
+        micros[beyond] = nat
+        unparseable |= beyond
+    shifted = _shift_by_hour(micros, "us", tz, micros)  # in place: the local times become UTC instants
+    if shifted is None:
+        return None
+    out, unit, odd = shifted
+    local_odd = pd.Series(out[odd].view("datetime64[us]")) if odd.any() else None  # left as they were
+    return (unparseable, *_aware(out, unit, odd, local_odd, text.index, tz))
 
 
 def parse_numbers(s: pd.Series, decimal: str | None) -> tuple[pd.Series, str]:

@@ -22,11 +22,13 @@ from waitlab._kernels import clean_text, factorize_few, integers_column, utf8_ch
 from waitlab.exceptions import LogFormatError
 from waitlab.readers.mapping import Mapping
 from waitlab.readers.parsing import (
+    STORABLE_RANGE,
     combine_date_time,
     infer_dayfirst,
     is_time_only,
     localize,
     parse_datetimes,
+    parse_local_iso,
     parse_numbers,
     parse_stripped,
 )
@@ -208,6 +210,10 @@ def _parse_local(
     s: pd.Series, dayfirst: bool, tz: str, stripped: bool
 ) -> tuple[np.ndarray, str, pd.Series, np.ndarray, int]:
     """Parse and localise one time column (in a worker thread); nanoseconds, as the schema wants."""
+    fast = parse_local_iso(s, tz) if stripped else None
+    if fast is not None:  # ISO local times: parsed and localised in place, in one array
+        unparseable, aware, gap, amb = fast
+        return unparseable, "iso", aware, gap, amb
     p, layout = parse_stripped(s, dayfirst=dayfirst) if stripped else parse_datetimes(s, dayfirst=dayfirst)
     p = _storable(p)
     aware, gap, amb = localize(p, tz)
@@ -216,22 +222,17 @@ def _parse_local(
     return (p.isna() & s.notna()).to_numpy(), layout, aware, gap, amb
 
 
-#: Instants the contacts table can store (nanoseconds since 1970 in int64), with a day to spare
-#: for the shift to UTC.
-_STORABLE = (np.datetime64("1677-09-23"), np.datetime64("2262-04-10"))
-
-
 def _storable(p: pd.Series) -> pd.Series:
     """`p` with times the schema cannot store (e.g. "-1" read as year -1) made missing: unparseable."""
     if isinstance(p.dtype, np.dtype) and p.dtype.kind == "M":  # naive: compare the int64 values
         unit = np.datetime_data(p.dtype)[0]
         values = p.to_numpy().view(np.int64)
-        lo, hi = (t.astype(f"datetime64[{unit}]").astype(np.int64) for t in _STORABLE)
+        lo, hi = (t.astype(f"datetime64[{unit}]").astype(np.int64) for t in STORABLE_RANGE)
         nat = np.iinfo(np.int64).min
         out = ((values < lo) & (values != nat)) | (values > hi)
     else:
         naive = p.dt.tz_localize(None) if isinstance(p.dtype, pd.DatetimeTZDtype) else p
-        out = ((naive < _STORABLE[0]) | (naive > _STORABLE[1])).to_numpy()
+        out = ((naive < STORABLE_RANGE[0]) | (naive > STORABLE_RANGE[1])).to_numpy()
     return p.where(~out) if out.any() else p
 
 
