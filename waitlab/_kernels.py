@@ -18,6 +18,7 @@ from numba import njit
 __all__ = [
     "ROW_RULES",
     "count_byte",
+    "decode_codes",
     "edges_clean",
     "iso19_parse",
     "integers_column",
@@ -28,6 +29,7 @@ __all__ = [
     "shift_by_hour",
     "small_factorize",
     "string_buffers",
+    "text_from_codes",
     "strings_distinct",
     "utf8_chunks",
 ]
@@ -434,6 +436,32 @@ def plain_integers(
     return True
 
 
+
+@njit(cache=True, nogil=True)
+def decode_codes(codes: np.ndarray, cat_offsets: np.ndarray, cat_data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (int64, ``len(codes) + 1``) and bytes of the texts that `codes` pick among the
+    categories (``cat_data[cat_offsets[k]:cat_offsets[k + 1]]``); a negative code gives an empty
+    (missing) value."""
+    n = len(codes)
+    offsets = np.empty(n + 1, dtype=np.int64)
+    offsets[0] = 0
+    total = 0
+    for i in range(n):
+        k = codes[i]
+        if k >= 0:
+            total += cat_offsets[k + 1] - cat_offsets[k]
+        offsets[i + 1] = total
+    data = np.empty(total, dtype=np.uint8)
+    for i in range(n):
+        k = codes[i]
+        if k >= 0:
+            a = cat_offsets[k]
+            at = offsets[i]
+            for j in range(cat_offsets[k + 1] - a):
+                data[at + j] = cat_data[a + j]
+    return offsets, data
+
+
 # --- over whole columns (chunk by chunk) -----------------------------------------------------
 
 
@@ -538,3 +566,18 @@ def integers_column(chunks: list[pa.Array]) -> tuple[np.ndarray, np.ndarray] | N
         elif not plain_integers(*string_buffers(c), part, gone):
             return None
     return out, missing
+
+
+def text_from_codes(codes: np.ndarray, categories: list[str]) -> pa.Array:
+    """A large_string array of ``categories[code]`` (missing where the code is negative)."""
+    encoded = [c.encode("utf-8") for c in categories]
+    cat_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    cat_offsets[1:] = np.cumsum([len(e) for e in encoded])
+    cat_data = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, dtype=np.uint8)
+    offsets, data = decode_codes(codes, cat_offsets, cat_data)
+    missing = codes < 0
+    nulls = int(missing.sum())
+    validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if nulls else None
+    return pa.Array.from_buffers(
+        pa.large_string(), len(codes), [validity, pa.py_buffer(offsets), pa.py_buffer(data)], null_count=nulls
+    )

@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from waitlab._kernels import ROW_RULES, factorize_few, row_rules, utf8_chunks
+from waitlab._kernels import ROW_RULES, factorize_few, row_rules, text_from_codes, utf8_chunks
 from waitlab.exceptions import SchemaError
 
 __all__ = [
@@ -128,9 +128,7 @@ def coerce_contacts(df: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
 
 def _categories_as_text(s: pd.Series) -> pd.Series:
     """A categorical of texts as the table's string dtype, through Arrow (``astype`` goes value by value)."""
-    categories = pa.array([str(c) for c in s.cat.categories], type=pa.large_string())
-    codes = s.cat.codes.to_numpy()
-    text = categories.take(pa.array(codes, mask=codes < 0))
+    text = text_from_codes(s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories])
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), index=s.index, name=s.name, copy=False)
 
 
@@ -153,7 +151,7 @@ def _coerce(df: pd.DataFrame, *, tz: str | None = None, keep_categories: bool = 
                     s = s.dt.tz_convert(tz)
                 out[col] = s.astype(f"datetime64[ns, {s.dt.tz}]")
             elif kind == "Int64":
-                out[col] = pd.to_numeric(values, errors="raise").astype("Int64")
+                out[col] = values if values.dtype == "Int64" else pd.to_numeric(values, errors="raise").astype("Int64")
             elif isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.inferred_type in ("string", "empty"):
                 out[col] = values if keep_categories else _categories_as_text(values)
             else:
@@ -288,23 +286,24 @@ def _rules_column_by_column(contacts: pd.DataFrame, outcome: np.ndarray) -> tupl
 
 
 def _positions(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
-    """Position of each value in `allowed`, -1 where missing or not in it."""
+    """Position (int8) of each value in `allowed`, -1 where missing or not in it."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        where = np.array([allowed.index(v) if v in allowed else -1 for v in values.cat.categories] + [-1])
+        where = np.array([allowed.index(v) if v in allowed else -1 for v in values.cat.categories] + [-1], np.int8)
         return where[values.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
     chunks = utf8_chunks(values)
     few = factorize_few(chunks) if chunks is not None else None
     if few is not None:  # a few distinct values (the usual case): compared byte by byte, not hashed
         codes, distinct = few
-        where = np.array([allowed.index(v) if v in allowed else -1 for v in distinct] + [-1], dtype=np.int64)
+        where = np.array([allowed.index(v) if v in allowed else -1 for v in distinct] + [-1], dtype=np.int8)
         return where[codes]  # code -1 (missing) picks the trailing -1
     if chunks is not None:  # one hash pass
         import pyarrow.compute as pc
 
         arr = pa.array(values.array)
         found = pc.index_in(arr, value_set=pa.array(list(allowed), type=arr.type))
-        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return pd.Index(list(allowed), dtype=object).get_indexer(values.astype(object).where(values.notna(), None))
+        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int8)
+    found = pd.Index(list(allowed), dtype=object).get_indexer(values.astype(object).where(values.notna(), None))
+    return found.astype(np.int8)
 
 
 def _times_ns(contacts: pd.DataFrame) -> dict[str, np.ndarray] | None:

@@ -202,3 +202,19 @@ def test_parse_local_iso_leaves_other_layouts_to_the_general_route():
     assert parsing.parse_local_iso(pd.Series(["13/05/2024 09:00"] * 3, dtype="str"), "UTC") is None
     assert parsing.parse_local_iso(pd.Series(["2024-05-13T09:00:00+02:00"] * 3, dtype="str"), "UTC") is None
     assert parsing.parse_local_iso(pd.Series([None, "nope"], dtype="str"), "UTC") is None
+
+
+def test_select_matches_boolean_indexing_for_every_dtype():
+    rng = np.random.default_rng(3)
+    n = 500
+    keep = rng.random(n) > 0.3
+    when = pd.Series(pd.date_range("2024-03-31 00:00", periods=n, freq="7min", tz="Europe/Madrid"))
+    columns = {
+        "aware": when.where(rng.random(n) > 0.1),
+        "priority": pd.Series(pd.array(np.where(rng.random(n) > 0.1, rng.integers(0, 3, n), None), dtype="Int64")),
+        "category": pd.Series(pd.Categorical(rng.choice(["served", "abandoned", None], n))),
+        "text": pd.Series(rng.choice(["a", "bé", None], n), dtype="str"),
+    }
+    for name, s in columns.items():
+        s = s.rename(name)
+        pd.testing.assert_series_equal(core._select(s, keep), s[keep].reset_index(drop=True))

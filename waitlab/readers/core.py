@@ -118,6 +118,9 @@ def _select(s: pd.Series, keep: np.ndarray) -> pd.Series:
     Arrow strings are filtered chunk by chunk: Arrow's filter or take of a whole chunked array
     first joins its chunks, copying every value (a second time, for the rows kept).
     """
+    if isinstance(s.dtype, pd.DatetimeTZDtype):  # the int64 instants (pandas' own mask indexing is slower)
+        utc = pd.DatetimeIndex(s.array.asi8[keep], dtype=pd.DatetimeTZDtype(s.dtype.unit, "UTC"), copy=False)
+        return pd.Series(utc.tz_convert(s.dtype.tz).array, name=s.name, copy=False)
     if not isinstance(s.array, pd.arrays.ArrowStringArray):  # the array itself: no index to take from
         return pd.Series(s.array[keep], name=s.name, copy=False)
     chunked = pa.chunked_array(pa.array(s.array))

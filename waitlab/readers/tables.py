@@ -15,8 +15,7 @@ import gzip
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,36 +189,62 @@ def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
     return np.flatnonzero(~blank) + 1
 
 
-def _blocks(data: bytes | Path, step: int) -> Iterator[np.ndarray]:
-    """`data`, or the file at that path, in blocks of `step` bytes (a file's blocks share one buffer)."""
-    if not isinstance(data, Path):
-        buf = np.frombuffer(data, dtype=np.uint8)
-        for i in range(0, len(buf), step):
-            yield buf[i : i + step]
-        return
-    block = bytearray(step)
-    with data.open("rb", buffering=0) as f:
-        while n := f.readinto(block):
-            yield np.frombuffer(block, dtype=np.uint8, count=n)
+class _LineCounter:
+    """Lines (``\\n``-separated) of bytes seen block by block, and whether a ``\\r`` stands alone.
 
-
-def _count_lines(data: bytes | Path, step: int = 1 << 24) -> tuple[int, bool]:
-    """Number of lines (``\\n``-separated) and whether a ``\\r`` stands alone, of bytes or of a file.
-
-    Block by block, without the GIL (so it runs beside pyarrow's parse); a ``\\r\\n`` may
-    straddle two blocks.
+    A ``\\r\\n`` may straddle two blocks. The counts run without the GIL.
     """
-    newlines, lone, last = 0, False, -1
-    for block in _blocks(data, step):
+
+    def __init__(self) -> None:
+        self.newlines, self.lone, self.last = 0, False, -1
+
+    def add(self, block: np.ndarray) -> None:
         if not len(block):
-            continue
-        newlines += count_byte(block, 10)
-        if last == 13 and block[0] != 10:
-            lone = True
-        if not lone and count_byte(block, 13):
-            lone = lone_cr(block)
-        last = int(block[-1])
-    return newlines + (last != 10), lone or last == 13
+            return
+        self.newlines += count_byte(block, 10)
+        if self.last == 13 and block[0] != 10:
+            self.lone = True
+        if not self.lone and count_byte(block, 13):
+            self.lone = lone_cr(block)
+        self.last = int(block[-1])
+
+    def result(self) -> tuple[int, bool]:
+        return self.newlines + (self.last != 10), self.lone or self.last == 13
+
+
+class _CountingFile(io.RawIOBase):
+    """A plain read of the file for pyarrow that counts the lines of what it hands over, so that
+    the file is read once (not memory-mapped: a log truncated while mapped would kill the process)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self._file = path.open("rb", buffering=0)
+        self.lines = _LineCounter()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._file.readinto(buffer) or 0
+        if n:
+            self.lines.add(np.frombuffer(buffer, dtype=np.uint8, count=n))
+        return n
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _count_lines(data: bytes | _LineCounter, step: int = 1 << 24) -> tuple[int, bool]:
+    """Number of lines (``\\n``-separated) and whether a ``\\r`` stands alone: of `data`, counted
+    in blocks of `step` bytes, or what a :class:`_LineCounter` has seen."""
+    if isinstance(data, _LineCounter):
+        return data.result()
+    counter = _LineCounter()
+    buf = np.frombuffer(data, dtype=np.uint8)
+    for i in range(0, len(buf), step):
+        counter.add(buf[i : i + step])
+    return counter.result()
 
 
 def _read_csv(
@@ -246,8 +271,13 @@ def _read_csv(
         whole, enc = (whole if whole is not None else path.read_bytes()).decode("utf-16").encode("utf-8"), "utf-8"
     data = whole
 
-    def source() -> pa.NativeFile:  # the file itself: no compression guessed from its name
-        return pa.BufferReader(data) if data is not None else pa.OSFile(str(path))
+    files: list[_CountingFile] = []
+
+    def source() -> pa.NativeFile | _CountingFile:  # the file itself: no compression guessed from its name
+        if data is not None:
+            return pa.BufferReader(data)
+        files.append(_CountingFile(path))
+        return files[-1]
 
     invalid: list[Any] = []
 
@@ -266,13 +296,16 @@ def _read_csv(
         )
 
     arrow_enc = "utf8" if enc in ("utf-8", "utf-8-sig") else enc
-    with ThreadPoolExecutor(1) as pool:  # count lines while pyarrow parses (both free the GIL)
-        line_count = pool.submit(_count_lines, data if data is not None else path)
+    try:
         table, arrow_enc = _read_table(read, arrow_enc, path, encoding, notes, invalid, out.sep)
-        n_lines, lone_cr = line_count.result()
-    if invalid:  # re-read on one thread: only then does pyarrow number the bad rows
-        invalid.clear()
-        table = read(False, arrow_enc)
+        if invalid:  # re-read on one thread: only then does pyarrow number the bad rows
+            invalid.clear()
+            table = read(False, arrow_enc)
+    finally:
+        for f in files:
+            f.close()
+    # lines as the (last) read saw them: no blank line or value spanning lines when they match the records
+    n_lines, lone_cr = _count_lines(files[-1].lines if files else data or b"")
     table = table.rename_columns([c.strip() for c in table.column_names])
     out.frame = table.to_pandas()
     bad_numbers = np.array([r.number for r in invalid], dtype=np.int64)
