@@ -84,3 +84,8 @@ def test_coerce_contacts_turns_categorical_text_into_the_same_strings():
     got = coerce_contacts(frame, tz="America/Argentina/Buenos_Aires")
     pd.testing.assert_frame_equal(got, coerce_contacts(as_text, tz="America/Argentina/Buenos_Aires"))
     assert got["ticket"].isna().all() and list(got["queue"].fillna("-")) == ["caja", "-", "caja"]
+
+
+def test_row_problems_of_an_empty_table():
+    empty = coerce_contacts(pd.DataFrame({"arrived_at": pd.to_datetime([])}), tz="UTC")
+    assert row_problems(empty).empty and row_problems(empty).dtype == object

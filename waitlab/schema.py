@@ -233,10 +233,8 @@ def _rules_in_one_pass(
     channel = _positions(contacts["channel"], CHANNELS)
     limit = int(MAX_DURATION_S * 1e9)
     row_rules(missing, outcome, channel, ns["arrived_at"], ns["called_at"], ns["started_at"], ns["ended_at"], limit, rule)
-    fired = np.flatnonzero(np.bincount(rule, minlength=len(ROW_RULES)))
-    texts = [ROW_RULES[r] for r in fired]
-    if fired[0] != 0:
-        texts.insert(0, "")
+    fired = np.flatnonzero(np.bincount(rule, minlength=len(ROW_RULES))[1:]) + 1  # rules broken somewhere
+    texts = ["", *(ROW_RULES[r] for r in fired)]
     remap = np.zeros(len(ROW_RULES), dtype=np.int16)
     remap[fired] = [texts.index(ROW_RULES[r]) for r in fired]
     return remap[rule], texts

@@ -202,3 +202,14 @@ def test_constant_site_and_queue_build_the_contact_id(tmp_path):
     assert list(contacts["site"]) == ["Centro"] * 2 and list(contacts["queue"]) == ["caja"] * 2
     assert list(contacts["channel"]) == ["kiosk"] * 2 and contacts["server"].isna().all()
     assert list(report.quarantine["reason"]) == ["duplicate contact_id"] and identity(report)
+
+
+def test_impossible_dates_are_unparseable_not_rolled_over(tmp_path):
+    """30/02 is not 1 March, and second 60 is not the next minute: those rows are quarantined."""
+    rows = [list(r) for r in SPANISH_ROWS]
+    rows[2][1] = "30/02/2024"  # the no-show's date
+    rows[3][5] = "08:02:60"  # the abandonment's arrival
+    contacts, report = read_log(write_text(tmp_path / "t.csv", rows, sep=";"), mapping="vendor_a_es")
+    assert list(contacts["ticket"]) == ["C001"] and identity(report)
+    reasons = dict(zip(report.quarantine["line"], report.quarantine["reason"], strict=True))
+    assert reasons[3].startswith("unparseable time") and reasons[4].startswith("unparseable time")

@@ -191,9 +191,9 @@ def test_parse_local_iso_matches_parse_then_localise(tz):
     pd.testing.assert_series_equal(aware, want.dt.as_unit("ns"))
     assert np.array_equal(unparseable, (p.isna() & text.notna()).to_numpy())
     assert np.array_equal(gap, want_gap) and ambiguous == want_ambiguous
-    # hour 24, text, year -1, years beyond what nanoseconds hold, and an offset among local times;
-    # not the other ISO layouts, nor a missing time
-    assert np.flatnonzero(unparseable).tolist() == [1505, 1509, 1510, 1511, 1512, 1513]
+    # 30 February, hour 24, text, year -1, years beyond what nanoseconds hold, and an offset among
+    # local times; not the other ISO layouts, nor a missing time
+    assert np.flatnonzero(unparseable).tolist() == [1504, 1505, 1509, 1510, 1511, 1512, 1513]
     if tz == "Europe/Madrid":
         assert gap[1500] and ambiguous == 1
 

@@ -8,6 +8,7 @@ into a quarantine reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 
@@ -153,7 +154,7 @@ def _slash_formats(sample: list[str], dayfirst: bool) -> list[str]:
 
 
 def _strptime(s: pd.Series, fmt: str) -> pd.Series:
-    """Parse with one strftime format; unparseable values become NaT."""
+    """Parse with one strftime format; unparseable values (30 February, second 60 too) become NaT."""
     if "%f" not in fmt and "%y" not in fmt:
         if isinstance(s.array, pd.arrays.ArrowStringArray):  # Arrow strings already: no copy
             arr = pa.array(s.array)
@@ -161,8 +162,33 @@ def _strptime(s: pd.Series, fmt: str) -> pd.Series:
             arr = pa.array(s.astype("str").where(s.notna(), None), type=pa.string(), from_pandas=True)
         parsed = pc.strptime(arr, format=fmt, unit="us", error_is_null=True)
         vals = parsed.to_numpy(zero_copy_only=False)
-        return pd.Series(vals, index=s.index, copy=not vals.flags.writeable).astype("datetime64[us]")
-    return pd.to_datetime(s, format=fmt, errors="coerce")
+        out = pd.Series(vals, index=s.index, copy=not vals.flags.writeable).astype("datetime64[us]")
+    else:
+        out = pd.to_datetime(s, format=fmt, errors="coerce")
+    return _not_rolled(s, out, fmt)
+
+
+def _not_rolled(text: pd.Series, parsed: pd.Series, fmt: str) -> pd.Series:
+    """`parsed` without the values strptime rolled over (30 February read as 1 or 2 March, second
+    60 as the next minute): they are unparseable.
+
+    A rolled value lands on day 1 to 3 or on second 0, so only those are read again, by Python's
+    ``datetime.strptime``, which refuses impossible dates and times.
+    """
+    suspect = np.zeros(len(parsed), dtype=bool)
+    if "%d" in fmt:
+        suspect |= (parsed.dt.day <= 3).to_numpy(dtype=bool, na_value=False)
+    if "%S" in fmt:
+        suspect |= (parsed.dt.second == 0).to_numpy(dtype=bool, na_value=False)
+    if not suspect.any():
+        return parsed
+    rolled = np.zeros(len(parsed), dtype=bool)
+    for i, value in zip(np.flatnonzero(suspect), text.iloc[suspect].astype(str), strict=True):
+        try:
+            dt.datetime.strptime(value.strip(), fmt)
+        except ValueError:
+            rolled[i] = True
+    return parsed.where(~rolled) if rolled.any() else parsed
 
 
 def _layout(sample: list[str]) -> str:
