@@ -570,13 +570,18 @@ def integers_column(chunks: list[pa.Array]) -> tuple[np.ndarray, np.ndarray] | N
 
 def text_from_codes(codes: np.ndarray, categories: list[str]) -> pa.Array:
     """A large_string array of ``categories[code]`` (missing where the code is negative)."""
+    missing = codes < 0
+    nulls = int(missing.sum())
+    if nulls == len(codes):  # all missing: zeroed offsets and validity (calloc: untouched pages cost nothing)
+        zeros = np.zeros(len(codes) + 1, dtype=np.int64)
+        validity = pa.py_buffer(np.zeros((len(codes) + 7) // 8, dtype=np.uint8))
+        empty = pa.py_buffer(b"")
+        return pa.Array.from_buffers(pa.large_string(), len(codes), [validity, pa.py_buffer(zeros), empty], null_count=nulls)
     encoded = [c.encode("utf-8") for c in categories]
     cat_offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     cat_offsets[1:] = np.cumsum([len(e) for e in encoded])
     cat_data = np.frombuffer(b"".join(encoded), dtype=np.uint8) if encoded else np.zeros(0, dtype=np.uint8)
     offsets, data = decode_codes(codes, cat_offsets, cat_data)
-    missing = codes < 0
-    nulls = int(missing.sum())
     validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if nulls else None
     return pa.Array.from_buffers(
         pa.large_string(), len(codes), [validity, pa.py_buffer(offsets), pa.py_buffer(data)], null_count=nulls

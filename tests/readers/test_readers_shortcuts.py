@@ -218,3 +218,14 @@ def test_select_matches_boolean_indexing_for_every_dtype():
     for name, s in columns.items():
         s = s.rename(name)
         pd.testing.assert_series_equal(core._select(s, keep), s[keep].reset_index(drop=True))
+
+
+def test_rows_of_a_few_positions_match_boolean_indexing():
+    rng = np.random.default_rng(4)
+    n = 700
+    keep = rng.random(n) > 0.97
+    text = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(
+        [pa.array(list(rng.choice(["a", "bé", None], k)), pa.large_string()) for k in (0, 300, 1, 399)])), dtype="str")
+    frame = pd.DataFrame({"text": text, "number": pd.Series(rng.integers(0, 9, n)), "line": np.arange(n)})
+    for mask in (keep, np.zeros(n, dtype=bool), np.ones(n, dtype=bool)):
+        pd.testing.assert_frame_equal(core._rows(frame, mask), frame[mask].reset_index(drop=True))

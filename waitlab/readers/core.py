@@ -137,10 +137,30 @@ def _select(s: pd.Series, keep: np.ndarray) -> pd.Series:
 
 
 def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
-    """``frame.loc[keep]`` with a fresh RangeIndex, column by column (see :func:`_select`)."""
+    """``frame.loc[keep]`` with a fresh RangeIndex, for a few rows (the quarantined ones).
+
+    Arrow strings are taken chunk by chunk by position (see :func:`_select`).
+    """
+    at = np.flatnonzero(keep)
     if not len(frame.columns):
-        return frame.loc[keep].reset_index(drop=True)
-    return pd.DataFrame({c: _select(frame[c], keep) for c in frame.columns}, copy=False)
+        return frame.iloc[at].reset_index(drop=True)
+    return pd.DataFrame({c: _pick(frame[c], at) for c in frame.columns}, copy=False)
+
+
+def _pick(s: pd.Series, at: np.ndarray) -> pd.Series:
+    """``s.iloc[at]`` (`at` increasing) with a fresh RangeIndex; Arrow strings chunk by chunk."""
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return pd.Series(s.array.take(at), name=s.name, copy=False)
+    chunked = pa.chunked_array(pa.array(s.array))
+    starts = np.cumsum([0] + [len(c) for c in chunked.chunks])
+    cuts = np.searchsorted(at, starts)
+    pieces = [
+        chunk.take(pa.array(at[lo:hi] - start))
+        for chunk, start, lo, hi in zip(chunked.chunks, starts, cuts[:-1], cuts[1:], strict=False)
+        if hi > lo
+    ]
+    values = pd.arrays.ArrowStringArray(pa.chunked_array(pieces, type=chunked.type), dtype=s.dtype)
+    return pd.Series(values, name=s.name, copy=False)
 
 
 def _categorical(frame: pd.DataFrame) -> list[str]:
