@@ -18,6 +18,7 @@ import waitlab.readers.core as core
 import waitlab.readers.parsing as parsing
 import waitlab.readers.tables as tables
 import waitlab.readers.tabular as tabular
+import waitlab.readers.zones as zones
 import waitlab.schema as schema
 from waitlab.exceptions import SchemaError
 from waitlab.readers import read_log
@@ -56,7 +57,7 @@ def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tabular, "parse_stripped", lambda s, dayfirst=True: parsing.parse_datetimes(s, dayfirst=dayfirst))
     monkeypatch.setattr(parsing, "_iso_seconds", lambda text: None)  # strptime on every value
     monkeypatch.setattr(tabular, "parse_local_iso", lambda text, tz: None)  # parse, then localise apart
-    monkeypatch.setattr(parsing, "_localize_by_hour", lambda s, tz: None)  # tz_localize on every value
+    monkeypatch.setattr(zones, "_localize_by_hour", lambda s, tz: None)  # tz_localize on every value
     monkeypatch.setattr(core, "_ids_unique", lambda ids: bool(ids.is_unique))
     monkeypatch.setattr(tables, "_count_lines", lambda data: (-1, True))  # look for blank lines line by line
     monkeypatch.setattr(tabular, "integers_column", lambda chunks: None)  # priorities through float parsing

@@ -19,6 +19,7 @@ import waitlab.readers.core as core
 import waitlab.readers.parsing as parsing
 import waitlab.readers.tables as tables
 import waitlab.readers.tabular as tabular
+import waitlab.readers.zones as zones
 from waitlab.readers import read_log
 
 ZONES = [
@@ -52,9 +53,9 @@ def test_localize_by_hour_matches_tz_localize(tz, start, hours, unit):
         .astype(f"datetime64[{unit}]")
     )
     s = pd.concat([s, pd.Series(near)], ignore_index=True)
-    got = parsing._localize_by_hour(s, tz)
+    got = zones._localize_by_hour(s, tz)
     assert got is not None
-    want = parsing._localize_values(s, tz)
+    want = zones._localize_values(s, tz)
     assert got[0].dt.unit == "ns"  # the contacts table's unit, when it can hold the times
     pd.testing.assert_series_equal(got[0], want[0].dt.as_unit("ns"))
     assert np.array_equal(got[1], want[1])
@@ -63,8 +64,8 @@ def test_localize_by_hour_matches_tz_localize(tz, start, hours, unit):
 
 def test_localize_by_hour_keeps_the_unit_of_times_nanoseconds_cannot_hold():
     s = pd.Series(pd.to_datetime(["1650-03-01 10:00", "1650-03-02 11:30", None]).as_unit("s"))
-    got, gap, ambiguous = parsing._localize_by_hour(s, "Europe/Madrid")
-    want, want_gap, want_ambiguous = parsing._localize_values(s, "Europe/Madrid")
+    got, gap, ambiguous = zones._localize_by_hour(s, "Europe/Madrid")
+    want, want_gap, want_ambiguous = zones._localize_values(s, "Europe/Madrid")
     assert got.dt.unit == "s"
     pd.testing.assert_series_equal(got, want)
     assert np.array_equal(gap, want_gap) and ambiguous == want_ambiguous == 0
@@ -72,12 +73,12 @@ def test_localize_by_hour_keeps_the_unit_of_times_nanoseconds_cannot_hold():
 
 def test_localize_by_hour_declines_long_spans_and_all_missing():
     years = pd.Series(pd.to_datetime(["1700-01-01", "2200-01-01"]).as_unit("us"))
-    assert parsing._localize_by_hour(years, "Europe/Madrid") is None
+    assert zones._localize_by_hour(years, "Europe/Madrid") is None
     assert (
-        parsing._localize_by_hour(pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]"), "Europe/Madrid")
+        zones._localize_by_hour(pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us]"), "Europe/Madrid")
         is None
     )
-    aware, gap, ambiguous = parsing.localize(years, "Europe/Madrid")  # the value-by-value route
+    aware, gap, ambiguous = zones.localize(years, "Europe/Madrid")  # the value-by-value route
     assert not gap.any() and ambiguous == 0 and str(aware.dtype) == "datetime64[us, Europe/Madrid]"
 
 
@@ -181,12 +182,12 @@ def test_parse_local_iso_matches_parse_then_localise(tz):
            "2024-05-13", "not a time", "-1", "1500-01-01 00:00:00", "2400-01-01 00:00:00",
            "2024-05-13 09:00:00+02:00", None]  # fmt: skip
     text = pd.Series([*times[:1500], *odd, *times[1500:]], dtype="str")  # in the middle: not in the sample
-    got = parsing.parse_local_iso(text, tz)
+    got = zones.parse_local_iso(text, tz)
     assert got is not None
     unparseable, aware, gap, ambiguous = got
     p, layout = parsing.parse_stripped(text)
     p = tabular._storable(p)
-    want, want_gap, want_ambiguous = parsing.localize(p, tz)
+    want, want_gap, want_ambiguous = zones.localize(p, tz)
     assert layout == "iso"
     pd.testing.assert_series_equal(aware, want.dt.as_unit("ns"))
     assert np.array_equal(unparseable, (p.isna() & text.notna()).to_numpy())
@@ -199,9 +200,9 @@ def test_parse_local_iso_matches_parse_then_localise(tz):
 
 
 def test_parse_local_iso_leaves_other_layouts_to_the_general_route():
-    assert parsing.parse_local_iso(pd.Series(["13/05/2024 09:00"] * 3, dtype="str"), "UTC") is None
-    assert parsing.parse_local_iso(pd.Series(["2024-05-13T09:00:00+02:00"] * 3, dtype="str"), "UTC") is None
-    assert parsing.parse_local_iso(pd.Series([None, "nope"], dtype="str"), "UTC") is None
+    assert zones.parse_local_iso(pd.Series(["13/05/2024 09:00"] * 3, dtype="str"), "UTC") is None
+    assert zones.parse_local_iso(pd.Series(["2024-05-13T09:00:00+02:00"] * 3, dtype="str"), "UTC") is None
+    assert zones.parse_local_iso(pd.Series([None, "nope"], dtype="str"), "UTC") is None
 
 
 def test_select_matches_boolean_indexing_for_every_dtype():

@@ -36,10 +36,10 @@ import pandas as pd
 
 from waitlab.exceptions import LogFormatError
 from waitlab.readers.core import finalize
-from waitlab.readers.parsing import localize
 from waitlab.readers.report import IngestReport
 from waitlab.readers.tables import RawTable
 from waitlab.readers.tabular import _Flags, _text
+from waitlab.readers.zones import localize
 from waitlab.schema import COLUMNS
 
 __all__ = ["SEELAB_FIELDS", "read_seelab"]

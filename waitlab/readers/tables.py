@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import gzip
 import io
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,8 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from waitlab._kernels import count_byte, lone_cr
 from waitlab.exceptions import LogFormatError
+from waitlab.readers.lines import _count_lines, _CountingFile, _nonblank_line_numbers
 
 __all__ = ["RawTable", "load_table", "read_head_text"]
 
@@ -34,7 +33,6 @@ _SNIFF_BYTES = 1 << 20
 _SEPARATORS = (",", ";", "\t", "|")
 _SEP_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 _CP1252_UNDEFINED = bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D])
-_BLANK_LINE = re.compile(rb"\n\r?\n")
 
 
 @dataclass
@@ -173,78 +171,6 @@ def read_head_text(path: str | Path, encoding: str | None = None, max_lines: int
     enc = _detect_encoding(p, data, encoding, [])
     head = data[:65536].decode(enc, errors="replace").lstrip("\ufeff")
     return kind, [ln for ln in head.splitlines() if ln.strip()][:max_lines]
-
-
-def _nonblank_line_numbers(data: bytes) -> np.ndarray | None:
-    """1-based line numbers of non-blank lines, or None when the file has no blank line."""
-    if _BLANK_LINE.search(data) is None and not data[:2].startswith((b"\n", b"\r\n")):  # one pass
-        return None
-    buf = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(buf == 10)
-    starts = np.concatenate(([0], nl + 1))
-    ends = np.concatenate((nl, [len(buf)]))
-    length = ends - starts
-    has_cr = (length > 0) & (buf[np.maximum(ends - 1, 0)] == 13)
-    blank = (length - has_cr) == 0
-    return np.flatnonzero(~blank) + 1
-
-
-class _LineCounter:
-    """Lines (``\\n``-separated) of bytes seen block by block, and whether a ``\\r`` stands alone.
-
-    A ``\\r\\n`` may straddle two blocks. The counts run without the GIL.
-    """
-
-    def __init__(self) -> None:
-        self.newlines, self.lone, self.last = 0, False, -1
-
-    def add(self, block: np.ndarray) -> None:
-        if not len(block):
-            return
-        self.newlines += count_byte(block, 10)
-        if self.last == 13 and block[0] != 10:
-            self.lone = True
-        if not self.lone and count_byte(block, 13):
-            self.lone = lone_cr(block)
-        self.last = int(block[-1])
-
-    def result(self) -> tuple[int, bool]:
-        return self.newlines + (self.last != 10), self.lone or self.last == 13
-
-
-class _CountingFile(io.RawIOBase):
-    """A plain read of the file for pyarrow that counts the lines of what it hands over, so that
-    the file is read once (not memory-mapped: a log truncated while mapped would kill the process)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self._file = path.open("rb", buffering=0)
-        self.lines = _LineCounter()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        n = self._file.readinto(buffer) or 0
-        if n:
-            self.lines.add(np.frombuffer(buffer, dtype=np.uint8, count=n))
-        return n
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
-
-
-def _count_lines(data: bytes | _LineCounter, step: int = 1 << 24) -> tuple[int, bool]:
-    """Number of lines (``\\n``-separated) and whether a ``\\r`` stands alone: of `data`, counted
-    in blocks of `step` bytes, or what a :class:`_LineCounter` has seen."""
-    if isinstance(data, _LineCounter):
-        return data.result()
-    counter = _LineCounter()
-    buf = np.frombuffer(data, dtype=np.uint8)
-    for i in range(0, len(buf), step):
-        counter.add(buf[i : i + step])
-    return counter.result()
 
 
 def _read_csv(

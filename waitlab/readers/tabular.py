@@ -22,17 +22,15 @@ from waitlab._kernels import clean_text, factorize_few, integers_column, utf8_ch
 from waitlab.exceptions import LogFormatError
 from waitlab.readers.mapping import Mapping
 from waitlab.readers.parsing import (
-    STORABLE_RANGE,
     combine_date_time,
     infer_dayfirst,
     is_time_only,
-    localize,
     parse_datetimes,
-    parse_local_iso,
     parse_numbers,
     parse_stripped,
 )
 from waitlab.readers.tables import RawTable
+from waitlab.readers.zones import STORABLE_RANGE, localize, parse_local_iso
 from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS, _categories_as_text
 
 __all__ = ["Candidates", "from_mapping", "normalise_name", "resolve_columns"]
