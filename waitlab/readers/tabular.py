@@ -137,7 +137,8 @@ def _nbytes(s: pd.Series) -> int:
 def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tuple[pd.Series, np.ndarray]:
     """Map codes through `table` (keys upper-case) via the distinct values; returns (mapped, unknown mask).
 
-    `mapped` is object dtype, or with ``text=True`` str dtype (missing where unmapped).
+    `mapped` is object dtype, or with ``text=True`` a categorical of the mapped names (missing
+    where unmapped), which :func:`waitlab.readers.core.finalize` turns into text for the rows kept.
     """
     chunks = utf8_chunks(s)
     few = factorize_few(chunks) if chunks is not None else None
