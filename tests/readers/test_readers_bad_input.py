@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from readers_helpers import ACD_HEADER, acd_row, identity, write_text
 
@@ -168,3 +169,16 @@ def test_a_stray_utc_offset_in_a_column_of_local_times_costs_its_row(tmp_path):
     assert identity(report) and report.rows_used == 5999
     assert report.reasons == {"unparseable time (entered_at)": 1}
     assert report.quarantine["line"].tolist() == [3003]  # header is line 1, r0 line 2
+
+
+def test_a_time_without_offset_in_a_column_of_offset_times_costs_its_row(tmp_path):
+    """Not read as UTC, nor as local time: which one it meant cannot be told."""
+    rows = [acd_row(f"r{i}", f"2024-05-13T09:00:0{i}+02:00" if i != 2 else "2024-05-13 09:00:02",
+                    "", f"2024-05-13T09:05:00{'Z' if i % 2 else '+02:00'}", "abandoned") for i in range(5)]
+    contacts, report = read_log(write_text(tmp_path / "acd.csv", [ACD_HEADER, *rows]), format="acd", tz="UTC")
+    assert identity(report) and report.reasons == {"unparseable time (entered_at)": 1}
+    assert report.quarantine["line"].tolist() == [4]
+    c = contacts.set_index("contact_id")
+    assert c.loc["r0", "arrived_at"] == pd.Timestamp("2024-05-13 07:00:00", tz="UTC")
+    assert c.loc["r1", "ended_at"] == pd.Timestamp("2024-05-13 09:05:00", tz="UTC")  # Z is an offset
+    assert any("UTC offsets" in a for a in report.assumptions)

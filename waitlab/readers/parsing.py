@@ -276,8 +276,9 @@ def parse_stripped(text: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series
     s = text
     sample = _sample(text)
     layout = _layout(sample)
-    if layout == "iso-offset":
-        return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True), layout
+    if layout == "iso-offset":  # a value without an offset among them cannot be placed: unparseable
+        has_offset = text.str.contains(_OFFSET.pattern, regex=True).fillna(False).astype(bool)
+        return pd.to_datetime(text.where(has_offset), format="ISO8601", errors="coerce", utc=True), layout
     if layout == "iso":
         out = _iso_seconds(text)
         return (out if out is not None else _parse_iso(text)), layout
