@@ -230,3 +230,19 @@ def test_rows_of_a_few_positions_match_boolean_indexing():
     frame = pd.DataFrame({"text": text, "number": pd.Series(rng.integers(0, 9, n)), "line": np.arange(n)})
     for mask in (keep, np.zeros(n, dtype=bool), np.ones(n, dtype=bool)):
         pd.testing.assert_frame_equal(core._rows(frame, mask), frame[mask].reset_index(drop=True))
+
+
+def test_take_copies_shared_times_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(6)
+    n = 300
+    when = pd.Series(pd.date_range("2024-05-13 09:00", periods=n, freq="min", tz="Europe/Madrid"))
+    frame = pd.DataFrame({"called_at": when, "started_at": when, "ended_at": when + pd.Timedelta(minutes=5),
+                          "queue": pd.Series(rng.choice(["a", None], n), dtype="str")})  # fmt: skip
+    keep = rng.random(n) > 0.2
+    with ThreadPoolExecutor(2) as pool:
+        got = core._take(frame, keep, pool)
+    pd.testing.assert_frame_equal(got, frame[keep].reset_index(drop=True))
+    assert np.shares_memory(got["called_at"].array.asi8, got["started_at"].array.asi8)
+    assert not np.shares_memory(got["called_at"].array.asi8, got["ended_at"].array.asi8)

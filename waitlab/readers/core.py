@@ -168,9 +168,21 @@ def _categorical(frame: pd.DataFrame) -> list[str]:
 
 
 def _take(frame: pd.DataFrame, keep: np.ndarray, pool: ThreadPoolExecutor) -> pd.DataFrame:
-    """``frame.loc[keep]`` with a fresh RangeIndex, copying the columns side by side."""
-    columns = list(pool.map(lambda c: _select(frame[c], keep), frame.columns))
-    return pd.DataFrame(dict(zip(frame.columns, columns, strict=True)), copy=False)  # the columns are fresh
+    """``frame.loc[keep]`` with a fresh RangeIndex, copying the columns side by side.
+
+    Columns holding the very same times (a log that stamps called and started alike) are
+    copied once and share the copy.
+    """
+    first: dict[tuple[int, str], str] = {}  # (address of the times, dtype) -> first such column
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.DatetimeTZDtype):
+            first.setdefault((frame[c].array.asi8.__array_interface__["data"][0], str(frame[c].dtype)), c)
+    same = {c: first[(frame[c].array.asi8.__array_interface__["data"][0], str(frame[c].dtype))]
+            for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)}  # fmt: skip
+    copied = [c for c in frame.columns if same.get(c, c) == c]
+    columns = dict(zip(copied, pool.map(lambda c: _select(frame[c], keep), copied), strict=True))
+    out = {c: columns[same.get(c, c)].rename(c) for c in frame.columns}
+    return pd.DataFrame(out, copy=False)  # the columns are fresh
 
 
 def finalize(
