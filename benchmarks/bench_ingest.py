@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=lambda s: int(s.replace("_", "")), default=10_000_000)
     ap.add_argument("--regenerate", action="store_true", help="write the CSV again even if it exists")
-    ap.add_argument("--repeat", type=int, default=1, help="time each read this many times, alternating; report the best")
+    ap.add_argument("--repeat", type=int, default=3, help="time each read this many times, alternating; report the best")
     args = ap.parse_args(argv)
     path = DATA / f"acd_{args.rows}.csv"
     if args.regenerate or not path.exists():
