@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from waitlab.models import ErlangA, ErlangC, erlang_b, erlang_c
@@ -35,6 +35,7 @@ def test_erlang_c_more_servers_never_hurts(n, a, s, t, extra):
 
 @SETTINGS
 @given(n=servers, a=loads, s=service, r=patience_ratio, t=waits, extra=st.integers(1, 50))
+@example(n=1, a=31035.0, s=83.0, r=29.0, t=1.192092896e-07, extra=1)  # P(wait > t) was 1 + 1e-10
 def test_erlang_a_more_servers_never_hurts_and_stays_in_range(n, a, s, r, t, extra):
     m = ErlangA(arrival_rate=a / s, mean_service=s, mean_patience=r * s, servers=[n, n + extra])
     sl, exceed = m.service_level(t), m.prob_wait_exceeds(t)

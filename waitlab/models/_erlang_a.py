@@ -196,7 +196,8 @@ class ErlangA:
             # log of e^{-u} g(x, yq) / g(x, y) = -u - x u + y (1 - q)
             expo = -u - x * u - y * np.expm1(-u) + log_kummer_a(x, yq) - log_a
             out = pw * np.exp(expo)
-        return _out(np.where(np.isinf(u) | (pw == 0), 0.0, out))
+        # never above P(wait > 0): at t near 0 the two log-Kummer terms cancel to rounding (1e-10)
+        return _out(np.where(np.isinf(u) | (pw == 0), 0.0, np.minimum(out, pw)))
 
     def service_level(self, t: ArrayLike) -> Any:
         """Share of ALL arrivals (abandoners included) answered within `t` seconds.
