@@ -234,10 +234,9 @@ def _rules_in_one_pass(
     limit = int(MAX_DURATION_S * 1e9)
     row_rules(missing, outcome, channel, ns["arrived_at"], ns["called_at"], ns["started_at"], ns["ended_at"], limit, rule)
     fired = np.flatnonzero(np.bincount(rule, minlength=len(ROW_RULES))[1:]) + 1  # rules broken somewhere
-    texts = ["", *(ROW_RULES[r] for r in fired)]
     remap = np.zeros(len(ROW_RULES), dtype=np.int16)
-    remap[fired] = [texts.index(ROW_RULES[r]) for r in fired]
-    return remap[rule], texts
+    remap[fired] = np.arange(1, len(fired) + 1)  # codes in rule order, as the column-by-column route gives
+    return remap[rule], ["", *(ROW_RULES[r] for r in fired)]
 
 
 def _rules_column_by_column(contacts: pd.DataFrame, outcome: np.ndarray) -> tuple[np.ndarray, list[str]]:

@@ -182,3 +182,16 @@ def test_a_time_without_offset_in_a_column_of_offset_times_costs_its_row(tmp_pat
     assert c.loc["r0", "arrived_at"] == pd.Timestamp("2024-05-13 07:00:00", tz="UTC")
     assert c.loc["r1", "ended_at"] == pd.Timestamp("2024-05-13 09:05:00", tz="UTC")  # Z is an offset
     assert any("UTC offsets" in a for a in report.assumptions)
+
+
+def test_a_file_that_fails_while_being_read_gets_one_plain_message(tmp_path, monkeypatch):
+    import waitlab.readers.tables as tables
+
+    path = write_text(tmp_path / "acd.csv", [ACD_HEADER, GOOD])
+
+    def vanished(p):  # noqa: ANN001, ANN202 - the file is gone between the sniff and the read
+        raise FileNotFoundError(2, "No such file or directory", str(p))
+
+    monkeypatch.setattr(tables, "_CountingFile", vanished)
+    with pytest.raises(LogFormatError, match=r"acd\.csv could not be read to its end \(.*No such file"):
+        read_log(path, format="acd")

@@ -15,6 +15,7 @@ import pytest
 from readers_helpers import ACD_HEADER, acd_row, identity, write_text
 
 import waitlab.readers.core as core
+import waitlab.readers.fields as fields
 import waitlab.readers.parsing as parsing
 import waitlab.readers.tables as tables
 import waitlab.readers.tabular as tabular
@@ -161,11 +162,11 @@ def test_int64_time_rules_match_pandas_comparisons():
 def test_text_and_codes_match_their_references():
     s = pd.Series([" a ", "b", None, "   ", "", "c\t", "\u00a0d"], dtype="str")
     for values in (s, s.astype(object), s.str.strip()):
-        pd.testing.assert_series_equal(tabular._text(values), _text_reference(values), check_dtype=False)
-    codes = tabular._text(pd.Series(["answered", "ANSWERED", " x", None, "Abandoned"], dtype="str"))
+        pd.testing.assert_series_equal(fields._text(values), _text_reference(values), check_dtype=False)
+    codes = fields._text(pd.Series(["answered", "ANSWERED", " x", None, "Abandoned"], dtype="str"))
     table = {"ANSWERED": "served", "ABANDONED": "abandoned"}
     for text in (False, True):
-        got, unknown = tabular._codes(codes, table, text=text)
+        got, unknown = fields._codes(codes, table, text=text)
         want, want_unknown = _codes_reference(codes, table, text=text)
         if text:  # a categorical of the outcome names, which the contacts table turns into text
             assert isinstance(got.dtype, pd.CategoricalDtype)

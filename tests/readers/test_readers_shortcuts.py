@@ -16,6 +16,7 @@ import pytest
 from readers_helpers import ACD_HEADER, acd_row, identity
 
 import waitlab.readers.core as core
+import waitlab.readers.fields as fields
 import waitlab.readers.parsing as parsing
 import waitlab.readers.tables as tables
 import waitlab.readers.tabular as tabular
@@ -114,16 +115,16 @@ def test_text_keeps_clean_columns_and_strips_the_rest():
             None if rng.random() < 0.2 else "".join(rng.choice(pieces, rng.integers(1, 3))) for _ in range(8)
         ]
         s = pd.Series(values, dtype="str")
-        got = tabular._text(s)
+        got = fields._text(s)
         t = s.str.strip()
         pd.testing.assert_series_equal(got, t.where(s.notna() & (t != "")), check_dtype=False)
     clean = pd.Series(["a", None, "b c", "Z~"], dtype="str")
-    assert tabular._text(clean) is clean  # shares memory
-    assert tabular._clean(
+    assert fields._text(clean) is clean  # shares memory
+    assert fields._clean(
         pa.chunked_array([pa.array(["a", None], pa.large_string()), pa.array([None, "b"], pa.large_string())])
     )
-    assert tabular._clean(pa.chunked_array([pa.array([None, "b"], pa.string())]))  # 32-bit offsets
-    assert not tabular._clean(pa.chunked_array([pa.array(["a", ""])]))
+    assert fields._clean(pa.chunked_array([pa.array([None, "b"], pa.string())]))  # 32-bit offsets
+    assert not fields._clean(pa.chunked_array([pa.array(["a", ""])]))
 
 
 LINES = [

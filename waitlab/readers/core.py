@@ -173,12 +173,12 @@ def _take(frame: pd.DataFrame, keep: np.ndarray, pool: ThreadPoolExecutor) -> pd
     Columns holding the very same times (a log that stamps called and started alike) are
     copied once and share the copy.
     """
-    first: dict[tuple[int, str], str] = {}  # (address of the times, dtype) -> first such column
+    first: dict[tuple[int, str], str] = {}  # (address of the times, dtype) -> first column holding them
+    same: dict[str, str] = {}  # column -> the column whose copy it shares
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.DatetimeTZDtype):
-            first.setdefault((frame[c].array.asi8.__array_interface__["data"][0], str(frame[c].dtype)), c)
-    same = {c: first[(frame[c].array.asi8.__array_interface__["data"][0], str(frame[c].dtype))]
-            for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)}  # fmt: skip
+            key = (frame[c].array.asi8.__array_interface__["data"][0], str(frame[c].dtype))
+            same[c] = first.setdefault(key, c)
     copied = [c for c in frame.columns if same.get(c, c) == c]
     columns = dict(zip(copied, pool.map(lambda c: _select(frame[c], keep), copied), strict=True))
     out = {c: columns[same.get(c, c)].rename(c) for c in frame.columns}

@@ -227,6 +227,8 @@ def _read_csv(
         if invalid:  # re-read on one thread: only then does pyarrow number the bad rows
             invalid.clear()
             table = read(False, arrow_enc)
+    except OSError as exc:  # gone, unreadable or cut short while being read
+        raise LogFormatError(f"{path} could not be read to its end ({exc}); check the file and read it again.") from exc
     finally:
         for f in files:
             f.close()

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from waitlab._kernels import clean_text, factorize_few, integers_column, utf8_chunks
+from waitlab._kernels import integers_column, utf8_chunks
 from waitlab.exceptions import LogFormatError
+from waitlab.readers.fields import _codes, _constant_text, _str, _text
 from waitlab.readers.mapping import Mapping
 from waitlab.readers.parsing import (
     combine_date_time,
@@ -30,8 +29,8 @@ from waitlab.readers.parsing import (
     parse_stripped,
 )
 from waitlab.readers.tables import RawTable
-from waitlab.readers.zones import STORABLE_RANGE, localize, parse_local_iso
-from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS, _categories_as_text
+from waitlab.readers.zones import STORABLE_RANGE, localize, parse_local_iso, unstorable
+from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS
 
 __all__ = ["Candidates", "from_mapping", "normalise_name", "resolve_columns"]
 
@@ -105,61 +104,6 @@ def resolve_columns(m: Mapping, available: list[str], path: str, notes: list[str
     return out
 
 
-def _text(s: pd.Series) -> pd.Series:
-    if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype == "str" and _clean(pa.chunked_array(pa.array(s.array))):
-        return s  # nothing to strip, nothing blank: share the input's memory
-    t = s.astype("str").str.strip()
-    if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype == "str":  # missing stays missing
-        blank = (t == "").to_numpy(dtype=bool, na_value=False)
-        if blank.any():
-            return t.where(~blank)
-        if _nbytes(t) == _nbytes(s):  # nothing was stripped: share the input's memory
-            return s
-        return t
-    return t.where(s.notna() & (t != ""))
-
-
-def _clean(arr: pa.ChunkedArray) -> bool:
-    """True when no value is empty and every value begins and ends with printable ASCII other than space.
-
-    Such values have nothing to strip (whatever the whitespace set), so :func:`_text` keeps them
-    as they are. Looks at two bytes per value (:func:`waitlab._kernels.edges_clean`).
-    """
-    if arr.type not in (pa.large_string(), pa.string()):
-        return False
-    return clean_text(arr.chunks)
-
-
-def _nbytes(s: pd.Series) -> int:
-    return int(pc.sum(pc.binary_length(pa.array(s.array))).as_py() or 0)
-
-
-def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tuple[pd.Series, np.ndarray]:
-    """Map codes through `table` (keys upper-case) via the distinct values; returns (mapped, unknown mask).
-
-    `mapped` is object dtype, or with ``text=True`` a categorical of the mapped names (missing
-    where unmapped), which :func:`waitlab.readers.core.finalize` turns into text for the rows kept.
-    """
-    chunks = utf8_chunks(s)
-    few = factorize_few(chunks) if chunks is not None else None
-    if few is not None:  # a few codes: compared byte by byte, not hashed
-        codes, distinct = few
-        keys = pd.Series(distinct, dtype="str").str.upper()
-    else:
-        codes, uniques = pd.factorize(s, use_na_sentinel=True)  # upper-case the distinct values only
-        keys = pd.Series(uniques, dtype=s.dtype).str.upper()
-    looked = np.array([table.get(str(u)) for u in keys] + [None], dtype=object)
-    unmapped = np.array([v is None for v in looked[:-1]] + [False])  # per distinct value, not per row
-    unknown = unmapped[codes]  # code -1 (missing) picks the trailing False
-    if text:  # a categorical: the contacts table turns it into text once, for the rows it keeps
-        names = [None if v is None else str(v) for v in looked[:-1]]
-        categories = list(dict.fromkeys(v for v in names if v is not None))
-        to_category = np.array([categories.index(v) if v is not None else -1 for v in names] + [-1], dtype=np.int16)
-        values = pd.Categorical.from_codes(to_category[codes], dtype=pd.CategoricalDtype(categories))
-        return pd.Series(values, index=s.index, copy=False), unknown
-    return pd.Series(looked[codes], index=s.index, dtype=object, copy=False), unknown
-
-
 class _Flags:
     """The first reason of each row, as an int16 code into `texts` (0: ``""``, no reason)."""
 
@@ -224,27 +168,11 @@ def _parse_local(
 def _storable(p: pd.Series) -> pd.Series:
     """`p` with times the schema cannot store (e.g. "-1" read as year -1) made missing: unparseable."""
     if isinstance(p.dtype, np.dtype) and p.dtype.kind == "M":  # naive: compare the int64 values
-        unit = np.datetime_data(p.dtype)[0]
-        values = p.to_numpy().view(np.int64)
-        lo, hi = (t.astype(f"datetime64[{unit}]").astype(np.int64) for t in STORABLE_RANGE)
-        nat = np.iinfo(np.int64).min
-        out = ((values < lo) & (values != nat)) | (values > hi)
+        beyond = unstorable(p.to_numpy().view(np.int64), np.datetime_data(p.dtype)[0])
     else:
         naive = p.dt.tz_localize(None) if isinstance(p.dtype, pd.DatetimeTZDtype) else p
-        out = ((naive < STORABLE_RANGE[0]) | (naive > STORABLE_RANGE[1])).to_numpy()
-    return p.where(~out) if out.any() else p
-
-
-def _constant_text(value: str | None, index: pd.Index) -> pd.Series:
-    """One text (or missing) on every row, as a categorical (one byte per row, not a string each)."""
-    codes = np.full(len(index), -1 if value is None else 0, dtype=np.int8)
-    dtype = pd.CategoricalDtype([] if value is None else [value])
-    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index, copy=False)
-
-
-def _str(s: pd.Series) -> pd.Series:
-    """Text as the str dtype, also when held as a categorical (see :func:`_constant_text`)."""
-    return _categories_as_text(s).astype("str") if isinstance(s.dtype, pd.CategoricalDtype) else s
+        beyond = ((naive < STORABLE_RANGE[0]) | (naive > STORABLE_RANGE[1])).to_numpy()
+    return p.where(~beyond) if beyond is not None and beyond.any() else p
 
 
 def _priority(raw: pd.Series, m: Mapping, decimal: str | None) -> tuple[pd.Series | pd.api.extensions.ExtensionArray, np.ndarray]:

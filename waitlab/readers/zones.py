@@ -13,7 +13,7 @@ import pandas as pd
 from waitlab._kernels import known_range, shift_by_hour
 from waitlab.readers.parsing import _iso_micros, _layout, _sample
 
-__all__ = ["STORABLE_RANGE", "localize", "parse_local_iso"]
+__all__ = ["STORABLE_RANGE", "localize", "parse_local_iso", "unstorable"]
 
 
 def localize(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int]:
@@ -57,6 +57,16 @@ _PER_HOUR = {"s": 3600, "ms": 3_600_000, "us": 3_600_000_000, "ns": 3_600_000_00
 #: Local times a contacts table can store (nanoseconds since 1970 in int64), with a day to spare
 #: for the shift to UTC.
 STORABLE_RANGE = (np.datetime64("1677-09-23"), np.datetime64("2262-04-10"))
+
+
+def unstorable(values: np.ndarray, unit: str) -> np.ndarray | None:
+    """Which naive int64 times in `unit` lie outside :data:`STORABLE_RANGE` (NaT does not), or
+    None when none does."""
+    lo, hi = (int(t.astype(f"datetime64[{unit}]").astype(np.int64)) for t in STORABLE_RANGE)
+    smallest, largest, _ = known_range(values)
+    if lo <= smallest and largest <= hi:
+        return None
+    return (values != np.iinfo(np.int64).min) & ((values < lo) | (values > hi))
 
 
 def _localize_by_hour(s: pd.Series, tz: str) -> tuple[pd.Series, np.ndarray, int] | None:
@@ -135,10 +145,8 @@ def parse_local_iso(text: pd.Series, tz: str) -> tuple[np.ndarray, pd.Series, np
     micros, others = parsed
     nat = np.iinfo(np.int64).min
     unparseable = others & (micros == nat)
-    lo, hi = (int(t.astype("datetime64[us]").astype(np.int64)) for t in STORABLE_RANGE)
-    smallest, largest, _ = known_range(micros)
-    if smallest < lo or largest > hi:  # times a contacts table cannot store: unparseable
-        beyond = (micros != nat) & ((micros < lo) | (micros > hi))
+    beyond = unstorable(micros, "us")
+    if beyond is not None:  # times a contacts table cannot store: unparseable
         micros[beyond] = nat
         unparseable |= beyond
     shifted = _shift_by_hour(micros, "us", tz, micros)  # in place: the local times become UTC instants
