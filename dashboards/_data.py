@@ -190,7 +190,7 @@ MAPPED_FORMATS = ("kiosk", "acd")
 @st.cache_data(show_spinner=False)
 def mapping_names(fmt: str) -> list[str]:
     """Names of the mapping files shipped with the readers for `fmt`."""
-    from waitlab.readers.mapping import load_mapping, shipped_mappings
+    from waitlab.readers._mapping import load_mapping, shipped_mappings
 
     return [name for name in shipped_mappings() if load_mapping(name).format == fmt]
 
@@ -274,8 +274,8 @@ def by_queue(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> pd.DataF
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def compliance(key: str, _contacts: pd.DataFrame, rules: str, seats: int | None) -> tuple[Any, list[str]]:
-    """:func:`waitlab.compliance.compliance` with the shipped rule set `rules` and its warnings."""
-    from waitlab.compliance import compliance as judge
+    """:func:`waitlab.compliance.check_compliance` with the shipped rule set `rules` and its warnings."""
+    from waitlab.compliance import check_compliance as judge
 
     return _quietly(judge, _contacts, rules=rules, seats=seats)
 

@@ -4,7 +4,7 @@ Tables go through a pandas ``Styler`` whose display strings come from the ``i18n
 formatters, so a table shows ``1.234,5`` in Spanish and ``1,234.5`` in English; column
 headers are translated through the catalogue's ``col.*`` keys. Charts are Altair charts
 configured with the language's Vega locale. CSV downloads are neutralised against formula
-injection (:func:`waitlab.report.safe.neutralize_cells`) and use the spreadsheet convention
+injection (:func:`waitlab.report._safe.neutralize_cells`) and use the spreadsheet convention
 of the language (``;`` and decimal comma in Spanish).
 """
 
@@ -102,7 +102,7 @@ def table(
 
 def csv_bytes(df: pd.DataFrame, lang: str | None = None) -> bytes:
     """`df` as CSV for a spreadsheet in `lang` (``;`` and decimal comma in Spanish), formula cells neutralised."""
-    from waitlab.report.safe import neutralize_cells
+    from waitlab.report._safe import neutralize_cells
 
     safe = neutralize_cells(df)
     if (lang or i18n.current_lang()) == "es":

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import waitlab.readers.tables as tables
+import waitlab.readers._tables as tables
 from waitlab._kernels import (
     ISO_MISSING,
     ISO_OK,

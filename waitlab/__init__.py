@@ -14,7 +14,7 @@ summary_by          the same KPIs for each group over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk
 patience            patience from censored waits (what Erlang A needs)
 from_headcounts     mean wait by hour from manual headcounts (Little's law)
-compliance          judge a contacts table against a wait-limit rule set
+check_compliance    judge a contacts table against a wait-limit rule set
 load_rules          a rule set by name (CABA, limit15, standing45_seated60) or TOML path
 staffing_from_log   required vs observed desks per interval
 write_report        HTML report and Excel workbook
@@ -30,7 +30,7 @@ import importlib
 from typing import Any
 
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
-from waitlab.compliance import compliance, load_rules
+from waitlab.compliance import check_compliance, load_rules
 from waitlab.exceptions import DataQualityWarning, LogFormatError, WaitlabError
 from waitlab.readers import IngestReport, read_log
 from waitlab.schema import coerce_contacts, validate_contacts
@@ -43,8 +43,8 @@ __all__ = [
     "IngestReport",
     "LogFormatError",
     "WaitlabError",
+    "check_compliance",
     "coerce_contacts",
-    "compliance",
     "from_headcounts",
     "idle_gaps",
     "interval_stats",

@@ -25,7 +25,7 @@ def _step(title: str) -> float:
 
 
 def _branch(data: Path, out: Path, seats: int) -> None:
-    from waitlab.compliance import compliance
+    from waitlab.compliance import check_compliance
     from waitlab.readers import read_log
     from waitlab.report import write_report
 
@@ -35,7 +35,7 @@ def _branch(data: Path, out: Path, seats: int) -> None:
     out.mkdir(parents=True, exist_ok=True)
     contacts.to_parquet(out / "contacts.parquet")
     ingest.write_quarantine(out / "quarantine.csv")
-    result = compliance(contacts, rules="CABA", seats=seats)
+    result = check_compliance(contacts, rules="CABA", seats=seats)
     print(result)
     paths = write_report(contacts, out, ingest=ingest, rules="CABA", seats=seats, lang="es")
     print(f"contacts:   {out / 'contacts.parquet'}\nquarantine: {out / 'quarantine.csv'}")
@@ -45,7 +45,7 @@ def _branch(data: Path, out: Path, seats: int) -> None:
 def _callcenter(data: Path, out: Path) -> None:
     from waitlab.readers import read_log
     from waitlab.report import write_report
-    from waitlab.report.safe import neutralize_cells
+    from waitlab.report._safe import neutralize_cells
     from waitlab.staffing import _describe, staffing_from_log
 
     t0 = _step("Call center: a month of ACD log (datasets/callcenter_month.csv)")
@@ -107,7 +107,7 @@ def _simulation(data: Path, out: Path, seats: int) -> None:
     import pandas as pd
 
     from waitlab.readers import read_log
-    from waitlab.report.safe import neutralize_cells
+    from waitlab.report._safe import neutralize_cells
     from waitlab.sim import Scenario, replay, run
 
     t0 = _step("What-if: the branch's breach day replayed with two more cajas, and a simulated lunch")

@@ -123,16 +123,16 @@ def coerce_contacts(df: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
     SchemaError
         If ``tz`` is None and a timestamp column is naive, or a column cannot be converted.
     """
-    return _coerce(df, tz=tz)
+    return coerce_columns(df, tz=tz)
 
 
-def _categories_as_text(s: pd.Series) -> pd.Series:
+def categories_as_text(s: pd.Series) -> pd.Series:
     """A categorical of texts as the table's string dtype, through Arrow (``astype`` goes value by value)."""
     text = text_from_codes(s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories])
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), index=s.index, name=s.name, copy=False)
 
 
-def _coerce(df: pd.DataFrame, *, tz: str | None = None, keep_categories: bool = False) -> pd.DataFrame:
+def coerce_columns(df: pd.DataFrame, *, tz: str | None = None, keep_categories: bool = False) -> pd.DataFrame:
     """:func:`coerce_contacts`; with `keep_categories`, text columns held as categoricals stay so
     (a reader turns them into text after dropping its bad rows; the row rules read them as they are)."""
     out = pd.DataFrame(index=df.index)
@@ -153,7 +153,7 @@ def _coerce(df: pd.DataFrame, *, tz: str | None = None, keep_categories: bool = 
             elif kind == "Int64":
                 out[col] = values if values.dtype == "Int64" else pd.to_numeric(values, errors="raise").astype("Int64")
             elif isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.inferred_type in ("string", "empty"):
-                out[col] = values if keep_categories else _categories_as_text(values)
+                out[col] = values if keep_categories else categories_as_text(values)
             else:
                 out[col] = values.astype("string")
         except SchemaError:
@@ -191,10 +191,10 @@ def row_problems(contacts: pd.DataFrame) -> pd.Series:
     needs ended and no start, no-show needs called and no start); unique ``contact_id``
     (every repeat after the first is flagged). Readers use this to quarantine rows.
     """
-    return _row_problems(contacts).astype(object)
+    return row_problem_codes(contacts).astype(object)
 
 
-def _row_problems(contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None = None) -> pd.Series:
+def row_problem_codes(contacts: pd.DataFrame, ids_unique: Callable[[], bool] | None = None) -> pd.Series:
     """:func:`row_problems` as a categorical Series (category ``""`` for good rows); `ids_unique`, if
     given, answers ``contacts["contact_id"].is_unique`` (or True for a superset of the rows), so a
     reader can compute it while the other rules run."""

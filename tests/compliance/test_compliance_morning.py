@@ -44,7 +44,7 @@ import pandas as pd
 import pytest
 from compliance_helpers import TZ, at
 
-from waitlab.compliance import compliance, standing_times
+from waitlab.compliance import check_compliance, standing_times
 
 MIN = 60.0
 STANDING_MIN = {
@@ -104,7 +104,7 @@ def test_standing_and_seated_seconds_with_three_seats(morning):
 
 
 def test_caja_breaches_with_exact_excess(morning):
-    r = compliance(morning, "CABA", seats=3)
+    r = check_compliance(morning, "CABA", seats=3)
     got = r.breaches[["contact_id", "rule", "limit_s", "observed_s", "excess_s", "outcome", "upper_bound"]]
     expected = pd.DataFrame(
         [
@@ -138,7 +138,7 @@ def test_caja_breaches_with_exact_excess(morning):
 
 
 def test_left_after_limit_lists_the_abandonment_and_the_no_show(morning):
-    r = compliance(morning, "CABA", seats=3)
+    r = check_compliance(morning, "CABA", seats=3)
     left = r.left_after_limit
     assert list(zip(left["contact_id"], left["rule"], strict=True)) == [
         ("C12", "standing_30"),
@@ -149,7 +149,7 @@ def test_left_after_limit_lists_the_abandonment_and_the_no_show(morning):
 
 
 def test_exactly_one_turn_order_swap(morning):
-    r = compliance(morning, "CABA", seats=3)
+    r = check_compliance(morning, "CABA", seats=3)
     t = r.turn_order
     assert len(t) == 1
     row = t.iloc[0]
@@ -165,7 +165,7 @@ def test_exactly_one_turn_order_swap(morning):
 
 
 def test_summary_shares_and_daily_flags(morning):
-    r = compliance(morning, "CABA", seats=3)
+    r = check_compliance(morning, "CABA", seats=3)
     s = r.summary.set_index(["by", "group"])
     # queue caja: 11 contacts, C08, C10, C11 breach -> 3/11; consultas: C12 alone -> 1/1
     assert s.loc[("queue", "caja"), "contacts"] == 11
@@ -189,7 +189,7 @@ def test_summary_shares_and_daily_flags(morning):
 
 
 def test_unknown_seats_make_every_wait_standing(morning):
-    r = compliance(morning, "CABA", seats=None)
+    r = check_compliance(morning, "CABA", seats=None)
     assert r.standing_seconds.to_dict() == {k: v * MIN for k, v in TOTAL_MIN.items()}
     assert (r.seated_seconds == 0).all()
     assert any("Seat count unknown" in n for n in r.notes)
@@ -201,16 +201,16 @@ def test_unknown_seats_make_every_wait_standing(morning):
 
 
 def test_seats_per_site_mapping_and_missing_site(morning):
-    by_map = compliance(morning, "CABA", seats={"Centro": 3})
-    by_int = compliance(morning, "CABA", seats=3)
+    by_map = check_compliance(morning, "CABA", seats={"Centro": 3})
+    by_int = check_compliance(morning, "CABA", seats=3)
     pd.testing.assert_frame_equal(by_map.breaches, by_int.breaches)
-    other = compliance(morning, "CABA", seats={"Norte": 10})
+    other = check_compliance(morning, "CABA", seats={"Norte": 10})
     assert any("unknown for site(s) ['Centro']" in n for n in other.notes)
     assert other.standing_seconds["C07"] == 62 * MIN
 
 
 def test_no_shows_can_be_excluded(morning):
-    r = compliance(morning, "CABA", seats=3, no_shows="exclude")
+    r = check_compliance(morning, "CABA", seats=3, no_shows="exclude")
     assert sorted(r.breaches["contact_id"]) == ["C08", "C10", "C11"]
     # C12 still occupied the room: the others' standing times are unchanged
     assert r.standing_seconds["C10"] == 34 * MIN
@@ -219,9 +219,9 @@ def test_no_shows_can_be_excluded(morning):
 
 def test_other_rule_sets_on_the_same_morning(morning):
     # 45 standing / 60 seated: the longest standing is 43 (C12), the longest seated 50 (C12)
-    assert compliance(morning, "standing45_seated60", seats=3).breaches.empty
+    assert check_compliance(morning, "standing45_seated60", seats=3).breaches.empty
     # 15 minutes in all: every total wait above 15 breaches (C03 by 1 min, ... C12 by 78 min)
-    r = compliance(morning, "limit15", seats=3)
+    r = check_compliance(morning, "limit15", seats=3)
     got = r.breaches.set_index("contact_id")["excess_s"].to_dict()
     assert got == {k: (v - 15) * MIN for k, v in TOTAL_MIN.items() if v > 15}
     assert r.turn_order.empty  # limit15 does not require turn order
@@ -236,15 +236,15 @@ def test_turn_order_tolerance_absorbs_the_swap(tmp_path, morning):
     )
     p = tmp_path / "tol.toml"
     p.write_text(text, encoding="utf-8")
-    assert compliance(morning, p, seats=3).turn_order.empty  # C09 called exactly 300 s after C10
+    assert check_compliance(morning, p, seats=3).turn_order.empty  # C09 called exactly 300 s after C10
     p.write_text(text.replace("300", "299"), encoding="utf-8")
-    assert len(compliance(morning, p, seats=3).turn_order) == 1
+    assert len(check_compliance(morning, p, seats=3).turn_order) == 1
 
 
 def test_phone_contacts_have_no_standing_time(morning):
     phone = morning.copy()
     phone["channel"] = phone["channel"].where(phone["contact_id"] != "C12", "phone")
-    r = compliance(phone, "CABA", seats=3)
+    r = check_compliance(phone, "CABA", seats=3)
     assert math.isnan(r.standing_seconds["C12"])
     assert any("phone contact" in n for n in r.notes)
     # C12 no longer holds a place in the branch: it is not seated at 55, so C09 (arr 40) sits then
@@ -254,7 +254,7 @@ def test_phone_contacts_have_no_standing_time(morning):
 
 
 def test_str_and_frames(morning):
-    r = compliance(morning, "CABA", seats=3)
+    r = check_compliance(morning, "CABA", seats=3)
     text = str(r)
     assert "Compliance with CABA" in text
     assert "standing_30" in text and "4 contact(s)" in text
@@ -286,7 +286,7 @@ def test_clean_morning_is_compliant():
     from compliance_helpers import build, served
 
     df = build([served("A", "T1", 0, 1, 5, "D1"), served("B", "T2", 2, 5, 9, "D1")])
-    r = compliance(df, "CABA", seats=0)  # nobody can sit, but nobody waits long
+    r = check_compliance(df, "CABA", seats=0)  # nobody can sit, but nobody waits long
     assert r.compliant and r.breaches.empty and r.turn_order.empty and r.left_after_limit.empty
     assert r.summary["share"].eq(0).all()
     assert "no day with a breach" in str(r)
@@ -294,7 +294,7 @@ def test_clean_morning_is_compliant():
 
 
 def test_seat_notes_only_when_a_rule_needs_seats(morning):
-    notes = compliance(morning, "limit15", seats=None).notes
+    notes = check_compliance(morning, "limit15", seats=None).notes
     assert not any("Seat count unknown" in n for n in notes)
     assert any("seat count does not matter" in n for n in notes)
 
@@ -302,11 +302,15 @@ def test_seat_notes_only_when_a_rule_needs_seats(morning):
 def test_public_names():
     import importlib
 
-    # importlib: the attribute ``waitlab.compliance`` is the function (re-exported at top level)
+    import waitlab
+    import waitlab.compliance
+
     wc = importlib.import_module("waitlab.compliance")
+    assert waitlab.compliance is wc  # the subpackage, not hidden by a function of the same name
+    assert waitlab.compliance.load_rules is wc.load_rules
 
     promised = {
-        "compliance",
+        "check_compliance",
         "load_rules",
         "RuleSet",
         "ComplianceResult",

@@ -9,7 +9,7 @@ from compliance_helpers import build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from waitlab.compliance import compliance, standing_times, turn_order_violations
+from waitlab.compliance import check_compliance, standing_times, turn_order_violations
 
 
 def _reference_standing(arr: list[int], leave: list[int], seats: int) -> tuple[list[int], list[int]]:
@@ -105,14 +105,14 @@ def test_more_seats_never_raise_standing_or_breaches(stays, seats, extra):
         for k, (a, w) in enumerate(stays)
     ]
     df = build(rows)
-    few = compliance(df, "standing45_seated60", seats=seats)
-    many = compliance(df, "standing45_seated60", seats=seats + extra)
+    few = check_compliance(df, "standing45_seated60", seats=seats)
+    many = check_compliance(df, "standing45_seated60", seats=seats + extra)
     assert (many.standing_seconds <= few.standing_seconds).all()
     n_few = (few.breaches["rule"] == "standing_45").sum()
     n_many = (many.breaches["rule"] == "standing_45").sum()
     assert n_many <= n_few
     # unknown seats is the worst case: everything standing
-    unknown = compliance(df, "standing45_seated60", seats=None)
+    unknown = check_compliance(df, "standing45_seated60", seats=None)
     assert (few.standing_seconds <= unknown.standing_seconds).all()
     for r in (few, many, unknown):
         assert r.summary["share"].between(0, 1).all()
@@ -205,11 +205,11 @@ def test_bad_arguments_are_named(morning):
     ):
         standing_times(morning, seats=-1)
     with pytest.raises(ValueError, match=r"`seats\['Centro'\]` must be a whole number"):
-        compliance(morning, seats={"Centro": 2.5})
+        check_compliance(morning, seats={"Centro": 2.5})
     with pytest.raises(ValueError, match="`seats` must be a whole number"):
-        compliance(morning, seats=True)
+        check_compliance(morning, seats=True)
     with pytest.raises(ValueError, match="`no_shows` must be 'count' or 'exclude'"):
-        compliance(morning, no_shows="maybe")
+        check_compliance(morning, no_shows="maybe")
     with pytest.raises(ValueError, match="`tolerance_s` must be"):
         turn_order_violations(morning, tolerance_s=-1)
     with pytest.raises(ValueError, match=r"missing column\(s\) \['called_at'\]"):
@@ -222,13 +222,13 @@ def test_schema_problems_are_refused(morning):
     bad = morning.copy()
     bad.loc[0, "called_at"] = bad.loc[0, "arrived_at"] - pd.Timedelta(minutes=1)
     with pytest.raises(SchemaError, match="events out of order"):
-        compliance(bad)
+        check_compliance(bad)
 
 
 def test_numpy_integer_seats_and_empty_table(morning):
-    r = compliance(morning, seats=np.int64(3))
+    r = check_compliance(morning, seats=np.int64(3))
     assert r.standing_seconds["C08"] == 36 * 60.0
-    empty = compliance(morning.iloc[0:0], seats=3)
+    empty = check_compliance(morning.iloc[0:0], seats=3)
     assert empty.breaches.empty and empty.turn_order.empty and empty.daily.empty and empty.summary.empty
     assert empty.compliant
     assert "0 contacts" in str(empty)
@@ -240,7 +240,7 @@ def test_contact_with_unknown_departure_is_left_out_and_noted():
         {"id": "x", "arr": 1, "outcome": "other"},  # cancelled by staff: no called_at, no ended_at
         {"id": "b", "arr": 2, "call": 50, "start": 50, "end": 55, "outcome": "served"},
     ]
-    r = compliance(build(rows), "CABA", seats=1)
+    r = check_compliance(build(rows), "CABA", seats=1)
     assert np.isnan(r.standing_seconds["x"])
     assert any("neither called_at nor ended_at" in n for n in r.notes)
     # x holds no place: b stands from 2 until a is called at 40 (38 min), then sits

@@ -11,7 +11,7 @@ import pytest
 from conftest import PAGES, load_sample, metrics, new_app
 
 from waitlab.analytics import interval_stats, patience, summary_kpis
-from waitlab.compliance import compliance
+from waitlab.compliance import check_compliance
 from waitlab.models import staffing_plan
 
 
@@ -64,7 +64,7 @@ def test_overview_kpis_equal_the_library(loaded_es, kiosk):
     mx = shown[i18n.t("kpi.wait_max", "es")]
     # datasets/README.md: the longest wait of the sample is 133.1 min (on the breach day)
     assert mx == i18n.fmt_duration(k["wait_max"], "es") == "133,1 min"
-    n_breach = compliance(contacts, rules="CABA").breaches["contact_id"].nunique()
+    n_breach = check_compliance(contacts, rules="CABA").breaches["contact_id"].nunique()
     assert shown[i18n.t("kpi.breaches", "es", rules="CABA")] == i18n.fmt_int(n_breach, "es")
 
 
@@ -88,7 +88,7 @@ def test_compliance_page_shows_the_breach_day(loaded_es, kiosk):
     at = loaded_es
     at.switch_page("views/compliance.py").run()
     assert not at.exception
-    res = compliance(contacts, rules="CABA")
+    res = check_compliance(contacts, rules="CABA")
     shown = metrics(at)
     assert shown[i18n.t("cmp.breaching", "es")] == i18n.fmt_int(res.breaches["contact_id"].nunique(), "es")
     assert shown[i18n.t("cmp.turn_order", "es")] == "6"  # datasets/README.md: 6 tickets called out of turn

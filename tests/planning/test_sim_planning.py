@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from waitlab.compliance import compliance
+from waitlab.compliance import check_compliance
 from waitlab.planning import (
     PlanningError,
     Target,
@@ -91,7 +91,7 @@ def test_plan_outputs(setup):
 
 
 def test_evaluator_waits_agree_with_the_compliance_judge():
-    # the planner's per-customer waits, checked against compliance() on the same simulated day
+    # the planner's per-customer waits, checked against check_compliance() on the same simulated day
     sc = peak_scenario()
     ev = scenario_evaluator(sc, 2)
     servers = np.array([2] * 8 + [6] * 4 + [2] * 12)  # badly understaffed: waits over 90 min too
@@ -100,7 +100,7 @@ def test_evaluator_waits_agree_with_the_compliance_judge():
     same = dataclasses.replace(sc, desks=(DeskGroup(name="caja", serves=("caja",),
                                                     open=tuple(int(x) for x in servers)),))
     day = simulate_day(same, draws=draws)
-    result = compliance(day.contacts, rules="CABA")
+    result = check_compliance(day.contacts, rules="CABA")
     judged = result.breaches
     mine = days.replication == 0
     over30 = int((days.wait[mine] > 1800).sum())

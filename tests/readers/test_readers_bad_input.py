@@ -185,7 +185,7 @@ def test_a_time_without_offset_in_a_column_of_offset_times_costs_its_row(tmp_pat
 
 
 def test_a_file_that_fails_while_being_read_gets_one_plain_message(tmp_path, monkeypatch):
-    import waitlab.readers.tables as tables
+    import waitlab.readers._tables as tables
 
     path = write_text(tmp_path / "acd.csv", [ACD_HEADER, GOOD])
 

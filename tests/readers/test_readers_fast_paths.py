@@ -14,12 +14,12 @@ import pandas as pd
 import pytest
 from readers_helpers import ACD_HEADER, acd_row, identity, write_text
 
-import waitlab.readers.core as core
-import waitlab.readers.fields as fields
-import waitlab.readers.parsing as parsing
-import waitlab.readers.tables as tables
-import waitlab.readers.tabular as tabular
-import waitlab.readers.zones as zones
+import waitlab.readers._core as core
+import waitlab.readers._fields as fields
+import waitlab.readers._parsing as parsing
+import waitlab.readers._tables as tables
+import waitlab.readers._tabular as tabular
+import waitlab.readers._zones as zones
 import waitlab.schema as schema
 from waitlab.exceptions import SchemaError
 from waitlab.readers import read_log
@@ -41,7 +41,7 @@ def _codes_reference(s: pd.Series, table: dict, *, text: bool = False) -> tuple[
 def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     """Force every general path: strptime, no int64 time checks, rules on parsed rows only, plain text."""
     monkeypatch.setattr(schema, "_times_ns", lambda contacts: None)
-    real = core._coerce
+    real = core.coerce_columns
 
     calls: list[int] = []
 
@@ -51,8 +51,8 @@ def _general(monkeypatch: pytest.MonkeyPatch) -> None:
             raise SchemaError("forced: check the parsed rows only")
         return real(df, tz=tz)  # categories become text before the rules
 
-    monkeypatch.setattr(core, "_coerce", first_call_fails)
-    monkeypatch.setattr(core, "_row_problems", lambda contacts, ids_unique=None: schema.row_problems(contacts))
+    monkeypatch.setattr(core, "coerce_columns", first_call_fails)
+    monkeypatch.setattr(core, "row_problem_codes", lambda contacts, ids_unique=None: schema.row_problems(contacts))
     monkeypatch.setattr(tabular, "_text", _text_reference)
     monkeypatch.setattr(tabular, "_codes", _codes_reference)
     monkeypatch.setattr(tabular, "parse_stripped", lambda s, dayfirst=True: parsing.parse_datetimes(s, dayfirst=dayfirst))
@@ -100,9 +100,9 @@ def _read(path):  # noqa: ANN001, ANN202
 def test_fast_and_general_paths_agree_on_a_mixed_file(tmp_path, monkeypatch, n_fill, entered):
     path = write_text(tmp_path / "mixed.csv", [ACD_HEADER, *_mixed_rows(n_fill, entered=entered)])
     sizes: list[int] = []
-    real = core._coerce
+    real = core.coerce_columns
     with monkeypatch.context() as mp:
-        mp.setattr(core, "_coerce", lambda df, *, tz=None, **kw: sizes.append(len(df)) or real(df, tz=tz, **kw))
+        mp.setattr(core, "coerce_columns", lambda df, *, tz=None, **kw: sizes.append(len(df)) or real(df, tz=tz, **kw))
         fast, fast_report = _read(path)
     # all rows at once: a year the schema cannot store ("-1" read as year -1) is an unparseable
     # time of its row, so it no longer forces a second conversion of the rows that parsed
@@ -263,4 +263,4 @@ def test_private_row_problems_match_the_public_ones():
     assert public.dtype == object
     assert public.tolist() == ["", "events out of order (ended_at before arrived_at)", "duplicate contact_id",
                                "missing queue"]
-    assert schema._row_problems(contacts).astype(object).tolist() == public.tolist()
+    assert schema.row_problem_codes(contacts).astype(object).tolist() == public.tolist()

@@ -15,12 +15,12 @@ import pyarrow as pa
 import pytest
 from readers_helpers import ACD_HEADER, acd_row, identity
 
-import waitlab.readers.core as core
-import waitlab.readers.fields as fields
-import waitlab.readers.parsing as parsing
-import waitlab.readers.tables as tables
-import waitlab.readers.tabular as tabular
-import waitlab.readers.zones as zones
+import waitlab.readers._core as core
+import waitlab.readers._fields as fields
+import waitlab.readers._parsing as parsing
+import waitlab.readers._tables as tables
+import waitlab.readers._tabular as tabular
+import waitlab.readers._zones as zones
 from waitlab.readers import read_log
 
 ZONES = [

@@ -4,7 +4,7 @@ import hashlib
 
 import pandas as pd
 
-from waitlab.report.safe import hash_ids, neutralize_cells
+from waitlab.report._safe import hash_ids, neutralize_cells
 
 
 def test_every_dangerous_prefix_is_neutralised_and_others_untouched():

@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from waitlab.cli import main
-from waitlab.compliance import compliance
+from waitlab.compliance import check_compliance
 from waitlab.schema import validate_contacts
 from waitlab.sim import DeskGroup, Distribution, QueueSpec, Scenario, example_path, run, sweep
 
@@ -48,7 +48,7 @@ def test_each_replication_is_the_day_its_seed_gives_and_compliance_agrees():
         contacts = res.contacts_of(r)
         validate_contacts(contacts)
         assert len(contacts) == res.per_replication.loc[r, "arrivals"]
-        judged = compliance(contacts, rules="CABA", seats=10)
+        judged = check_compliance(contacts, rules="CABA", seats=10)
         flags.append(float(judged.daily["breached"].any()))
         assert res.per_replication.loc[r, "breaches_total_90"] == (judged.breaches["rule"] == "total_90").sum()
     np.testing.assert_array_equal(res.per_replication["breached_any"], flags)

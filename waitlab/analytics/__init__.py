@@ -12,9 +12,10 @@ kpis                the module where every KPI is defined, formula in its docstr
 """
 
 from waitlab.analytics import kpis
-from waitlab.analytics.gaps import IdleGaps, idle_gaps
-from waitlab.analytics.headcounts import HeadcountResult, from_headcounts
-from waitlab.analytics.intervals import KPI_COLUMNS, interval_stats, summary_by, summary_kpis
+from waitlab.analytics._gaps import IdleGaps, idle_gaps
+from waitlab.analytics._headcounts import HeadcountResult, from_headcounts
+from waitlab.analytics._intervals import KPI_COLUMNS, interval_stats, summary_by, summary_kpis
+from waitlab.analytics._patience import PatienceResult, exponential_mle, patience
 from waitlab.analytics.kpis import (
     abandon_rate,
     abandon_rate_excl_short,
@@ -30,7 +31,6 @@ from waitlab.analytics.kpis import (
     waiting_max,
     waiting_mean,
 )
-from waitlab.analytics.patience import PatienceResult, exponential_mle, patience
 
 __all__ = [
     "KPI_COLUMNS",

@@ -43,8 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     from waitlab.readers import read_log
-    from waitlab.report.excel import write_workbook
-    from waitlab.report.safe import neutralize_cells
+    from waitlab.report._excel import write_workbook
+    from waitlab.report._safe import neutralize_cells
     from waitlab.staffing import _describe, staffing_from_log
 
     contacts, ingest = read_log(args.log, format=args.fmt, mapping=args.mapping, tz=args.tz)

@@ -5,7 +5,7 @@ the log and the seat count; turn order is checked per site, day, queue and prior
 
 Contents
 --------
-compliance             judge a contacts table against a rule set -> ComplianceResult
+check_compliance       judge a contacts table against a rule set -> ComplianceResult
 ComplianceResult       breaches, shares by day/site/queue/hour, turn order, notes, export frames
 load_rules             a rule set by shipped name (case-insensitive) or from a TOML file
 available_rules        names of the shipped rule sets
@@ -16,7 +16,7 @@ standing_times         seconds each contact stood and sat, from the seat count
 turn_order_violations  tickets called before an earlier ticket of the same queue and priority
 """
 
-from waitlab.compliance._check import compliance
+from waitlab.compliance._check import check_compliance
 from waitlab.compliance._result import ComplianceResult
 from waitlab.compliance._rules import Limit, RuleSet, TurnOrderRule, available_rules, load_rules
 from waitlab.compliance._standing import standing_times
@@ -28,7 +28,7 @@ __all__ = [
     "RuleSet",
     "TurnOrderRule",
     "available_rules",
-    "compliance",
+    "check_compliance",
     "load_rules",
     "standing_times",
     "turn_order_violations",

@@ -19,7 +19,7 @@ __all__ = ["compliance"]
 _DIMS = ("day", "site", "queue", "hour")
 
 
-def compliance(
+def check_compliance(
     contacts: pd.DataFrame,
     rules: str | Path | RuleSet = "CABA",
     seats: Seats = None,
@@ -75,7 +75,7 @@ def compliance(
     ...     "contact_id": ["a"], "site": "s", "queue": "q", "channel": "kiosk", "outcome": "served",
     ...     "arrived_at": ["2024-03-04 10:00"], "called_at": ["2024-03-04 10:40"],
     ...     "started_at": ["2024-03-04 10:40"], "ended_at": ["2024-03-04 10:45"]}), tz="UTC")
-    >>> r = compliance(df, "CABA", seats=None)
+    >>> r = check_compliance(df, "CABA", seats=None)
     >>> r.breaches[["contact_id", "rule", "excess_s"]].to_dict("records")
     [{'contact_id': 'a', 'rule': 'standing_30', 'excess_s': 600.0}]
     """

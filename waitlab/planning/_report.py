@@ -14,7 +14,7 @@ __all__ = ["write_plan_report"]
 
 
 def _safe_csv(df: pd.DataFrame, path: Path) -> Path:
-    from waitlab.report.safe import neutralize_cells  # every text cell is made formula-safe
+    from waitlab.report._safe import neutralize_cells  # every text cell is made formula-safe
 
     neutralize_cells(df).to_csv(path, index=False)
     return path

@@ -1,7 +1,7 @@
 """Reports and safe exports: HTML page, Excel workbook, formula neutralising, id hashing.
 
 ``write_report(contacts, out_dir, ...)`` writes both files; ``compute_report`` returns the
-tables without writing (the dashboard shows them). ``waitlab.report.safe`` holds the
+tables without writing (the dashboard shows them). ``waitlab.report._safe`` holds the
 export safety functions every export goes through.
 """
 
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from waitlab.report.safe import hash_ids, neutralize_cells, new_salt
+from waitlab.report._safe import hash_ids, neutralize_cells, new_salt
 
 __all__ = ["ReportData", "compute_report", "hash_ids", "neutralize_cells", "new_salt", "write_report"]
 
 
 def __getattr__(name: str) -> Any:  # the builder pulls in analytics and compliance: load on first use
     if name in {"ReportData", "compute_report", "write_report"}:
-        from waitlab.report import build
+        from waitlab.report import _build as build
 
         return getattr(build, name)
     raise AttributeError(f"module 'waitlab.report' has no attribute {name!r}")

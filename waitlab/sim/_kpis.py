@@ -92,9 +92,9 @@ def day_breaches(contacts: pd.DataFrame, rules: str | Path | RuleSet, seats: Any
     (contacts breaching limit ``<id>``), ``breached_<id>`` and ``breached_any`` (1.0 when the
     day breaches, else 0.0), and ``turn_order_violations`` when the rule set checks it.
     """
-    from waitlab.compliance import compliance
+    from waitlab.compliance import check_compliance
 
-    res = compliance(contacts, rules=rules, seats=seats)
+    res = check_compliance(contacts, rules=rules, seats=seats)
     out: dict[str, float] = {}
     daily = res.daily
     n = len(contacts)
@@ -121,7 +121,7 @@ def days_breaches(days: list[pd.DataFrame] | pd.DataFrame, rules: str | Path | R
     stay within a day, and the figures of day ``k`` are read back from the breach and
     turn-order rows of its site. A seats mapping is carried over to the renamed sites.
     """
-    from waitlab.compliance import compliance, load_rules
+    from waitlab.compliance import check_compliance, load_rules
 
     if isinstance(days, pd.DataFrame):
         stacked, n_days = days, int(days["replication"].max()) + 1 if len(days) else 0
@@ -138,7 +138,7 @@ def days_breaches(days: list[pd.DataFrame] | pd.DataFrame, rules: str | Path | R
     if isinstance(seats, Mapping):
         sites = stacked[["site"]].assign(old=stacked["site"].str.rsplit("\x1f", n=1).str[0]).drop_duplicates()
         seats = {new: seats[old] for new, old in zip(sites["site"], sites["old"], strict=True) if old in seats}
-    res = compliance(stacked, rules=ruleset, seats=seats)
+    res = check_compliance(stacked, rules=ruleset, seats=seats)
 
     def day_of(site: pd.Series) -> np.ndarray:
         return site.astype("string").str.rsplit("\x1f", n=1).str[1].astype(int).to_numpy()

@@ -3,7 +3,7 @@
 Text columns come as Arrow strings; each helper has a shortcut for the common case (nothing to
 strip, a few distinct codes) and the plain pandas route otherwise. Few-valued text (mapped
 outcomes, constants, all-missing columns) is held as a categorical, which
-:func:`waitlab.readers.core.finalize` turns into text for the rows it keeps.
+:func:`waitlab.readers._core.finalize` turns into text for the rows it keeps.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from waitlab._kernels import clean_text, factorize_few, utf8_chunks
-from waitlab.schema import _categories_as_text
+from waitlab.schema import categories_as_text
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -50,7 +50,7 @@ def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tup
     """Map codes through `table` (keys upper-case) via the distinct values; returns (mapped, unknown mask).
 
     `mapped` is object dtype, or with ``text=True`` a categorical of the mapped names (missing
-    where unmapped), which :func:`waitlab.readers.core.finalize` turns into text for the rows kept.
+    where unmapped), which :func:`waitlab.readers._core.finalize` turns into text for the rows kept.
     """
     chunks = utf8_chunks(s)
     few = factorize_few(chunks) if chunks is not None else None
@@ -81,4 +81,4 @@ def _constant_text(value: str | None, index: pd.Index) -> pd.Series:
 
 def _str(s: pd.Series) -> pd.Series:
     """Text as the str dtype, also when held as a categorical (see :func:`_constant_text`)."""
-    return _categories_as_text(s).astype("str") if isinstance(s.dtype, pd.CategoricalDtype) else s
+    return categories_as_text(s).astype("str") if isinstance(s.dtype, pd.CategoricalDtype) else s

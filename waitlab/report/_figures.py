@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from waitlab.report.text import t
+from waitlab.report._text import t
 
 __all__ = ["arrivals_vs_desks", "breach_heatmap", "patience_curve", "to_png", "wait_distribution"]
 

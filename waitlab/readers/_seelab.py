@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 
 from waitlab.exceptions import LogFormatError
-from waitlab.readers.core import finalize
-from waitlab.readers.report import IngestReport
-from waitlab.readers.tables import RawTable
-from waitlab.readers.tabular import _Flags, _text
-from waitlab.readers.zones import localize
+from waitlab.readers._core import finalize
+from waitlab.readers._report import IngestReport
+from waitlab.readers._tables import RawTable
+from waitlab.readers._tabular import _Flags, _text
+from waitlab.readers._zones import localize
 from waitlab.schema import COLUMNS
 
 __all__ = ["SEELAB_FIELDS", "read_seelab"]
@@ -58,7 +58,7 @@ def _seconds(s: pd.Series) -> pd.Series:
 
 
 def read_seelab(raw: RawTable, *, path: str, tz: str, notes: list[str]) -> tuple[pd.DataFrame, IngestReport]:
-    """Read a SEELab table already loaded by :func:`waitlab.readers.tables.load_table`."""
+    """Read a SEELab table already loaded by :func:`waitlab.readers._tables.load_table`."""
     f = raw.frame
     f = f.rename(columns={c: c.strip().lower() for c in f.columns})
     missing = [c for c in SEELAB_FIELDS if c not in f.columns]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from waitlab.report.safe import neutralize_cells
+from waitlab.report._safe import neutralize_cells
 
 __all__ = ["Section", "render_page"]
 

@@ -1,5 +1,5 @@
 """Vectorised parsing of log fields: date-times, date order, decimal numbers (timezones:
-:mod:`waitlab.readers.zones`).
+:mod:`waitlab.readers._zones`).
 
 Nothing here loops over all rows in Python: formats are inferred from a sample, applied to the
 whole column at once, and only the values that fail are retried with the other candidate

@@ -48,8 +48,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from waitlab.readers.report import IngestReport
-from waitlab.readers.tables import _check_path, _detect_encoding, _raw_bytes
+from waitlab.readers._report import IngestReport
+from waitlab.readers._tables import _check_path, _detect_encoding, _raw_bytes
 from waitlab.schema import COLUMNS, coerce_contacts, row_problems
 
 __all__ = ["CALL_EVENTS", "SYSTEM_EVENTS", "read_asterisk"]

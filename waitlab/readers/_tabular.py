@@ -18,9 +18,9 @@ import pandas as pd
 
 from waitlab._kernels import integers_column, utf8_chunks
 from waitlab.exceptions import LogFormatError
-from waitlab.readers.fields import _codes, _constant_text, _str, _text
-from waitlab.readers.mapping import Mapping
-from waitlab.readers.parsing import (
+from waitlab.readers._fields import _codes, _constant_text, _str, _text
+from waitlab.readers._mapping import Mapping
+from waitlab.readers._parsing import (
     combine_date_time,
     infer_dayfirst,
     is_time_only,
@@ -28,8 +28,8 @@ from waitlab.readers.parsing import (
     parse_numbers,
     parse_stripped,
 )
-from waitlab.readers.tables import RawTable
-from waitlab.readers.zones import STORABLE_RANGE, localize, parse_local_iso, unstorable
+from waitlab.readers._tables import RawTable
+from waitlab.readers._zones import STORABLE_RANGE, localize, parse_local_iso, unstorable
 from waitlab.schema import COLUMNS, MAX_DURATION_S, OUTCOMES, TIME_COLUMNS
 
 __all__ = ["Candidates", "from_mapping", "normalise_name", "resolve_columns"]
@@ -138,7 +138,7 @@ def from_mapping(
     dayfirst: bool | None = None,
     decimal: str | None = None,
 ) -> Candidates:
-    """Turn `raw` into candidate contacts with `m` (see :mod:`waitlab.readers.mapping`)."""
+    """Turn `raw` into candidate contacts with `m` (see :mod:`waitlab.readers._mapping`)."""
     notes: list[str] = []
     cols = resolve_columns(m, list(raw.frame.columns), path, notes)
     with ThreadPoolExecutor(_WORKERS) as pool:  # columns are independent: work on them side by side

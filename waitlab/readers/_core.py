@@ -14,11 +14,11 @@ import pyarrow as pa
 
 from waitlab._kernels import strings_distinct, utf8_chunks
 from waitlab.exceptions import LogFormatError, SchemaError
-from waitlab.readers.mapping import Mapping, load_mapping, shipped_mappings
-from waitlab.readers.report import IngestReport
-from waitlab.readers.tables import RawTable, load_table, read_head_text
-from waitlab.readers.tabular import Candidates, from_mapping, normalise_name
-from waitlab.schema import COLUMNS, DEFAULT_TZ, _categories_as_text, _coerce, _row_problems
+from waitlab.readers._mapping import Mapping, load_mapping, shipped_mappings
+from waitlab.readers._report import IngestReport
+from waitlab.readers._tables import RawTable, load_table, read_head_text
+from waitlab.readers._tabular import Candidates, from_mapping, normalise_name
+from waitlab.schema import COLUMNS, DEFAULT_TZ, categories_as_text, coerce_columns, row_problem_codes
 
 __all__ = ["FORMATS", "SEELAB_TZ", "finalize", "read_log"]
 
@@ -80,7 +80,7 @@ def _problems(
     """
     if not len(coerced):
         return np.zeros(0, dtype=np.int16)
-    found = _row_problems(coerced, ids_unique)
+    found = row_problem_codes(coerced, ids_unique)
     if isinstance(found.dtype, pd.CategoricalDtype):
         codes, names = found.cat.codes.to_numpy(), [str(c) for c in found.cat.categories]
     else:  # row_problems' strings
@@ -211,16 +211,16 @@ def finalize(
     with ThreadPoolExecutor(2) as pool:  # unique ids in all rows means unique in any of them
         unique = pool.submit(_ids_unique, cand.frame["contact_id"])
         try:  # the schema rules on every row, so that the table is copied once, at the end
-            coerced, rows = _coerce(cand.frame, tz=tz, keep_categories=True), np.ones(len(parsed), dtype=bool)
+            coerced, rows = coerce_columns(cand.frame, tz=tz, keep_categories=True), np.ones(len(parsed), dtype=bool)
         except SchemaError:  # a row that did not parse holds a value the schema cannot even store
-            coerced, rows = _coerce(cand.frame.loc[parsed], tz=tz, keep_categories=True), parsed
+            coerced, rows = coerce_columns(cand.frame.loc[parsed], tz=tz, keep_categories=True), parsed
         problems = _problems(coerced, parsed[rows], unique.result, texts)
         reasons[parsed] = problems[parsed[rows]]
         good = reasons == 0
         bad = ~good
         quarantined = pool.submit(_rows, raw_fields, bad)  # the bad rows' fields, beside the copy of the good
         contacts = coerced.reset_index(drop=True) if good[rows].all() else _take(coerced, good[rows], pool)
-        texts_of = {c: pool.submit(_categories_as_text, contacts[c]) for c in _categorical(contacts)}
+        texts_of = {c: pool.submit(categories_as_text, contacts[c]) for c in _categorical(contacts)}
         for c, text in texts_of.items():  # text for the rows kept only
             contacts[c] = text.result()
         fields = quarantined.result()
@@ -270,7 +270,7 @@ def read_log(
     mapping : str, pathlib.Path or Mapping, optional
         For ``kiosk`` and ``acd``: a mapping TOML path or the name of a shipped mapping
         (``vendor_a_es``, ``vendor_b_en``, ``acd_default``; see
-        :mod:`waitlab.readers.mapping`). ``acd`` defaults to ``acd_default``.
+        :mod:`waitlab.readers._mapping`). ``acd`` defaults to ``acd_default``.
     tz : str, optional
         IANA timezone of the log's local times. Default
         :data:`waitlab.schema.DEFAULT_TZ` (``seelab``: ``Asia/Jerusalem``). Asterisk epoch
@@ -320,7 +320,7 @@ def read_log(
             format = "asterisk"
             notes.append("Format asterisk, detected: lines are 'epoch|callid|queue|agent|EVENT|...'.")
     if format == "asterisk":
-        from waitlab.readers.asterisk import read_asterisk
+        from waitlab.readers._asterisk import read_asterisk
 
         return read_asterisk(p, tz=_check_tz(tz or DEFAULT_TZ), encoding=encoding, notes=notes)
     raw = load_table(p, encoding=encoding, sep=sep if sep else (m.sep if m else None), encoding_hint=m.encoding if m else None)
@@ -331,7 +331,7 @@ def read_log(
         else:
             format, m = _detect(p, raw, notes)
     if format == "seelab":
-        from waitlab.readers.seelab import read_seelab
+        from waitlab.readers._seelab import read_seelab
 
         zone = _check_tz(tz or SEELAB_TZ)
         if tz is None:
@@ -355,7 +355,7 @@ def read_log(
         if not fitting:
             raise LogFormatError(
                 f"{p}: a kiosk export needs a mapping and no shipped one ({', '.join(shipped_mappings())}) fits its "
-                f"columns {list(raw.frame.columns)}; write a mapping TOML (see waitlab.readers.mapping) and pass it."
+                f"columns {list(raw.frame.columns)}; write a mapping TOML (see waitlab.readers._mapping) and pass it."
             )
         m = load_mapping(fitting[0])
         notes.append(f"Mapping {fitting[0]}, chosen because the file has all its columns.")

@@ -84,7 +84,7 @@ def hash_ids(df: pd.DataFrame, salt: str, columns: Iterable[str] = ID_COLUMNS) -
         Identifier columns to hash when present (default :data:`ID_COLUMNS`).
     """
     if not salt:
-        raise ValueError("`salt` must be a non-empty string; use waitlab.report.safe.new_salt().")
+        raise ValueError("`salt` must be a non-empty string; use waitlab.report._safe.new_salt().")
     out = df.copy()
     for col in columns:
         if col in out.columns:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from waitlab.report.safe import neutralize_cells
+from waitlab.report._safe import neutralize_cells
 
 __all__ = ["excel_ready", "write_workbook"]
 

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from waitlab.exceptions import LogFormatError
-from waitlab.readers.lines import _count_lines, _CountingFile, _nonblank_line_numbers
+from waitlab.readers._lines import _count_lines, _CountingFile, _nonblank_line_numbers
 
 __all__ = ["RawTable", "load_table", "read_head_text"]
 

@@ -10,12 +10,12 @@ from typing import Any
 import pandas as pd
 
 from waitlab.analytics import interval_stats, patience, summary_kpis
-from waitlab.compliance import compliance
-from waitlab.report import figures
-from waitlab.report.excel import write_workbook
-from waitlab.report.html import Section, render_page
-from waitlab.report.safe import hash_ids, new_salt
-from waitlab.report.text import fmt_duration, fmt_number, fmt_pct, t
+from waitlab.compliance import check_compliance
+from waitlab.report import _figures as figures
+from waitlab.report._excel import write_workbook
+from waitlab.report._html import Section, render_page
+from waitlab.report._safe import hash_ids, new_salt
+from waitlab.report._text import fmt_duration, fmt_number, fmt_pct, t
 from waitlab.schema import validate_contacts, wait_seconds
 
 __all__ = ["ReportData", "compute_report", "write_report"]
@@ -58,7 +58,7 @@ def compute_report(
         kpis = summary_kpis(contacts, sl_threshold=sl_threshold)
         intervals = interval_stats(contacts, freq=freq, by=["queue"], sl_threshold=sl_threshold)
         hourly = interval_stats(contacts, freq="1h", sl_threshold=sl_threshold)
-        comp = compliance(contacts, rules=rules, seats=seats)
+        comp = check_compliance(contacts, rules=rules, seats=seats)
         try:
             pat = patience(contacts)
         except ValueError as exc:  # e.g. no waits at all to learn from

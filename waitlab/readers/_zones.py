@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from waitlab._kernels import known_range, shift_by_hour
-from waitlab.readers.parsing import _iso_micros, _layout, _sample
+from waitlab.readers._parsing import _iso_micros, _layout, _sample
 
 __all__ = ["STORABLE_RANGE", "localize", "parse_local_iso", "unstorable"]
 
