@@ -14,7 +14,7 @@ from waitlab.compliance._standing import Seats, _sweep
 from waitlab.compliance._turn_order import turn_order_violations
 from waitlab.schema import validate_contacts, wait_seconds
 
-__all__ = ["compliance"]
+__all__ = ["check_compliance"]
 
 _DIMS = ("day", "site", "queue", "hour")
 
