@@ -9,7 +9,7 @@ pyworkforce's cost grows with the number of calls and waitlab's hardly does).
 
 In this one process it times
 
-* waitlab: ``required_servers(calls / 1800, aht, service_level=(0.8, 20.0))``, one vectorised call
+* waitlab: ``required_servers(calls / 1800, aht, targets=Target.service_level(20.0, 0.8))``, one vectorised call
   over all intervals (first call and best of ``--repeat``), times in seconds;
 * pyworkforce 0.5: ``ErlangC(transactions=calls, aht=aht, asa=20, interval=1800, shrinkage=0.0)
   .required_positions(service_level=0.8, max_occupancy=1.0)["raw_positions"]``, one interval at a
@@ -63,9 +63,11 @@ def make_instances(
 
 def solve_waitlab(calls: np.ndarray, aht: np.ndarray) -> np.ndarray:
     """Fewest servers for 80/20, all intervals in one vectorised call."""
+    from waitlab import Target
     from waitlab.models import required_servers
 
-    return np.asarray(required_servers(calls / INTERVAL, aht, service_level=(SL_TARGET, SL_SECONDS)).servers)
+    target = Target.service_level(SL_SECONDS, SL_TARGET)
+    return np.asarray(required_servers(calls / INTERVAL, aht, targets=target).servers)
 
 
 def solve_pyworkforce(calls: np.ndarray, aht: np.ndarray) -> tuple[np.ndarray, list[str | None]]:

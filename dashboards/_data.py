@@ -329,29 +329,15 @@ def patience_estimate(key: str, _contacts: pd.DataFrame) -> tuple[float, tuple[f
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def staffing(
-    key: str, _contacts: pd.DataFrame, freq: str, targets: tuple[tuple[str, Any], ...], mean_patience: float | None,
-    shrinkage: float, aht_mode: str,
-) -> tuple[pd.DataFrame, list[str]]:
-    """Required desks per interval (:func:`waitlab.models.staffing_plan`) next to the observed ones.
+    key: str, _contacts: pd.DataFrame, freq: str, targets: tuple[Any, ...], mean_patience: float | str | None,
+    shrinkage: float, aht: str,
+) -> tuple[Any, list[str]]:
+    """:func:`waitlab.staffing_from_log` (a :class:`waitlab.StaffingResult`) and the warnings it raised.
 
-    `targets` are keyword arguments of ``staffing_plan`` as ``(name, value)`` pairs. The AHT of
-    each interval is the one observed in it (``aht_mode="interval"``) or the whole period's
-    (``"period"``); an interval with arrivals but no completed service takes the period's AHT,
-    and the notes count such intervals.
+    `targets` are :class:`waitlab.Target` objects; `mean_patience` is seconds, ``"auto"`` or
+    None (Erlang C); `aht` is ``"interval"`` or ``"period"``.
     """
-    from waitlab.models import staffing_plan
+    from waitlab import staffing_from_log
 
-    stats, notes = intervals(key, _contacts, freq, (), 20.0)
-    period_aht = summary(key, _contacts, 20.0)["aht"]
-    aht = stats["aht"] if aht_mode == "interval" else pd.Series(period_aht, index=stats.index)
-    gap = (stats["arrivals"] > 0) & aht.isna()
-    if gap.any():
-        notes = [*notes, f"{int(gap.sum())} interval(s) with arrivals but no completed service use the period AHT "
-                         f"({period_aht:.0f} s)."]
-        aht = aht.where(~gap, period_aht)
-    seconds = pd.Timedelta(freq).total_seconds()
-    plan, warned = _quietly(staffing_plan, stats["arrivals"], aht, seconds, mean_patience=mean_patience,
-                            shrinkage=shrinkage, **dict(targets))
-    out = pd.concat([stats[["interval_start", "desks_present"]], plan], axis=1)
-    out["understaffed"] = out["desks_present"] < out["servers"]
-    return out, [*notes, *warned]
+    return _quietly(staffing_from_log, _contacts, targets=targets, freq=freq, mean_patience=mean_patience,
+                    aht=aht, shrinkage=shrinkage)

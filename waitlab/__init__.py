@@ -16,7 +16,8 @@ patience            patience from censored waits (what Erlang A needs)
 from_headcounts     mean wait by hour from manual headcounts (Little's law)
 check_compliance    judge a contacts table against a wait-limit rule set
 load_rules          a rule set by name (CABA, limit15, standing45_seated60) or TOML path
-staffing_from_log   required vs observed desks per interval
+staffing_from_log   required vs observed desks per interval -> StaffingResult
+Target              a service target (service level, wait limit, mean wait, ...), seconds then share
 write_report        HTML report and Excel workbook
 
 Sub-packages, loaded on first use: ``waitlab.models`` (Erlang B/C/A, staffing),
@@ -34,7 +35,8 @@ from waitlab.compliance import check_compliance, load_rules
 from waitlab.exceptions import DataQualityWarning, LogFormatError, WaitlabError
 from waitlab.readers import IngestReport, read_log
 from waitlab.schema import coerce_contacts, validate_contacts
-from waitlab.staffing import staffing_from_log
+from waitlab.staffing import StaffingResult, staffing_from_log
+from waitlab.targets import Target
 
 __version__ = "0.1.0"
 
@@ -42,6 +44,8 @@ __all__ = [
     "DataQualityWarning",
     "IngestReport",
     "LogFormatError",
+    "StaffingResult",
+    "Target",
     "WaitlabError",
     "check_compliance",
     "coerce_contacts",

@@ -46,18 +46,20 @@ def _callcenter(data: Path, out: Path) -> None:
     from waitlab.readers import read_log
     from waitlab.report import write_report
     from waitlab.report._safe import neutralize_cells
-    from waitlab.staffing import _describe, staffing_from_log
+    from waitlab.staffing import staffing_from_log
+    from waitlab.targets import Target
 
     t0 = _step("Call center: a month of ACD log (datasets/callcenter_month.csv)")
     contacts, ingest = read_log(data / "callcenter_month.csv", format="acd")
     print(ingest)
     out.mkdir(parents=True, exist_ok=True)
     contacts.to_parquet(out / "contacts.parquet")
-    plan, notes = staffing_from_log(contacts, freq="30min", service_level=(0.8, 60.0), abandon=0.05)
-    neutralize_cells(plan).to_csv(out / "staffing.csv", index=False)
-    d = _describe(plan)
+    result = staffing_from_log(contacts, freq="30min",
+                               targets=[Target.service_level(60.0, 0.8), Target.abandon_rate(0.05)])
+    neutralize_cells(result.table).to_csv(out / "staffing.csv", index=False)
+    d = result.summary()
     print("staffing for 80 % answered within 60 s and at most 5 % abandoning:")
-    for n in notes:
+    for n in result.notes:
         print(f"  - {n}")
     print(f"  {d['understaffed']} of {d['intervals_with_arrivals']} half-hours were understaffed "
           f"(largest shortfall {d['max_shortfall']} agents)")

@@ -6,6 +6,7 @@ Hierarchy::
     ├── LogFormatError(ValueError)    a log file cannot be used at all (names file, row/column, fix)
     ├── SchemaError(ValueError)       a contacts table breaks the canonical schema
     ├── RuleError(ValueError)         a compliance rule file is invalid (names line and key)
+    ├── TargetError(ValueError)       a service target is invalid (names the target and the fix)
     └── ScenarioError(ValueError)     a simulation scenario is invalid (names file, key and fix)
     DataQualityWarning(UserWarning)   data is usable but suspicious; the message gives counts
 
@@ -21,6 +22,7 @@ __all__ = [
     "RuleError",
     "ScenarioError",
     "SchemaError",
+    "TargetError",
     "WaitlabError",
 ]
 
@@ -43,6 +45,10 @@ class RuleError(WaitlabError, ValueError):
 
 class ScenarioError(WaitlabError, ValueError):
     """A simulation scenario is invalid."""
+
+
+class TargetError(WaitlabError, ValueError):
+    """A service target (:class:`waitlab.targets.Target`) is invalid."""
 
 
 class DataQualityWarning(UserWarning):

@@ -5,128 +5,251 @@ models: :func:`staffing_from_log` measures arrivals and handling time per interv
 :func:`waitlab.analytics.interval_stats`, estimates patience with
 :func:`waitlab.analytics.patience` when Erlang A is asked for, solves the fewest servers with
 :func:`waitlab.models.staffing_plan`, and flags the intervals where fewer desks were present
-than required.
+than required. The CLI (``waitlab staff``), the dashboard's Staffing page and the demo all call
+it, so they give the same plan for the same log and options.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from waitlab.analytics import interval_stats, patience
-from waitlab.models import staffing_plan
 from waitlab.schema import service_seconds
+from waitlab.targets import Target
 
-__all__ = ["staffing_from_log"]
+__all__ = ["StaffingResult", "staffing_from_log"]
+
+#: The target used when none is given: 80 % of arrivals answered within 20 s.
+DEFAULT_TARGET = Target.service_level(20.0, 0.8)
+
+
+@dataclass(frozen=True, eq=False)
+class StaffingResult:
+    """What :func:`staffing_from_log` found: the plan per interval and every assumption behind it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per interval (and `by` group): ``interval_start``, the `by` columns,
+        ``arrivals``, ``aht`` (s, after filling), ``load`` (erlangs), ``servers`` (required),
+        ``staff`` (after shrinkage), the achieved ``prob_wait``, ``asa``, ``prob_abandon``,
+        ``occupancy``, ``service_level`` / ``p_wait_gt_<limit>s`` for the targets,
+        ``observed_desks`` (desks present in the log), ``shortfall`` (required - observed,
+        >= 0) and ``understaffed`` (observed < required).
+    notes : tuple of str
+        The model, the patience estimate, the handling-time fills, the default target and every
+        other assumption made, in plain sentences.
+    model : {"erlang_a", "erlang_c"}
+        The queueing model used.
+    mean_patience : float or None
+        Mean patience used by Erlang A, seconds (None for Erlang C).
+    targets : tuple of Target
+        The targets every interval was staffed for (the default one if none was given).
+    freq : str
+        Interval width.
+    """
+
+    table: pd.DataFrame
+    notes: tuple[str, ...]
+    model: Literal["erlang_a", "erlang_c"]
+    mean_patience: float | None
+    targets: tuple[Target, ...]
+    freq: str
+
+    def summary(self) -> dict[str, int]:
+        """Counts over the intervals with arrivals: intervals, understaffed ones, largest shortfall."""
+        busy = self.table[self.table["arrivals"] > 0]
+        return {
+            "intervals": len(self.table),
+            "intervals_with_arrivals": len(busy),
+            "understaffed": int(busy["understaffed"].sum()),
+            "max_shortfall": int(busy["shortfall"].max()) if len(busy) else 0,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary, model, patience, targets and notes as plain (JSON-ready) values."""
+        return {
+            **self.summary(),
+            "model": self.model,
+            "mean_patience": self.mean_patience,
+            "freq": self.freq,
+            "targets": [t.describe() for t in self.targets],
+            "notes": list(self.notes),
+        }
+
+    def __str__(self) -> str:
+        d = self.summary()
+        lines = [f"- {n}" for n in self.notes]
+        lines.append(f"{d['intervals_with_arrivals']} intervals with arrivals; {d['understaffed']} understaffed "
+                     f"(largest shortfall {d['max_shortfall']} desks)")
+        plan = self.table
+        worst = plan[plan["understaffed"]].sort_values("shortfall", ascending=False, kind="stable").head(10)
+        if len(worst):
+            cols = [c for c in ("interval_start", "queue", "arrivals", "aht", "servers", "observed_desks", "shortfall")
+                    if c in worst.columns]
+            lines.append(worst[cols].to_string(index=False))
+        return "\n".join(lines)
 
 
 def staffing_from_log(
     contacts: pd.DataFrame,
     *,
+    targets: Target | Sequence[Target] | None = None,
     freq: str = "30min",
     by: Sequence[str] | None = None,
     mean_patience: float | str | None = "auto",
-    service_level: Sequence[float] | None = None,
-    asa: float | None = None,
-    abandon: float | None = None,
-    wait_limits: Iterable[Sequence[float]] | None = None,
-    max_occupancy: float | None = None,
+    aht: Literal["interval", "period"] = "interval",
+    aht_fill: Literal["group", "period"] = "group",
     shrinkage: float = 0.0,
-) -> tuple[pd.DataFrame, list[str]]:
+) -> StaffingResult:
     """Required versus observed desks for every interval of a contacts table.
 
     Parameters
     ----------
     contacts : DataFrame
         A contacts table.
+    targets : Target or sequence of Target, optional
+        What every interval must meet (see :class:`waitlab.Target`); default 80 % answered
+        within 20 s (a note says so).
     freq : str, default "30min"
         Interval width (a pandas offset alias).
     by : list of str, optional
         Extra grouping (e.g. ``["queue"]`` when each queue has its own desks).
     mean_patience : float, "auto" or None, default "auto"
         Mean patience in seconds for Erlang A; ``"auto"`` estimates it from the log's
-        abandonments (Erlang C when the log has none); ``None`` forces Erlang C.
-    service_level, asa, abandon, wait_limits, max_occupancy, shrinkage
-        Targets as in :func:`waitlab.models.required_servers`.
+        abandonments and no-shows (Erlang C when nobody left); ``None`` forces Erlang C.
+    aht : {"interval", "period"}, default "interval"
+        Handling time of each interval: the one measured in it (``"interval"``; the long-run
+        mean below where nobody completed a service), or the long-run mean in every interval
+        (``"period"``).
+    aht_fill : {"group", "period"}, default "group"
+        The long-run mean handling time: that of the interval's `by` group over the whole log
+        (``"group"``), or that of the whole log whatever the group (``"period"``). Without `by`
+        both are the mean over the whole log.
+    shrinkage : float, default 0.0
+        Share of paid time not available for service, in [0, 1).
 
     Returns
     -------
-    plan : DataFrame
-        ``interval_start``, the `by` columns, ``arrivals``, ``aht`` (s), ``load`` (erlangs),
-        ``servers`` (required), ``staff`` (after shrinkage), the achieved metrics,
-        ``observed_desks`` (desks present in the log), ``shortfall`` (required − observed, >= 0)
-        and ``understaffed`` (observed < required).
-    notes : list of str
-        The model used and every estimate made (patience with its interval, interval width).
+    StaffingResult
+        ``.table`` (the plan per interval), ``.notes``, ``.model``, ``.mean_patience`` and
+        ``.targets``; ``str(result)`` is the text ``waitlab staff`` prints.
+
+    Raises
+    ------
+    ModelInputError
+        Bad options, no completed service in the log to measure handling time from, or any
+        problem :func:`waitlab.models.staffing_plan` reports.
     """
-    stats = interval_stats(contacts, freq=freq, by=list(by) if by else None)
-    notes = [f"interval width {freq}; arrivals and mean handling time measured per interval from the log"]
-    theta: float | None = None
-    if mean_patience == "auto":
-        if (contacts["outcome"] == "abandoned").any():
-            pat = patience(contacts)
-            if math.isfinite(pat.mean_patience):
-                theta = float(pat.mean_patience)
-                lo, hi = pat.mean_patience_ci
-                notes.append(f"Erlang A with mean patience {theta:.0f} s estimated from the log "
-                             f"(95 % CI {lo:.0f}–{hi:.0f} s)")
-        if theta is None:
-            notes.append("Erlang C: the log has no abandonments to estimate patience from")
-    elif mean_patience is None:
-        notes.append("Erlang C (no abandonment), as asked")
-    else:
-        theta = float(mean_patience)
-        notes.append(f"Erlang A with mean patience {theta:.0f} s, as given")
-    if not any(x is not None for x in (service_level, asa, abandon, wait_limits, max_occupancy)):
-        service_level = (0.8, 20.0)
+    from waitlab.models import ModelInputError, staffing_plan
+
+    if aht not in ("interval", "period"):
+        raise ModelInputError(f"`aht` must be 'interval' or 'period', got {aht!r}.")
+    if aht_fill not in ("group", "period"):
+        raise ModelInputError(f"`aht_fill` must be 'group' or 'period', got {aht_fill!r}.")
+    keys_by = list(by or [])
+    stats = interval_stats(contacts, freq=freq, by=keys_by or None)
+    notes = [f"interval width {freq}; arrivals measured per interval from the log"]
+    notes += [str(n) for n in stats.attrs.get("notes", [])]
+    theta = _patience(contacts, mean_patience, notes)
+    if targets is None:
+        goal: tuple[Target, ...] = (DEFAULT_TARGET,)
         notes.append("no target given: 80 % of arrivals answered within 20 s")
-    interval_s = pd.Timedelta(freq).total_seconds()
-    aht = _fill_aht(stats, contacts, list(by or []), notes)
+    else:
+        goal = (targets,) if isinstance(targets, Target) else tuple(targets)
+    notes += _target_notes(goal)
+    handle = _handling_times(stats, contacts, keys_by, aht, aht_fill, notes)
+    day_arrivals = None
+    if any(t.metric == "day_any_wait_over" for t in goal):
+        per_day = stats.groupby([stats["interval_start"].dt.normalize(), *(stats[b] for b in keys_by)],
+                                observed=True, dropna=False)["arrivals"].sum()
+        day_arrivals = float(per_day.max()) if len(per_day) else 0.0
+        notes.append(f"any-wait-in-a-day targets use the busiest day's {day_arrivals:.0f} arrivals: each interval "
+                     "gets P(wait > limit) <= bound / arrivals (a union bound)")
     plan = staffing_plan(
         stats["arrivals"].to_numpy(dtype=float),
-        aht,
-        interval_s,
+        handle,
+        pd.Timedelta(freq).total_seconds(),
+        targets=goal,
         mean_patience=theta,
-        service_level=service_level,
-        asa=asa,
-        abandon=abandon,
-        wait_limits=wait_limits,
-        max_occupancy=max_occupancy,
+        day_arrivals=day_arrivals,
         shrinkage=shrinkage,
     )
-    keys = ["interval_start", *(by or [])]
+    keys = ["interval_start", *keys_by]
     out = pd.concat([stats[keys].reset_index(drop=True), plan.reset_index(drop=True)], axis=1)
     observed = stats["desks_present"].fillna(0).to_numpy()
     out["observed_desks"] = observed
     out["shortfall"] = (out["servers"] - observed).clip(lower=0)
     out["understaffed"] = out["servers"] > observed
-    return out, notes
+    return StaffingResult(out, tuple(notes), "erlang_c" if theta is None else "erlang_a", theta, goal, freq)
 
 
-def _fill_aht(stats: pd.DataFrame, contacts: pd.DataFrame, by: list[str], notes: list[str]) -> Any:
-    """AHT per interval; where nobody was served (all abandoned) use the group's mean over the log."""
-    aht = stats["aht"].astype(float).copy()
-    gap = aht.isna() & (stats["arrivals"] > 0)
+def _patience(contacts: pd.DataFrame, mean_patience: float | str | None, notes: list[str]) -> float | None:
+    """Mean patience for Erlang A (None: Erlang C), with a note saying where it came from."""
+    if mean_patience is None:
+        notes.append("Erlang C (no abandonment), as asked")
+        return None
+    if isinstance(mean_patience, str):
+        if mean_patience != "auto":
+            from waitlab.models import ModelInputError
+
+            raise ModelInputError(f"`mean_patience` must be seconds, 'auto' or None, got {mean_patience!r}.")
+        if contacts["outcome"].isin(["abandoned", "no_show"]).any():
+            pat = patience(contacts)
+            if math.isfinite(pat.mean_patience):
+                lo, hi = pat.mean_patience_ci
+                notes.append(f"Erlang A with mean patience {pat.mean_patience:.0f} s estimated from the log "
+                             f"(95 % CI {lo:.0f}–{hi:.0f} s)")
+                return float(pat.mean_patience)
+        notes.append("Erlang C: the log has no abandonments to estimate patience from")
+        return None
+    notes.append(f"Erlang A with mean patience {float(mean_patience):.0f} s, as given")
+    return float(mean_patience)
+
+
+def _target_notes(targets: tuple[Target, ...]) -> list[str]:
+    """How a stationary model reads targets that are not per interval of the whole wait."""
+    notes = [f"target: {t.describe()}" for t in targets]
+    for t in targets:
+        if t.measure == "seated":
+            notes.append(f"target {t.name} skipped: a stationary model has no seats, so no seated time")
+        elif t.measure == "standing":
+            notes.append(f"target {t.name}: standing time taken as the whole wait (no seats in the model)")
+        if t.per == "day" and t.metric != "day_any_wait_over":
+            notes.append(f"target {t.name} is per day: asked of every interval (stricter, and enough)")
+    return notes
+
+
+def _handling_times(stats: pd.DataFrame, contacts: pd.DataFrame, by: list[str], aht: str, aht_fill: str,
+                    notes: list[str]) -> Any:
+    """AHT per interval: measured (``aht="interval"``) or long-run (``"period"``), gaps filled (see `aht_fill`)."""
+    from waitlab.models import ModelInputError
+
+    service = service_seconds(contacts)
+    overall = float(service.mean())
+    if not math.isfinite(overall):
+        raise ModelInputError("the log has no completed service (started_at and ended_at) to measure the handling "
+                              "time from; staffing needs at least one served contact.")
+    long_run = pd.Series(overall, index=stats.index)
+    if aht_fill == "group" and by:
+        means = service.groupby([contacts[b] for b in by], observed=True).mean()
+        keys = pd.MultiIndex.from_frame(stats[by]) if len(by) > 1 else pd.Index(stats[by[0]])
+        long_run = pd.Series(means.reindex(keys).to_numpy(dtype=float), index=stats.index).fillna(overall)
+    where = "its group's mean over the log" if aht_fill == "group" and by else f"the mean over the whole log ({overall:.0f} s)"
+    busy = stats["arrivals"] > 0
+    if aht == "period":
+        notes.append(f"handling time: in every interval {where} (aht='period')")
+        return np.where(busy, long_run.to_numpy(), np.nan)
+    measured = stats["aht"].astype(float)
+    gap = measured.isna() & busy
+    notes.append("handling time measured per interval (aht='interval')")
     if gap.any():
-        service = service_seconds(contacts)
-        if by:
-            means = service.groupby([contacts[b] for b in by]).mean()
-            keys = pd.MultiIndex.from_frame(stats.loc[gap, by]) if len(by) > 1 else stats.loc[gap, by[0]]
-            aht[gap] = means.reindex(keys).to_numpy()
-        aht[gap & aht.isna()] = float(service.mean())
-        notes.append(f"{int(gap.sum())} interval(s) had arrivals but no completed service: their handling time "
-                     "is the mean over the whole log")
-    return aht.to_numpy()
-
-
-def _describe(plan: pd.DataFrame) -> dict[str, Any]:
-    busy = plan[plan["arrivals"] > 0]
-    return {
-        "intervals": len(plan),
-        "intervals_with_arrivals": len(busy),
-        "understaffed": int(busy["understaffed"].sum()),
-        "max_shortfall": int(busy["shortfall"].max()) if len(busy) else 0,
-    }
+        notes.append(f"{int(gap.sum())} interval(s) had arrivals but no completed service: their handling time is "
+                     f"{where} (aht_fill={aht_fill!r})")
+    return measured.where(~gap, long_run).to_numpy()

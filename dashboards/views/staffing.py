@@ -9,6 +9,8 @@ import i18n
 import streamlit as st
 from i18n import t
 
+from waitlab import Target
+
 st.title(t("stf.title"))
 st.caption(t("stf.intro"))
 loaded = _data.require()
@@ -18,7 +20,7 @@ if view is None:
 
 model = _ui.radio(t("stf.model"), ["erlang_a", "erlang_c"], "stf_model", "erlang_a", horizontal=True,
                   format_func=lambda m: t(f"stf.{m}"))
-patience_s = None
+patience_s: float | str | None = None
 if model == "erlang_a":
     try:
         est, (lo, hi), _ = _data.patience_estimate(view.key, view.contacts)
@@ -28,9 +30,7 @@ if model == "erlang_a":
     minutes = _ui.number(t("stf.patience"), "stf_patience", None, min_value=0.1, step=1.0, format="%.1f",
                          placeholder=i18n.fmt_num(est / 60.0, 1), help=t("stf.patience_help"))
     st.caption(t("stf.patience_est", est=i18n.fmt_duration(est), lo=i18n.fmt_duration(lo), hi=i18n.fmt_duration(hi)))
-    patience_s = float(minutes) * 60.0 if minutes is not None else (est if est == est else None)
-    if patience_s is None:
-        st.stop()
+    patience_s = float(minutes) * 60.0 if minutes is not None else "auto"  # auto: the estimate above
 
 st.markdown(f"**{t('stf.targets')}**")
 st.caption(t("stf.targets_help"))
@@ -42,14 +42,14 @@ def _row(name: str, default_on: bool = False):  # noqa: ANN202 - (on, column, co
     return on, cols[1:]
 
 
-targets: list[tuple[str, object]] = []
+targets: list[Target] = []
 on, (a, b, _c, _d) = _row("sl")
 sl_pct = _ui.number(t("stf.sl_pct"), "stf_sl_pct", 80.0, where=a, min_value=1.0, max_value=99.9, step=5.0,
                     disabled=not on)
 sl_s = _ui.number(t("stf.sl_s"), "stf_sl_s", _ui.default_sl_threshold(view.contacts), where=b, min_value=0.0,
                   step=10.0, disabled=not on)
 if on:
-    targets.append(("service_level", (float(sl_pct) / 100.0, float(sl_s))))
+    targets.append(Target.service_level(float(sl_s), float(sl_pct) / 100.0))
 on, (a, b, c, d) = _row("limits", True)
 lim1 = _ui.number(t("stf.limit_min", n=1), "stf_lim1", 30.0, where=a, min_value=1.0, step=5.0, disabled=not on)
 p1 = _ui.number(t("stf.limit_pct", n=1), "stf_p1", 5.0, where=b, min_value=0.001, max_value=99.9, step=1.0,
@@ -58,22 +58,23 @@ lim2 = _ui.number(t("stf.limit_min", n=2), "stf_lim2", 90.0, where=c, min_value=
 p2 = _ui.number(t("stf.limit_pct", n=2), "stf_p2", 0.1, where=d, min_value=0.001, max_value=99.9, step=0.1,
                 format="%.3f", disabled=not on)
 if on:
-    targets.append(("wait_limits", ((float(lim1) * 60.0, float(p1) / 100.0), (float(lim2) * 60.0, float(p2) / 100.0))))
+    targets += [Target.wait_exceeds(float(lim1) * 60.0, float(p1) / 100.0),
+                Target.wait_exceeds(float(lim2) * 60.0, float(p2) / 100.0)]
 on, (a, b, _c, _d) = _row("asa")
 asa = _ui.number(t("stf.asa"), "stf_asa", 60.0, where=a, min_value=1.0, step=10.0, disabled=not on)
 if on:
-    targets.append(("asa", float(asa)))
+    targets.append(Target.mean_wait(float(asa)))
 if model == "erlang_a":
     on, (a, b, _c, _d) = _row("abandon")
     aband = _ui.number(t("stf.abandon"), "stf_abandon", 5.0, where=a, min_value=0.1, max_value=99.9, step=1.0,
                        disabled=not on)
     if on:
-        targets.append(("abandon", float(aband) / 100.0))
+        targets.append(Target.abandon_rate(float(aband) / 100.0))
 on, (a, b, _c, _d) = _row("occupancy")
 occ = _ui.number(t("stf.occupancy"), "stf_occ", 85.0, where=a, min_value=1.0, max_value=100.0, step=5.0,
                  disabled=not on)
 if on:
-    targets.append(("max_occupancy", float(occ) / 100.0))
+    targets.append(Target.max_occupancy(float(occ) / 100.0))
 e, f = st.columns([1, 3])
 shrink = _ui.number(t("stf.shrinkage"), "stf_shrink", 0.0, where=e, min_value=0.0, max_value=95.0, step=5.0)
 aht_mode = _ui.radio(t("stf.aht"), ["interval", "period"], "stf_aht", "interval", horizontal=True, where=f,
@@ -83,26 +84,27 @@ if not targets:
     st.stop()
 
 try:
-    plan, notes = _data.staffing(view.key, view.contacts, view.freq, tuple(targets), patience_s,
-                                 float(shrink or 0.0) / 100.0, aht_mode)
-except ValueError as exc:  # the models' one-sentence message (ModelInputError is a ValueError)
+    result, warned = _data.staffing(view.key, view.contacts, view.freq, tuple(targets), patience_s,
+                                    float(shrink or 0.0) / 100.0, aht_mode)
+except ValueError as exc:  # the library's one-sentence message (its errors are ValueErrors)
     _ui.show_error(exc)
     st.stop()
+plan, notes = result.table, [*result.notes, *warned]
 
-open_ = plan[(plan["arrivals"] > 0) | (plan["desks_present"] > 0)]
+open_ = plan[(plan["arrivals"] > 0) | (plan["observed_desks"] > 0)]
 hours = view.freq_seconds / 3600.0
 m = st.columns(4)
 m[0].metric(t("stf.intervals_short"), f"{i18n.fmt_int(open_['understaffed'].sum())} / {i18n.fmt_int(len(open_))}",
             border=True, help=t("stf.intervals_short_help"))
 m[1].metric(t("stf.desk_hours_required"), i18n.fmt_num(open_["servers"].sum() * hours, 1), border=True)
-m[2].metric(t("stf.desk_hours_observed"), i18n.fmt_num(open_["desks_present"].sum() * hours, 1), border=True)
+m[2].metric(t("stf.desk_hours_observed"), i18n.fmt_num(open_["observed_desks"].sum() * hours, 1), border=True)
 m[3].metric(t("stf.staff_hours"), i18n.fmt_num(open_["staff"].sum() * hours, 1), border=True,
             help=t("stf.staff_hours_help"))
 
 series = _ui.naive_times(open_, "interval_start")
-long = series.melt(id_vars=["interval_start", "understaffed"], value_vars=["servers", "desks_present"],
+long = series.melt(id_vars=["interval_start", "understaffed"], value_vars=["servers", "observed_desks"],
                    var_name="what", value_name="desks")
-long["what"] = long["what"].map({"servers": t("stf.required"), "desks_present": t("stf.observed")})
+long["what"] = long["what"].map({"servers": t("stf.required"), "observed_desks": t("stf.observed")})
 lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
     x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()),
     y=alt.Y("desks:Q", title=t("stf.desks")),
@@ -111,12 +113,12 @@ lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
              alt.Tooltip("what:N", title=" "), alt.Tooltip("desks:Q", title=t("stf.desks"), format=",.1f")],
 )
 short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=60, filled=True).encode(
-    x="interval_start:T", y="desks_present:Q")
+    x="interval_start:T", y="observed_desks:Q")
 _ui.chart(alt.layer(lines, short).properties(height=320))
 
-cols = ["interval_start", "arrivals", "aht", "load", "desks_present", "servers", "staff", "prob_wait", "asa",
+cols = ["interval_start", "arrivals", "aht", "load", "observed_desks", "servers", "staff", "prob_wait", "asa",
         "prob_abandon", "occupancy", *[c for c in plan.columns if c.startswith(("service_level", "p_wait_gt_"))]]
-_ui.table(open_[cols], {"arrivals": "int", "load": "num2", "desks_present": "num", "servers": "int", "staff": "int",
+_ui.table(open_[cols], {"arrivals": "int", "load": "num2", "observed_desks": "num", "servers": "int", "staff": "int",
                         "prob_wait": "pct", "prob_abandon": "pct", "service_level": "pct",
                         **{c: "pct" for c in cols if c.startswith("p_wait_gt_")}},
           highlight=open_["understaffed"], key="stf_plan")

@@ -18,12 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from models_reference import erlang_c_mp
 
+from waitlab import Target
 from waitlab.models import ErlangA, ErlangC, ModelInputError, required_servers
 from waitlab.models._guess import qed_guess
 from waitlab.models._special import bd0
 from waitlab.models._staffing import _search
 
 SETTINGS = settings(max_examples=60, deadline=None)
+SL80_20 = Target.service_level(20.0, 0.8)
 
 
 def _model(lam, s, pat, n):
@@ -48,6 +50,19 @@ def _meets(m, lam, s, *, service_level=None, asa=None, abandon=None, wait_limits
     if max_occupancy is not None:
         ok &= np.asarray(m.occupancy) <= max_occupancy
     return ok
+
+
+def _targets(service_level=None, asa=None, abandon=None, wait_limits=(), max_occupancy=None):
+    """The Target objects of the keyword form used by `_meets` (service_level is (share, seconds))."""
+    out = [] if service_level is None else [Target.service_level(service_level[1], service_level[0])]
+    out += [Target.wait_exceeds(lim, p) for lim, p in wait_limits]
+    if asa is not None:
+        out.append(Target.mean_wait(asa))
+    if abandon is not None:
+        out.append(Target.abandon_rate(abandon))
+    if max_occupancy is not None:
+        out.append(Target.max_occupancy(max_occupancy))
+    return out
 
 
 def _scan(lam, s, pat, **targets):
@@ -105,7 +120,7 @@ CASES = [
 def test_matches_a_linear_scan(targets, patience):
     for lam, s, pat in CASES:
         p = pat if patience else None
-        n = int(required_servers(lam, s, mean_patience=p, **targets).servers)
+        n = int(required_servers(lam, s, mean_patience=p, targets=_targets(**targets)).servers)
         assert n == _scan(lam, s, p, **targets), (lam, s, pat)
 
 
@@ -113,7 +128,7 @@ def test_matches_a_linear_scan(targets, patience):
 def test_abandon_target_matches_a_linear_scan(abandon):
     for lam, s, pat in CASES:
         for extra in ({}, {"service_level": (0.8, 20.0)}):
-            n = int(required_servers(lam, s, mean_patience=pat, abandon=abandon, **extra).servers)
+            n = int(required_servers(lam, s, mean_patience=pat, targets=_targets(abandon=abandon, **extra)).servers)
             assert n == _scan(lam, s, pat, abandon=abandon, **extra), (lam, s, pat, extra)
 
 
@@ -121,7 +136,7 @@ def test_erlang_a_occupancy_cap_is_not_a_lower_bound():
     # Erlang A occupancy is load (1 - P(abandon)) / n, below load / n: with impatient customers
     # the cap is met below ceil(load / cap) (an earlier version started the search there: 12).
     lam, s, pat = 10 / 180, 180.0, 10.0
-    n = int(required_servers(lam, s, mean_patience=pat, max_occupancy=0.9).servers)
+    n = int(required_servers(lam, s, mean_patience=pat, targets=Target.max_occupancy(0.9)).servers)
     assert n == _scan(lam, s, pat, max_occupancy=0.9)
     assert n < math.ceil(10 / 0.9)
 
@@ -131,7 +146,7 @@ def test_benchmark_mix_against_mpmath():
     rng = np.random.default_rng(7)
     calls = np.rint(np.exp(rng.uniform(0, math.log(5000), 12)))
     aht = rng.uniform(180, 600, 12)
-    servers = required_servers(calls / 1800, aht, service_level=(0.8, 20.0)).servers
+    servers = required_servers(calls / 1800, aht, targets=Target.service_level(20.0, 0.8)).servers
     for c, h, n in zip(calls, aht, servers, strict=True):
         a = c * h / 1800
 
@@ -148,7 +163,7 @@ def test_many_intervals_at_once_with_zero_arrivals_and_shrinkage(patience):
     calls[::17] = 0
     lam, aht = calls / 1800, rng.uniform(120, 900, 400)
     targets = {"service_level": (0.8, 20.0), "wait_limits": [(300.0, 0.01)]}
-    r = required_servers(lam, aht, mean_patience=patience, shrinkage=0.3, **targets)
+    r = required_servers(lam, aht, mean_patience=patience, shrinkage=0.3, targets=_targets(**targets))
     _assert_fewest(lam, aht, patience, r.servers, **targets)
     assert np.array_equal(r.staff, np.ceil(np.round(r.servers / 0.7, 9)).astype(int))
     assert np.array_equal(r.servers[calls == 0], np.zeros(int((calls == 0).sum())))
@@ -161,7 +176,7 @@ def test_huge_sizes(patience):
     lam = np.array([100.0, 300.0, 550.0])
     s = np.array([1000.0, 1000.0, 550.0])
     for targets in ({"service_level": (0.8, 20.0)}, {"asa": 2.0}, {"wait_limits": [(60.0, 1e-6)]}):
-        r = required_servers(lam, s, mean_patience=patience, **targets)
+        r = required_servers(lam, s, mean_patience=patience, targets=_targets(**targets))
         if "service_level" in targets:
             assert np.all(r.servers > 0.75 * lam * s)
         _assert_fewest(lam, s, patience, r.servers, **targets)
@@ -183,7 +198,7 @@ def test_fewest_for_random_targets(load, s, share, t, asa, occ, patience, abando
     if patience is not None:
         targets["abandon"] = abandon
     targets = {k: v for k, v in targets.items() if v is not None}
-    r = required_servers(load / s, s, mean_patience=patience, **targets)
+    r = required_servers(load / s, s, mean_patience=patience, targets=_targets(**targets))
     _assert_fewest(load / s, s, patience, r.servers, **targets)
 
 
@@ -227,17 +242,17 @@ def test_max_servers_too_small_names_the_interval():
     # interval 2 (after two empty ones) needs about 1,000 servers
     lam = np.array([0.0, 0.0, 1.0, 0.001])
     with pytest.raises(ModelInputError, match=r"`max_servers`=899 is below the load: index 2 has load 900 "):
-        required_servers(lam, 900.0, service_level=(0.8, 20.0), max_servers=899)
+        required_servers(lam, 900.0, targets=SL80_20, max_servers=899)
     with pytest.raises(
         ModelInputError, match=r"`max_servers`=905 is too small: 1 interval\(s\).*first: index 2,"
     ):
-        required_servers(lam, 900.0, service_level=(0.8, 20.0), max_servers=905)
+        required_servers(lam, 900.0, targets=SL80_20, max_servers=905)
     with pytest.raises(
         ModelInputError, match=r"`max_servers`=905 is too small: 1 interval\(s\).*first: index 2,"
     ):
-        required_servers(lam, 900.0, mean_patience=3600.0, service_level=(0.8, 20.0), max_servers=905)
-    n = int(required_servers(1.0, 900.0, service_level=(0.8, 20.0)).servers)
-    assert int(required_servers(1.0, 900.0, service_level=(0.8, 20.0), max_servers=n).servers) == n
+        required_servers(lam, 900.0, mean_patience=3600.0, targets=SL80_20, max_servers=905)
+    n = int(required_servers(1.0, 900.0, targets=SL80_20).servers)
+    assert int(required_servers(1.0, 900.0, targets=SL80_20, max_servers=n).servers) == n
 
 
 def test_search_reports_the_cap_when_galloping_reaches_it():
@@ -255,7 +270,7 @@ def test_square_root_guess_is_within_one_server_at_80_20():
     rng = np.random.default_rng(11)
     calls = np.rint(np.exp(rng.uniform(0, math.log(5000), 2000)))
     aht = rng.uniform(180, 600, 2000)
-    exact = required_servers(calls / 1800, aht, service_level=(0.8, 20.0)).servers
+    exact = required_servers(calls / 1800, aht, targets=Target.service_level(20.0, 0.8)).servers
     guess = np.maximum(
         qed_guess(calls / 1800 * aht, aht, tails=((20.0, 0.2),), asa=None), np.floor(calls / 1800 * aht) + 1
     )
@@ -274,3 +289,35 @@ def test_bd0_series_stops_without_changing_a_bit():
         ej = ej * v2
         ref = ref + ej / (2 * j + 1)
     assert np.array_equal(bd0(x, z), ref)
+
+
+def test_target_errors_name_the_target_and_the_fix():
+    with pytest.raises(ModelInputError, match=r"no staffing target given: pass `targets`"):
+        required_servers(0.05, 180.0, targets=[])
+    with pytest.raises(ModelInputError, match=r"`targets\[0\]` must be a waitlab.Target"):
+        required_servers(0.05, 180.0, targets=[(0.8, 20.0)])
+    with pytest.raises(ModelInputError, match=r"needs `mean_patience`: without patience \(Erlang C\) nobody abandons"):
+        required_servers(0.05, 180.0, targets=Target.abandon_rate(0.05))
+    with pytest.raises(ModelInputError, match=r"`targets` is contradictory: share_wait_over_30min appears with "
+                                              r"bounds 0.05 and 0.01; keep one"):
+        required_servers(0.05, 180.0, targets=[Target.wait_exceeds(1800, 0.05), Target.wait_exceeds(1800, 0.01)])
+    with pytest.raises(ModelInputError, match=r"needs the day's expected arrivals: pass `day_arrivals`"):
+        required_servers(0.05, 180.0, targets=Target.day_any_wait_exceeds(1800, 0.01))
+    with pytest.raises(ModelInputError, match=r"measures seated time"):
+        required_servers(0.05, 180.0, targets=Target.wait_exceeds(1800, 0.05, measure="seated"))
+
+
+def test_stationary_reading_of_day_standing_and_seated_targets():
+    # 100 calls per half hour, 180 s each (a = 10 erlangs), Erlang C
+    lam, s = 100 / 1800, 180.0
+    per_interval = int(required_servers(lam, s, targets=Target.wait_exceeds(60, 0.05)).servers)
+    # a per-day share is asked of every interval; a standing limit is the wait; seated is skipped
+    for t in ([Target.wait_exceeds(60, 0.05, per="day")], [Target.wait_exceeds(60, 0.05, measure="standing")],
+              [Target.wait_exceeds(60, 0.05), Target.wait_exceeds(10, 1e-9, measure="seated")]):
+        assert int(required_servers(lam, s, targets=t).servers) == per_interval
+    # union bound: P(any wait over 60 s in a 500-arrival day) <= 0.05 -> P(W > 60) <= 0.05 / 500 per interval
+    day = int(required_servers(lam, s, targets=Target.day_any_wait_exceeds(60, 0.05), day_arrivals=500).servers)
+    assert day == _scan(lam, s, None, wait_limits=[(60.0, 0.05 / 500)])
+    # two targets of different kinds on the same limit: the stricter holds
+    both = [Target.wait_exceeds(60, 0.05), Target.wait_exceeds(60, 0.001, per="day")]
+    assert int(required_servers(lam, s, targets=both).servers) == _scan(lam, s, None, wait_limits=[(60.0, 0.001)])

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from waitlab.exceptions import TargetError
+from waitlab.targets import Target
+
 __all__ = ["register", "run"]
 
 
@@ -13,7 +16,15 @@ def _pair(text: str) -> tuple[float, float]:
         a, b = text.split(":")
         return float(a), float(b)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected two numbers as A:B, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected two numbers as SECONDS:SHARE, e.g. 20:0.8, got {text!r}") from None
+
+
+def _seconds_share(flag: str, pair: tuple[float, float], example: str) -> tuple[float, float]:
+    """`pair` as (seconds, share), refusing the share written first (e.g. 0.8:20)."""
+    seconds, share = pair
+    if seconds <= 1 < share:
+        raise TargetError(f"{flag} takes SECONDS:SHARE, e.g. {example}; got {seconds:g}:{share:g}")
+    return seconds, share
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,23 +40,45 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--tz", default=None, help="timezone of the log's times")
     p.add_argument("--freq", default="30min", help="interval width [30min]")
     p.add_argument("--by", default=None, help="comma-separated grouping, e.g. queue")
-    p.add_argument("--sl", type=_pair, default=None, metavar="TARGET:SECONDS", help="service level, e.g. 0.8:20")
+    p.add_argument("--sl", type=_pair, default=None, metavar="SECONDS:SHARE",
+                   help="service level: SHARE of arrivals answered within SECONDS, e.g. 20:0.8")
     p.add_argument("--asa", type=float, default=None, help="max mean wait, seconds")
     p.add_argument("--abandon", type=float, default=None, help="max probability of abandoning (Erlang A)")
-    p.add_argument("--wait-limit", type=_pair, action="append", default=None, metavar="SECONDS:P",
-                   help="regulatory form P(wait > SECONDS) <= P; repeatable, e.g. 1800:0.05 5400:0.001")
+    p.add_argument("--wait-limit", type=_pair, action="append", default=None,
+                   metavar="SECONDS:SHARE",
+                   help="regulatory form: at most SHARE wait over SECONDS; repeatable, e.g. 1800:0.05 5400:0.001")
     p.add_argument("--max-occupancy", type=float, default=None, help="occupancy cap in (0, 1]")
     p.add_argument("--shrinkage", type=float, default=0.0, help="share of paid time not available [0]")
     p.add_argument("--patience", default="auto", help="mean patience seconds, 'auto' (from the log) or 'none' (Erlang C)")
+    p.add_argument("--aht", choices=("interval", "period"), default="interval",
+                   help="handling time of each interval: its own, or the long-run mean in every interval [interval]")
+    p.add_argument("--aht-fill", choices=("group", "period"), default="group",
+                   help="long-run handling time (fills intervals with arrivals but no completed service): "
+                   "the --by group's mean, or the whole log's [group]")
     p.add_argument("-o", "--out", default=None, help="write the plan to this CSV or .xlsx")
     p.set_defaults(func=run)
+
+
+def _targets(args: argparse.Namespace) -> list[Target] | None:
+    """The targets asked for on the command line (None: the library's default)."""
+    out: list[Target] = []
+    if args.sl is not None:
+        out.append(Target.service_level(*_seconds_share("--sl", args.sl, "20:0.8")))
+    out += [Target.wait_exceeds(*_seconds_share("--wait-limit", p, "1800:0.05")) for p in args.wait_limit or ()]
+    if args.asa is not None:
+        out.append(Target.mean_wait(args.asa))
+    if args.abandon is not None:
+        out.append(Target.abandon_rate(args.abandon))
+    if args.max_occupancy is not None:
+        out.append(Target.max_occupancy(args.max_occupancy))
+    return out or None
 
 
 def run(args: argparse.Namespace) -> int:
     from waitlab.readers import read_log
     from waitlab.report._excel import write_workbook
     from waitlab.report._safe import neutralize_cells
-    from waitlab.staffing import _describe, staffing_from_log
+    from waitlab.staffing import staffing_from_log
 
     contacts, ingest = read_log(args.log, format=args.fmt, mapping=args.mapping, tz=args.tz)
     print(ingest)
@@ -54,21 +87,12 @@ def run(args: argparse.Namespace) -> int:
         pat = None
     elif args.patience != "auto":
         pat = float(args.patience)
-    plan, notes = staffing_from_log(
-        contacts, freq=args.freq, by=args.by.split(",") if args.by else None, mean_patience=pat,
-        service_level=args.sl, asa=args.asa, abandon=args.abandon, wait_limits=args.wait_limit,
-        max_occupancy=args.max_occupancy, shrinkage=args.shrinkage,
+    result = staffing_from_log(
+        contacts, targets=_targets(args), freq=args.freq, by=args.by.split(",") if args.by else None,
+        mean_patience=pat, aht=args.aht, aht_fill=args.aht_fill, shrinkage=args.shrinkage,
     )
-    for n in notes:
-        print(f"- {n}")
-    d = _describe(plan)
-    print(f"{d['intervals_with_arrivals']} intervals with arrivals; {d['understaffed']} understaffed "
-          f"(largest shortfall {d['max_shortfall']} desks)")
-    worst = plan[plan["understaffed"]].sort_values("shortfall", ascending=False).head(10)
-    if len(worst):
-        cols = [c for c in ("interval_start", "queue", "arrivals", "aht", "servers", "observed_desks", "shortfall")
-                if c in worst.columns]
-        print(worst[cols].to_string(index=False))
+    print(result)
+    plan = result.table
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,9 @@ Public names::
     staffing_plan               per-interval plan DataFrame
     ModelInputError             raised on invalid arguments (a ValueError)
 
+Targets are :class:`waitlab.Target` objects (``waitlab.targets``), e.g.
+``required_servers(rate, aht, targets=Target.service_level(20, 0.8))``.
+
 Numbers in, numbers out: nothing here reads logs or imports the simulator.
 """
 

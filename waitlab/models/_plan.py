@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from waitlab.models._staffing import required_servers
+from waitlab.models._staffing import goals, required_servers
 from waitlab.models._validate import ModelInputError, as_float, check_nonnegative, check_time
+from waitlab.targets import Target
 
 __all__ = ["staffing_plan"]
 
@@ -20,12 +21,9 @@ def staffing_plan(
     aht: ArrayLike,
     interval_seconds: float = 1800.0,
     *,
+    targets: Target | Sequence[Target],
     mean_patience: ArrayLike | None = None,
-    service_level: Sequence[float] | None = None,
-    asa: float | None = None,
-    abandon: float | None = None,
-    wait_limits: Iterable[Sequence[float]] | None = None,
-    max_occupancy: float | None = None,
+    day_arrivals: float | None = None,
     shrinkage: float = 0.0,
     max_servers: int = 1_000_000,
 ) -> pd.DataFrame:
@@ -40,10 +38,15 @@ def staffing_plan(
         (as `interval_stats` reports for empty intervals).
     interval_seconds : float, default 1800
         Interval length, seconds.
+    targets : Target or sequence of Target
+        What every interval must meet, exactly as in `required_servers`.
     mean_patience : float or array_like, optional
         Mean patience, seconds: plan with Erlang A; omitted: Erlang C.
-    service_level, asa, abandon, wait_limits, max_occupancy, shrinkage, max_servers
-        Targets and options exactly as in `required_servers`.
+    day_arrivals : float, optional
+        Expected arrivals in a day, for ``Target.day_any_wait_exceeds`` only; default: the sum
+        of `arrivals` (the plan is taken to be one day).
+    shrinkage, max_servers
+        Options exactly as in `required_servers`.
 
     Returns
     -------
@@ -51,7 +54,8 @@ def staffing_plan(
         One row per interval with ``arrivals``, ``aht``, ``load`` (erlangs), ``servers``,
         ``staff``, then the achieved ``prob_wait``, ``asa`` (mean wait over all arrivals, s),
         ``prob_abandon``, ``occupancy``, ``service_level`` (only with a service-level target,
-        at its time) and ``p_wait_gt_<limit>s`` for each wait limit.  Empty intervals get 0
+        at its time; ``service_level_<t>s`` for each time when there are several) and
+        ``p_wait_gt_<limit>s`` for each wait limit the model checks.  Empty intervals get 0
         servers and the metrics of an idle system (no waits, service level 1, occupancy 0).
 
     Raises
@@ -62,7 +66,8 @@ def staffing_plan(
 
     Examples
     --------
-    >>> plan = staffing_plan([100, 0], [180.0, float("nan")], 1800, service_level=(0.8, 20.0))
+    >>> from waitlab import Target
+    >>> plan = staffing_plan([100, 0], [180.0, float("nan")], 1800, targets=Target.service_level(20.0, 0.8))
     >>> plan["servers"].tolist()
     [14, 0]
     """
@@ -82,15 +87,14 @@ def staffing_plan(
         )
     handle_used = np.where(busy, handle, 1.0)  # any positive value: no arrivals means no load
     rate = calls / length
+    per_day = float(calls.sum()) if day_arrivals is None else day_arrivals
+    wanted = goals(targets, has_patience=mean_patience is not None, day_arrivals=per_day)
     result = required_servers(
         rate,
         handle_used,
+        targets=targets,
         mean_patience=mean_patience,
-        service_level=service_level,
-        asa=asa,
-        abandon=abandon,
-        wait_limits=wait_limits,
-        max_occupancy=max_occupancy,
+        day_arrivals=per_day,
         shrinkage=shrinkage,
         max_servers=max_servers,
     )
@@ -106,8 +110,9 @@ def staffing_plan(
         "prob_abandon": np.atleast_1d(m.prob_abandon),
         "occupancy": np.atleast_1d(m.occupancy),
     }
-    if service_level is not None:
-        cols["service_level"] = np.atleast_1d(m.service_level(float(service_level[1])))
-    for lim, _p in sorted({float(p[0]): p[1] for p in (wait_limits or ())}.items()):
+    for t, _share in wanted.service_level:
+        name = "service_level" if len(wanted.service_level) == 1 else f"service_level_{t:g}s"
+        cols[name] = np.atleast_1d(m.service_level(t))
+    for lim, _p in wanted.wait_limits:
         cols[f"p_wait_gt_{lim:g}s"] = np.atleast_1d(m.prob_wait_exceeds(lim))
     return pd.DataFrame(cols, index=index)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -19,11 +19,10 @@ from waitlab.models._validate import (
     check_int_at_least,
     check_nonnegative,
     check_positive,
-    check_probability,
-    check_time,
 )
+from waitlab.targets import Target
 
-__all__ = ["Staffing", "Targets", "required_servers", "square_root_staffing"]
+__all__ = ["Goals", "Staffing", "goals", "required_servers", "square_root_staffing"]
 
 IArray = NDArray[np.int64]
 FArray = NDArray[np.float64]
@@ -49,77 +48,20 @@ class Staffing(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class Targets:
-    """Validated staffing targets (all optional, at least one present); times in seconds."""
+class Goals:
+    """What a stationary model must meet, read from Target objects (times in seconds)."""
 
-    service_level: tuple[float, float] | None = None
+    service_level: tuple[tuple[float, float], ...] = ()  # (within seconds, min share)
     asa: float | None = None
     abandon: float | None = None
-    wait_limits: tuple[tuple[float, float], ...] = ()
+    wait_limits: tuple[tuple[float, float], ...] = ()  # (limit seconds, max share), sorted by limit
     max_occupancy: float | None = None
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        service_level: Sequence[float] | None,
-        asa: float | None,
-        abandon: float | None,
-        wait_limits: Iterable[Sequence[float]] | None,
-        max_occupancy: float | None,
-        has_patience: bool,
-    ) -> Targets:
-        """Check every target and their combination."""
-        sl = None
-        if service_level is not None:
-            if isinstance(service_level, str | bytes) or np.ndim(service_level) != 1 or len(service_level) != 2:
-                raise ModelInputError(
-                    "`service_level` must be a pair (target, seconds) such as (0.8, 20.0), "
-                    f"got {service_level!r}."
-                )
-            sl = (
-                check_probability("service_level[0] (target share)", service_level[0]),
-                check_time("service_level[1] (answer-within seconds)", service_level[1]),
-            )
-        asa_v = None if asa is None else check_time("asa", asa, positive=True)
-        ab = None if abandon is None else check_probability("abandon", abandon)
-        if ab is not None and not has_patience:
-            raise ModelInputError(
-                f"`abandon`={abandon!r} needs `mean_patience`: without patience (Erlang C) nobody abandons, "
-                "so an abandonment target cannot steer staffing. Pass mean_patience=<seconds> or drop `abandon`."
-            )
-        limits: dict[float, float] = {}
-        for i, pair in enumerate(wait_limits or ()):
-            if isinstance(pair, str | bytes) or np.ndim(pair) != 1 or len(pair) != 2:
-                raise ModelInputError(
-                    f"`wait_limits[{i}]` must be a pair (limit_seconds, max_share) such as (1800, 0.05), got {pair!r}."
-                )
-            lim = check_time(f"wait_limits[{i}][0] (limit seconds)", pair[0])
-            p = check_probability(f"wait_limits[{i}][1] (max share waiting longer)", pair[1])
-            if lim in limits and limits[lim] != p:
-                raise ModelInputError(
-                    f"`wait_limits` is contradictory: limit {lim:g} s appears with shares {limits[lim]!r} and {p!r}; "
-                    "keep one."
-                )
-            limits[lim] = p
-        occ = None
-        if max_occupancy is not None:
-            occ = float(as_float("max_occupancy", max_occupancy))
-            if not (0.0 < occ <= 1.0):
-                raise ModelInputError(f"`max_occupancy` must be in (0, 1], got {max_occupancy!r}. Write 85 % as 0.85.")
-        out = cls(sl, asa_v, ab, tuple(sorted(limits.items())), occ)
-        if sl is None and asa_v is None and ab is None and not limits and occ is None:
-            raise ModelInputError(
-                "no staffing target given: pass at least one of `service_level=(share, seconds)`, `asa`, "
-                "`abandon`, `wait_limits=[(seconds, share), ...]` or `max_occupancy`."
-            )
-        return out
 
     def met(self, model: QueueModel) -> NDArray[np.bool_]:
         """Elementwise: does `model` meet every target?"""
         ok = np.ones(np.shape(model.load), dtype=bool)
-        if self.service_level is not None:
-            ok &= np.asarray(model.service_level(self.service_level[1])) >= self.service_level[0]
+        for t, share in self.service_level:
+            ok &= np.asarray(model.service_level(t)) >= share
         if self.asa is not None:
             ok &= np.asarray(model.mean_wait) <= self.asa
         if self.abandon is not None:
@@ -129,6 +71,84 @@ class Targets:
         if self.max_occupancy is not None:
             ok &= np.asarray(model.occupancy) <= self.max_occupancy
         return ok
+
+
+def _as_targets(targets: Target | Sequence[Target]) -> tuple[Target, ...]:
+    items = (targets,) if isinstance(targets, Target) else targets
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence) or not items:
+        raise ModelInputError(
+            f"no staffing target given: pass `targets` as a Target or a list of them, e.g. "
+            f"targets=Target.service_level(20, 0.8) (80 % within 20 s); got {targets!r}."
+        )
+    for i, t in enumerate(items):
+        if not isinstance(t, Target):
+            raise ModelInputError(
+                f"`targets[{i}]` must be a waitlab.Target such as Target.wait_exceeds(1800, 0.05), got {t!r}; "
+                "the keyword targets service_level=, asa=, abandon=, wait_limits= and max_occupancy= are gone."
+            )
+    return tuple(items)
+
+
+def goals(targets: Target | Sequence[Target], *, has_patience: bool, day_arrivals: float | None = None) -> Goals:
+    """What a stationary (one interval, for ever) Erlang model must meet for `targets`.
+
+    The one place that reads Targets for the models: a per-day target is asked of every interval
+    (a stricter, sufficient condition); a standing-time limit is a wait limit (a stationary model
+    has no seats, so all waiting is standing); a seated-time target is skipped (seated time is 0
+    without a waiting room); ``day_any_wait_over`` becomes ``P(wait > limit) <= bound / N`` in
+    every interval, N the day's expected arrivals (a union bound: P(any breach) <= E[breaches]).
+    Two targets of the same kind with different bounds are contradictory; translations that land
+    on the same limit keep the strictest bound.
+    """
+    items = _as_targets(targets)
+    seen: dict[tuple[str, float, str, str], float] = {}
+    for t in items:
+        key = (t.metric, t.limit, t.per, t.measure)
+        if key in seen and seen[key] != t.bound:
+            raise ModelInputError(
+                f"`targets` is contradictory: {t.name} appears with bounds {seen[key]!r} and {t.bound!r}; keep one."
+            )
+        seen[key] = t.bound
+    sl: dict[float, float] = {}
+    limits: dict[float, float] = {}
+    asa = abandon = occ = None
+    skipped = []
+    for t in items:
+        if t.measure == "seated":
+            skipped.append(t)
+            continue
+        if t.metric == "service_level":
+            sl[t.limit] = max(sl.get(t.limit, 0.0), t.bound)
+        elif t.metric == "share_wait_over":
+            limits[t.limit] = min(limits.get(t.limit, 1.0), t.bound)
+        elif t.metric == "day_any_wait_over":
+            if day_arrivals is None:
+                raise ModelInputError(
+                    f"target {t.name!r} (any wait over {t.limit:g} s in a day) needs the day's expected arrivals: "
+                    "pass `day_arrivals`, or use Target.wait_exceeds for a per-interval share."
+                )
+            n = float(as_float("day_arrivals", day_arrivals))
+            if not (n >= 0 and np.isfinite(n)):
+                raise ModelInputError(f"`day_arrivals` must be a number of customers >= 0, got {day_arrivals!r}.")
+            limits[t.limit] = min(limits.get(t.limit, 1.0), t.bound / max(n, 1.0))
+        elif t.metric == "mean_wait":
+            asa = t.bound if asa is None else min(asa, t.bound)
+        elif t.metric == "abandon_rate":
+            if not has_patience:
+                raise ModelInputError(
+                    f"target {t.name!r} ({t.describe()}) needs `mean_patience`: without patience (Erlang C) nobody "
+                    "abandons, so an abandonment target cannot steer staffing. Pass mean_patience=<seconds> or "
+                    "drop the target."
+                )
+            abandon = t.bound if abandon is None else min(abandon, t.bound)
+        else:  # occupancy
+            occ = t.bound if occ is None else min(occ, t.bound)
+    if len(skipped) == len(items):
+        raise ModelInputError(
+            f"every target ({', '.join(t.name for t in skipped)}) measures seated time, which a stationary Erlang "
+            "model does not have (no waiting room); use measure='wait' or 'standing', or plan with waitlab.planning."
+        )
+    return Goals(tuple(sorted(sl.items())), asa, abandon, tuple(sorted(limits.items())), occ)
 
 
 def _too_small(cap: int, failed: IArray, origin: IArray, load: FArray) -> ModelInputError:
@@ -190,7 +210,7 @@ def _search(
     return hi
 
 
-def _solve(targets: Targets, lam: FArray, s: FArray, pat: FArray | None, cap: int, origin: IArray) -> IArray:
+def _solve(targets: Goals, lam: FArray, s: FArray, pat: FArray | None, cap: int, origin: IArray) -> IArray:
     """Fewest servers for validated arrays with ``lam > 0`` (`origin`: their flat indices, for messages)."""
     load = lam * s
     start = np.ones(load.shape, dtype=np.int64)
@@ -204,9 +224,7 @@ def _solve(targets: Targets, lam: FArray, s: FArray, pat: FArray | None, cap: in
             f"`max_servers`={cap} is below the load: index {int(origin[first])} has load {load[first]:.6g} erlangs. "
             "Raise max_servers."
         )
-    tails = targets.wait_limits
-    if targets.service_level is not None:
-        tails = ((targets.service_level[1], 1.0 - targets.service_level[0]), *tails)
+    tails = (*((t, 1.0 - share) for t, share in targets.service_level), *targets.wait_limits)
     guess = start
     if tails or targets.asa is not None:  # Erlang C's answer; with abandonment it is just a guess
         guess = np.maximum(guess, qed_guess(load, s, tails=tails, asa=targets.asa))
@@ -232,12 +250,9 @@ def required_servers(
     arrival_rate: ArrayLike,
     mean_service: ArrayLike,
     *,
+    targets: Target | Sequence[Target],
     mean_patience: ArrayLike | None = None,
-    service_level: Sequence[float] | None = None,
-    asa: float | None = None,
-    abandon: float | None = None,
-    wait_limits: Iterable[Sequence[float]] | None = None,
-    max_occupancy: float | None = None,
+    day_arrivals: float | None = None,
     shrinkage: float = 0.0,
     max_servers: int = 1_000_000,
 ) -> Staffing:
@@ -249,21 +264,18 @@ def required_servers(
         Arrival rate per interval, customers per second, >= 0.
     mean_service : float or array_like
         Mean handling time, seconds, > 0.
+    targets : Target or sequence of Target
+        What every interval must meet, e.g. ``Target.service_level(20, 0.8)`` (80 % answered
+        within 20 s), ``[Target.wait_exceeds(1800, 0.05), Target.wait_exceeds(5400, 0.001)]``
+        (regulatory limits), ``Target.mean_wait(30)``, ``Target.abandon_rate(0.05)`` (needs
+        `mean_patience`), ``Target.max_occupancy(0.85)``.  Per-day targets are asked of every
+        interval; standing time counts as the wait; seated-time targets are skipped (see `goals`).
     mean_patience : float or array_like, optional
         Mean patience, seconds.  Given: Erlang A (`ErlangA`, customers abandon); omitted:
         Erlang C (`ErlangC`).
-    service_level : (float, float), optional
-        ``(target, t)``: at least `target` of all arrivals answered within `t` seconds,
-        e.g. ``(0.8, 20.0)`` for 80/20.
-    asa : float, optional
-        Maximum mean wait over all arrivals, seconds.
-    abandon : float, optional
-        Maximum probability of abandoning (needs `mean_patience`).
-    wait_limits : list of (float, float), optional
-        Regulatory limits ``(limit_s, p)``: P(wait > limit_s) <= p for each pair, e.g.
-        ``[(1800, 0.05), (5400, 0.001)]``.
-    max_occupancy : float, optional
-        Occupancy cap in (0, 1].
+    day_arrivals : float, optional
+        Expected arrivals in the day; needed only by ``Target.day_any_wait_exceeds(limit, p)``,
+        which becomes ``P(wait > limit) <= p / day_arrivals`` in every interval (union bound).
     shrinkage : float, default 0.0
         Share of paid time not available for service, in [0, 1).
     max_servers : int, default 1,000,000
@@ -278,7 +290,7 @@ def required_servers(
     Raises
     ------
     ModelInputError
-        Invalid or missing targets, contradictory targets (`abandon` without patience, one
+        Missing targets, contradictory targets (an abandonment target without patience, one
         wait limit with two shares), invalid rates, or `max_servers` too small.
 
     Notes
@@ -294,21 +306,15 @@ def required_servers(
 
     Examples
     --------
-    >>> r = required_servers(100 / 1800, 180.0, service_level=(0.8, 20.0))
+    >>> from waitlab import Target
+    >>> r = required_servers(100 / 1800, 180.0, targets=Target.service_level(20.0, 0.8))
     >>> int(r.servers), int(r.staff)
     (14, 14)
     """
     lam = check_nonnegative("arrival_rate", arrival_rate, unit=" (customers per second)")
     s = check_positive("mean_service", mean_service, unit=" (seconds)")
     pat = None if mean_patience is None else check_positive("mean_patience", mean_patience, unit=" (seconds)")
-    targets = Targets.build(
-        service_level=service_level,
-        asa=asa,
-        abandon=abandon,
-        wait_limits=wait_limits,
-        max_occupancy=max_occupancy,
-        has_patience=pat is not None,
-    )
+    wanted = goals(targets, has_patience=pat is not None, day_arrivals=day_arrivals)
     shr = float(as_float("shrinkage", shrinkage))
     if not (0.0 <= shr < 1.0):
         raise ModelInputError(f"`shrinkage` must be in [0, 1), got {shrinkage!r}. Write 30 % as 0.3.")
@@ -322,7 +328,7 @@ def required_servers(
     busy = np.flatnonzero(lam_f > 0)
     servers = np.zeros(load.shape, dtype=np.int64)
     if busy.size:
-        servers[busy] = _solve(targets, lam_f[busy], s_f[busy], None if pat_f is None else pat_f[busy], cap, busy)
+        servers[busy] = _solve(wanted, lam_f[busy], s_f[busy], None if pat_f is None else pat_f[busy], cap, busy)
     staff = np.ceil(np.round(servers / (1.0 - shr), 9)).astype(np.int64)
     n_final = np.maximum(servers, 1).reshape(shape)
     final: QueueModel

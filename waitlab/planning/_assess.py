@@ -190,6 +190,14 @@ def _ratio(y: np.ndarray, x: np.ndarray, z: float, share: bool) -> tuple[np.ndar
     return (np.where(none, np.nan, p), np.where(none, np.nan, lo), np.where(none, np.nan, hi), sx)
 
 
+def check_simulable(targets: list[Target] | tuple[Target, ...]) -> None:
+    """Refuse targets that simulated days cannot judge (occupancy: no desk busy time is kept)."""
+    for t in targets:
+        if t.metric == "occupancy":
+            raise PlanningError(f"target {t.name!r} cannot be judged from simulated days (they carry no desk busy "
+                                "time); use it with waitlab.models.required_servers or staffing_from_log.")
+
+
 def assess(days: SimulatedDays, targets: list[Target] | tuple[Target, ...], *, n_intervals: int,
            interval: float, day_start: float = 0.0, confidence: float = 0.95) -> Assessment:
     """Estimate every target, with confidence intervals, from simulated days.
@@ -218,6 +226,7 @@ def assess(days: SimulatedDays, targets: list[Target] | tuple[Target, ...], *, n
     """
     if not (0 < confidence < 1):
         raise PlanningError(f"`confidence` must be in (0, 1), got {confidence!r}.")
+    check_simulable(targets)
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     R = days.replications
     idx = np.floor(days.arrival / interval).astype(np.int64)

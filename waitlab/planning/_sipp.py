@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -11,25 +9,6 @@ from waitlab.planning._errors import PlanningError
 from waitlab.planning._targets import Target
 
 __all__ = ["sipp_plan"]
-
-
-def _model_kwargs(t: Target, arrivals_per_day: float, has_patience: bool) -> dict[str, Any] | None:
-    """The `required_servers` keyword for one target, or None when a stationary model cannot break it."""
-    if t.metric == "share_wait_over":
-        if t.measure == "seated":  # no seats in a stationary model: seated time never exceeds the wait
-            return None
-        return {"wait_limits": [(t.limit, t.bound)]}
-    if t.metric == "service_level":
-        return {"service_level": (t.bound, t.limit)}
-    if t.metric == "abandon_rate":
-        return {"abandon": t.bound} if has_patience else None
-    if t.metric == "mean_wait":
-        return {"asa": t.bound}
-    if t.measure == "seated":
-        return None
-    # day_any_wait_over: P(some breach in the day) <= E[breaches] = sum_i lambda_i T P_i(W > L); asking
-    # each interval for P_i(W > L) <= bound / (expected arrivals in the day) keeps the sum within the bound
-    return {"wait_limits": [(t.limit, t.bound / max(arrivals_per_day, 1.0))]}
 
 
 def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Target] | tuple[Target, ...], *,
@@ -50,9 +29,11 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
     mean_service : float or array_like
         Mean service time, seconds.
     targets : list of Target
-        Per-interval targets are applied to each interval; a per-day share target is applied to
-        each interval (a stricter, sufficient condition); ``day_any_wait_over`` becomes
-        ``P(wait > limit) <= bound / expected arrivals per day`` in every interval (a union bound).
+        Passed to :func:`waitlab.models.required_servers`, which reads them for a stationary
+        model: per-day targets are applied to each
+        interval; ``day_any_wait_over`` becomes ``P(wait > limit) <= bound / expected arrivals
+        per day`` in every interval (a union bound, with this plan's arrivals as the day's).
+        Without patience nobody leaves, so an abandonment target holds and is not modelled.
     interval : float
         Interval length, seconds.
     mean_patience : float, array_like or None
@@ -83,14 +64,13 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
         if np.all(np.isinf(pat)):
             pat = None
     per_day = float(lam.sum() * interval)
-    servers = np.zeros(lam.size, dtype=np.int64)
-    for t in targets:  # each target is monotone in the servers: the max of the minima meets them all
-        kw = _model_kwargs(t, per_day, pat is not None)
-        if kw is None:
-            continue
-        try:
-            need = required_servers(lam, svc, mean_patience=pat, max_servers=max_servers, **kw).servers
-        except ValueError as exc:
-            raise PlanningError(f"the Erlang plan for target {t.describe()!r} failed: {exc}") from None
-        servers = np.maximum(servers, np.asarray(need, dtype=np.int64))
-    return np.maximum(servers, min_servers)
+    modelled = [t for t in targets if pat is not None or t.metric != "abandon_rate"]  # nobody leaves: it holds
+    if not modelled:
+        return np.full(lam.size, min_servers, dtype=np.int64)
+    try:
+        need = required_servers(lam, svc, targets=modelled, mean_patience=pat, day_arrivals=per_day,
+                                max_servers=max_servers).servers
+    except ValueError as exc:
+        what = "; ".join(t.describe() for t in modelled)
+        raise PlanningError(f"the Erlang plan for the targets ({what}) failed: {exc}") from None
+    return np.maximum(np.asarray(need, dtype=np.int64), min_servers)

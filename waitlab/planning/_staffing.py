@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess
+from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess, check_simulable
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._targets import Target
 from waitlab.planning._timefmt import format_ranges
@@ -216,6 +216,7 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
     """
     if not targets:
         raise PlanningError("`targets` is empty; give at least one Target (see targets_from_rules).")
+    check_simulable(targets)
     s = np.asarray(initial)
     if s.ndim != 1 or s.size == 0:
         raise PlanningError(f"`initial` must be a 1-D plan with one value per interval, got shape {s.shape}.")
