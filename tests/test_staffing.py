@@ -4,7 +4,11 @@ import math
 from fractions import Fraction
 
 import pandas as pd
+import pytest
 
+from waitlab import StaffingResult, Target
+from waitlab.cli import main
+from waitlab.models import ModelInputError
 from waitlab.schema import coerce_contacts
 from waitlab.staffing import staffing_from_log
 
@@ -30,7 +34,9 @@ def _steady_log() -> pd.DataFrame:
 
 
 def test_plan_matches_the_textbook_erlang_c_answer_and_flags_the_shortfall():
-    plan, notes = staffing_from_log(_steady_log(), freq="30min", service_level=(0.8, 20.0))
+    res = staffing_from_log(_steady_log(), freq="30min", targets=Target.service_level(20.0, 0.8))
+    assert isinstance(res, StaffingResult) and res.model == "erlang_c" and res.mean_patience is None
+    plan, notes = res.table, res.notes
     first = plan.iloc[0]
     assert first["arrivals"] == 100 and first["aht"] == 180.0
     lam, mu, a = 100 / 1800, 1 / 180, Fraction(10)
@@ -43,5 +49,81 @@ def test_plan_matches_the_textbook_erlang_c_answer_and_flags_the_shortfall():
 
 
 def test_default_target_is_stated():
-    _, notes = staffing_from_log(_steady_log(), mean_patience=None)
-    assert any("80 %" in n for n in notes)
+    res = staffing_from_log(_steady_log(), mean_patience=None)
+    assert any("80 %" in n for n in res.notes)
+    assert res.targets == (Target.service_level(20.0, 0.8),)
+
+
+def test_result_summary_dict_and_text():
+    res = staffing_from_log(_steady_log(), freq="30min", targets=Target.service_level(20.0, 0.8))
+    # one half hour with 100 arrivals, needing 14 desks where 10 were present
+    assert res.summary() == {"intervals": 2, "intervals_with_arrivals": 1, "understaffed": 1, "max_shortfall": 4}
+    d = res.to_dict()
+    assert d["model"] == "erlang_c" and d["targets"] == ["share served within 20 s >= 80.00% in every interval"]
+    assert d["notes"] == list(res.notes)
+    text = str(res)
+    assert "1 intervals with arrivals; 1 understaffed (largest shortfall 4 desks)" in text
+    assert all(f"- {n}" in text for n in res.notes)
+
+
+def _gap_log() -> pd.DataFrame:
+    """Two queues; queue A's 10:30 half hour has one arrival and no completed service.
+
+    Services: A 100 s and 200 s (A's mean 150 s), B 400 s; over the whole log (100 + 200 + 400) / 3 s.
+    """
+    t = pd.Timestamp("2025-03-10 10:00")
+
+    def s(x: float) -> pd.Timestamp:
+        return t + pd.Timedelta(seconds=x)
+
+    rows = [
+        ("a1", "A", s(0), s(0), s(0), s(100), "served", "d1"),
+        ("a2", "A", s(60), s(100), s(100), s(300), "served", "d1"),
+        ("b1", "B", s(0), s(0), s(0), s(400), "served", "d2"),
+        ("a3", "A", s(1900), pd.NaT, pd.NaT, s(2000), "abandoned", None),
+    ]
+    df = pd.DataFrame(rows, columns=["contact_id", "queue", "arrived_at", "called_at", "started_at", "ended_at",
+                                     "outcome", "server"])
+    df["channel"], df["site"] = "phone", "S"
+    return coerce_contacts(df, tz="America/Argentina/Buenos_Aires")
+
+
+@pytest.mark.parametrize(("aht_fill", "filled"), [("group", 150.0), ("period", 700.0 / 3)])
+def test_interval_without_completed_service_gets_the_chosen_long_run_aht(aht_fill, filled):
+    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, aht_fill=aht_fill,
+                            targets=Target.mean_wait(60.0))
+    plan = res.table.set_index(["queue", res.table["interval_start"].dt.strftime("%H:%M")])
+    assert plan.loc[("A", "10:00"), "aht"] == pytest.approx(150.0)  # measured: (100 + 200) / 2
+    assert plan.loc[("B", "10:00"), "aht"] == pytest.approx(400.0)
+    assert plan.loc[("A", "10:30"), "arrivals"] == 1
+    assert plan.loc[("A", "10:30"), "aht"] == pytest.approx(filled)
+    assert any("1 interval(s) had arrivals but no completed service" in n and aht_fill in n for n in res.notes)
+
+
+def test_without_by_both_fills_are_the_whole_log_mean_and_period_aht_is_used_everywhere():
+    for fill in ("group", "period"):
+        res = staffing_from_log(_gap_log(), freq="30min", mean_patience=None, aht_fill=fill,
+                                targets=Target.mean_wait(60.0))
+        assert res.table["aht"].tolist() == pytest.approx([700.0 / 3, 700.0 / 3])  # 10:00 measured, 10:30 filled
+    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, aht="period",
+                            targets=Target.mean_wait(60.0))
+    busy = res.table[res.table["arrivals"] > 0].set_index("queue")["aht"]
+    assert busy.loc["A"].tolist() == pytest.approx([150.0, 150.0]) and busy.loc["B"] == pytest.approx(400.0)
+
+
+def test_bad_options_and_a_log_without_service():
+    with pytest.raises(ModelInputError, match="`aht_fill` must be 'group' or 'period'"):
+        staffing_from_log(_gap_log(), aht_fill="median")
+    with pytest.raises(ModelInputError, match="`aht` must be 'interval' or 'period'"):
+        staffing_from_log(_gap_log(), aht="daily")
+    log = _gap_log()
+    with pytest.raises(ModelInputError, match="the log has no completed service"):
+        staffing_from_log(log[log["outcome"] == "abandoned"], mean_patience=None)
+
+
+def test_share_written_first_is_refused_in_one_sentence(capsys):
+    assert main(["staff", "no-such-log.csv", "--sl", "0.8:20"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "waitlab staff: --sl takes SECONDS:SHARE, e.g. 20:0.8; got 0.8:20"
+    assert main(["staff", "no-such-log.csv", "--wait-limit", "0.05:1800"]) == 2
+    assert "--wait-limit takes SECONDS:SHARE, e.g. 1800:0.05; got 0.05:1800" in capsys.readouterr().err

@@ -10,6 +10,7 @@ import i18n
 import pytest
 from conftest import PAGES, load_sample, metrics, new_app
 
+from waitlab import Target
 from waitlab.analytics import interval_stats, patience, summary_kpis
 from waitlab.compliance import check_compliance
 from waitlab.models import staffing_plan
@@ -107,7 +108,7 @@ def test_staffing_page_equals_the_models_plan(loaded_es, kiosk):
     period_aht = summary_kpis(contacts)["aht"]
     aht = stats["aht"].where(~((stats["arrivals"] > 0) & stats["aht"].isna()), period_aht)
     plan = staffing_plan(stats["arrivals"], aht, 3600.0, mean_patience=patience(contacts).mean_patience,
-                         wait_limits=[(1800.0, 0.05), (5400.0, 0.001)])
+                         targets=[Target.wait_exceeds(1800.0, 0.05), Target.wait_exceeds(5400.0, 0.001)])
     open_ = (stats["arrivals"] > 0) | (stats["desks_present"] > 0)
     shown = metrics(at)
     assert shown[i18n.t("stf.desk_hours_required", "es")] == i18n.fmt_num(plan.loc[open_, "servers"].sum(), 1, "es")
@@ -127,7 +128,7 @@ def test_staffing_erlang_c_with_a_service_level_target(loaded_es, kiosk):
         stats = interval_stats(contacts, freq="1h")
         period_aht = summary_kpis(contacts)["aht"]
         aht = stats["aht"].where(~((stats["arrivals"] > 0) & stats["aht"].isna()), period_aht)
-        plan = staffing_plan(stats["arrivals"], aht, 3600.0, service_level=(0.8, 900.0))
+        plan = staffing_plan(stats["arrivals"], aht, 3600.0, targets=Target.service_level(900.0, 0.8))
         open_ = (stats["arrivals"] > 0) | (stats["desks_present"] > 0)
         assert metrics(at)[i18n.t("stf.desk_hours_required", "es")] == i18n.fmt_num(
             plan.loc[open_, "servers"].sum(), 1, "es")

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+from waitlab.exceptions import TargetError
 from waitlab.planning import PlanningError, SimulatedDays, Target, assess, plan_staffing
 
 MU = 1 / 300.0  # service rate, per second (5-minute services)
@@ -147,5 +148,5 @@ def test_bad_arguments():
         plan_staffing(stub, [1] * 7, [], interval=INTERVAL)
     with pytest.raises(PlanningError, match="`initial` must hold integers"):
         plan_staffing(stub, [1.5] * 7, [Target.mean_wait(10.0)], interval=INTERVAL)
-    with pytest.raises(PlanningError, match=r"`bound` must be a share in \(0, 1\)"):
+    with pytest.raises(TargetError, match=r"`bound` must be a share in \(0, 1\)"):  # Target moved below planning
         Target.wait_exceeds(60.0, 5.0)

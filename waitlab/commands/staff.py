@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from waitlab.report._safe import neutralize_cells
     from waitlab.staffing import staffing_from_log
 
+    targets = _targets(args)  # a target written the wrong way round fails before the log is read
     contacts, ingest = read_log(args.log, format=args.fmt, mapping=args.mapping, tz=args.tz)
     print(ingest)
     pat: float | str | None = args.patience
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.patience != "auto":
         pat = float(args.patience)
     result = staffing_from_log(
-        contacts, targets=_targets(args), freq=args.freq, by=args.by.split(",") if args.by else None,
+        contacts, targets=targets, freq=args.freq, by=args.by.split(",") if args.by else None,
         mean_patience=pat, aht=args.aht, aht_fill=args.aht_fill, shrinkage=args.shrinkage,
     )
     print(result)
