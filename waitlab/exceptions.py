@@ -1,4 +1,4 @@
-"""Exceptions and warnings raised by waitlab.
+"""Exceptions raised by waitlab.
 
 Hierarchy::
 
@@ -7,16 +7,15 @@ Hierarchy::
     ├── SchemaError(ValueError)       a contacts table breaks the canonical schema
     ├── RuleError(ValueError)         a compliance rule file is invalid (names line and key)
     └── ScenarioError(ValueError)     a simulation scenario is invalid (names file, key and fix)
-    DataQualityWarning(UserWarning)   data is usable but suspicious; the message gives counts
 
 Every message is one plain sentence meant for the person who supplied the input; the CLI
-prints it without a traceback and exits with status 2.
+prints it without a traceback and exits with status 2. Data that is usable but suspicious
+raises nothing and warns nothing: the result says so in its ``.notes``, with counts.
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "DataQualityWarning",
     "LogFormatError",
     "RuleError",
     "ScenarioError",
@@ -43,7 +42,3 @@ class RuleError(WaitlabError, ValueError):
 
 class ScenarioError(WaitlabError, ValueError):
     """A simulation scenario is invalid."""
-
-
-class DataQualityWarning(UserWarning):
-    """Data is usable but suspicious (the message says how many rows and why)."""
