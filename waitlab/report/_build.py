@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from waitlab.analytics import interval_stats, patience, summary_kpis
+from waitlab.analytics import PatienceResult, interval_stats, patience, summary_kpis
 from waitlab.compliance import check_compliance
 from waitlab.report import _figures as figures
 from waitlab.report._excel import write_workbook
@@ -56,13 +56,12 @@ def compute_report(
     hourly = interval_stats(contacts, freq="1h", sl_threshold=sl_threshold)
     comp = check_compliance(contacts, rules=rules, seats=seats)
     notes = [*kpis.notes, *intervals.notes, *hourly.notes]
+    pat: PatienceResult | None = None
     try:
         pat = patience(contacts)
-    except ValueError as exc:  # e.g. no waits at all to learn from
-        pat = None
-        notes.append(f"patience: {exc}")
-    else:
         notes.extend(pat.notes)
+    except ValueError as exc:  # e.g. no waits at all to learn from
+        notes.append(f"patience: {exc}")
     return ReportData(contacts, kpis, intervals, hourly, comp, pat, list(dict.fromkeys(notes)), ingest)
 
 
