@@ -18,7 +18,6 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -205,14 +204,6 @@ def mapping_text(name: str) -> str:
 
 # ---------------------------------------------------------------- analytics and compliance
 
-def _quietly(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, list[str]]:
-    """Call `fn`, turning the warnings it raises (data quality notes) into a list of strings."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args, **kwargs)
-    return out, [str(w.message) for w in caught]
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def filtered(
     key: str, _contacts: pd.DataFrame, sites: tuple[str, ...], queues: tuple[str, ...],
@@ -239,24 +230,19 @@ def filter_key(key: str, sites: tuple[str, ...], queues: tuple[str, ...], start:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def summary(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> dict[str, Any]:
-    """:func:`waitlab.analytics.summary_kpis` (notes and warnings under ``"notes"``)."""
+def summary(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> Any:
+    """:func:`waitlab.analytics.summary_kpis`: a dict of KPIs with ``.notes``."""
     from waitlab.analytics import summary_kpis
 
-    res, notes = _quietly(summary_kpis, _contacts, sl_threshold=sl_threshold)
-    res = dict(res)
-    res["notes"] = list(dict.fromkeys([*res.get("notes", []), *notes]))
-    return res
+    return summary_kpis(_contacts, sl_threshold=sl_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def intervals(key: str, _contacts: pd.DataFrame, freq: str, by: tuple[str, ...], sl_threshold: float
-              ) -> tuple[pd.DataFrame, list[str]]:
-    """:func:`waitlab.analytics.interval_stats` and its notes."""
+def intervals(key: str, _contacts: pd.DataFrame, freq: str, by: tuple[str, ...], sl_threshold: float) -> Any:
+    """:func:`waitlab.analytics.interval_stats`: a table with ``.notes``."""
     from waitlab.analytics import interval_stats
 
-    table, notes = _quietly(interval_stats, _contacts, freq=freq, by=list(by) or None, sl_threshold=sl_threshold)
-    return table, list(dict.fromkeys([*table.attrs.get("notes", []), *notes]))
+    return interval_stats(_contacts, freq=freq, by=list(by) or None, sl_threshold=sl_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -266,18 +252,18 @@ def by_queue(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> pd.DataF
 
     rows = []
     for queue, part in _contacts.groupby("queue", sort=True, dropna=False, observed=True):
-        res, _ = _quietly(summary_kpis, part, sl_threshold=sl_threshold)
+        res = summary_kpis(part, sl_threshold=sl_threshold)
         rows.append({"queue": str(queue), **{k: res[k] for k in ("arrivals", "served", "aht", "asa", "wait_mean",
                                                                    "wait_max", "abandon_rate")}})
     return pd.DataFrame(rows)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def compliance(key: str, _contacts: pd.DataFrame, rules: str, seats: int | None) -> tuple[Any, list[str]]:
-    """:func:`waitlab.compliance.check_compliance` with the shipped rule set `rules` and its warnings."""
+def compliance(key: str, _contacts: pd.DataFrame, rules: str, seats: int | None) -> Any:
+    """:func:`waitlab.compliance.check_compliance` with the shipped rule set `rules` (notes in ``.notes``)."""
     from waitlab.compliance import check_compliance as judge
 
-    return _quietly(judge, _contacts, rules=rules, seats=seats)
+    return judge(_contacts, rules=rules, seats=seats)
 
 
 @st.cache_data(show_spinner=False)
@@ -301,43 +287,42 @@ def rule_set(name: str) -> Any:
 @st.cache_data(show_spinner=False, max_entries=8)
 def report_files(
     key: str, _contacts: pd.DataFrame, _ingest: Any, rules: str, seats: int | None, hash_ids: bool, lang: str,
-) -> tuple[dict[str, bytes], list[str]]:
+) -> dict[str, bytes]:
     """The HTML report and Excel workbook of :func:`waitlab.report.write_report`, as bytes.
 
-    Returns ``({"html": ..., "excel": ...}, warnings)``; the files are written to a private
-    temporary folder and read back, so nothing is left on disk.
+    Returns ``{"html": ..., "excel": ...}`` (the notes are in the report itself); the files are
+    written to a private temporary folder and read back, so nothing is left on disk.
     """
     from waitlab.report import write_report
 
     with tempfile.TemporaryDirectory(prefix="waitlab-report-") as tmp:
-        paths, notes = _quietly(write_report, _contacts, tmp, ingest=_ingest, rules=rules, seats=seats,
-                                hash_ids=hash_ids, lang=lang)
-        return {kind: Path(p).read_bytes() for kind, p in paths.items()}, notes
+        paths = write_report(_contacts, tmp, ingest=_ingest, rules=rules, seats=seats, hash_ids=hash_ids, lang=lang)
+        return {kind: Path(p).read_bytes() for kind, p in paths.items()}
 
 
 # ---------------------------------------------------------------- staffing
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def patience_estimate(key: str, _contacts: pd.DataFrame) -> tuple[float, tuple[float, float], list[str]]:
-    """Mean patience (seconds) and its confidence interval from :func:`waitlab.analytics.patience`."""
+    """Mean patience (seconds), its confidence interval and notes from :func:`waitlab.analytics.patience`."""
     from waitlab.analytics import patience
 
-    res, notes = _quietly(patience, _contacts)
+    res = patience(_contacts)
     lo, hi = res.mean_patience_ci
-    return float(res.mean_patience), (float(lo), float(hi)), notes
+    return float(res.mean_patience), (float(lo), float(hi)), list(res.notes)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def staffing(
     key: str, _contacts: pd.DataFrame, freq: str, targets: tuple[Any, ...], mean_patience: float | str | None,
     shrinkage: float, aht: str,
-) -> tuple[Any, list[str]]:
-    """:func:`waitlab.staffing_from_log` (a :class:`waitlab.StaffingResult`) and the warnings it raised.
+) -> Any:
+    """:func:`waitlab.staffing_from_log`: a :class:`waitlab.StaffingResult` (its notes in ``.notes``).
 
     `targets` are :class:`waitlab.Target` objects; `mean_patience` is seconds, ``"auto"`` or
     None (Erlang C); `aht` is ``"interval"`` or ``"period"``.
     """
     from waitlab import staffing_from_log
 
-    return _quietly(staffing_from_log, _contacts, targets=targets, freq=freq, mean_patience=mean_patience,
-                    aht=aht, shrinkage=shrinkage)
+    return staffing_from_log(_contacts, targets=targets, freq=freq, mean_patience=mean_patience, aht=aht,
+                             shrinkage=shrinkage)

@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
-from _data import _quietly
 from scipy import stats
 
 
@@ -42,12 +41,12 @@ class SimRun:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def baseline(key: str, _contacts: pd.DataFrame, date: dt.date, interval: float) -> tuple[Any, str, list[str]]:
-    """The day `date` of the log as a scenario (:meth:`waitlab.sim.Scenario.from_log`), its TOML and notes."""
-    from waitlab.sim import scenario_from_log_with_notes
+def baseline(key: str, _contacts: pd.DataFrame, date: dt.date, interval: float) -> tuple[Any, str]:
+    """The day `date` of the log as a scenario (:meth:`waitlab.sim.Scenario.from_log`; notes in ``.notes``) and its TOML."""
+    from waitlab.sim import Scenario
 
-    (scenario, notes), warned = _quietly(scenario_from_log_with_notes, _contacts, date=date, interval=interval)
-    return scenario, scenario.to_toml(), list(dict.fromkeys([*notes, *warned]))
+    scenario = Scenario.from_log(_contacts, date=date, interval=interval)
+    return scenario, scenario.to_toml()
 
 
 def schedule(scenario: Any) -> pd.DataFrame:
@@ -108,17 +107,17 @@ def _interval_waits(result: Any) -> pd.DataFrame:
 def simulate(
     toml: str, _scenario: Any, replications: int, seed: int, rules: str | None, seats: int | None,
     sl_threshold: float,
-) -> tuple[SimRun, list[str]]:
-    """:func:`waitlab.sim.run` in this process, plus the mean wait by interval; and the warnings raised."""
+) -> SimRun:
+    """:func:`waitlab.sim.run` in this process, plus the mean wait by interval."""
     from waitlab.sim import run
 
     t0 = time.perf_counter()
-    result, warned = _quietly(run, _scenario, replications, seed, processes=1, rules=rules, seats=seats,
-                              sl_threshold=sl_threshold, by_interval=("wait_mean",))
-    bands, more = _quietly(_interval_waits, result)
+    result = run(_scenario, replications, seed, processes=1, rules=rules, seats=seats, sl_threshold=sl_threshold,
+                 by_interval=("wait_mean",))
+    bands = _interval_waits(result)
     out = SimRun(
         engine=result.engine, replications=result.replications, seed=result.seed, summary=result.summary,
         per_replication=result.per_replication, breach_probability=result.breach_probability,
         by_interval=bands, seconds=time.perf_counter() - t0,
     )
-    return out, list(dict.fromkeys([*warned, *more]))
+    return out

@@ -330,7 +330,7 @@ def report_downloads(loaded: Any, view: View, *, rules: str, seats: int | None, 
         return
     with st.spinner(t("rep.building")):
         try:
-            files, notes = _data.report_files(view.key, view.contacts, loaded.report, rules, seats, hash_ids, lang)
+            files = _data.report_files(view.key, view.contacts, loaded.report, rules, seats, hash_ids, lang)
         except Exception as exc:  # a waitlab message, or an unexpected failure: one sentence, no traceback
             show_error(exc)
             return
@@ -342,9 +342,6 @@ def report_downloads(loaded: Any, view: View, *, rules: str, seats: int | None, 
                        icon=":material/table_view:")
     if hash_ids:
         st.caption(t("rep.hashed"))
-    if notes:
-        with st.expander(t("common.notes")):
-            st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes)))
 
 
 def rules_and_seats(rule_sets: list[str]) -> tuple[str, int | None]:

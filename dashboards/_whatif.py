@@ -215,7 +215,7 @@ def page(loaded: Any) -> None:
     key = f"{loaded.key}|site={site}"
     try:
         with st.spinner(t("wif.building")):
-            base, base_toml, notes = _sim.baseline(key, part, day, WIDTHS[width])
+            base, base_toml = _sim.baseline(key, part, day, WIDTHS[width])
     except WaitlabError as exc:
         _ui.show_error(exc)
         return
@@ -246,8 +246,8 @@ def page(loaded: Any) -> None:
         return
     try:
         with st.spinner(t("wif.running", n=i18n.fmt_int(reps)), show_time=True):
-            b, warned_b = _sim.simulate(base_toml, base, reps, seed, rules, seats, sl)
-            n, warned_n = _sim.simulate(new_toml, new, reps, seed, rules, seats, sl)
+            b = _sim.simulate(base_toml, base, reps, seed, rules, seats, sl)
+            n = _sim.simulate(new_toml, new, reps, seed, rules, seats, sl)
     except WaitlabError as exc:
         _ui.show_error(exc)
         return
@@ -264,7 +264,7 @@ def page(loaded: Any) -> None:
 
     st.subheader(t("wif.chart", width=t(f"freq.{width}")))
     day_rows = part.loc[(part["arrived_at"].dt.date == day).to_numpy(dtype=bool)]
-    stats, _ = _data.intervals(f"{key}|day={day}", day_rows, width, (), sl)
+    stats = _data.intervals(f"{key}|day={day}", day_rows, width, (), sl)
     observed = _ui.naive_times(stats, "interval_start")
     lo, hi = b.by_interval["interval_start"].min(), b.by_interval["interval_start"].max()
     observed = observed.loc[(observed["interval_start"] >= lo) & (observed["interval_start"] <= hi)]
@@ -281,5 +281,5 @@ def page(loaded: Any) -> None:
     st.download_button(t("wif.download"), new_toml.encode("utf-8"), file_name="whatif_scenario.toml",
                        mime="application/toml", key="wif_dl", icon=":material/download:", help=t("wif.download_help"))
     with st.expander(t("common.notes")):
-        st.markdown("\n".join(f"- {x}" for x in dict.fromkeys([*notes, *warned_b, *warned_n])) or t("common.none"))
+        st.markdown("\n".join(f"- {x}" for x in dict.fromkeys(base.notes)) or t("common.none"))
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
 from waitlab.compliance import check_compliance, load_rules
-from waitlab.exceptions import DataQualityWarning, LogFormatError, WaitlabError
+from waitlab.exceptions import LogFormatError, WaitlabError
 from waitlab.readers import IngestReport, read_log
 from waitlab.schema import coerce_contacts, validate_contacts
 from waitlab.staffing import StaffingResult, staffing_from_log
@@ -41,7 +41,6 @@ from waitlab.targets import Target
 __version__ = "0.1.0"
 
 __all__ = [
-    "DataQualityWarning",
     "IngestReport",
     "LogFormatError",
     "StaffingResult",

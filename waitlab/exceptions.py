@@ -1,4 +1,4 @@
-"""Exceptions and warnings raised by waitlab.
+"""Exceptions raised by waitlab.
 
 Hierarchy::
 
@@ -8,16 +8,15 @@ Hierarchy::
     ├── RuleError(ValueError)         a compliance rule file is invalid (names line and key)
     ├── TargetError(ValueError)       a service target is invalid (names the target and the fix)
     └── ScenarioError(ValueError)     a simulation scenario is invalid (names file, key and fix)
-    DataQualityWarning(UserWarning)   data is usable but suspicious; the message gives counts
 
 Every message is one plain sentence meant for the person who supplied the input; the CLI
-prints it without a traceback and exits with status 2.
+prints it without a traceback and exits with status 2. Data that is usable but suspicious
+raises nothing and warns nothing: the result says so in its ``.notes``, with counts.
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "DataQualityWarning",
     "LogFormatError",
     "RuleError",
     "ScenarioError",
@@ -50,6 +49,3 @@ class ScenarioError(WaitlabError, ValueError):
 class TargetError(WaitlabError, ValueError):
     """A service target (:class:`waitlab.targets.Target`) is invalid."""
 
-
-class DataQualityWarning(UserWarning):
-    """Data is usable but suspicious (the message says how many rows and why)."""

@@ -156,7 +156,7 @@ def staffing_from_log(
     keys_by = list(by or [])
     stats = interval_stats(contacts, freq=freq, by=keys_by or None)
     notes = [f"interval width {freq}; arrivals measured per interval from the log"]
-    notes += [str(n) for n in stats.attrs.get("notes", [])]
+    notes += list(stats.notes)
     theta = _patience(contacts, mean_patience, notes)
     if targets is None:
         goal: tuple[Target, ...] = (DEFAULT_TARGET,)

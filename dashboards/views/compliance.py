@@ -20,7 +20,7 @@ if view is None:
 
 rules, seats = _ui.rules_and_seats(_data.rule_sets())
 try:
-    comp, warned = _data.compliance(view.key, view.contacts, rules, seats)
+    comp = _data.compliance(view.key, view.contacts, rules, seats)
 except WaitlabError as exc:
     _ui.show_error(exc)
     st.stop()
@@ -88,4 +88,4 @@ st.subheader(t("cmp.report"))
 _ui.report_downloads(loaded, view, rules=rules, seats=seats, prefix="cmp")
 
 with st.expander(t("common.notes")):
-    st.markdown("\n".join(f"- {n}" for n in dict.fromkeys([*comp.notes, *warned])))
+    st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(comp.notes)))

@@ -21,7 +21,7 @@ sl_t = float(_ui.number(t("ov.sl_threshold"), "ov_sl", _ui.default_sl_threshold(
                         step=5.0, help=t("ov.sl_threshold_help")))
 kpi = _data.summary(key, contacts, sl_t)
 rules, seats = _ui.kept("cmp_rules", "CABA"), _ui.kept("cmp_seats")
-comp, _ = _data.compliance(key, contacts, rules, seats)
+comp = _data.compliance(key, contacts, rules, seats)
 
 st.caption(t("common.period", start=i18n.fmt_datetime(kpi["first_arrival"]), end=i18n.fmt_datetime(kpi["last_event"]),
              tz=str(contacts["arrived_at"].dt.tz)))
@@ -40,7 +40,7 @@ with st.expander(t("ov.all_kpis")):
     _ui.table(pd.DataFrame({"kpi": [t(f"kpi.{k}") for k, _ in rows],
                             "value": [_ui.fmt_kpi(k, v) for k, v in rows]}), key="ov_all")
 
-stats, notes = _data.intervals(key, contacts, freq, (), sl_t)
+stats = _data.intervals(key, contacts, freq, (), sl_t)
 series = _ui.naive_times(stats, "interval_start")
 
 st.subheader(t("ov.arrivals_vs_desks", width=t(f"freq.{freq}")))
@@ -81,6 +81,6 @@ with left:
 with right:
     _ui.table(queues, key="ov_queues")
 
-if notes or kpi["notes"]:
+if kpi.notes or stats.notes:
     with st.expander(t("common.notes")):
-        st.markdown("\n".join(f"- {n}" for n in dict.fromkeys([*kpi["notes"], *notes])))
+        st.markdown("\n".join(f"- {n}" for n in dict.fromkeys([*kpi.notes, *stats.notes])))

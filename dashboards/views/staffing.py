@@ -84,12 +84,12 @@ if not targets:
     st.stop()
 
 try:
-    result, warned = _data.staffing(view.key, view.contacts, view.freq, tuple(targets), patience_s,
-                                    float(shrink or 0.0) / 100.0, aht_mode)
+    result = _data.staffing(view.key, view.contacts, view.freq, tuple(targets), patience_s,
+                            float(shrink or 0.0) / 100.0, aht_mode)
 except ValueError as exc:  # the library's one-sentence message (its errors are ValueErrors)
     _ui.show_error(exc)
     st.stop()
-plan, notes = result.table, [*result.notes, *warned]
+plan, notes = result.table, list(result.notes)
 
 open_ = plan[(plan["arrivals"] > 0) | (plan["observed_desks"] > 0)]
 hours = view.freq_seconds / 3600.0

@@ -9,7 +9,7 @@ from analytics_helpers import TZ
 from scipy import stats
 
 from waitlab.analytics import exponential_mle, patience
-from waitlab.exceptions import DataQualityWarning, SchemaError
+from waitlab.exceptions import SchemaError
 from waitlab.schema import coerce_contacts
 
 TRUE_MEAN = 300.0
@@ -107,10 +107,10 @@ def test_exponential_mle_closed_forms():
     assert mean == pytest.approx(100 / math.log(2))
 
 
-def test_nobody_left_gives_inf_with_a_lower_bound_and_a_warning():
+def test_nobody_left_gives_inf_with_a_lower_bound_and_a_note():
     c = _log(np.array([30.0, 60.0, 90.0]), np.array(["served"] * 3), "phone")
-    with pytest.warns(DataQualityWarning, match="nobody left"):
-        r = patience(c)
+    r = patience(c)
+    assert any("nobody left among 3 answered contact(s)" in n for n in r.notes)
     assert math.isinf(r.mean_patience) and r.fits == {}
     # l(theta) = -theta S with S = 180: lower bound 2 S / chi2_1(0.95).
     assert r.mean_patience_ci[0] == pytest.approx(360 / stats.chi2.ppf(0.95, 1))

@@ -100,7 +100,7 @@ def test_standing_and_seated_seconds_with_three_seats(morning):
     assert dict(seated_at.items()) == {k: at(v).tz_localize(TZ) for k, v in SEATED_AT.items()}
     # standing + seated is the whole wait
     assert (st["standing_s"] + st["seated_s"]).to_dict() == {k: v * MIN for k, v in TOTAL_MIN.items()}
-    assert any("no-show" in n for n in st.attrs["notes"])
+    assert any("no-show" in n for n in st.notes)
 
 
 def test_caja_breaches_with_exact_excess(morning):

@@ -114,7 +114,7 @@ def _hashed_report(kiosk, hashed: bool) -> dict[str, bytes]:
     lo, hi = contacts["arrived_at"].dt.date.min(), contacts["arrived_at"].dt.date.max()
     key = _data.filter_key("sample:branch_kiosk", (), (), lo, hi)
     view = _data.filtered(key, contacts, (), (), lo, hi)
-    files, _ = _data.report_files(key, view, report, "CABA", None, hashed, "es")
+    files = _data.report_files(key, view, report, "CABA", None, hashed, "es")
     return files
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ import pytest
 import waitlab
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import coerce_contacts, validate_contacts
-from waitlab.sim import Scenario, example_path, scenario_from_log, scenario_from_log_with_notes, simulate_day
+from waitlab.sim import Scenario, example_path, scenario_from_log, simulate_day
 from waitlab.sim._toml import parse_scenario
 
 TZ = "America/Argentina/Buenos_Aires"
@@ -54,7 +55,8 @@ ROWS = [
 
 
 def test_rates_per_interval_are_the_counts_exactly():
-    sc, notes = scenario_from_log_with_notes(make_log(ROWS))
+    sc = scenario_from_log(make_log(ROWS))
+    notes = sc.notes
     assert (sc.start, sc.end, sc.interval) == (dt.time(10), dt.time(12), 1800.0)
     rates = {q.name: q.rates_per_hour for q in sc.queues}
     assert rates == {"caja": (6.0, 2.0, 0.0, 4.0), "jub": (2.0, 0.0, 2.0, 0.0)}  # count * 3600 / 1800
@@ -121,7 +123,8 @@ def test_a_group_idle_all_day_gets_one_desk_where_its_queue_has_arrivals():
     other_day = [served("jub", "10:00:00", "10:01:00", "10:09:00", "J1")]
     log = pd.concat([make_log(ROWS[:6]), make_log(other_day, day="2024-03-05")], ignore_index=True)
     log = pd.concat([log, make_log([("jub", "10:40:00", None, None, "10:50:00", "abandoned", None)])])
-    sc, notes = scenario_from_log_with_notes(log, date="2024-03-04")
+    sc = scenario_from_log(log, date="2024-03-04")
+    notes = sc.notes
     assert {g.name: g.open for g in sc.desks}["jub"] == (0, 1, 0, 0)
     assert any("1 desk opened" in n for n in notes)
 
@@ -131,6 +134,18 @@ def test_round_trips_through_toml(arrivals):
     sc = scenario_from_log(make_log(ROWS), arrivals=arrivals)
     assert parse_scenario(sc.to_toml(), source="again.toml") == sc
     assert Scenario.from_log(make_log(ROWS), arrivals=arrivals) == sc
+
+
+def test_notes_travel_on_the_scenario_but_not_in_its_toml():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the assumptions are notes, never warnings
+        sc = Scenario.from_log(make_log(ROWS))
+    assert isinstance(sc.notes, tuple) and sc.notes
+    assert "rates" in next(n for n in sc.notes if n.startswith("arrivals:"))  # one of the notes written by hand
+    again = parse_scenario(sc.to_toml(), source="again.toml")
+    assert again.notes == () and again == sc  # notes are not part of what the scenario is
+    assert "arrivals: counts per interval" not in sc.to_toml()
+    assert dataclasses.replace(sc, name="edited").notes == sc.notes
 
 
 def test_bad_input_is_refused_by_name():
@@ -181,7 +196,7 @@ def test_parameters_of_a_simulated_day_are_recovered():
 
 def test_bundled_branch_log_gives_a_scenario_that_simulates():
     contacts, _ = waitlab.read_log("datasets/branch_kiosk.csv", format="kiosk", mapping="vendor_a_es")
-    sc, notes = scenario_from_log_with_notes(contacts)
+    sc = scenario_from_log(contacts)
     assert sc.date == dt.date(2025, 3, 25) and (sc.start, sc.end) == (dt.time(10), dt.time(15))  # breach day
     assert [q.name for q in sc.queues] == sorted(contacts["queue"].unique())
     assert {g.name: max(g.open) for g in sc.desks}[
@@ -219,7 +234,8 @@ def test_patience_family_with_the_lowest_aic_is_used():
         desks=(dataclasses.replace(truth.desks[0], open=(40,) * 12),))
     contacts = simulate_day(truth, rng=7).contacts
     left = int(contacts["outcome"].eq("abandoned").sum())
-    sc, notes = scenario_from_log_with_notes(contacts, interval=3600.0)
+    sc = scenario_from_log(contacts, interval=3600.0)
+    notes = sc.notes
     p = sc.queues[0].patience
     assert left > 500 and p.dist == "weibull"
     assert any("lowest AIC" in n for n in notes)

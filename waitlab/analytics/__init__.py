@@ -3,14 +3,16 @@
 Public API
 ----------
 interval_stats      KPIs per interval and group (volumes, waits, SL, abandonment, queue, desks)
-summary_kpis        the same KPIs over the whole period, as a dict
+summary_kpis        the same KPIs over the whole period, as a KpiSummary (a dict with .notes)
 summary_by          summary_kpis of each group (site, day, ...) over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk, and a per-interval summary
 patience            patience from censored waits (KM, exponential/Weibull/lognormal, Erlang-A mean)
 from_headcounts     mean wait by hour from manual headcounts with Little's law
 kpis                the module where every KPI is defined, formula in its docstring
+NotedFrame          the DataFrame the tables come back as: ``.notes`` holds what could not be computed
 """
 
+from waitlab._notes import KpiSummary, NotedFrame
 from waitlab.analytics import kpis
 from waitlab.analytics._gaps import IdleGaps, idle_gaps
 from waitlab.analytics._headcounts import HeadcountResult, from_headcounts
@@ -36,6 +38,8 @@ __all__ = [
     "KPI_COLUMNS",
     "HeadcountResult",
     "IdleGaps",
+    "KpiSummary",
+    "NotedFrame",
     "PatienceResult",
     "abandon_rate",
     "abandon_rate_excl_short",

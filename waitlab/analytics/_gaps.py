@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from waitlab.analytics._prepare import NS, parse_freq, read_contacts, split_spans, to_ns
-from waitlab.exceptions import DataQualityWarning
 
 __all__ = ["IdleGaps", "idle_gaps"]
 
@@ -30,14 +28,14 @@ class IdleGaps:
     overlaps : int
         Consecutive services of one desk that overlap in time (multitasking or log errors);
         they give no gap.
-    notes : list of str
+    notes : tuple of str
         What was left out and why.
     """
 
     gaps: pd.DataFrame
     summary: pd.DataFrame
     overlaps: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
 
 def idle_gaps(
@@ -76,12 +74,10 @@ def idle_gaps(
     work = read_contacts(contacts, ["site"] if has_site else [], who="idle_gaps")
     f = work.frame
     desk_cols = ["site", "server"] if has_site else ["server"]
-    notes: list[str] = []
+    notes = list(work.notes)
     for col in ("server", "started_at", "ended_at"):
         if col in work.unusable:
-            msg = f"idle_gaps: column `{col}` is {work.unusable[col]}, so there are no idle gaps to compute."
-            notes.append(msg)
-            warnings.warn(msg, DataQualityWarning, stacklevel=2)
+            notes.append(f"idle_gaps: column `{col}` is {work.unusable[col]}, so there are no idle gaps to compute.")
     tz = work.tz
     ok = f["server"].notna() & f["started_at"].notna() & f["ended_at"].notna()
     s = f.loc[ok, [*desk_cols, "started_at", "ended_at"]].sort_values([*desk_cols, "started_at", "ended_at"])
@@ -118,7 +114,8 @@ def idle_gaps(
     gaps["gap_start"] = _stamps(prev_end[valid], tz)
     gaps["gap_end"] = _stamps(start_ns[valid], tz)
     gaps["seconds"] = gap[valid] / NS
-    return IdleGaps(gaps=gaps, summary=_summary(gaps, desk_cols, bin_ns, tz), overlaps=overlaps, notes=notes)
+    return IdleGaps(gaps=gaps, summary=_summary(gaps, desk_cols, bin_ns, tz), overlaps=overlaps,
+                    notes=tuple(notes))
 
 
 def _stamps(ns: np.ndarray, tz: object) -> pd.DatetimeIndex:

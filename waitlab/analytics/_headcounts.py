@@ -10,7 +10,7 @@ the arrival rate (arrivals / seconds in the hour).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
@@ -50,14 +50,14 @@ class HeadcountResult:
         :math:`\\sum_h L_h T_h / \\sum_h A_h` (T_h the hour length), seconds.
     assumptions : list of str
         What the estimate takes for granted.
-    notes : list of str
+    notes : tuple of str
         Data issues found (hours without counts or arrivals, uneven spacing).
     """
 
     table: pd.DataFrame
     overall_mean_wait_s: float
     assumptions: list[str]
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         lines = ["Mean wait by hour from headcounts (Little's law, W = L / lambda):"]
@@ -258,7 +258,7 @@ def from_headcounts(
     spacing = _typical_spacing(c)
     assumptions = _assumptions(step, spacing)
     return HeadcountResult(table=table[cols].reset_index(drop=True), overall_mean_wait_s=overall,
-                           assumptions=assumptions, notes=notes)  # fmt: skip
+                           assumptions=assumptions, notes=tuple(notes))  # fmt: skip
 
 
 def _typical_spacing(c: pd.DataFrame) -> float:

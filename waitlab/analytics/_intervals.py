@@ -13,19 +13,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from waitlab._notes import KpiSummary, NotedFrame
 from waitlab.analytics import kpis
 from waitlab.analytics._prepare import (
     KPI_NEEDS,
     NS,
     Work,
     group_codes,
+    note_unavailable,
     outcome_flags,
     parse_freq,
     read_contacts,
     split_spans,
     to_ns,
     waits_and_services,
-    warn_unavailable,
 )
 
 __all__ = ["KPI_COLUMNS", "interval_stats", "summary_by", "summary_kpis"]
@@ -144,7 +145,7 @@ def _level_and_peak(
 
 
 def _blank_unavailable(work: Work, out: dict[str, np.ndarray], who: str) -> None:
-    warn_unavailable(work, list(KPI_NEEDS), who=who)
+    note_unavailable(work, list(KPI_NEEDS), who=who)
     for kpi in KPI_NEEDS:
         if work.kpi_unavailable(kpi):
             out[kpi] = np.full(len(out[kpi]), np.nan)
@@ -185,7 +186,7 @@ def _period(
 
 def summary_by(
     contacts: pd.DataFrame, by: str, sl_threshold: float = 20.0, short_abandon: float = 0.0
-) -> pd.DataFrame:
+) -> NotedFrame:
     """:func:`summary_kpis` of each group of `by`, each over its own period, as one table.
 
     Parameters
@@ -202,19 +203,20 @@ def summary_by(
 
     Returns
     -------
-    DataFrame
+    NotedFrame
         One row per group (index: the `by` values, in order of first appearance), the
-        columns of :data:`KPI_COLUMNS`, then ``span_s``.
+        columns of :data:`KPI_COLUMNS`, then ``span_s``; ``.notes`` says what could not be
+        computed and why.
     """
     _check_thresholds(sl_threshold, short_abandon)
     who = "summary_by"
     work = read_contacts(contacts, [by], who=who)
     if work.frame.empty:
-        return pd.DataFrame(columns=[*KPI_COLUMNS, "span_s"])
+        return NotedFrame(columns=[*KPI_COLUMNS, "span_s"], notes=work.notes)
     codes, groups = pd.factorize(work.frame[by], use_na_sentinel=False)
     out, origin, end = _period(work, codes.astype(np.int64), len(groups), sl_threshold, short_abandon)
     _blank_unavailable(work, out, who)
-    table = pd.DataFrame({k: out[k] for k in KPI_COLUMNS}, index=pd.Index(groups, name=by))
+    table = NotedFrame({k: out[k] for k in KPI_COLUMNS}, index=pd.Index(groups, name=by), notes=work.notes)
     table["span_s"] = (end - origin) / NS
     return table
 
@@ -225,14 +227,14 @@ def interval_stats(
     by: Sequence[str] | str | None = None,
     sl_threshold: float = 20.0,
     short_abandon: float = 0.0,
-) -> pd.DataFrame:
+) -> NotedFrame:
     """KPIs per interval (and per group): volumes, waits, service levels, queue and desks.
 
     Parameters
     ----------
     contacts : DataFrame
         A contacts table (:mod:`waitlab.schema`). Only ``arrived_at`` is required; a KPI whose
-        column is absent or entirely null comes out NaN with a :class:`DataQualityWarning`.
+        column is absent or entirely null comes out NaN, and a note says so.
     freq : str or Timedelta, default "30min"
         Interval length (a fixed length: "15min", "1h", "1D"). Intervals are aligned on local
         midnight; every interval from the one holding the first arrival to the one holding
@@ -249,10 +251,10 @@ def interval_stats(
 
     Returns
     -------
-    DataFrame
+    NotedFrame
         ``interval_start`` (tz-aware), the `by` columns, then :data:`KPI_COLUMNS`; times in
         seconds, shares in [0, 1]. See :mod:`waitlab.analytics.kpis` for every formula.
-        ``df.attrs["notes"]`` lists what could not be computed and why.
+        ``.notes`` (a tuple of str) says what could not be computed and why.
 
     Raises
     ------
@@ -279,7 +281,7 @@ def interval_stats(
         cols: dict[str, Any] = {"interval_start": pd.Series(dtype=f"datetime64[ns, {tz}]")}
         cols.update({c: pd.Series(dtype="int64" if c == "dow" else object) for c in by_list})
         cols.update({k: pd.Series(dtype=float) for k in KPI_COLUMNS})
-        return pd.DataFrame(cols)
+        return NotedFrame(cols, notes=work.notes)
     codes, keys = group_codes(f, key_cols)
     arr_ns = to_ns(f["arrived_at"])[0]
     midnight = int(pd.Timestamp(f["arrived_at"].min()).normalize().as_unit("ns").value)
@@ -290,7 +292,7 @@ def interval_stats(
     _blank_unavailable(work, out, who)
     starts_ns = np.tile(origin + np.arange(n_bins, dtype=np.int64) * bin_ns, len(keys))
     starts = pd.DatetimeIndex(starts_ns.view("datetime64[ns]")).tz_localize("UTC").tz_convert(tz)
-    table = pd.DataFrame({"interval_start": starts})
+    table = NotedFrame({"interval_start": starts})
     for col in by_list:
         if col == "dow":
             table["dow"] = table["interval_start"].dt.day_of_week.astype("int64")
@@ -299,14 +301,14 @@ def interval_stats(
             table[col] = table[col].astype(f[col].dtype)
     for k in KPI_COLUMNS:
         table[k] = out[k]
-    table.attrs["notes"] = list(work.notes)
+    table.notes = tuple(work.notes)
     return table
 
 
 def summary_kpis(
     contacts: pd.DataFrame, sl_threshold: float = 20.0, short_abandon: float = 0.0
-) -> dict[str, Any]:
-    """The same KPIs as :func:`interval_stats` over the whole period, as one dict.
+) -> KpiSummary:
+    """The same KPIs as :func:`interval_stats` over the whole period, as one mapping.
 
     Parameters
     ----------
@@ -317,11 +319,12 @@ def summary_kpis(
 
     Returns
     -------
-    dict
-        Every key of :data:`KPI_COLUMNS` (the time-weighted ones averaged over the span from
-        the first arrival to the last event), plus ``first_arrival``, ``last_event``,
-        ``span_s`` (seconds) and ``notes``. Counts are ints, the rest floats (NaN when a KPI
-        cannot be computed).
+    KpiSummary
+        A dict with every key of :data:`KPI_COLUMNS` (the time-weighted ones averaged over the
+        span from the first arrival to the last event), plus ``first_arrival``,
+        ``last_event`` and ``span_s`` (seconds). Counts are ints, the rest floats (NaN when a
+        KPI cannot be computed). ``.notes`` (a tuple of str) says what could not be computed
+        and why.
     """
     _check_thresholds(sl_threshold, short_abandon)
     who = "summary_kpis"
@@ -329,8 +332,8 @@ def summary_kpis(
     if work.frame.empty:
         res: dict[str, Any] = {k: (0 if k in ("arrivals", "served", "abandoned", "no_show", "other") else np.nan)
                                for k in KPI_COLUMNS}  # fmt: skip
-        res.update(first_arrival=pd.NaT, last_event=pd.NaT, span_s=0.0, notes=[])
-        return res
+        res.update(first_arrival=pd.NaT, last_event=pd.NaT, span_s=0.0)
+        return KpiSummary(res, notes=work.notes)
     codes = np.zeros(len(work.frame), dtype=np.int64)
     out, origins, ends = _period(work, codes, 1, sl_threshold, short_abandon)
     origin, end = int(origins[0]), int(ends[0])
@@ -347,5 +350,4 @@ def summary_kpis(
     res["first_arrival"] = pd.Timestamp(origin, tz="UTC").tz_convert(tz)
     res["last_event"] = pd.Timestamp(end, tz="UTC").tz_convert(tz)
     res["span_s"] = (end - origin) / NS
-    res["notes"] = list(work.notes)
-    return res
+    return KpiSummary(res, notes=work.notes)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from waitlab.analytics._prepare import outcome_flags, read_contacts, waits_and_services
-from waitlab.exceptions import DataQualityWarning, SchemaError
+from waitlab.exceptions import SchemaError
 
 __all__ = ["PatienceResult", "exponential_mle", "patience"]
 
@@ -72,8 +72,9 @@ class PatienceResult:
         The channel filtered on.
     confidence : float
         Confidence level of the intervals.
-    notes : list of str
-        Assumptions and anything left out.
+    notes : tuple of str
+        Assumptions, anything left out, and why an estimate is missing (nobody left, no
+        usable contact).
     """
 
     mean_patience: float
@@ -90,7 +91,7 @@ class PatienceResult:
     n_dropped: int
     channel: str | None
     confidence: float
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
 
     @property
     def aic(self) -> dict[str, float]:
@@ -256,12 +257,11 @@ def patience(
         If the table has no ``outcome`` column, or `channel` is given and there is no
         ``channel`` column.
 
-    Warns
+    Notes
     -----
-    DataQualityWarning
-        When nobody left (every observation right-censored): the mean is ``inf`` with a
-        finite lower confidence bound, and no distribution is fitted; or when no contact is
-        usable at all.
+    When nobody left (every observation right-censored) the mean is ``inf`` with a finite
+    lower confidence bound and no distribution is fitted; when no contact is usable every
+    estimate is NaN. The result's ``notes`` say so, with the counts.
     """
     if not 0 < confidence < 1:
         raise ValueError(f"`confidence` must be between 0 and 1, got {confidence!r}.")
@@ -277,6 +277,7 @@ def patience(
     if channel is None and "channel" in contacts.columns and contacts["channel"].nunique() > 1:
         notes.append("channels pooled: " + ", ".join(sorted(map(str, contacts["channel"].dropna().unique()))))
     work = read_contacts(contacts, [], who="patience")
+    notes.extend(work.notes)
     wait, _ = waits_and_services(work.frame)
     flags = outcome_flags(work.frame["outcome"])
     known = np.isfinite(wait)
@@ -319,7 +320,6 @@ def patience(
         if not len(right):
             msg = "patience: no usable contacts (need outcome and a known wait); every estimate is NaN."
         notes.append(msg)
-        warnings.warn(msg, DataQualityWarning, stacklevel=2)
     elif len(exact) + len(right) > 0:
         fit_exact = np.maximum(exact, MIN_EXACT_S)
         fit_data = stats.CensoredData(uncensored=fit_exact, left=left, right=right)
@@ -346,5 +346,5 @@ def patience(
         mean_patience=mean, mean_patience_ci=ci, fits=fits, loglik=loglik, km=km,
         exponential_estimate=classic, exponential_estimate_ci=classic_ci, data=data,
         n_exact=len(exact), n_right=len(right), n_left=len(left), n_dropped=n_dropped,
-        channel=channel, confidence=confidence, notes=notes,
+        channel=channel, confidence=confidence, notes=tuple(notes),
     )  # fmt: skip

@@ -7,13 +7,12 @@ interval borders is exact integer arithmetic.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from waitlab.exceptions import DataQualityWarning, SchemaError
+from waitlab.exceptions import SchemaError
 from waitlab.schema import TIME_COLUMNS, service_seconds, wait_seconds
 
 #: Columns the interval KPIs read; any of them may be absent from a user's table.
@@ -156,17 +155,13 @@ def read_contacts(contacts: pd.DataFrame, by: list[str], *, who: str) -> Work:
     work = Work(frame=out, tz=tz, unusable=unusable)
     n_bad = int(out["arrived_at"].isna().sum())
     if n_bad:
-        warnings.warn(
-            f"{who}: {n_bad} contact(s) have no `arrived_at` and are left out of every KPI.",
-            DataQualityWarning,
-            stacklevel=3,
-        )
+        work.notes.append(f"{who}: {n_bad} contact(s) have no `arrived_at` and are left out of every KPI.")
         work.frame = out[out["arrived_at"].notna()].reset_index(drop=True)
     return work
 
 
-def warn_unavailable(work: Work, kpis: list[str], *, who: str) -> None:
-    """One DataQualityWarning (and note) per unusable column, naming the KPIs it blocks."""
+def note_unavailable(work: Work, kpis: list[str], *, who: str) -> None:
+    """One note per unusable column, naming the KPIs it blocks."""
     for col, why in work.unusable.items():
         blocked = [k for k in kpis if col in KPI_NEEDS.get(k, ())]
         if not blocked:
@@ -176,7 +171,6 @@ def warn_unavailable(work: Work, kpis: list[str], *, who: str) -> None:
             f"{'is' if len(blocked) == 1 else 'are'} NaN; the other KPIs are computed."
         )
         work.notes.append(msg)
-        warnings.warn(msg, DataQualityWarning, stacklevel=3)
 
 
 def outcome_flags(outcome: pd.Series) -> dict[str, np.ndarray]:

@@ -186,7 +186,7 @@ def check_compliance(
         turn_order=turn,
         standing_seconds=pd.Series(observed["standing"], index=ids, name="standing_s"),
         seated_seconds=pd.Series(observed["seated"], index=ids, name="seated_s"),
-        notes=notes,
+        notes=tuple(notes),
         seats=seats,
     )
 

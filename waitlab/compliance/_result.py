@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -66,7 +66,7 @@ class ComplianceResult:
         Seconds spent standing, indexed by ``contact_id`` (NaN for phone contacts).
     seated_seconds : Series
         Seconds spent seated, indexed by ``contact_id`` (NaN for phone contacts).
-    notes : list of str
+    notes : tuple of str
         Every assumption made, one plain sentence each.
     seats : int, mapping or None
         The seat count used.
@@ -80,7 +80,7 @@ class ComplianceResult:
     turn_order: pd.DataFrame
     standing_seconds: pd.Series
     seated_seconds: pd.Series
-    notes: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     seats: Seats = None
 
     @property

@@ -28,6 +28,7 @@ from typing import TypeAlias
 import numpy as np
 import pandas as pd
 
+from waitlab._notes import NotedFrame
 from waitlab.schema import coerce_contacts
 
 __all__ = ["Seats", "standing_times"]
@@ -39,7 +40,7 @@ _NO_SITE = "<no site>"
 _NAT = np.iinfo(np.int64).min
 
 
-def standing_times(contacts: pd.DataFrame, seats: Seats = None) -> pd.DataFrame:
+def standing_times(contacts: pd.DataFrame, seats: Seats = None) -> NotedFrame:
     """Seconds each contact spent standing and seated in the waiting room.
 
     Parameters
@@ -54,12 +55,12 @@ def standing_times(contacts: pd.DataFrame, seats: Seats = None) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame
+    NotedFrame
         Indexed like `contacts`, with columns ``contact_id``, ``standing_s`` and
         ``seated_s`` (seconds, float) and ``seated_at`` (when the customer sat down; NaT if
         never). Phone contacts are not in a waiting room: NaN in both. Contacts whose
         departure from the room is unknown (no ``called_at`` and no ``ended_at``) are NaN
-        too and do not take part in the sweep. ``DataFrame.attrs["notes"]`` lists the
+        too and do not take part in the sweep. ``.notes`` (a tuple of str) lists the
         assumptions made, in plain sentences.
 
     Raises
@@ -90,8 +91,7 @@ def standing_times(contacts: pd.DataFrame, seats: Seats = None) -> pd.DataFrame:
     1          b       540.0     600.0
     """
     frame, notes = _sweep(contacts, seats)
-    frame.attrs["notes"] = notes
-    return frame
+    return NotedFrame(frame, notes=notes)
 
 
 def _sweep(contacts: pd.DataFrame, seats: Seats) -> tuple[pd.DataFrame, list[str]]:

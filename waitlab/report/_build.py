@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from waitlab.analytics import interval_stats, patience, summary_kpis
+from waitlab.analytics import PatienceResult, interval_stats, patience, summary_kpis
 from waitlab.compliance import check_compliance
 from waitlab.report import _figures as figures
 from waitlab.report._excel import write_workbook
@@ -48,24 +47,22 @@ def compute_report(
 ) -> ReportData:
     """Compute the tables of the report (no files written).
 
-    Warnings raised by the analytics about data quality are kept as notes of the report
-    instead of being lost.
+    The notes of the analytics (what could not be computed, and why) become the report's
+    notes; the compliance notes stay with the compliance section.
     """
     validate_contacts(contacts)
-    notes: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        kpis = summary_kpis(contacts, sl_threshold=sl_threshold)
-        intervals = interval_stats(contacts, freq=freq, by=["queue"], sl_threshold=sl_threshold)
-        hourly = interval_stats(contacts, freq="1h", sl_threshold=sl_threshold)
-        comp = check_compliance(contacts, rules=rules, seats=seats)
-        try:
-            pat = patience(contacts)
-        except ValueError as exc:  # e.g. no waits at all to learn from
-            pat = None
-            notes.append(f"patience: {exc}")
-    notes.extend(str(w.message) for w in caught)
-    return ReportData(contacts, kpis, intervals, hourly, comp, pat, notes, ingest)
+    kpis = summary_kpis(contacts, sl_threshold=sl_threshold)
+    intervals = interval_stats(contacts, freq=freq, by=["queue"], sl_threshold=sl_threshold)
+    hourly = interval_stats(contacts, freq="1h", sl_threshold=sl_threshold)
+    comp = check_compliance(contacts, rules=rules, seats=seats)
+    notes = [*kpis.notes, *intervals.notes, *hourly.notes]
+    pat: PatienceResult | None = None
+    try:
+        pat = patience(contacts)
+        notes.extend(pat.notes)
+    except ValueError as exc:  # e.g. no waits at all to learn from
+        notes.append(f"patience: {exc}")
+    return ReportData(contacts, kpis, intervals, hourly, comp, pat, list(dict.fromkeys(notes)), ingest)
 
 
 def _kpi_cards(k: dict[str, Any], lang: str) -> list[tuple[str, str]]:

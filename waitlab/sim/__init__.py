@@ -17,9 +17,9 @@ sweep, SweepResult, dask_executor
     Scenarios x replications on a dask.distributed cluster (or a local process pool).
 day_kpis
     KPIs of one simulated day (the analytics' KPIs plus simulation-only ones).
-scenario_from_log, scenario_from_log_with_notes
-    The scenario of one day of one site of a contacts log ("the branch as it is"), with the
-    assumptions made.
+scenario_from_log
+    The scenario of one day of one site of a contacts log ("the branch as it is"); the
+    assumptions made are its ``notes``.
 replay, ReplayResult
     A real day of a log (its arrivals and service times) replayed against another desk
     schedule; KPIs and breaches as it was and as replayed, side by side.
@@ -34,7 +34,7 @@ from pathlib import Path
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day
 from waitlab.sim._distributions import Distribution
 from waitlab.sim._draws import Draws, draw
-from waitlab.sim._from_log import scenario_from_log, scenario_from_log_with_notes
+from waitlab.sim._from_log import scenario_from_log
 from waitlab.sim._kpis import day_kpis
 from waitlab.sim._outcome import DayArrays
 from waitlab.sim._replay import ReplayResult, replay
@@ -61,7 +61,6 @@ __all__ = [
     "replay",
     "run",
     "scenario_from_log",
-    "scenario_from_log_with_notes",
     "simulate_day",
     "sweep",
 ]

@@ -29,22 +29,12 @@ from waitlab.sim._distributions import Distribution
 from waitlab.sim._log_day import desk_seconds, log_channel, no_show_seconds, pick_day, site_log
 from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
 
-__all__ = ["scenario_from_log", "scenario_from_log_with_notes"]
+__all__ = ["scenario_from_log"]
 
 _SERVICE = ("auto", "lognormal", "gamma", "empirical")
 
 
-def scenario_from_log(contacts: pd.DataFrame, **options: Any) -> Scenario:
-    """Scenario of one day of one site of a contacts log, "the site as it is".
-
-    Takes the same arguments as :func:`scenario_from_log_with_notes` and returns only the
-    scenario (``Scenario.from_log`` calls this). Use the ``_with_notes`` variant to see the
-    assumptions made.
-    """
-    return scenario_from_log_with_notes(contacts, **options)[0]
-
-
-def scenario_from_log_with_notes(
+def scenario_from_log(
     contacts: pd.DataFrame,
     *,
     date: dt.date | str | None = None,
@@ -56,8 +46,10 @@ def scenario_from_log_with_notes(
     start: dt.time | str | None = None,
     end: dt.time | str | None = None,
     name: str = "",
-) -> tuple[Scenario, list[str]]:
-    """Build the scenario of one day of one site of a contacts log, with the assumptions made.
+) -> Scenario:
+    """Scenario of one day of one site of a contacts log, "the site as it is".
+
+    ``Scenario.from_log`` calls this. The assumptions made are the scenario's ``notes``.
 
     Parameters
     ----------
@@ -88,10 +80,9 @@ def scenario_from_log_with_notes(
 
     Returns
     -------
-    scenario : Scenario
-        Its ``source`` reads ``"log of <site>, <date>"``.
-    notes : list of str
-        Every assumption and estimate, one sentence each.
+    Scenario
+        Its ``source`` reads ``"log of <site>, <date>"``; its ``notes`` give every assumption
+        and estimate, one sentence each.
 
     Raises
     ------
@@ -196,8 +187,9 @@ def scenario_from_log_with_notes(
         no_show_seconds=ns,
         name=name or f"{site} {when} (from log)",
         source=f"log of {site}, {when}",
+        notes=tuple(notes),
     )
-    return sc, notes
+    return sc
 
 
 def _interval(interval: Any) -> float:

@@ -37,7 +37,7 @@ from waitlab.exceptions import ScenarioError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._day import simulate_day
 from waitlab.sim._draws import Draws
-from waitlab.sim._from_log import scenario_from_log_with_notes
+from waitlab.sim._from_log import scenario_from_log
 from waitlab.sim._kpis import day_breaches
 from waitlab.sim._log_day import pick_day, site_log
 from waitlab.sim._outcome import NO_SHOW
@@ -143,10 +143,10 @@ def replay(
     first = (day["arrived_at"].min() - midnight).total_seconds()
     t0 = math.floor(first / interval) * interval
     t1 = min((math.floor((last - midnight).total_seconds() / interval) + 1) * interval, 86400.0)
-    sc, log_notes = scenario_from_log_with_notes(
+    sc = scenario_from_log(
         log, date=when, interval=interval, arrivals="trace", patience=None, start=_clock(t0), end=_clock(t1),
     )  # fmt: skip
-    notes += [n for n in log_notes if n.startswith(("date:", "no_show_seconds", "desk groups"))]
+    notes += [n for n in sc.notes if n.startswith(("date:", "no_show_seconds", "desk groups"))]
     if desks:
         sc = dataclasses.replace(sc, desks=_override(sc, desks), name=f"{sc.name}, desks changed")
     actual = day.sort_values("arrived_at", kind="stable").reset_index(drop=True)

@@ -111,6 +111,10 @@ class Scenario:
         Scenario label for reports (defaults to `site`).
     source : str
         Where the scenario came from (a file name); quoted in every error message.
+    notes : tuple of str
+        The assumptions made building it (:meth:`from_log` fills them). Not part of the
+        scenario's identity: scenarios differing only in notes compare equal, and
+        :meth:`to_toml` does not write them.
 
     Raises
     ------
@@ -136,9 +140,11 @@ class Scenario:
     no_show_seconds: float = 60.0
     name: str = ""
     source: str = field(default="<scenario>", compare=False)
+    notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "queues", tuple(self.queues))
+        object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
         object.__setattr__(self, "desks", tuple(self.desks))
         if not self.name:
             object.__setattr__(self, "name", self.site)
@@ -224,7 +230,10 @@ class Scenario:
 
     @classmethod
     def from_log(cls, contacts: pd.DataFrame, **options: Any) -> Scenario:
-        """Build a scenario from a contacts log (see :func:`waitlab.sim.scenario_from_log`)."""
+        """Build a scenario from a contacts log (see :func:`waitlab.sim.scenario_from_log`).
+
+        The assumptions made are in the scenario's ``notes``.
+        """
         from waitlab.sim._from_log import scenario_from_log
 
         return scenario_from_log(contacts, **options)
