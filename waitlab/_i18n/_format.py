@@ -87,8 +87,13 @@ def _missing(x: object) -> bool:
         return True
 
 
+@functools.cache
+def _minus(lang: str) -> str:
+    return str(locale(lang).number_symbols["latn"]["minusSign"])
+
+
 def _no_negative_zero(text: str, lang: str) -> str:
-    minus = locale(lang).number_symbols["latn"]["minusSign"]
+    minus = _minus(lang)
     if text.startswith(minus) and not any(c in "123456789" for c in text):
         return text[len(minus):]  # "-0,0" reads as an error to a client
     return text
