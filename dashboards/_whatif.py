@@ -222,7 +222,7 @@ def page(loaded: Any) -> None:
     arrivals = sum(round(sum(q.rates_per_hour) * base.interval / 3600.0) if q.arrival_times is None
                    else len(q.arrival_times) for q in base.queues)
     st.caption(t("wif.scenario", date=i18n.fmt_date(base.date), n=i18n.fmt_int(arrivals), queues=len(base.queues),
-                 groups=len(base.desks), start=base.start.strftime("%H:%M"), end=base.end.strftime("%H:%M")))
+                 groups=len(base.desks), start=i18n.fmt_time(base.start), end=i18n.fmt_time(base.end)))
 
     st.subheader(t("wif.schedule"))
     st.caption(t("wif.schedule_help"))

@@ -1,12 +1,9 @@
-"""The dashboard's words and number / date formats, in Spanish and English.
+"""The dashboard's side of the es/en catalogue: the sidebar's language, then the library does the rest.
 
-Every string the dashboard shows lives in one catalogue, ``strings.toml`` next to this file
-(one table per key with an ``es`` and an ``en`` entry), loaded into :data:`STRINGS`
-(key -> ``(es, en)``); pages call :func:`t`. Numbers and dates go through the ``fmt_*`` helpers: Spanish uses the decimal
-comma, ``.`` between thousands and ``dd/mm/aaaa`` dates; English uses the decimal point,
-``,`` between thousands and ISO ``yyyy-mm-dd`` dates. Charts get the same conventions through
-:func:`vega_locale`. Durations follow the HTML report (``45 s`` below a minute, else minutes
-with one decimal), so the dashboard and the exported report show the same figures.
+Every word and every number / date format comes from :mod:`waitlab.i18n` (one catalogue for the
+report, the plan figures and the dashboard; formats by Babel). This module only picks the
+language the user chose in the sidebar when a page does not name one, and turns the same
+locale into Vega-Lite's ``config.locale`` for the charts.
 """
 
 from __future__ import annotations
@@ -14,11 +11,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import math
-import tomllib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
+
+from waitlab import i18n as lib
 
 __all__ = [
     "LANGS",
@@ -36,29 +32,11 @@ __all__ = [
     "vega_locale",
 ]
 
-LANGS = ("es", "en")
-LANG_NAMES = {"es": "Español", "en": "English"}
+LANGS = lib.LANGS
+LANG_NAMES = {lang: lib.language_name(lang) for lang in LANGS}
 SESSION_KEY = "lang"
-DASH = "–"
-CATALOGUE = Path(__file__).with_name("strings.toml")
-
-
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, tuple[str, str]]:
-    out: dict[str, tuple[str, str]] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and set(value) == set(LANGS) and all(isinstance(v, str) for v in value.values()):
-            out[name] = (value["es"], value["en"])
-        elif isinstance(value, dict):
-            out.update(_flatten(value, name + "."))
-        else:
-            raise ValueError(f"{CATALOGUE.name}: `{name}` must have exactly the keys es and en.")
-    return out
-
-
-with CATALOGUE.open("rb") as _fh:
-    STRINGS: dict[str, tuple[str, str]] = _flatten(tomllib.load(_fh))
-
+DASH = lib.MISSING
+STRINGS: dict[str, tuple[str, str]] = lib.strings()
 
 _FORCED: contextvars.ContextVar[str | None] = contextvars.ContextVar("waitlab_dashboard_lang", default=None)
 
@@ -66,7 +44,7 @@ _FORCED: contextvars.ContextVar[str | None] = contextvars.ContextVar("waitlab_da
 @contextlib.contextmanager
 def using(lang: str) -> Iterator[None]:
     """Within the block, :func:`current_lang` is `lang` (used to bind a widget's labels to its language)."""
-    token = _FORCED.set(_lang(lang))
+    token = _FORCED.set(lib.check_lang(lang))
     try:
         yield
     finally:
@@ -88,142 +66,77 @@ def current_lang() -> str:
 
 
 def _lang(lang: str | None) -> str:
-    if lang is None:
-        return current_lang()
-    if lang not in LANGS:
-        raise ValueError(f"`lang` must be one of {LANGS}, got {lang!r}.")
-    return lang
+    return current_lang() if lang is None else lib.check_lang(lang)
 
 
 def t(key: str, lang: str | None = None, **values: Any) -> str:
-    """The text of `key` in `lang` (default: the sidebar's choice), with ``{name}`` fields filled.
-
-    Raises
-    ------
-    KeyError
-        If `key` is not in the catalogue (a programming error, caught by the tests).
-    """
-    text = STRINGS[key][LANGS.index(_lang(lang))]
-    return text.format(**values) if values else text
-
-
-def _missing(x: object) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(x != x)  # NaN, pd.NA raise TypeError below
-    except TypeError:
-        return True
+    """The text of `key` in `lang` (default: the sidebar's choice), with ``{name}`` fields filled."""
+    return lib.t(key, _lang(lang), **values)
 
 
 def fmt_num(x: float | int | None, decimals: int = 1, lang: str | None = None) -> str:
     """``1.234,5`` (es) or ``1,234.5`` (en); ``–`` for a missing value, ``∞`` for infinity."""
-    if _missing(x):
-        return DASH
-    x = float(x)  # type: ignore[arg-type]
-    if math.isinf(x):
-        return "∞" if x > 0 else "-∞"
-    s = f"{x:,.{decimals}f}"
-    if s.startswith("-") and float(s.replace(",", "")) == 0:
-        s = s[1:]  # "-0.0" reads as an error to a client
-    if _lang(lang) == "es":
-        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s
+    return lib.fmt_number(x, _lang(lang), decimals)
 
 
 def fmt_int(n: float | int | None, lang: str | None = None) -> str:
     """A count with thousands separators: ``12.345`` (es), ``12,345`` (en)."""
-    return fmt_num(n, 0, lang)
+    return lib.fmt_int(n, _lang(lang))
 
 
 def fmt_pct(share: float | None, decimals: int = 1, lang: str | None = None) -> str:
     """A share in [0, 1] as a percentage: ``80,5 %`` (es), ``80.5%`` (en)."""
-    if _missing(share):
-        return DASH
-    lang = _lang(lang)
-    return fmt_num(100.0 * float(share), decimals, lang) + (" %" if lang == "es" else "%")  # type: ignore[arg-type]
+    return lib.fmt_pct(share, _lang(lang), decimals)
 
 
 def fmt_duration(seconds: float | None, lang: str | None = None) -> str:
     """Seconds as ``45 s`` below one minute, else minutes with one decimal (``12,5 min``)."""
-    if _missing(seconds):
-        return DASH
-    s = float(seconds)  # type: ignore[arg-type]
-    if math.isinf(s):
-        return "∞"
-    if abs(s) < 59.5:
-        return fmt_num(s, 0, lang) + " s"
-    return fmt_num(s / 60.0, 1, lang) + " min"
+    return lib.fmt_duration(seconds, _lang(lang))
 
 
-def fmt_date(d: dt.date | dt.datetime | None, lang: str | None = None) -> str:
+def fmt_date(d: dt.date | None, lang: str | None = None) -> str:
     """``25/03/2025`` (es) or ``2025-03-25`` (en)."""
-    if _missing(d) or d is None:
-        return DASH
-    return d.strftime("%d/%m/%Y") if _lang(lang) == "es" else d.strftime("%Y-%m-%d")
+    return lib.fmt_date(d, _lang(lang))
 
 
 def fmt_time(ts: dt.datetime | dt.time | None, lang: str | None = None) -> str:
     """``14:30`` (24-hour clock in both languages)."""
-    if _missing(ts) or ts is None:
-        return DASH
-    return ts.strftime("%H:%M")
+    return lib.fmt_time(ts, _lang(lang))
 
 
 def fmt_datetime(ts: dt.datetime | None, lang: str | None = None) -> str:
     """``25/03/2025 14:30`` (es) or ``2025-03-25 14:30`` (en), in the data's own timezone."""
-    if _missing(ts) or ts is None:
-        return DASH
-    return f"{fmt_date(ts, lang)} {fmt_time(ts, lang)}"
+    return lib.fmt_datetime(ts, _lang(lang))
 
 
 def parse_num(text: str, lang: str | None = None) -> float:
     """Inverse of :func:`fmt_num` / :func:`fmt_pct` / :func:`fmt_duration` (value in the shown unit)."""
-    s = text.strip()
-    for unit in (" %", "%", " min", " s"):
-        if s.endswith(unit):
-            s = s[: -len(unit)]
-            break
-    s = s.replace(".", "").replace(",", ".") if _lang(lang) == "es" else s.replace(",", "")
-    return float(s)
+    return lib.parse_number(text, _lang(lang))
 
 
-_VEGA = {
-    "es": {
-        "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " $"]},
-        "time": {
-            "dateTime": "%A, %e de %B de %Y, %X",
-            "date": "%d/%m/%Y",
-            "time": "%H:%M:%S",
-            "periods": ["AM", "PM"],
-            "days": ["domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"],
-            "shortDays": ["dom", "lun", "mar", "mié", "jue", "vie", "sáb"],
-            "months": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-                       "septiembre", "octubre", "noviembre", "diciembre"],
-            "shortMonths": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
-        },
-    },
-    "en": {
-        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
-        "time": {
-            "dateTime": "%x, %X",
-            "date": "%Y-%m-%d",
-            "time": "%H:%M:%S",
-            "periods": ["AM", "PM"],
-            "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
-            "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
-            "months": ["January", "February", "March", "April", "May", "June", "July", "August",
-                       "September", "October", "November", "December"],
-            "shortMonths": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-        },
-    },
-}
-
-#: d3 time formats for chart axes, per language.
+# d3 time formats of chart axes and the Vega-Lite locale, matching lib.DATE_PATTERNS / TIME_PATTERN
+_D3_DATE = {"es": "%d/%m/%Y", "en": "%Y-%m-%d"}
 AXIS_DATE = {"es": "%d/%m", "en": "%m-%d"}
 AXIS_DATETIME = {"es": "%d/%m %H:%M", "en": "%m-%d %H:%M"}
 
 
 def vega_locale(lang: str | None = None) -> dict[str, Any]:
-    """Vega-Lite ``config.locale`` for `lang`: number marks, month and day names."""
-    return _VEGA[_lang(lang)]
+    """Vega-Lite ``config.locale`` for `lang`: number marks, month and day names, all from the Babel locale."""
+    lang = _lang(lang)
+    loc = lib.locale(lang)
+    marks = loc.number_symbols["latn"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # d3 starts the week on Sunday, Babel on Monday
+    return {
+        "number": {"decimal": marks["decimal"], "thousands": marks["group"], "grouping": [3],
+                   "currency": ["$", ""] if lang == "en" else ["", " $"]},
+        "time": {
+            "dateTime": f"{_D3_DATE[lang]} %H:%M:%S",
+            "date": _D3_DATE[lang],
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": [loc.days["format"]["wide"][i] for i in sunday_first],
+            "shortDays": [loc.days["format"]["abbreviated"][i] for i in sunday_first],
+            "months": [loc.months["format"]["wide"][m] for m in range(1, 13)],
+            "shortMonths": [loc.months["format"]["abbreviated"][m] for m in range(1, 13)],
+        },
+    }

@@ -85,3 +85,33 @@ def test_hashed_report_of_the_branch_sample_leaks_no_id_of_any_table(tmp_path):
     raw_ids = set(contacts["contact_id"].astype(str))
     for value in raw_dni | raw_ids:
         assert f">{value}<" not in xlsx_text and f">{value}<" not in html, value
+
+
+@pytest.mark.parametrize("lang, period, max_wait, title", [
+    ("es", "25/03/2025 – 25/03/2025", "95,0 min", "Informe de esperas"),
+    ("en", "2025-03-25 – 2025-03-25", "95.0 min", "Wait-time report"),
+])
+def test_report_writes_numbers_and_dates_for_its_language(tmp_path, lang, period, max_wait, title):
+    import html as htmlmod
+
+    # c2 waits 10:01 -> 11:36, 95 minutes, the longest wait of the log; all on 25 March 2025
+    page = htmlmod.unescape(write_report(_log(), tmp_path, rules="CABA", lang=lang)["html"].read_text("utf-8"))
+    assert f"<title>{title}</title>" in page
+    assert period in page
+    assert f"<b>{max_wait}</b>" in page
+    assert "<b>3</b>" in page  # arrivals
+
+
+def test_report_tables_write_cells_for_the_language_after_neutralising():
+    from waitlab.report._html import Section, render_page
+
+    df = pd.DataFrame({"name": ["=cmd", "ok"], "n": [1234, -5], "share": [0.25, 0.5], "flag": [True, False],
+                       "day": [pd.Timestamp("2025-03-05"), pd.Timestamp("2025-03-06")]})
+    es = render_page("x", [Section("s").table(df)], lang="es")
+    en = render_page("x", [Section("s").table(df)], lang="en")
+    for cell in ("<td>'=cmd</td>", "<td>1.234</td>", "<td>-5</td>", "<td>0,25</td>", "<td>sí</td>", "<td>05/03/2025</td>"):
+        assert cell in es, cell
+    for cell in ("<td>1,234</td>", "<td>0.50</td>", "<td>no</td>", "<td>2025-03-05</td>"):
+        assert cell in en, cell
+    long = render_page("x", [Section("s").table(pd.DataFrame({"n": range(1205)}), max_rows=5)], lang="es")
+    assert "1.200 filas más en el libro Excel" in long

@@ -10,6 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from waitlab._i18n import fmt_pct, t  # noqa: E402
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -17,46 +19,34 @@ if TYPE_CHECKING:
 
 __all__ = ["curve_figure", "plan_figure"]
 
-_TEXT = {
-    "en": {"desk_hours": "Budget (desk-hours per day)", "cost": "Cost per day",
-           "breaches": "Customers over the limit per day", "mean_wait": "Mean wait (min)",
-           "title": "What each budget buys (95 % confidence intervals)", "plan": "plan",
-           "desks": "Desks open", "arrivals": "Arrivals per interval", "time": "Time of day"},
-    "es": {"desk_hours": "Presupuesto (horas-caja por día)", "cost": "Costo por día",
-           "breaches": "Clientes sobre el límite por día", "mean_wait": "Espera media (min)",
-           "title": "Qué compra cada presupuesto (intervalos de confianza 95 %)", "plan": "plan",
-           "desks": "Cajas abiertas", "arrivals": "Llegadas por intervalo", "time": "Hora"},
-}
-
 
 def curve_figure(curve: CostCurve, x: str = "desk_hours", lang: str = "en") -> Figure:
     """Breaches per day (one line per wait limit) and mean wait against the budget, with CI bars."""
-    text = _TEXT.get(lang, _TEXT["en"])
-    t = curve.table
-    if x == "cost" and t["cost"].isna().all():
+    tab = curve.table
+    if x == "cost" and tab["cost"].isna().all():
         x = "desk_hours"
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True, constrained_layout=True)
-    xs = t[x].to_numpy(dtype=float)
+    xs = tab[x].to_numpy(dtype=float)
     order = np.argsort(xs)
     for name in curve.limits:
         col = f"breaches_per_day_{name}"
-        y = t[col].to_numpy(dtype=float)[order]
-        err = np.vstack([y - t[f"{col}_ci_low"].to_numpy(dtype=float)[order],
-                         t[f"{col}_ci_high"].to_numpy(dtype=float)[order] - y])
+        y = tab[col].to_numpy(dtype=float)[order]
+        err = np.vstack([y - tab[f"{col}_ci_low"].to_numpy(dtype=float)[order],
+                         tab[f"{col}_ci_high"].to_numpy(dtype=float)[order] - y])
         ax1.errorbar(xs[order], y, yerr=np.maximum(err, 0), marker="o", capsize=3, label=name.replace("_", " "))
-    ax1.set_ylabel(text["breaches"])
+    ax1.set_ylabel(t("plan.breaches", lang))
     ax1.set_yscale("symlog", linthresh=0.1)
     ax1.legend(loc="upper right", fontsize=8)
-    ax1.set_title(text["title"], fontsize=10)
-    y = t["mean_wait_s"].to_numpy(dtype=float)[order] / 60
-    err = np.vstack([y - t["mean_wait_s_ci_low"].to_numpy(dtype=float)[order] / 60,
-                     t["mean_wait_s_ci_high"].to_numpy(dtype=float)[order] / 60 - y])
+    ax1.set_title(t("plan.title", lang, level=fmt_pct(0.95, lang, 0)), fontsize=10)
+    y = tab["mean_wait_s"].to_numpy(dtype=float)[order] / 60
+    err = np.vstack([y - tab["mean_wait_s_ci_low"].to_numpy(dtype=float)[order] / 60,
+                     tab["mean_wait_s_ci_high"].to_numpy(dtype=float)[order] / 60 - y])
     ax2.errorbar(xs[order], y, yerr=np.maximum(err, 0), marker="o", capsize=3, color="tab:gray")
-    ax2.set_ylabel(text["mean_wait"])
-    ax2.set_xlabel(text["cost"] if x == "cost" else text["desk_hours"])
+    ax2.set_ylabel(t("plan.mean_wait", lang))
+    ax2.set_xlabel(t("plan.cost", lang) if x == "cost" else t("plan.desk_hours", lang))
     for ax in (ax1, ax2):
         ax.grid(alpha=0.3)
-        for _, row in t.iterrows():
+        for _, row in tab.iterrows():
             if row["label"] == curve.reference or not str(row["label"]).endswith("desk-hours"):
                 ax.axvline(float(row[x]), color="tab:green" if row["label"] == curve.reference else "tab:red",
                            ls="--", lw=0.8)
@@ -68,19 +58,18 @@ def curve_figure(curve: CostCurve, x: str = "desk_hours", lang: str = "en") -> F
 
 def plan_figure(labels: list[str], plans: dict[str, np.ndarray], arrivals: Any = None, lang: str = "en") -> Figure:
     """Desks per interval of several plans (steps), with the arrivals per interval as bars behind."""
-    text = _TEXT.get(lang, _TEXT["en"])
     fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
     x = np.arange(len(labels))
     if arrivals is not None:
         ax2 = ax.twinx()
         ax2.bar(x, np.asarray(arrivals, dtype=float), color="tab:blue", alpha=0.15, width=1.0)
-        ax2.set_ylabel(text["arrivals"])
+        ax2.set_ylabel(t("plan.arrivals", lang))
     for name, p in plans.items():
         ax.step(x, p, where="mid", label=name, lw=1.8)
-    ax.set_ylabel(text["desks"])
+    ax.set_ylabel(t("plan.desks", lang))
     step = max(1, len(labels) // 12)
     ax.set_xticks(x[::step], [labels[i] for i in range(0, len(labels), step)], rotation=45, fontsize=8)
-    ax.set_xlabel(text["time"])
+    ax.set_xlabel(t("plan.time", lang))
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     return fig

@@ -8,13 +8,13 @@ from typing import Any
 
 import pandas as pd
 
+from waitlab._i18n import fmt_date, fmt_duration, fmt_number, fmt_pct, t
 from waitlab.analytics import PatienceResult, interval_stats, patience, summary_kpis
 from waitlab.compliance import check_compliance
 from waitlab.report import _figures as figures
 from waitlab.report._excel import write_workbook
 from waitlab.report._html import Section, render_page
 from waitlab.report._safe import hash_ids, new_salt
-from waitlab.report._text import fmt_duration, fmt_number, fmt_pct, t
 from waitlab.schema import validate_contacts, wait_seconds
 
 __all__ = ["ReportData", "compute_report", "write_report"]
@@ -67,17 +67,17 @@ def compute_report(
 
 def _kpi_cards(k: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     return [
-        (t("arrivals", lang), fmt_number(k.get("arrivals"), lang, 0)),
-        (t("served", lang), fmt_number(k.get("served"), lang, 0)),
-        (t("abandoned", lang), fmt_number(k.get("abandoned"), lang, 0)),
-        (t("no_show", lang), fmt_number(k.get("no_show"), lang, 0)),
-        (t("wait_mean", lang), fmt_duration(k.get("wait_mean"), lang)),
-        (t("wait_p90", lang), fmt_duration(k.get("wait_p90"), lang)),
-        (t("wait_max", lang), fmt_duration(k.get("wait_max"), lang)),
-        (t("asa", lang), fmt_duration(k.get("asa"), lang)),
-        (t("aht", lang), fmt_duration(k.get("aht"), lang)),
-        (t("sl_offered", lang), fmt_pct(k.get("sl_offered"), lang)),
-        (t("abandon_rate", lang), fmt_pct(k.get("abandon_rate"), lang)),
+        (t("kpi.arrivals", lang), fmt_number(k.get("arrivals"), lang, 0)),
+        (t("kpi.served", lang), fmt_number(k.get("served"), lang, 0)),
+        (t("kpi.abandoned", lang), fmt_number(k.get("abandoned"), lang, 0)),
+        (t("report.no_show", lang), fmt_number(k.get("no_show"), lang, 0)),
+        (t("kpi.wait_mean", lang), fmt_duration(k.get("wait_mean"), lang)),
+        (t("kpi.wait_p90", lang), fmt_duration(k.get("wait_p90"), lang)),
+        (t("kpi.wait_max", lang), fmt_duration(k.get("wait_max"), lang)),
+        (t("kpi.asa", lang), fmt_duration(k.get("asa"), lang)),
+        (t("kpi.aht", lang), fmt_duration(k.get("aht"), lang)),
+        (t("kpi.sl_offered", lang), fmt_pct(k.get("sl_offered"), lang)),
+        (t("kpi.abandon_rate", lang), fmt_pct(k.get("abandon_rate"), lang)),
     ]
 
 
@@ -138,15 +138,15 @@ def write_report(
     dict
         ``{"html": path, "excel": path}``.
     """
-    t("title", lang)  # validates lang before any work
+    t("report.title", lang)  # validates lang before any work
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     data = compute_report(contacts, ingest=ingest, rules=rules, seats=seats, freq=freq, sl_threshold=sl_threshold)
     use_salt = (salt or new_salt()) if hash_ids else None
     sheets = _tables(data, use_salt)
     paths = {"excel": write_workbook(out / "report.xlsx", sheets)}
-    html_text = render_page(t("title", lang), _sections(data, sheets, lang, hashed=use_salt is not None), lang,
-                            footer=t("generated", lang))
+    html_text = render_page(t("report.title", lang), _sections(data, sheets, lang, hashed=use_salt is not None), lang,
+                            footer=t("report.generated", lang))
     paths["html"] = out / "report.html"
     paths["html"].write_text(html_text, encoding="utf-8")
     return paths
@@ -156,38 +156,38 @@ def _sections(data: ReportData, sheets: dict[str, pd.DataFrame], lang: str, hash
     c = data.contacts
     comp = data.compliance
     first, last = c["arrived_at"].min(), c["arrived_at"].max()
-    summary = Section(t("summary", lang))
-    summary.text(f"{t('period', lang)}: {first:%d/%m/%Y} – {last:%d/%m/%Y} ({first.tz})")
-    summary.text(f"{t('sites', lang)}: {', '.join(sorted(c['site'].dropna().unique()))} · "
-                 f"{t('queues', lang)}: {', '.join(sorted(c['queue'].dropna().unique()))}")
+    summary = Section(t("report.summary", lang))
+    summary.text(f"{t('report.period', lang)}: {fmt_date(first, lang)} – {fmt_date(last, lang)} ({first.tz})")
+    summary.text(f"{t('report.sites', lang)}: {', '.join(sorted(c['site'].dropna().unique()))} · "
+                 f"{t('report.queues', lang)}: {', '.join(sorted(c['queue'].dropna().unique()))}")
     summary.kpis(_kpi_cards(data.kpis, lang))
     if hashed:
-        summary.text(t("ids_hashed", lang))
+        summary.text(t("rep.hashed", lang))
     sections = [summary]
     if data.ingest is not None:
         ing = data.ingest
-        s = Section(t("ingest", lang)).kpis([
-            (t("rows_read", lang), fmt_number(ing.rows_read, lang, 0)),
-            (t("rows_used", lang), fmt_number(ing.rows_used, lang, 0)),
-            (t("rows_quarantined", lang), fmt_number(ing.rows_quarantined, lang, 0)),
+        s = Section(t("report.ingest", lang)).kpis([
+            (t("report.rows_read", lang), fmt_number(ing.rows_read, lang, 0)),
+            (t("report.rows_used", lang), fmt_number(ing.rows_used, lang, 0)),
+            (t("report.rows_quarantined", lang), fmt_number(ing.rows_quarantined, lang, 0)),
         ])
         if ing.reasons:
-            s.table(pd.DataFrame({t("reasons", lang): list(ing.reasons), "n": list(ing.reasons.values())}))
+            s.table(pd.DataFrame({t("report.reasons", lang): list(ing.reasons), "n": list(ing.reasons.values())}))
         s.bullets(list(ing.assumptions))
         sections.append(s)
     hourly = figures.arrivals_vs_desks(data.hourly, lang)
-    sections.append(Section(t("fig_arrivals", lang)).figure(figures.to_png(hourly), t("fig_arrivals", lang)))
+    sections.append(Section(t("report.fig_arrivals", lang)).figure(figures.to_png(hourly), t("report.fig_arrivals", lang)))
     limits = [float(lim.minutes) for lim in getattr(comp.rules, "limits", [])]
     waits = figures.wait_distribution(wait_seconds(c), limits, lang)
-    sections.append(Section(t("fig_waits", lang)).figure(figures.to_png(waits), t("fig_waits", lang)))
-    cs = Section(f"{t('compliance', lang)}: {comp.rules.name}")
-    cs.text(f"{t('source', lang)}: {comp.rules.source}")
-    cs.figure(figures.to_png(figures.breach_heatmap(comp.breaches, lang)), t("fig_heatmap", lang))
+    sections.append(Section(t("report.fig_waits", lang)).figure(figures.to_png(waits), t("report.fig_waits", lang)))
+    cs = Section(f"{t('cmp.title', lang)}: {comp.rules.name}")
+    cs.text(f"{t('cmp.source', lang)}: {comp.rules.source}")
+    cs.figure(figures.to_png(figures.breach_heatmap(comp.breaches, lang)), t("report.fig_heatmap", lang))
     shown = {
-        "compliance_daily": (t("breach_days", lang), None, 60),
-        "compliance_summary": (t("breaches", lang), None, 60),
-        "compliance_turn_order": (t("turn_order", lang), None, 30),
-        "compliance_breaches": (t("breaches", lang), _BREACH_COLUMNS, 30),
+        "compliance_daily": (t("report.breach_days", lang), None, 60),
+        "compliance_summary": (t("report.breaches", lang), None, 60),
+        "compliance_turn_order": (t("report.turn_order", lang), None, 30),
+        "compliance_breaches": (t("report.breaches", lang), _BREACH_COLUMNS, 30),
     }
     for key, (title, cols, rows) in shown.items():
         table = sheets.get(key)
@@ -197,12 +197,12 @@ def _sections(data: ReportData, sheets: dict[str, pd.DataFrame], lang: str, hash
     cs.bullets(list(comp.notes))
     sections.append(cs)
     if data.patience is not None:
-        ps = Section(t("patience", lang))
+        ps = Section(t("report.patience", lang))
         lo, hi = data.patience.mean_patience_ci
-        ps.text(f"{t('mean_patience', lang)}: {fmt_duration(data.patience.mean_patience, lang)} "
-                f"(95 %: {fmt_duration(lo, lang)} – {fmt_duration(hi, lang)})")
-        ps.figure(figures.to_png(figures.patience_curve(data.patience, lang)), t("fig_patience", lang))
+        ps.text(f"{t('report.mean_patience', lang)}: {fmt_duration(data.patience.mean_patience, lang)} "
+                f"({fmt_pct(0.95, lang, 0)}: {fmt_duration(lo, lang)} – {fmt_duration(hi, lang)})")
+        ps.figure(figures.to_png(figures.patience_curve(data.patience, lang)), t("report.fig_patience", lang))
         sections.append(ps)
     if data.notes:
-        sections.append(Section(t("notes", lang)).bullets(data.notes))
+        sections.append(Section(t("report.notes", lang)).bullets(data.notes))
     return sections

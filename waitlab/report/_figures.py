@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from waitlab.report._text import t
+from waitlab._i18n import t
 
 __all__ = ["arrivals_vs_desks", "breach_heatmap", "patience_curve", "to_png", "wait_distribution"]
 
@@ -36,14 +36,14 @@ def arrivals_vs_desks(hourly: pd.DataFrame, lang: str = "es") -> Figure:
         by_hour = by_hour.loc[active.min(): active.max()]
     fig = Figure(figsize=(8, 3.6))
     ax = fig.add_subplot()
-    ax.bar(by_hour.index, by_hour["arrivals"], color="#4c78a8", label=t("arrivals_per_hour", lang))
-    ax.set_xlabel(t("hour", lang))
-    ax.set_ylabel(t("arrivals_per_hour", lang))
+    ax.bar(by_hour.index, by_hour["arrivals"], color="#4c78a8", label=t("report.arrivals_per_hour", lang))
+    ax.set_xlabel(t("cmp.hour", lang))
+    ax.set_ylabel(t("report.arrivals_per_hour", lang))
     ax2 = ax.twinx()
-    ax2.plot(by_hour.index, by_hour["desks"], color="#e45756", marker="o", label=t("desks_present", lang))
-    ax2.set_ylabel(t("desks_present", lang))
+    ax2.plot(by_hour.index, by_hour["desks"], color="#e45756", marker="o", label=t("kpi.desks_present", lang))
+    ax2.set_ylabel(t("kpi.desks_present", lang))
     ax2.set_ylim(bottom=0)
-    ax.set_title(t("fig_arrivals", lang))
+    ax.set_title(t("report.fig_arrivals", lang))
     fig.legend(loc="upper right", fontsize=8)
     return fig
 
@@ -58,9 +58,9 @@ def wait_distribution(waits_s: pd.Series, limits_min: list[float] | None = None,
     for lim in limits_min or []:
         ax.axvline(lim, color="#e45756", linestyle="--", linewidth=1)
         ax.text(lim, ax.get_ylim()[1] * 0.95, f" {lim:g}", color="#e45756", fontsize=8, va="top")
-    ax.set_xlabel(t("minutes", lang))
-    ax.set_ylabel(t("contacts", lang))
-    ax.set_title(t("fig_waits", lang))
+    ax.set_xlabel(t("report.minutes", lang))
+    ax.set_ylabel(t("report.contacts", lang))
+    ax.set_title(t("report.fig_waits", lang))
     return fig
 
 
@@ -68,9 +68,9 @@ def breach_heatmap(breaches: pd.DataFrame, lang: str = "es") -> Figure:
     """Breaching contacts per day (rows) and hour of arrival (columns)."""
     fig = Figure(figsize=(8, 0.9 + 0.32 * max(3, breaches["day"].nunique() if len(breaches) else 3)))
     ax = fig.add_subplot()
-    ax.set_title(t("fig_heatmap", lang))
+    ax.set_title(t("report.fig_heatmap", lang))
     if breaches.empty:
-        ax.text(0.5, 0.5, t("none", lang), ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, t("common.none", lang), ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return fig
     counts = (
@@ -81,9 +81,9 @@ def breach_heatmap(breaches: pd.DataFrame, lang: str = "es") -> Figure:
     im = ax.imshow(counts.to_numpy(), aspect="auto", cmap="Reds")
     ax.set_yticks(range(len(counts.index)), [str(d) for d in counts.index], fontsize=7)
     ax.set_xticks(range(len(counts.columns)), [str(h) for h in counts.columns], fontsize=7)
-    ax.set_xlabel(t("hour", lang))
-    ax.set_ylabel(t("day", lang))
-    fig.colorbar(im, ax=ax, label=t("breaches", lang))
+    ax.set_xlabel(t("cmp.hour", lang))
+    ax.set_ylabel(t("cmp.day", lang))
+    fig.colorbar(im, ax=ax, label=t("report.breaches", lang))
     return fig
 
 
@@ -106,9 +106,9 @@ def patience_curve(result: object, lang: str = "es") -> Figure:
     for name, dist in fits.items():
         if dist is not None:
             ax.plot(x / 60.0, dist.sf(x), label=name, linewidth=1)
-    ax.set_xlabel(t("minutes", lang))
-    ax.set_ylabel(t("survival", lang))
+    ax.set_xlabel(t("report.minutes", lang))
+    ax.set_ylabel(t("report.survival", lang))
     ax.set_ylim(0, 1.02)
-    ax.set_title(t("fig_patience", lang))
+    ax.set_title(t("report.fig_patience", lang))
     ax.legend(fontsize=8)
     return fig

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from waitlab._i18n import fmt_date, fmt_datetime, fmt_int, fmt_number, t
 from waitlab.report._safe import neutralize_cells
 
 __all__ = ["Section", "render_page"]
@@ -52,7 +55,26 @@ class Section:
         return self
 
 
-def _block(kind: str, payload: Any) -> str:
+def _cell_text(col: pd.Series, lang: str) -> pd.Series:
+    """The cells of one column written for `lang` (numbers, dates and yes/no); text cells unchanged."""
+    if pd.api.types.is_bool_dtype(col):
+        return col.map(lambda v: t("common.yes" if v else "common.no", lang))
+    if pd.api.types.is_integer_dtype(col):
+        return col.map(lambda v: fmt_int(v, lang))
+    if pd.api.types.is_float_dtype(col):
+        finite = col[np.isfinite(col.to_numpy(dtype=float, na_value=np.nan))]
+        decimals = 0 if (finite == finite.round()).all() else 2
+        return col.map(lambda v: fmt_number(v, lang, decimals))
+    if pd.api.types.is_datetime64_any_dtype(col):
+        moments = col.dropna()
+        whole_days = bool((moments == moments.dt.normalize()).all())
+        return col.map(lambda v: fmt_date(v, lang) if whole_days else fmt_datetime(v, lang))
+    if col.map(lambda v: isinstance(v, dt.date)).all() and len(col):
+        return col.map(lambda v: fmt_date(v, lang))
+    return col
+
+
+def _block(kind: str, payload: Any, lang: str = "es") -> str:
     e = html.escape
     if kind == "p":
         return f'<p class="note">{e(str(payload))}</p>'
@@ -63,8 +85,10 @@ def _block(kind: str, payload: Any) -> str:
         return f'<div class="kpis">{cards}</div>'
     if kind == "table":
         df, max_rows = payload
-        shown = neutralize_cells(df.head(max_rows))
-        more = f'<p class="note">… {len(df) - max_rows} more rows in the workbook</p>' if len(df) > max_rows else ""
+        shown = neutralize_cells(df.head(max_rows))  # numbers stay numbers here, then are written for `lang`
+        shown = shown.apply(lambda col: _cell_text(col, lang))
+        more = (f'<p class="note">{e(t("report.more_rows", lang, n=fmt_int(len(df) - max_rows, lang)))}</p>'
+                if len(df) > max_rows else "")
         return shown.to_html(index=False, escape=True, na_rep="–", border=0) + more
     if kind == "img":
         png, alt = payload
@@ -78,7 +102,7 @@ def render_page(title: str, sections: list[Section], lang: str = "es", footer: s
     body = [f"<h1>{html.escape(title)}</h1>"]
     for sec in sections:
         body.append(f"<h2>{html.escape(sec.title)}</h2>")
-        body.extend(_block(k, p) for k, p in sec.blocks)
+        body.extend(_block(k, p, lang) for k, p in sec.blocks)
     if footer:
         body.append(f'<p class="note">{html.escape(footer)}</p>')
     return (
