@@ -28,7 +28,7 @@ import pandas as pd
 from waitlab.planning._assess import Assessment, assess
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._pipeline import PlanResult, plan_scenario
-from waitlab.planning._simeval import scenario_evaluator, with_servers
+from waitlab.planning._simeval import scenario_evaluator
 from waitlab.planning._targets import Target, targets_from_rules
 from waitlab.planning._templates import ShiftTemplates, load_shifts
 from waitlab.sim import Scenario
@@ -150,7 +150,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
                 r = dataclasses.replace(r, sipp=results[name].sipp)
             results[name] = r
             customers += r.customers_simulated
-            current = with_servers(current, name, r.plan.servers.tolist())
+            current = current.with_desks(name, r.plan.servers.tolist())
             seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
         if not many:  # one group: its own verification is the check
             check = {order[0]: results[order[0]].plan.assessment}

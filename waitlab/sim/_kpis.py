@@ -67,10 +67,9 @@ def days_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
 
 
 def _sim_kpis(day: SimulatedDay) -> dict[str, float]:
-    sc, a, d = day.scenario, day.arrays, day.draws
+    sc, a = day.scenario, day.arrays
     horizon = sc.horizon
-    called = np.where(np.isnan(a.called), a.ended, a.called)
-    wait = called - d.arrival
+    wait = day.waits
     known = ~np.isnan(wait)
     desk_seconds = float(sc.on_duty.sum()) * float(sc.interval)
     work_start = a.called[~np.isnan(a.called)]
@@ -79,7 +78,7 @@ def _sim_kpis(day: SimulatedDay) -> dict[str, float]:
     last = np.nanmax(a.ended) if np.any(~np.isnan(a.ended)) else horizon
     return {
         "prob_wait": float(np.mean(wait[known] > 0)) if known.any() else float("nan"),
-        "desk_hours": desk_seconds / 3600.0,
+        "desk_hours": sc.desk_hours(),  # desk_seconds / 3600
         "occupancy_scheduled": float(busy / desk_seconds) if desk_seconds else float("nan"),
         "overrun_s": float(max(0.0, last - horizon)),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -234,6 +235,57 @@ class Scenario:
         from waitlab.sim._draws import draw
 
         return draw(self, rng)
+
+    def with_desks(self, group: str, counts: int | Sequence[int] | None = None, *, change: int | None = None,
+                   start: str | dt.time | None = None, end: str | dt.time | None = None,
+                   name: str | None = None) -> Scenario:
+        """This scenario with desk group `group`'s schedule set or changed, validated again.
+
+        Parameters
+        ----------
+        group : str
+            Name of the desk group to edit.
+        counts : int or sequence of int, optional
+            Desks open: one count for every interval of the window, or one count per interval.
+        change : int, optional
+            Desks added (> 0) or removed (< 0) in every interval of the window, never below 0.
+            Give exactly one of `counts` and `change`.
+        start, end : str or datetime.time, optional
+            The window edited, ``"HH:MM"`` on the interval grid (default the whole day).
+        name : str, optional
+            A new scenario name (default: keep it).
+
+        Returns
+        -------
+        Scenario
+
+        Raises
+        ------
+        ScenarioError
+            If the group, a count or a time is wrong, or the new schedule leaves a queue unserved.
+
+        Examples
+        --------
+        >>> from waitlab.sim import example_path
+        >>> sc = Scenario.from_toml(example_path("branch"))
+        >>> more = sc.with_desks("caja", change=2, start="12:00", end="14:00")
+        >>> more.desks[0].open[4:8], sc.desks[0].open[4:8]
+        ((7, 7, 10, 10), (5, 5, 8, 8))
+        >>> more.desk_hours("caja") - sc.desk_hours("caja")
+        4.0
+        """
+        from waitlab.sim._schedule import with_desks
+
+        return with_desks(self, group, counts, change=change, start=start, end=end, name=name)
+
+    def desk_hours(self, group: str | None = None) -> float:
+        """Scheduled desk time, hours: desks open in each interval x the interval length, summed.
+
+        Of every desk group, or of `group` only. The simulator reports it as the KPI ``desk_hours``.
+        """
+        from waitlab.sim._schedule import desk_hours
+
+        return desk_hours(self, group)
 
     def queue_index(self, name: str) -> int:
         """Position of the queue called `name`."""
