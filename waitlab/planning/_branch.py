@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,8 @@ class BranchPlan:
         Customers simulated over the whole run, joint check included.
     seconds : dict of str to float
         Wall time: ``"<group>"`` for each group's planning, ``"check"``, ``"total"``.
+    seed : int or None
+        The root seed of the run.
     """
 
     scenario: Scenario
@@ -63,10 +66,27 @@ class BranchPlan:
     check: dict[str, Assessment]
     customers_simulated: int
     seconds: dict[str, float] = field(default_factory=dict)
+    seed: int | None = None
 
     def check_holds(self, group: str) -> bool:
         """True when `group`'s targets hold (point estimates) in the joint check."""
         return self.check[group].holds
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python summary (what ``waitlab plan --json`` prints, less the files written).
+
+        ``scenario``, ``source``, ``rules``, ``replications``, ``seed``, ``groups`` (each a
+        :meth:`PlanResult.to_dict`, its ``figures`` from the joint check when there are several
+        groups), ``joint_check``, ``seconds``, ``customers_simulated``, ``customers_per_second``.
+        """
+        from waitlab.planning._summary import branch_summary
+
+        return branch_summary(self)
+
+    def __str__(self) -> str:
+        from waitlab.planning._summary import branch_text
+
+        return branch_text(self.to_dict())
 
 
 def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = None, rules: str | Path = "CABA",
@@ -171,7 +191,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
             break
     seconds["total"] = time.perf_counter() - t_start
     return BranchPlan(scenario=sc, planned=current, results=tuple(results[n] for n in order), check=check,
-                      customers_simulated=customers, seconds=seconds)
+                      customers_simulated=customers, seconds=seconds, seed=seed)
 
 
 def group_slug(name: str) -> str:
