@@ -239,50 +239,25 @@ class Scenario:
     def with_desks(self, group: str, counts: int | Sequence[int] | None = None, *, change: int | None = None,
                    start: str | dt.time | None = None, end: str | dt.time | None = None,
                    name: str | None = None) -> Scenario:
-        """This scenario with desk group `group`'s schedule set or changed, validated again.
+        """This scenario with desk group `group`'s schedule set or changed (validated again).
 
-        Parameters
-        ----------
-        group : str
-            Name of the desk group to edit.
-        counts : int or sequence of int, optional
-            Desks open: one count for every interval of the window, or one count per interval.
-        change : int, optional
-            Desks added (> 0) or removed (< 0) in every interval of the window, never below 0.
-            Give exactly one of `counts` and `change`.
-        start, end : str or datetime.time, optional
-            The window edited, ``"HH:MM"`` on the interval grid (default the whole day).
-        name : str, optional
-            A new scenario name (default: keep it).
+        Give `counts` (desks open: one count for the whole window, or one per interval of it)
+        or `change` (desks added, or removed when negative, never below 0). `start` and `end`
+        (``"HH:MM"`` on the interval grid) limit the edit to a window; `name` renames the
+        scenario. Raises ScenarioError naming the group, count or time at fault, or a queue
+        the new schedule leaves unserved.
 
-        Returns
-        -------
-        Scenario
-
-        Raises
-        ------
-        ScenarioError
-            If the group, a count or a time is wrong, or the new schedule leaves a queue unserved.
-
-        Examples
-        --------
         >>> from waitlab.sim import example_path
         >>> sc = Scenario.from_toml(example_path("branch"))
-        >>> more = sc.with_desks("caja", change=2, start="12:00", end="14:00")
-        >>> more.desks[0].open[4:8], sc.desks[0].open[4:8]
-        ((7, 7, 10, 10), (5, 5, 8, 8))
-        >>> more.desk_hours("caja") - sc.desk_hours("caja")
-        4.0
+        >>> sc.with_desks("caja", change=2, start="12:00", end="14:00").desks[0].open[4:8]
+        (7, 7, 10, 10)
         """
         from waitlab.sim._schedule import with_desks
 
         return with_desks(self, group, counts, change=change, start=start, end=end, name=name)
 
     def desk_hours(self, group: str | None = None) -> float:
-        """Scheduled desk time, hours: desks open in each interval x the interval length, summed.
-
-        Of every desk group, or of `group` only. The simulator reports it as the KPI ``desk_hours``.
-        """
+        """Scheduled desk time in hours (desks open x interval length, summed), of `group` or of all; KPI ``desk_hours``."""
         from waitlab.sim._schedule import desk_hours
 
         return desk_hours(self, group)
