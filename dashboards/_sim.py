@@ -13,17 +13,13 @@ difference is measured with far less noise than either alone.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import math
 import time
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -34,7 +30,7 @@ class SimRun:
     replications: int
     seed: int
     summary: pd.DataFrame  # one row per KPI: mean, std, ci_low, ci_high, n
-    per_replication: pd.DataFrame  # one row per simulated day
+    result: Any  # the waitlab.sim.RunResult (for waitlab.sim.compare)
     breach_probability: pd.DataFrame  # one row per rule limit: probability, ci_low, ci_high
     by_interval: pd.DataFrame  # interval_start (naive local time), mean, ci_low, ci_high of the mean wait
     seconds: float  # wall time of the run, the interval waits included
@@ -56,38 +52,11 @@ def schedule(scenario: Any) -> pd.DataFrame:
     return table
 
 
-def with_schedule(scenario: Any, table: pd.DataFrame) -> Any:
-    """`scenario` with the desk counts of `table` (as :func:`schedule` lays it out); validated again."""
-    desks = []
-    for g in scenario.desks:
-        col = pd.to_numeric(table[g.name], errors="coerce").fillna(0).clip(lower=0).round()
-        desks.append(dataclasses.replace(g, open=tuple(int(v) for v in col)))
-    return dataclasses.replace(scenario, desks=tuple(desks))
-
-
-def desk_hours(scenario: Any) -> float:
-    """Scheduled desk time of the day, hours."""
-    return sum(sum(g.open) for g in scenario.desks) * float(scenario.interval) / 3600.0
-
-
 def engine(scenario: Any) -> str:
     """The engine :func:`waitlab.sim.run` will use (``"fast"`` or ``"simpy"``)."""
     from waitlab.sim import choose_engine
 
     return choose_engine(scenario)
-
-
-def mean_ci(x: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95 % Student-t interval of the finite values of `x` (NaN bounds with fewer than 2)."""
-    x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return math.nan, math.nan, math.nan
-    m = float(x.mean())
-    if x.size < 2:
-        return m, math.nan, math.nan
-    half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return m, m - half, m + half
 
 
 def _interval_waits(result: Any) -> pd.DataFrame:
@@ -117,7 +86,7 @@ def simulate(
     bands = _interval_waits(result)
     out = SimRun(
         engine=result.engine, replications=result.replications, seed=result.seed, summary=result.summary,
-        per_replication=result.per_replication, breach_probability=result.breach_probability,
+        result=result, breach_probability=result.breach_probability,
         by_interval=bands, seconds=time.perf_counter() - t0,
     )
     return out

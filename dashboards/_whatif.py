@@ -148,13 +148,15 @@ def _cards(base: _sim.SimRun, new: _sim.SimRun, rules: str | None) -> None:
 
 def _kpi_table(base: _sim.SimRun, new: _sim.SimRun) -> pd.DataFrame:
     """Baseline and what-if means with 95 % intervals, and the paired difference (same seed) with its own."""
+    from waitlab.sim import compare
+
+    diffs = compare(base.result, new.result).table
     rows = []
     for kpi, kind in ROWS.items():
-        if kpi not in base.summary.index or kpi not in new.summary.index:
+        if kpi not in diffs.index:
             continue
         bs, ns = base.summary.loc[kpi], new.summary.loc[kpi]
-        diff = new.per_replication[kpi].to_numpy(dtype=float) - base.per_replication[kpi].to_numpy(dtype=float)
-        d, dlo, dhi = _sim.mean_ci(diff)
+        d, dlo, dhi = diffs.loc[kpi, ["difference", "ci_low", "ci_high"]]
         rows.append({
             t("wif.col_kpi"): _label(kpi),
             t("wif.col_base"): _fmt(kind, bs["mean"]), t("wif.col_base_ci"): _ci(kind, bs["ci_low"], bs["ci_high"]),
@@ -228,12 +230,14 @@ def page(loaded: Any) -> None:
     st.caption(t("wif.schedule_help"))
     table = _edit_schedule(base, base_toml)
     try:
-        new = _sim.with_schedule(base, table)
+        new = base
+        for g in base.desks:
+            new = new.with_desks(g.name, table[g.name].tolist())
     except WaitlabError as exc:
         _ui.show_error(exc)
         return
     new_toml = new.to_toml()
-    hb, hn = _sim.desk_hours(base), _sim.desk_hours(new)
+    hb, hn = base.desk_hours(), new.desk_hours()
     st.caption(t("wif.desk_hours", base=i18n.fmt_num(hb, 1), new=i18n.fmt_num(hn, 1), diff=_fmt_diff("num", hn - hb)))
 
     reps, seed, rules, seats, sl = _settings(part)

@@ -11,11 +11,14 @@ from scipy import stats
 __all__ = ["t_interval", "wilson"]
 
 
-def t_interval(x: ArrayLike, confidence: float = 0.95) -> tuple[float, float, float, float, int]:
+def t_interval(x: ArrayLike, confidence: float = 0.95, *,
+               clip_nonnegative: bool = True) -> tuple[float, float, float, float, int]:
     """Mean, Student-t interval, standard deviation and count of the finite values of `x`.
 
     ``mean -+ t(1 - alpha/2, n - 1) s / sqrt(n)``. NaN bounds (and std) with fewer than two
-    values. A quantity that is never negative (every value >= 0) keeps a lower bound >= 0.
+    values. A quantity that is never negative (every value >= 0) keeps a lower bound >= 0,
+    unless `clip_nonnegative` is False (a difference can be negative even when every one
+    observed is not).
     """
     v = np.asarray(x, dtype=float)
     v = v[np.isfinite(v)]
@@ -27,7 +30,7 @@ def t_interval(x: ArrayLike, confidence: float = 0.95) -> tuple[float, float, fl
         return mean, math.nan, math.nan, math.nan, 1
     std = float(v.std(ddof=1))
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * std / math.sqrt(n))
-    low = max(mean - half, 0.0) if v.min() >= 0 else mean - half
+    low = max(mean - half, 0.0) if clip_nonnegative and v.min() >= 0 else mean - half
     return mean, low, mean + half, std, n
 
 

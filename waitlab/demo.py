@@ -133,11 +133,7 @@ def _simulation(data: Path, out: Path, seats: int) -> None:
           "columns with each other)")
 
     base = dataclasses.replace(Scenario.from_log(contacts, date=day), name="as staffed")
-    caja = next(g for g in base.desks if g.name == "Caja")
-    noon = int((12 * 3600 - (base.start.hour * 3600 + base.start.minute * 60)) // base.interval)
-    lunch = tuple(n + 2 if noon <= i < noon + 4 else n for i, n in enumerate(caja.open))  # 12:00-14:00
-    extra = dataclasses.replace(base, name="2 more cajas 12-14", desks=tuple(
-        dataclasses.replace(g, open=lunch) if g is caja else g for g in base.desks))
+    extra = base.with_desks("Caja", change=2, start="12:00", end="14:00", name="2 more cajas 12-14")
     runs = [run(sc, replications=50, seed=7, rules="CABA", seats=seats, processes=1) for sc in (base, extra)]
     summary = pd.concat({r.scenario.name: r.summary[["mean", "ci_low", "ci_high"]] for r in runs}, axis=1)
     neutralize_cells(summary.reset_index()).to_csv(out / "simulated_lunch.csv", index=False)

@@ -66,11 +66,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _scenario_path(text: str) -> Path:
     from waitlab.exceptions import ScenarioError
+    from waitlab.sim import example_path
 
     path = Path(text)
-    bundled = Path(__file__).parent.parent / "sim" / "examples" / f"{text}.toml"
-    if not path.exists() and path.suffix == "" and bundled.exists():
-        return bundled
+    if not path.exists() and path.suffix == "":
+        try:
+            return example_path(text)
+        except ValueError:
+            pass
     if not path.is_file():
         raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
                             "or the name of a bundled example (branch, branch12h, mmc).")
@@ -120,11 +123,11 @@ def run(args: argparse.Namespace) -> int:
     bp = _with_rules_name(bp, args.rules)
     out = Path(args.out)
     files = write_plan_report(bp.results[0], out) if len(bp.results) == 1 else write_branch_report(bp, out)
-    summary = _summary(bp, files, args)
     if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print(json.dumps({**bp.to_dict(), "files": {k: str(v) for k, v in files.items()}}, indent=2,
+                         ensure_ascii=False))
     else:
-        print(_text(bp, files, summary))
+        print("\n".join([str(bp), "", "Files:", *(f"  {key:<26} {path}" for key, path in files.items())]))
     errors = [f"desk group {r.group!r}: {r.roster_error}" if len(bp.results) > 1 else r.roster_error
               for r in bp.results if r.roster_error]
     if errors:
@@ -138,123 +141,3 @@ def _with_rules_name(bp: Any, rules: str) -> Any:
     import dataclasses
 
     return dataclasses.replace(bp, results=tuple(dataclasses.replace(r, rules=str(rules)) for r in bp.results))
-
-
-def _runs(labels: list[str], *columns: Any) -> list[tuple[str, tuple[int, ...]]]:
-    """Consecutive intervals with the same values collapsed into ``("08:00–09:30", values)``."""
-    out: list[tuple[str, tuple[int, ...]]] = []
-    start = 0
-    n = len(labels)
-    for i in range(1, n + 1):
-        if i == n or any(int(c[i]) != int(c[start]) for c in columns):
-            a, b = labels[start].split("–")[0], labels[i - 1].split("–")[1]
-            out.append((f"{a}–{b}", tuple(int(c[start]) for c in columns)))
-            start = i
-    return out
-
-
-def _figure(f: Any, labels: list[str]) -> dict[str, Any]:
-    import numpy as np
-
-    if f.target.per == "interval":
-        has = f.customers > 0
-        i = int(np.nanargmax(np.where(has, f.ratio, -np.inf))) if has.any() else 0
-        where = labels[i]
-    else:
-        i, where = 0, "day"
-    edge = f.ci_low[i] > f.target.bound if f.target.is_upper else f.ci_high[i] < f.target.bound
-    return {"target": f.target.describe(), "bound": f.target.bound, "worst_at": where,
-            "significant": bool(edge and not f.holds.all()),
-            "estimate": _num(f.estimate[i]), "ci_low": _num(f.ci_low[i]), "ci_high": _num(f.ci_high[i]),
-            "holds": bool(f.holds.all())}
-
-
-def _num(x: Any) -> float | None:
-    import math
-
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def _summary(bp: Any, files: dict[str, Path], args: argparse.Namespace) -> dict[str, Any]:
-    seconds = bp.seconds["total"]
-    groups = []
-    for r in bp.results:
-        plan = r.plan
-        labels = list(plan.table()["interval"])
-        check = bp.check[r.group] if len(bp.results) > 1 else plan.assessment
-        g: dict[str, Any] = {
-            "group": r.group, "engine": r.engine, "desk_hours": plan.desk_hours,
-            "sipp_desk_hours": float(r.sipp.sum() * plan.interval / 3600),
-            "converged": bool(plan.converged), "message": plan.message, "simulations": len(plan.log),
-            "desks": [{"intervals": k, "sipp": v[0], "plan": v[1]} for k, v in _runs(labels, r.sipp, plan.servers)],
-            "figures": [_figure(f, labels) for f in check.figures],
-            "customers_simulated": r.customers_simulated, "seconds": dict(r.seconds),
-            "roster": None, "roster_error": r.roster_error or None,
-        }
-        if r.curve is not None:  # abandonment of the plan, shown even when it is not a target
-            row = r.curve.table[r.curve.table["label"] == r.curve.reference]
-            if len(row) and "abandon_rate" in row:
-                g["abandon_rate"] = {k: _num(row[c].iloc[0]) for k, c in
-                                     (("estimate", "abandon_rate"), ("ci_low", "abandon_rate_ci_low"),
-                                      ("ci_high", "abandon_rate_ci_high"))}
-        if r.roster is not None:
-            ro = r.roster
-            over = ro.over_coverage
-            g["roster"] = {"cost": ro.cost, "staff": ro.staff, "paid_hours": ro.paid_hours, "optimal": ro.optimal,
-                           "over_coverage_desk_hours": float(over.sum() * plan.interval / 3600),
-                           "max_over": int(over.max(initial=0))}
-        if r.curve is not None:
-            g["curve_points"] = len(r.curve.table)
-        groups.append(g)
-    return {"scenario": bp.scenario.name, "source": str(bp.scenario.source), "rules": args.rules,
-            "replications": args.replications, "seed": args.seed, "groups": groups,
-            "joint_check": len(bp.results) > 1, "seconds": seconds,
-            "customers_simulated": bp.customers_simulated,
-            "customers_per_second": bp.customers_simulated / seconds if seconds > 0 else None,
-            "files": {k: str(v) for k, v in files.items()}}
-
-
-def _ci(d: dict[str, Any]) -> str:
-    if d["estimate"] is None:
-        return "no customers"
-    pct = "share" in d["target"] or "P(" in d["target"] or "abandon" in d["target"]
-    fmt = (lambda x: f"{x:.2%}") if pct else (lambda x: f"{x:.3g}")  # noqa: E731
-    return f"{fmt(d['estimate'])} [{fmt(d['ci_low'])}, {fmt(d['ci_high'])}]"
-
-
-def _text(bp: Any, files: dict[str, Path], s: dict[str, Any]) -> str:
-    lines = [f"Plan for {s['scenario']} ({s['source']}), rule set {s['rules']}, {s['replications']} simulated days "
-             "per evaluation."]
-    if s["joint_check"]:
-        lines.append(f"{len(s['groups'])} desk groups planned in turn ({', '.join(g['group'] for g in s['groups'])}); "
-                     "figures below are from the joint check with every group at its plan.")
-    for g in s["groups"]:
-        lines += ["", f"Desk group {g['group']} ({g['engine']} engine): {g['desk_hours']:.2f} desk-hours "
-                  f"(SIPP {g['sipp_desk_hours']:.2f}); {g['message']}.", "  desks per interval:  plan (SIPP)"]
-        for d in g["desks"]:
-            lines.append(f"    {d['intervals']:<13} {d['plan']:>3} ({d['sipp']})")
-        lines.append("  achieved (worst interval, 95 % CI):")
-        for f in g["figures"]:
-            where = "" if f["worst_at"] == "day" else f" at {f['worst_at']}"
-            lines.append(f"    {f['target']}: {_ci(f)}{where}" + ("" if f["holds"] else "  <- above the bound" + (" (significantly)" if f["significant"]
-                                                                     else " (within sampling error)")))
-        if g.get("abandon_rate") and g["abandon_rate"]["estimate"] is not None:
-            a = g["abandon_rate"]
-            lines.append(f"    (not a target) leaving unserved over the day: {a['estimate']:.2%} "
-                         f"[{a['ci_low']:.2%}, {a['ci_high']:.2%}]"
-                         + ("  <- consider --max-abandon" if a["estimate"] > 0.1 else ""))
-        if g["roster"] is not None:
-            ro = g["roster"]
-            lines.append(f"  roster: {ro['staff']} shifts, {ro['paid_hours']:.1f} paid hours, cost {ro['cost']:,.2f}"
-                         + ("" if ro["optimal"] else " (not proven optimal)")
-                         + f"; over-coverage {ro['over_coverage_desk_hours']:.2f} desk-hours "
-                         f"(at most {ro['max_over']} extra desks in one interval)")
-        elif g["roster_error"]:
-            lines.append(f"  roster: none: {g['roster_error']}")
-    rate = s["customers_per_second"]
-    lines += ["", f"Time {s['seconds']:.1f} s; {s['customers_simulated']:,} customers simulated"
-              + (f" ({rate:,.0f} per second)." if rate else "."), "", "Files:"]
-    for key, path in files.items():
-        lines.append(f"  {key:<26} {path}")
-    return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -41,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
     from waitlab.sim import run as simulate
 
     path = Path(args.scenario)
-    if not path.exists() and path.suffix == "" and (Path(__file__).parent.parent / "sim" / "examples"
-                                                    / f"{args.scenario}.toml").exists():
-        path = example_path(args.scenario)
+    if not path.exists() and path.suffix == "":
+        with contextlib.suppress(ValueError):  # not a bundled name either: the error below
+            path = example_path(args.scenario)
     if not path.exists():
         from waitlab.exceptions import ScenarioError
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +26,7 @@ def check_compliance(
     seats: Seats = None,
     *,
     no_shows: Literal["count", "exclude"] = "count",
+    by: str | Sequence[str] | None = None,
 ) -> ComplianceResult:
     """Check a contacts table against wait-limit rules.
 
@@ -42,6 +44,12 @@ def check_compliance(
         ``"count"`` (default, conservative): a no-show is taken to have waited until called,
         so one called after a limit breaches it (flagged ``upper_bound``). ``"exclude"``:
         no-shows are not judged (they still occupy the room in the seat sweep).
+    by : str or list of str, optional
+        Extra grouping column(s) of `contacts`, e.g. ``"replication"`` for simulated days that
+        share a site and a date: each group is judged on its own (its own waiting room in the
+        seat sweep, its own turn order, its own rows of ``daily``). The columns are added to
+        ``breaches``, ``left_after_limit`` and ``turn_order``, lead the ``daily`` table, and are
+        dimensions of ``summary`` too.
 
     Returns
     -------
@@ -57,7 +65,7 @@ def check_compliance(
     RuleError
         If the rule set cannot be found or is invalid.
     ValueError
-        If `seats` or `no_shows` is invalid.
+        If `seats`, `no_shows` or `by` is invalid.
 
     Notes
     -----
@@ -83,8 +91,9 @@ def check_compliance(
         raise ValueError(f"`no_shows` must be 'count' or 'exclude', got {no_shows!r}.")
     ruleset = load_rules(rules)
     validate_contacts(contacts)
+    groups = _by_columns(contacts, by)
     contacts = contacts.reset_index(drop=True)
-    sweep, notes = _sweep(contacts, seats)
+    sweep, notes = _sweep(contacts, seats, by=groups)
     if all(lim.kind == "total" for lim in ruleset.limits):
         notes = [
             f"Rule set {ruleset.name} has no standing or seated limit, so the seat count does not matter."
@@ -95,6 +104,9 @@ def check_compliance(
         "Wait is measured from arrived_at to called_at (to ended_at for abandonments); a limit is "
         "breached when the time is strictly longer than the limit."
     )
+    if groups:
+        notes.append(f"Each group of {', '.join(groups)} is judged on its own: its own waiting room, "
+                     "turn order and days.")
 
     outcome = contacts["outcome"].astype("string")
     is_no_show = (outcome == "no_show").fillna(False).to_numpy(dtype=bool)
@@ -137,6 +149,7 @@ def check_compliance(
             "priority": contacts["priority"],
             "arrived_at": contacts["arrived_at"],
             "called_at": contacts["called_at"],
+            **{c: contacts[c] for c in groups},
         }
     )
     flags = pd.DataFrame(index=contacts.index)
@@ -153,12 +166,12 @@ def check_compliance(
         part["excess_s"] = obs[hit] - lim.seconds
         part["_order"] = order
         pieces.append(part)
-    breaches = _breach_frame(pieces, base)
+    breaches = _breach_frame(pieces, base, groups)
     left = breaches[breaches["outcome"].isin(["abandoned", "no_show"])].reset_index(drop=True)
 
     if ruleset.checks_turn_order:
         assert ruleset.turn_order is not None
-        turn = turn_order_violations(contacts, tolerance_s=ruleset.turn_order.tolerance_seconds)
+        turn = turn_order_violations(contacts, tolerance_s=ruleset.turn_order.tolerance_seconds, by=groups)
         kiosk_called = ((contacts["channel"] == "kiosk") & contacts["called_at"].notna()).sum()
         if kiosk_called == 0:
             notes.append("Turn order was not checked: there are no called kiosk tickets.")
@@ -170,12 +183,12 @@ def check_compliance(
                 + (f", with a tolerance of {tol:g} s." if tol else ".")
             )
     else:
-        turn = turn_order_violations(contacts.iloc[0:0])
+        turn = turn_order_violations(contacts.iloc[0:0], by=groups)
         notes.append(f"Rule set {ruleset.name} does not require turn order; it was not checked.")
 
     any_hit = flags.any(axis=1).to_numpy() if len(flags.columns) else np.zeros(len(contacts), dtype=bool)
-    summary = _summary(base, flags, any_hit, ruleset)
-    daily = _daily(base, flags, any_hit, turn, ruleset)
+    summary = _summary(base, flags, any_hit, ruleset, (*_DIMS, *groups))
+    daily = _daily(base, flags, any_hit, turn, ruleset, groups)
     ids = pd.Index(contacts["contact_id"], name="contact_id")
     return ComplianceResult(
         rules=ruleset,
@@ -191,7 +204,19 @@ def check_compliance(
     )
 
 
-def _breach_frame(pieces: list[pd.DataFrame], base: pd.DataFrame) -> pd.DataFrame:
+def _by_columns(contacts: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+    """The grouping columns named by `by`, checked against the table."""
+    names = [] if by is None else [by] if isinstance(by, str) else list(by)
+    for name in names:
+        if not isinstance(name, str) or name not in contacts.columns:
+            raise ValueError(f"`by` names column {name!r}, which `contacts` does not have; "
+                             "add the column or leave it out of `by`.")
+        if name in (*_DIMS, *BREACH_COLUMNS):
+            raise ValueError(f"`by` names column {name!r}, which the check already uses; leave it out of `by`.")
+    return list(dict.fromkeys(names))
+
+
+def _breach_frame(pieces: list[pd.DataFrame], base: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
     """Concatenate the per-limit breach rows, ordered by arrival then rule."""
     nonempty = [p for p in pieces if len(p)]
     if not nonempty:
@@ -200,17 +225,18 @@ def _breach_frame(pieces: list[pd.DataFrame], base: pd.DataFrame) -> pd.DataFram
         empty["kind"] = pd.Series([], dtype="string")
         for c in ("limit_s", "observed_s", "excess_s"):
             empty[c] = pd.Series([], dtype=float)
-        return empty[BREACH_COLUMNS].reset_index(drop=True)
+        return empty[BREACH_COLUMNS + groups].reset_index(drop=True)
     out = pd.concat(nonempty)
     out = out.sort_values(["arrived_at", "contact_id", "_order"], kind="stable")
     out["rule"] = out["rule"].astype("string")
     out["kind"] = out["kind"].astype("string")
-    return out[BREACH_COLUMNS].reset_index(drop=True)
+    return out[BREACH_COLUMNS + groups].reset_index(drop=True)
 
 
-def _summary(base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, ruleset: RuleSet) -> pd.DataFrame:
-    """Counts and shares of breaching contacts by day, site, queue and hour (long format)."""
-    data = base[list(_DIMS)].copy()
+def _summary(base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, ruleset: RuleSet,
+             dims: tuple[str, ...] = _DIMS) -> pd.DataFrame:
+    """Counts and shares of breaching contacts by day, site, queue, hour and `by` (long format)."""
+    data = base[list(dims)].copy()
     data["breaching"] = any_hit.astype(np.int64)
     rule_cols = []
     for lim in ruleset.limits:
@@ -218,7 +244,7 @@ def _summary(base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, rules
         data[col] = flags[lim.id].astype(np.int64)
         rule_cols.append(col)
     frames = []
-    for dim in _DIMS:
+    for dim in dims:
         g = data.groupby(dim, dropna=False, sort=True)
         part = g[["breaching", *rule_cols]].sum()
         part.insert(0, "contacts", g.size())
@@ -244,13 +270,15 @@ def _summary(base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, rules
 
 
 def _daily(
-    base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, turn: pd.DataFrame, ruleset: RuleSet
+    base: pd.DataFrame, flags: pd.DataFrame, any_hit: np.ndarray, turn: pd.DataFrame, ruleset: RuleSet,
+    groups: list[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per day: counts, share and a breach flag per rule."""
-    data = pd.DataFrame({"day": base["day"], "breaching": any_hit.astype(np.int64)})
+    """One row per day (of each `groups` value): counts, share and a breach flag per rule."""
+    keys = [*(groups or []), "day"]
+    data = pd.DataFrame({k: base[k] for k in keys}).assign(breaching=any_hit.astype(np.int64))
     for lim in ruleset.limits:
         data[f"breached_{lim.id}"] = flags[lim.id].to_numpy(dtype=bool)
-    g = data.groupby("day", sort=True)
+    g = data.groupby(keys if groups else "day", sort=True)
     out = g["breaching"].sum().to_frame()
     out.insert(0, "contacts", g.size())
     out["share"] = (out["breaching"] / out["contacts"]).astype(float)
@@ -258,7 +286,7 @@ def _daily(
         out[f"breached_{lim.id}"] = g[f"breached_{lim.id}"].any()
     breached = out["breaching"] > 0
     if ruleset.checks_turn_order:
-        per_day = turn.groupby("day").size() if len(turn) else pd.Series(dtype=np.int64)
+        per_day = turn.groupby(keys if groups else "day").size() if len(turn) else pd.Series(dtype=np.int64)
         out["turn_order_violations"] = per_day.reindex(out.index, fill_value=0).astype(np.int64)
         breached = breached | (out["turn_order_violations"] > 0)
     out["breached"] = breached.astype(bool)

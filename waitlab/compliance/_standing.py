@@ -21,7 +21,7 @@ customers keyed by arrival time: O(n log n).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from numbers import Integral
 from typing import TypeAlias
 
@@ -94,8 +94,8 @@ def standing_times(contacts: pd.DataFrame, seats: Seats = None) -> NotedFrame:
     return NotedFrame(frame, notes=notes)
 
 
-def _sweep(contacts: pd.DataFrame, seats: Seats) -> tuple[pd.DataFrame, list[str]]:
-    """Run the seat sweep; return the per-contact frame and the notes."""
+def _sweep(contacts: pd.DataFrame, seats: Seats, by: Sequence[str] = ()) -> tuple[pd.DataFrame, list[str]]:
+    """Run the seat sweep (one room per site and value of the `by` columns); return the per-contact frame and notes."""
     needed = ["contact_id", "channel", "arrived_at", "called_at", "ended_at"]
     missing = [c for c in needed if c not in contacts.columns]
     if missing:
@@ -120,12 +120,19 @@ def _sweep(contacts: pd.DataFrame, seats: Seats) -> tuple[pd.DataFrame, list[str
     standing = np.full(n, np.nan)
     seated = np.full(n, np.nan)
     seat_at = np.full(n, _NAT, dtype=np.int64)
-    unknown_sites: list[str] = []
-    for s in sorted(set(site[in_room])):
-        idx = np.flatnonzero(in_room & (site == s))
+    if by:
+        keys = pd.DataFrame({"_site": site, **{c: contacts[c].to_numpy() for c in by}})
+        room = keys.groupby(list(keys.columns), dropna=False, sort=True).ngroup().to_numpy()
+    else:
+        room = pd.factorize(site, sort=True)[0]
+    rows = np.flatnonzero(in_room)
+    rows = rows[np.argsort(room[rows], kind="stable")]  # by room, then row order
+    unknown: set[str] = set()
+    for idx in np.split(rows, np.flatnonzero(np.diff(room[rows])) + 1) if len(rows) else []:
+        s = site[idx[0]]
         cap = per_site[s]
         if cap is None:
-            unknown_sites.append(s)
+            unknown.add(s)
             standing[idx] = (leave[idx] - arrive[idx]) / 1e9
             seated[idx] = 0.0
             continue
@@ -149,7 +156,7 @@ def _sweep(contacts: pd.DataFrame, seats: Seats) -> tuple[pd.DataFrame, list[str
         },
         index=contacts.index,
     )
-    return frame, _notes(seats, per_site, unknown_sites, kiosk, known, contacts)
+    return frame, _notes(seats, per_site, sorted(unknown), kiosk, known, contacts)
 
 
 def _sweep_site(arrive: np.ndarray, leave: np.ndarray, seats: int) -> np.ndarray:

@@ -11,6 +11,8 @@ Python loop over rows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -34,7 +36,8 @@ TURN_ORDER_COLUMNS = [
 ]
 
 
-def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0) -> pd.DataFrame:
+def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0, *,
+                          by: Sequence[str] = ()) -> pd.DataFrame:
     """Tickets called before a ticket of the same site, day, queue and priority issued earlier.
 
     Only kiosk contacts that were called (``called_at`` known) are compared; phone calls have
@@ -47,6 +50,9 @@ def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0) -> p
     tolerance_s : float
         An earlier ticket called at most this many seconds after the later one is not a
         violation (e.g. two desks pressing "next" almost together), seconds, >= 0.
+    by : sequence of str
+        Extra grouping columns of `contacts` (e.g. ``"replication"``): tickets are compared only
+        within the same values of them too; they are added to the returned table.
 
     Returns
     -------
@@ -77,7 +83,7 @@ def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0) -> p
     """
     if not (np.isfinite(tolerance_s) and tolerance_s >= 0):
         raise ValueError(f"`tolerance_s` must be a finite number of seconds >= 0, got {tolerance_s!r}.")
-    needed = ["contact_id", "channel", "arrived_at", "called_at", "queue"]
+    needed = ["contact_id", "channel", "arrived_at", "called_at", "queue", *by]
     missing = [c for c in needed if c not in contacts.columns]
     if missing:
         raise ValueError(f"`contacts` is missing column(s) {missing} needed for the turn-order check.")
@@ -96,12 +102,13 @@ def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0) -> p
             "ticket": _col(contacts, "ticket")[mask],
             "arrived_at": contacts.loc[mask, "arrived_at"],
             "called_at": contacts.loc[mask, "called_at"],
+            **{c: contacts.loc[mask, c] for c in by},
         }
     )
-    empty = _empty(contacts)
+    empty = _empty(contacts, by)
     if df.empty:
         return empty
-    keys = ["site", "day", "queue", "priority"]
+    keys = [*by, "site", "day", "queue", "priority"]
     df["_g"] = df.groupby(keys, dropna=False, sort=True).ngroup()
     df = df.sort_values(["_g", "arrived_at", "called_at"], kind="stable").reset_index(drop=True)
     g = df["_g"].to_numpy()
@@ -130,7 +137,7 @@ def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0) -> p
         out[f"overtaken_{c}"] = over[c]
     out["overtaken"] = counts
     out["delay_s"] = (out["overtaken_called_at"] - out["called_at"]).dt.total_seconds()
-    return out[TURN_ORDER_COLUMNS]
+    return out[TURN_ORDER_COLUMNS + list(by)]
 
 
 def _count_later_called_before(
@@ -168,7 +175,7 @@ def _col(contacts: pd.DataFrame, name: str, dtype: str = "string") -> pd.Series:
     return pd.Series(pd.NA, index=contacts.index, dtype=dtype)
 
 
-def _empty(contacts: pd.DataFrame) -> pd.DataFrame:
+def _empty(contacts: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     tz = (
         contacts["arrived_at"].dt.tz
         if isinstance(contacts["arrived_at"].dtype, pd.DatetimeTZDtype)
@@ -192,5 +199,6 @@ def _empty(contacts: pd.DataFrame) -> pd.DataFrame:
             "overtaken_called_at": ts,
             "overtaken": pd.Series([], dtype=np.int64),
             "delay_s": pd.Series([], dtype=float),
+            **{c: contacts[c].iloc[0:0].reset_index(drop=True) for c in by},
         }
     )

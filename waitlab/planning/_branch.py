@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ import pandas as pd
 from waitlab.planning._assess import Assessment, assess
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._pipeline import PlanResult, plan_scenario
-from waitlab.planning._simeval import scenario_evaluator, with_servers
+from waitlab.planning._simeval import scenario_evaluator
 from waitlab.planning._targets import Target, targets_from_rules
 from waitlab.planning._templates import ShiftTemplates, load_shifts
 from waitlab.sim import Scenario
@@ -55,6 +56,8 @@ class BranchPlan:
         Customers simulated over the whole run, joint check included.
     seconds : dict of str to float
         Wall time: ``"<group>"`` for each group's planning, ``"check"``, ``"total"``.
+    seed : int or None
+        The root seed of the run.
     """
 
     scenario: Scenario
@@ -63,10 +66,27 @@ class BranchPlan:
     check: dict[str, Assessment]
     customers_simulated: int
     seconds: dict[str, float] = field(default_factory=dict)
+    seed: int | None = None
 
     def check_holds(self, group: str) -> bool:
         """True when `group`'s targets hold (point estimates) in the joint check."""
         return self.check[group].holds
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python summary (what ``waitlab plan --json`` prints, less the files written).
+
+        ``scenario``, ``source``, ``rules``, ``replications``, ``seed``, ``groups`` (each a
+        :meth:`PlanResult.to_dict`, its ``figures`` from the joint check when there are several
+        groups), ``joint_check``, ``seconds``, ``customers_simulated``, ``customers_per_second``.
+        """
+        from waitlab.planning._summary import branch_summary
+
+        return branch_summary(self)
+
+    def __str__(self) -> str:
+        from waitlab.planning._summary import branch_text
+
+        return branch_text(self.to_dict())
 
 
 def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = None, rules: str | Path = "CABA",
@@ -150,7 +170,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
                 r = dataclasses.replace(r, sipp=results[name].sipp)
             results[name] = r
             customers += r.customers_simulated
-            current = with_servers(current, name, r.plan.servers.tolist())
+            current = current.with_desks(name, r.plan.servers.tolist())
             seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
         if not many:  # one group: its own verification is the check
             check = {order[0]: results[order[0]].plan.assessment}
@@ -171,7 +191,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
             break
     seconds["total"] = time.perf_counter() - t_start
     return BranchPlan(scenario=sc, planned=current, results=tuple(results[n] for n in order), check=check,
-                      customers_simulated=customers, seconds=seconds)
+                      customers_simulated=customers, seconds=seconds, seed=seed)
 
 
 def group_slug(name: str) -> str:

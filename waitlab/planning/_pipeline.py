@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,6 +73,32 @@ class PlanResult:
     customers_simulated: int
     seconds: dict[str, float] = field(default_factory=dict)
     simulation_seconds: float = 0.0
+
+    @property
+    def planned(self) -> Scenario:
+        """The scenario with the planned group open as planned."""
+        return self.scenario.with_desks(self.group, self.plan.servers.tolist())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python summary of the group's plan (an entry of ``waitlab plan --json``'s ``groups``).
+
+        Keys: ``group``, ``engine``, ``desk_hours`` and ``sipp_desk_hours`` (scheduled desk time
+        of the plan and of the SIPP start, :meth:`waitlab.sim.Scenario.desk_hours`), ``converged``,
+        ``message``, ``simulations``, ``desks`` (runs of intervals with their plan and SIPP
+        counts), ``figures`` (each target at its worst interval, with the 95 % CI), ``roster``
+        (cost, staff, paid hours, over-coverage) or ``roster_error``, ``abandon_rate`` and
+        ``curve_points`` when the curve was computed, ``customers_simulated``, ``seconds``.
+        """
+        from waitlab.planning._summary import group_summary
+
+        return group_summary(self)
+
+    def __str__(self) -> str:
+        from waitlab.planning._summary import group_lines, head_line
+
+        head = {"scenario": self.scenario.name, "source": str(self.scenario.source), "rules": self.rules,
+                "replications": self.replications}
+        return "\n".join([head_line(head), "", *group_lines(self.to_dict())])
 
 
 def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA",

@@ -53,13 +53,6 @@ def component(scenario: Scenario, group: str) -> Scenario:
                                desks=tuple(g for g in scenario.desks if g.name in names))
 
 
-def with_servers(scenario: Scenario, group: str, servers: Sequence[int]) -> Scenario:
-    """`scenario` with desk group `group` open ``servers[i]`` desks in interval ``i``."""
-    desks = tuple(dataclasses.replace(g, open=tuple(int(x) for x in servers)) if g.name == group else g
-                  for g in scenario.desks)
-    return dataclasses.replace(scenario, desks=desks)
-
-
 class ScenarioEvaluator:
     """``evaluate(servers, seed) -> SimulatedDays`` for a simulation scenario.
 
@@ -144,20 +137,18 @@ class ScenarioEvaluator:
         if s.shape != (self.n_intervals,):
             raise PlanningError(f"the plan has {s.size} interval(s) but the scenario has {self.n_intervals}.")
         t0 = time.perf_counter()
-        sc = with_servers(self.simulated, self.group, s.tolist())
+        sc = self.simulated.with_desks(self.group, s.tolist())
         reps, arr, wait, aband, stand, seat = [], [], [], [], [], []
         n_total = 0
         for r, d in enumerate(self.draws(seed)):
             day = simulate_day(sc, draws=d, engine=self.engine)
             n_total += len(d)
             mine = np.isin(d.queue, self.queues)
-            a = day.arrays
-            end = np.where(np.isnan(a.called), a.ended, a.called)
-            w = np.where(np.isnan(end), np.inf, end - d.arrival)
+            w = day.waits
             reps.append(np.full(int(mine.sum()), r, dtype=np.int64))
             arr.append(d.arrival[mine])
-            wait.append(w[mine])
-            aband.append((a.outcome[mine] == 1) | (a.outcome[mine] == 2))
+            wait.append(np.where(np.isnan(w), np.inf, w)[mine])  # never called: an endless wait
+            aband.append(day.left_unserved[mine])
             if self.seats is not None and self.scenario.channel == "kiosk":
                 st = standing_times(day.contacts, seats=self.seats)
                 stand.append(st["standing_s"].to_numpy(dtype=float)[mine])

@@ -4,7 +4,8 @@ Contents
 --------
 Scenario, QueueSpec, DeskGroup, Distribution
     A day of queues and desk schedules, read from TOML (``Scenario.from_toml``), built from a
-    log (``Scenario.from_log``) or in code; validated before anything runs.
+    log (``Scenario.from_log``) or in code; validated before anything runs. Schedule edits:
+    ``Scenario.with_desks``; scheduled desk time: ``Scenario.desk_hours``.
 draw, Draws
     All the randomness of a day, drawn up front from a ``numpy.random.Generator``.
 simulate_day, SimulatedDay
@@ -15,8 +16,11 @@ run, RunResult
     a 95 % confidence interval, and the probability that a day breaches each rule.
 sweep, SweepResult, dask_executor
     Scenarios x replications on a dask.distributed cluster (or a local process pool).
+compare, Comparison
+    Two runs with the same seed compared day by day: per-KPI mean difference with a
+    Student-t interval over the paired replications.
 day_kpis
-    KPIs of one simulated day (the analytics' KPIs plus simulation-only ones).
+    KPIs of one simulated day (the analytics' KPIs plus simulation-only ones, e.g. ``desk_hours``).
 scenario_from_log
     The scenario of one day of one site of a contacts log ("the branch as it is"); the
     assumptions made are its ``notes``.
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from waitlab.sim._compare import Comparison, compare
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day
 from waitlab.sim._distributions import Distribution
 from waitlab.sim._draws import Draws, draw
@@ -43,6 +48,7 @@ from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
 from waitlab.sim._sweep import SweepResult, dask_executor, sweep
 
 __all__ = [
+    "Comparison",
     "DayArrays",
     "DeskGroup",
     "Distribution",
@@ -54,6 +60,7 @@ __all__ = [
     "SimulatedDay",
     "SweepResult",
     "choose_engine",
+    "compare",
     "dask_executor",
     "day_kpis",
     "draw",

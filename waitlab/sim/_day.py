@@ -11,7 +11,7 @@ import pandas as pd
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._draws import Draws, draw
-from waitlab.sim._outcome import CODES, DayArrays
+from waitlab.sim._outcome import ABANDONED, CODES, NO_SHOW, DayArrays
 from waitlab.sim._scenario import Scenario
 
 __all__ = ["ENGINES", "SimulatedDay", "choose_engine", "simulate_day", "stack_contacts", "to_contacts"]
@@ -71,6 +71,21 @@ class SimulatedDay:
         if "contacts" not in self._cache:
             self._cache["contacts"] = to_contacts(self.scenario, self.draws, self.arrays)
         return self._cache["contacts"]
+
+    @property
+    def waits(self) -> np.ndarray:
+        """Wait of each customer (in the order of the draws), seconds.
+
+        From arrival until called (served, or a kiosk no-show found missing when called) or, for a
+        phone customer who abandoned, until leaving; NaN for a customer neither called nor seen leaving.
+        """
+        a = self.arrays
+        return np.where(np.isnan(a.called), a.ended, a.called) - self.draws.arrival
+
+    @property
+    def left_unserved(self) -> np.ndarray:
+        """True for each customer who left without service (``abandoned`` or ``no_show``)."""
+        return np.isin(self.arrays.outcome, (ABANDONED, NO_SHOW))
 
     def kpis(self, sl_threshold: float = 20.0) -> dict[str, float]:
         """Day KPIs (see :func:`waitlab.sim.day_kpis`)."""

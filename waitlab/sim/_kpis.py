@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,10 +66,9 @@ def days_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
 
 
 def _sim_kpis(day: SimulatedDay) -> dict[str, float]:
-    sc, a, d = day.scenario, day.arrays, day.draws
+    sc, a = day.scenario, day.arrays
     horizon = sc.horizon
-    called = np.where(np.isnan(a.called), a.ended, a.called)
-    wait = called - d.arrival
+    wait = day.waits
     known = ~np.isnan(wait)
     desk_seconds = float(sc.on_duty.sum()) * float(sc.interval)
     work_start = a.called[~np.isnan(a.called)]
@@ -79,7 +77,7 @@ def _sim_kpis(day: SimulatedDay) -> dict[str, float]:
     last = np.nanmax(a.ended) if np.any(~np.isnan(a.ended)) else horizon
     return {
         "prob_wait": float(np.mean(wait[known] > 0)) if known.any() else float("nan"),
-        "desk_hours": desk_seconds / 3600.0,
+        "desk_hours": sc.desk_hours(),  # desk_seconds / 3600
         "occupancy_scheduled": float(busy / desk_seconds) if desk_seconds else float("nan"),
         "overrun_s": float(max(0.0, last - horizon)),
     }
@@ -116,36 +114,27 @@ def days_breaches(days: list[pd.DataFrame] | pd.DataFrame, rules: str | Path | R
     """:func:`day_breaches` of several days at once, from a single compliance call.
 
     `days` is a list of contacts tables, or one table with the day's index (0, 1, ...) in a
-    ``replication`` column (:func:`waitlab.sim._day.stack_contacts`). Each day becomes a site
-    of its own (``<site>\x1f<k>``), so the waiting-room sweep, the turn order and every count
-    stay within a day, and the figures of day ``k`` are read back from the breach and
-    turn-order rows of its site. A seats mapping is carried over to the renamed sites.
+    ``replication`` column (:func:`waitlab.sim._day.stack_contacts`). The check groups by
+    ``replication`` (``check_compliance(..., by="replication")``), so the waiting-room sweep,
+    the turn order and every count stay within a day, and the figures of day ``k`` are read
+    back from the breach and turn-order rows of replication ``k``.
     """
     from waitlab.compliance import check_compliance, load_rules
 
     if isinstance(days, pd.DataFrame):
         stacked, n_days = days, int(days["replication"].max()) + 1 if len(days) else 0
     else:
-        stacked = pd.concat([d.assign(replication=k) for k, d in enumerate(days)], ignore_index=True)
+        stacked = pd.concat([d.assign(replication=k, contact_id=f"r{k}-" + d["contact_id"].astype("string"))
+                             for k, d in enumerate(days)], ignore_index=True)
         n_days = len(days)
     if not n_days:
         return []
     ruleset = load_rules(rules)
     key = stacked["replication"].to_numpy(dtype=np.int64)
-    tag = "\x1f" + pd.Series(key, index=stacked.index).astype("string")
-    stacked = stacked.assign(site=stacked["site"].astype("string") + tag,
-                             contact_id=stacked["contact_id"].astype("string") + tag)
-    if isinstance(seats, Mapping):
-        sites = stacked[["site"]].assign(old=stacked["site"].str.rsplit("\x1f", n=1).str[0]).drop_duplicates()
-        seats = {new: seats[old] for new, old in zip(sites["site"], sites["old"], strict=True) if old in seats}
-    res = check_compliance(stacked, rules=ruleset, seats=seats)
-
-    def day_of(site: pd.Series) -> np.ndarray:
-        return site.astype("string").str.rsplit("\x1f", n=1).str[1].astype(int).to_numpy()
-
+    res = check_compliance(stacked, rules=ruleset, seats=seats, by="replication")
     b, turn = res.breaches, res.turn_order
-    bday = day_of(b["site"]) if len(b) else np.zeros(0, dtype=int)
-    tday = day_of(turn["site"]) if len(turn) else np.zeros(0, dtype=int)
+    bday = b["replication"].to_numpy(dtype=np.int64)
+    tday = turn["replication"].to_numpy(dtype=np.int64)
     sizes = np.bincount(key, minlength=n_days)
     out = []
     for k in range(n_days):

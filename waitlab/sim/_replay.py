@@ -23,7 +23,6 @@ Nothing is random. Each customer of the day keeps what the log says about them:
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from waitlab.sim._from_log import scenario_from_log
 from waitlab.sim._kpis import day_breaches
 from waitlab.sim._log_day import pick_day, site_log
 from waitlab.sim._outcome import NO_SHOW
-from waitlab.sim._scenario import DeskGroup, Scenario
+from waitlab.sim._scenario import Scenario
 
 __all__ = ["ReplayResult", "replay"]
 
@@ -148,7 +147,7 @@ def replay(
     )  # fmt: skip
     notes += [n for n in sc.notes if n.startswith(("date:", "no_show_seconds", "desk groups"))]
     if desks:
-        sc = dataclasses.replace(sc, desks=_override(sc, desks), name=f"{sc.name}, desks changed")
+        sc = _override(sc, desks)
     actual = day.sort_values("arrived_at", kind="stable").reset_index(drop=True)
     replayed = _run(sc, actual, engine, notes)
     base = _kpis(actual, rules, seats, sl_threshold)
@@ -167,41 +166,30 @@ def _clock(seconds: float) -> str:
     return f"{min(s // 3600, 23):02d}:{s % 3600 // 60:02d}" if s < 86400 else "23:59:59"
 
 
-def _override(sc: Scenario, desks: Mapping[str, Any]) -> tuple[DeskGroup, ...]:
+def _override(sc: Scenario, desks: Mapping[str, Any]) -> Scenario:
     names = [g.name for g in sc.desks]
-    labels = sc.interval_labels()
     unknown = [n for n in desks if n not in names]
     if unknown:
         raise ScenarioError(
             f"replay: no desk group {unknown[0]!r} in the log; the groups are {', '.join(names)}."
         )
-    out = []
-    for g in sc.desks:
-        spec = desks.get(g.name)
-        counts = list(g.open)
-        if spec is None:
-            pass
-        elif isinstance(spec, str) and spec.strip()[:1] in "+-" and spec.strip()[1:].isdigit():
-            counts = [max(0, c + int(spec)) for c in counts]
+    name = f"{sc.name}, desks changed"
+    for group, spec in desks.items():
+        if isinstance(spec, str) and spec.strip()[:1] in "+-" and spec.strip()[1:].isdigit():
+            sc = sc.with_desks(group, change=int(spec), name=name)
         elif isinstance(spec, int | np.integer) and not isinstance(spec, bool) and spec >= 0:
-            counts = [int(spec)] * len(counts)
+            sc = sc.with_desks(group, int(spec), name=name)
         elif isinstance(spec, Mapping):
-            for hhmm, n in sorted(spec.items()):
-                if hhmm not in labels or not isinstance(n, int) or n < 0:
-                    raise ScenarioError(
-                        f"replay: desks {g.name!r}: {hhmm!r} = {n!r} is not an interval start and a "
-                        f"count >= 0; interval starts are {', '.join(labels)}."
-                    )
-                counts[labels.index(hhmm) :] = [n] * (len(labels) - labels.index(hhmm))
-        elif isinstance(spec, list | tuple) and len(spec) == len(labels):
-            counts = [int(c) for c in spec]
+            for hhmm, n in sorted(spec.items()):  # n desks from that time on
+                sc = sc.with_desks(group, n, start=hhmm, name=name)
+        elif isinstance(spec, list | tuple):
+            sc = sc.with_desks(group, spec, name=name)
         else:
             raise ScenarioError(
-                f'replay: desks {g.name!r} = {spec!r} is not a schedule; give a count, "+n", '
-                f'"-n", {len(labels)} counts (one per interval) or {{"HH:MM": n}}.'
+                f'replay: desks {group!r} = {spec!r} is not a schedule; give a count, "+n", '
+                f'"-n", {sc.n_intervals} counts (one per interval) or {{"HH:MM": n}}.'
             )
-        out.append(DeskGroup(name=g.name, serves=g.serves, open=tuple(counts)))
-    return tuple(out)
+    return sc
 
 
 def _seconds(s: pd.Series, origin: pd.Timestamp) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -243,6 +244,32 @@ class Scenario:
         from waitlab.sim._draws import draw
 
         return draw(self, rng)
+
+    def with_desks(self, group: str, counts: int | Sequence[int] | None = None, *, change: int | None = None,
+                   start: str | dt.time | None = None, end: str | dt.time | None = None,
+                   name: str | None = None) -> Scenario:
+        """This scenario with desk group `group`'s schedule set or changed (validated again).
+
+        Give `counts` (desks open: one count for the whole window, or one per interval of it)
+        or `change` (desks added, or removed when negative, never below 0). `start` and `end`
+        (``"HH:MM"`` on the interval grid) limit the edit to a window; `name` renames the
+        scenario. Raises ScenarioError naming the group, count or time at fault, or a queue
+        the new schedule leaves unserved.
+
+        >>> from waitlab.sim import example_path
+        >>> sc = Scenario.from_toml(example_path("branch"))
+        >>> sc.with_desks("caja", change=2, start="12:00", end="14:00").desks[0].open[4:8]
+        (7, 7, 10, 10)
+        """
+        from waitlab.sim._schedule import with_desks
+
+        return with_desks(self, group, counts, change=change, start=start, end=end, name=name)
+
+    def desk_hours(self, group: str | None = None) -> float:
+        """Scheduled desk time in hours (desks open x interval length, summed), of `group` or of all; KPI ``desk_hours``."""
+        from waitlab.sim._schedule import desk_hours
+
+        return desk_hours(self, group)
 
     def queue_index(self, name: str) -> int:
         """Position of the queue called `name`."""
