@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from waitlab._clock import parse_interval
 from waitlab.analytics import interval_stats, patience
 from waitlab.models import staffing_plan
 from waitlab.schema import service_seconds
@@ -83,7 +84,7 @@ def staffing_from_log(
     if not any(x is not None for x in (service_level, asa, abandon, wait_limits, max_occupancy)):
         service_level = (0.8, 20.0)
         notes.append("no target given: 80 % of arrivals answered within 20 s")
-    interval_s = pd.Timedelta(freq).total_seconds()
+    interval_s = parse_interval(freq, "freq")
     aht = _fill_aht(stats, contacts, list(by or []), notes)
     plan = staffing_plan(
         stats["arrivals"].to_numpy(dtype=float),

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from waitlab.analytics._prepare import NS, parse_freq
+from waitlab.analytics._prepare import NS, interval_ns
 from waitlab.exceptions import LogFormatError
 
 __all__ = ["HeadcountResult", "from_headcounts"]
@@ -205,7 +205,7 @@ def from_headcounts(
     (NaN when :math:`A_h = 0`).
     """
     mapping = dict(mapping or {})
-    step = parse_freq(interval, "interval") / NS
+    step = interval_ns(interval, "interval") / NS
     counts, where_s = _read(sheet, "headcount sheet")
     tally, where_a = _read(arrivals, "arrivals tally")
     t_col = _column(counts, "time", mapping, where_s, True)

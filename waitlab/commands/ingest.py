@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from waitlab.exceptions import ArgumentError
 from waitlab.readers import FORMATS, read_log
 
 __all__ = ["register", "run"]
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        raise ValueError(f"-o {out}: the output must end in .parquet or .csv.")
+        raise ArgumentError(f"-o {out}: the output must end in .parquet or .csv.")
     contacts, report = read_log(
         args.log, format=args.format, mapping=args.mapping, tz=args.tz,
         encoding=args.encoding, sep=args.sep, dayfirst=args.dayfirst,

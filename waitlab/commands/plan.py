@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["register", "run"]
 
 _EPILOG = """\
@@ -79,14 +81,14 @@ def _scenario_path(text: str) -> Path:
 
 def _check_args(args: argparse.Namespace) -> None:
     if args.replications < 2:
-        raise ValueError(f"--replications must be at least 2 (confidence intervals need two days), "
+        raise ArgumentError(f"--replications must be at least 2 (confidence intervals need two days), "
                          f"got {args.replications}.")
     for flag, v in (("--max-share", args.max_share), ("--max-day-prob", args.max_day_prob),
                     ("--max-abandon", args.max_abandon)):
         if v is not None and not (0 < v < 1):
-            raise ValueError(f"{flag} must be a share between 0 and 1 (e.g. 0.05), got {v}.")
+            raise ArgumentError(f"{flag} must be a share between 0 and 1 (e.g. 0.05), got {v}.")
     if args.seats is not None and args.seats < 0:
-        raise ValueError(f"--seats must be a whole number >= 0, got {args.seats}.")
+        raise ArgumentError(f"--seats must be a whole number >= 0, got {args.seats}.")
     if args.shifts is not None and not Path(args.shifts).is_file():
         raise FileNotFoundError(f"shift templates file {args.shifts!r} does not exist.")
 

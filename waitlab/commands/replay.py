@@ -6,6 +6,8 @@ import argparse
 import json
 import math
 
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["parse_desks", "register", "run"]
 
 
@@ -51,7 +53,7 @@ def parse_desks(items: list[str]) -> dict[str, str | int]:
         value = value.strip()
         body = value[1:] if value[:1] in "+-" else value
         if not sep or not name.strip() or not body.isdigit():
-            raise ValueError(
+            raise ArgumentError(
                 f'--desks {item!r} is not GROUP=+N, GROUP=-N or GROUP=N; e.g. --desks "Caja=+2".'
             )
         out[name.strip()] = value if value[:1] in "+-" else int(value)
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     desks = parse_desks(args.desks)
     if not (args.interval > 0 and math.isfinite(args.interval)):
-        raise ValueError(f"--interval must be a positive number of minutes, got {args.interval}.")
+        raise ArgumentError(f"--interval must be a positive number of minutes, got {args.interval}.")
     contacts, _report = waitlab.read_log(args.log, format=args.format, mapping=args.mapping)
     result = replay(
         contacts, desks or None, date=args.date, site=args.site, rules=args.rules, seats=args.seats,

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["register", "run"]
 
 
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
                             "or the name of a bundled example (branch, branch12h, mmc).")
     if args.replications < 1:
-        raise ValueError(f"--replications must be at least 1, got {args.replications}.")
+        raise ArgumentError(f"--replications must be at least 1, got {args.replications}.")
     scenario = Scenario.from_toml(path)
     executor = None
     if args.scheduler:

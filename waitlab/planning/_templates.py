@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from waitlab._clock import clock, parse_clock, parse_duration
 from waitlab.planning._errors import ShiftTemplateError
-from waitlab.planning._timefmt import clock, parse_clock, parse_duration
 
 __all__ = ["MealBreak", "ShiftTemplate", "ShiftTemplates", "load_shifts"]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["LANGS", "fmt_duration", "fmt_number", "fmt_pct", "t"]
 
 LANGS = ("es", "en")
@@ -68,7 +70,7 @@ _CATALOGUE: dict[str, dict[str, str]] = {
 def t(key: str, lang: str = "es") -> str:
     """The text of `key` in `lang` (``"es"`` or ``"en"``)."""
     if lang not in LANGS:
-        raise ValueError(f"`lang` must be one of {LANGS}, got {lang!r}.")
+        raise ArgumentError(f"`lang` must be one of {LANGS}, got {lang!r}.")
     return _CATALOGUE[key][lang]
 
 
