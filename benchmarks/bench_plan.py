@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from waitlab.planning import plan_groups, scenario_evaluator  # noqa: E402
-from waitlab.sim import Scenario, simulate_day  # noqa: E402
+from waitlab.sim import Scenario, example_path, simulate_day  # noqa: E402
 
-SCENARIO = ROOT / "waitlab" / "sim" / "examples" / "branch12h.toml"
+SCENARIO = example_path("branch12h")
 SHIFTS = ROOT / "waitlab" / "planning" / "examples" / "shifts.toml"
 GOAL_S = 60.0
 

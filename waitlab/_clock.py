@@ -1,7 +1,7 @@
 """Clock times, durations and interval widths (seconds throughout): read and write them once.
 
 Private helpers shared by the readers, analytics, simulation and planning layers. The floor
-is low on purpose: only the standard library, pandas and :mod:`waitlab.exceptions`.
+is low on purpose: only the standard library, numpy, pandas and :mod:`waitlab.exceptions`.
 
 - :func:`parse_interval`: the width of a reporting / schedule interval ("30min", a Timedelta
   or seconds), which must divide a day;
@@ -19,6 +19,7 @@ import numbers
 import re
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from waitlab.exceptions import ArgumentError
@@ -50,7 +51,7 @@ def parse_interval(value: object, name: str = "interval") -> float:
 
     Parameters
     ----------
-    value : str, pandas.Timedelta, datetime.timedelta, int or float
+    value : str, pandas.Timedelta, datetime.timedelta, numpy.timedelta64, int or float
         A pandas offset string (``"15min"``, ``"1h"``, ``"900s"``), a timedelta, or seconds.
     name : str
         How the caller calls the value (``"freq"``, ``"--interval"``), used in the message.
@@ -74,15 +75,16 @@ def parse_interval(value: object, name: str = "interval") -> float:
     hint = "such as '15min', '30min', '1h' or 1800 (seconds)"
     if isinstance(value, bool):
         raise ArgumentError(f"{shown} must be a fixed length {hint}, got {value!r}.")
-    if isinstance(value, numbers.Real):
-        seconds = float(value)
-    elif isinstance(value, dt.timedelta):  # pandas.Timedelta is a datetime.timedelta
-        seconds = pd.Timedelta(value).value / 1e9
-    elif isinstance(value, str):
+    if isinstance(value, (str, dt.timedelta, np.timedelta64)):  # pandas.Timedelta is a datetime.timedelta
         try:
-            seconds = pd.Timedelta(value).value / 1e9
+            td = pd.Timedelta(value)
         except (TypeError, ValueError):
-            raise ArgumentError(f"{shown} must be a fixed length {hint}, got {value!r}.") from None
+            td = pd.NaT
+        if td is pd.NaT:  # "", "NaT", "monthly", ...
+            raise ArgumentError(f"{shown} must be a fixed length {hint}, got {value!r}.")
+        seconds = td.value / 1e9
+    elif isinstance(value, numbers.Real):  # after the timedeltas: numpy registers timedelta64 as a number
+        seconds = float(value)
     else:
         raise ArgumentError(f"{shown} must be a fixed length {hint}, got {value!r}.")
     if not (math.isfinite(seconds) and seconds > 0):

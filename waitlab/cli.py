@@ -2,9 +2,12 @@
 
 Each sub-command lives in its own module under :mod:`waitlab.commands` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to the function that runs
-it (``func(args) -> int``). Errors that waitlab raises on purpose (:class:`WaitlabError`,
-and the ``ValueError`` of a bad argument) are printed as one plain sentence on stderr with
-exit status 2, never as a traceback.
+it (``func(args) -> int``). Every error a user can cause is a :class:`WaitlabError`
+(input files that are missing or unreadable included: the library wraps them where it opens
+them); it is printed as one plain sentence on stderr with exit status 2, never as a traceback.
+The one other case caught is an output that cannot be written (a folder in the way, no
+permission): those writes happen inside pandas, openpyxl and matplotlib at many places, and
+the ``OSError`` already names the file, so it is reported here rather than wrapped at each.
 """
 
 from __future__ import annotations
@@ -45,11 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.func(args) or 0)
-    except (WaitlabError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except WaitlabError as exc:
         print(f"waitlab {args.command}: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:  # bad argument values (models validate with ValueError)
-        print(f"waitlab {args.command}: {exc}", file=sys.stderr)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:  # an output cannot be written
+        what = f"{exc.filename}: " if exc.filename else ""
+        print(f"waitlab {args.command}: {what}{exc.strerror or exc}; check the path and its permissions.",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

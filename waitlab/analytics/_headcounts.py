@@ -80,7 +80,10 @@ def _read(table: pd.DataFrame | str | PathLike[str], name: str) -> tuple[pd.Data
     path = Path(table)
     if not path.is_file():
         raise LogFormatError(f"{name} file {str(path)!r} does not exist; pass a CSV path or a DataFrame.")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:  # no permission, removed meanwhile, ...
+        raise LogFormatError(f"{name} file {str(path)!r} cannot be read ({exc.strerror}).") from None
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
         raise LogFormatError(

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from waitlab.exceptions import ArgumentError
+from waitlab.commands._options import scenario_path
+from waitlab.exceptions import ArgumentError, ShiftTemplateError
 
 __all__ = ["register", "run"]
 
@@ -66,19 +67,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _scenario_path(text: str) -> Path:
-    from waitlab.exceptions import ScenarioError
-
-    path = Path(text)
-    bundled = Path(__file__).parent.parent / "sim" / "examples" / f"{text}.toml"
-    if not path.exists() and path.suffix == "" and bundled.exists():
-        return bundled
-    if not path.is_file():
-        raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
-                            "or the name of a bundled example (branch, branch12h, mmc).")
-    return path
-
-
 def _check_args(args: argparse.Namespace) -> None:
     if args.replications < 2:
         raise ArgumentError(f"--replications must be at least 2 (confidence intervals need two days), "
@@ -90,7 +78,7 @@ def _check_args(args: argparse.Namespace) -> None:
     if args.seats is not None and args.seats < 0:
         raise ArgumentError(f"--seats must be a whole number >= 0, got {args.seats}.")
     if args.shifts is not None and not Path(args.shifts).is_file():
-        raise FileNotFoundError(f"shift templates file {args.shifts!r} does not exist.")
+        raise ShiftTemplateError(f"shift templates file {args.shifts!r} does not exist; check the path.")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     from waitlab.sim import Scenario
 
     _check_args(args)
-    path = _scenario_path(args.scenario)
+    path = scenario_path(args.scenario)
     scenario = Scenario.from_toml(path)
     targets = targets_from_rules(args.rules, max_share=args.max_share, max_day_prob=args.max_day_prob)
     if args.max_abandon is not None:

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from waitlab.commands._options import scenario_path
 from waitlab.exceptions import ArgumentError
 
 __all__ = ["register", "run"]
@@ -39,18 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitlab.sim import Scenario, example_path
+    from waitlab.sim import Scenario
     from waitlab.sim import run as simulate
 
-    path = Path(args.scenario)
-    if not path.exists() and path.suffix == "" and (Path(__file__).parent.parent / "sim" / "examples"
-                                                    / f"{args.scenario}.toml").exists():
-        path = example_path(args.scenario)
-    if not path.exists():
-        from waitlab.exceptions import ScenarioError
-
-        raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
-                            "or the name of a bundled example (branch, branch12h, mmc).")
+    path = scenario_path(args.scenario)
     if args.replications < 1:
         raise ArgumentError(f"--replications must be at least 1, got {args.replications}.")
     scenario = Scenario.from_toml(path)

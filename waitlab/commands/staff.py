@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from waitlab.commands._options import log_options, read_log_from_args
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["register", "run"]
 
 
@@ -19,14 +22,11 @@ def _pair(text: str) -> tuple[float, float]:
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "staff",
+        parents=[log_options()],
         help="required vs observed desks per interval (Erlang C/A) from a log",
         description="Measure arrivals and handling time per interval in a log, solve the fewest desks that "
         "meet every target (Erlang A with the log's patience, or Erlang C), and flag understaffed intervals.",
     )
-    p.add_argument("log", help="log file")
-    p.add_argument("--format", dest="fmt", default=None, help="kiosk, acd, asterisk, seelab or contacts")
-    p.add_argument("--mapping", default=None, help="column mapping name or TOML path")
-    p.add_argument("--tz", default=None, help="timezone of the log's times")
     p.add_argument("--freq", default="30min", help="interval width [30min]")
     p.add_argument("--by", default=None, help="comma-separated grouping, e.g. queue")
     p.add_argument("--sl", type=_pair, default=None, metavar="TARGET:SECONDS", help="service level, e.g. 0.8:20")
@@ -42,18 +42,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitlab.readers import read_log
     from waitlab.report._excel import write_workbook
     from waitlab.report._safe import neutralize_cells
     from waitlab.staffing import _describe, staffing_from_log
 
-    contacts, ingest = read_log(args.log, format=args.fmt, mapping=args.mapping, tz=args.tz)
+    contacts, ingest = read_log_from_args(args)
     print(ingest)
     pat: float | str | None = args.patience
     if args.patience == "none":
         pat = None
     elif args.patience != "auto":
-        pat = float(args.patience)
+        try:
+            pat = float(args.patience)
+        except ValueError:
+            raise ArgumentError(f"--patience must be a number of seconds, 'auto' or 'none', "
+                                f"got {args.patience!r}.") from None
     plan, notes = staffing_from_log(
         contacts, freq=args.freq, by=args.by.split(",") if args.by else None, mean_patience=pat,
         service_level=args.sl, asa=args.asa, abandon=args.abandon, wait_limits=args.wait_limit,
