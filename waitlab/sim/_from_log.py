@@ -109,8 +109,8 @@ def scenario_from_log_with_notes(
         raise ScenarioError(f'from_log: `arrivals` must be "rates" or "trace", got {arrivals!r}.')
     midnight = pd.Timestamp(when).tz_localize(tz)
     t_day = (day["arrived_at"] - midnight).dt.total_seconds().to_numpy()
-    t0 = _clock(start, "start") if start is not None else math.floor(t_day.min() / length) * length
-    t1 = _clock(end, "end") if end is not None else (math.floor(t_day.max() / length) + 1) * length
+    t0 = _time_arg(start, "start") if start is not None else math.floor(t_day.min() / length) * length
+    t1 = _time_arg(end, "end") if end is not None else (math.floor(t_day.max() / length) + 1) * length
     if t1 > 86400 or t1 <= t0:
         raise ScenarioError(
             f"from_log: the day would run from {clock(t0)} to {clock(t1)}; "
@@ -211,7 +211,7 @@ def _interval(interval: Any) -> float:
         ) from None
 
 
-def _clock(value: Any, key: str) -> float:
+def _time_arg(value: Any, key: str) -> float:
     try:
         return parse_clock(value, f"`{key}`")
     except ArgumentError as exc:
