@@ -2,9 +2,13 @@
 
 Each sub-command lives in its own module under :mod:`waitlab.commands` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` to the function that runs
-it (``func(args) -> int``). Errors that waitlab raises on purpose (:class:`WaitlabError`,
-and the ``ValueError`` of a bad argument) are printed as one plain sentence on stderr with
-exit status 2, never as a traceback.
+it (``func(args) -> int``). Every error a user can cause is a :class:`WaitlabError`
+(input files that are missing or unreadable included: the library wraps them where it opens
+them); it is printed as one plain sentence on stderr with exit status 2, never as a traceback.
+The one other case caught is an ``OSError``: an output that cannot be written (no such folder,
+a file in the way, no permission, disk full) or a scheduler that cannot be reached. Those
+happen inside pandas, openpyxl, matplotlib and dask at many places, and the error already
+names the file, so it is reported here in one line rather than wrapped at each place.
 """
 
 from __future__ import annotations
@@ -45,11 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return int(args.func(args) or 0)
-    except (WaitlabError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except WaitlabError as exc:
         print(f"waitlab {args.command}: {exc}", file=sys.stderr)
         return 2
-    except ValueError as exc:  # bad argument values (models validate with ValueError)
-        print(f"waitlab {args.command}: {exc}", file=sys.stderr)
+    except OSError as exc:  # an output that cannot be written (see the module docstring)
+        what = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
+        print(f"waitlab {args.command}: {what}; check the path and its permissions.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

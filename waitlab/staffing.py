@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from waitlab._clock import parse_interval
 from waitlab.analytics import interval_stats, patience
 from waitlab.schema import service_seconds
 from waitlab.targets import Target
@@ -175,7 +176,7 @@ def staffing_from_log(
     plan = staffing_plan(
         stats["arrivals"].to_numpy(dtype=float),
         handle,
-        pd.Timedelta(freq).total_seconds(),
+        parse_interval(freq, "freq"),
         targets=goal,
         mean_patience=theta,
         day_arrivals=day_arrivals,

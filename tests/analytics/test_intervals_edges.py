@@ -8,7 +8,7 @@ import pytest
 from analytics_helpers import TZ, build, stamp
 
 from waitlab.analytics import KPI_COLUMNS, interval_stats, summary_kpis
-from waitlab.exceptions import SchemaError
+from waitlab.exceptions import ArgumentError, SchemaError
 from waitlab.schema import coerce_contacts
 
 
@@ -105,9 +105,9 @@ def test_bad_input_is_named():
     c = build([("1", "served", "09:00:00", "09:01:00", "09:01:00", "09:02:00", "A")])
     with pytest.raises(SchemaError, match="`by` names column 'desk'"):
         interval_stats(c, by=["desk"])
-    with pytest.raises(ValueError, match="`freq` must be a fixed length"):
+    with pytest.raises(ArgumentError, match="`freq` must be a fixed length"):
         interval_stats(c, freq="monthly")
-    with pytest.raises(ValueError, match="`sl_threshold` must be"):
+    with pytest.raises(ArgumentError, match="`sl_threshold` must be"):
         interval_stats(c, sl_threshold=-1)
     with pytest.raises(SchemaError, match="no `arrived_at` column"):
         interval_stats(c.drop(columns="arrived_at"))

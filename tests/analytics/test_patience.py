@@ -9,7 +9,7 @@ from analytics_helpers import TZ
 from scipy import stats
 
 from waitlab.analytics import exponential_mle, patience
-from waitlab.exceptions import SchemaError
+from waitlab.exceptions import ArgumentError, SchemaError
 from waitlab.schema import coerce_contacts
 
 TRUE_MEAN = 300.0
@@ -132,5 +132,5 @@ def test_report_helpers_and_bad_input():
     assert "Mean patience" in str(r)
     with pytest.raises(SchemaError, match="no `outcome` column"):
         patience(_synthetic("phone", n=10).drop(columns="outcome"))
-    with pytest.raises(ValueError, match="`confidence`"):
+    with pytest.raises(ArgumentError, match="`confidence`"):
         patience(_synthetic("phone", n=10), confidence=95)

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waitlab.compliance import check_compliance, standing_times, turn_order_violations
+from waitlab.exceptions import ArgumentError, SchemaError
 
 
 def _reference_standing(arr: list[int], leave: list[int], seats: int) -> tuple[list[int], list[int]]:
@@ -204,15 +205,15 @@ def test_bad_arguments_are_named(morning):
         ValueError, match=r"`seats` must be a whole number of seats >= 0 \(or None when unknown\), got -1"
     ):
         standing_times(morning, seats=-1)
-    with pytest.raises(ValueError, match=r"`seats\['Centro'\]` must be a whole number"):
+    with pytest.raises(ArgumentError, match=r"`seats\['Centro'\]` must be a whole number"):
         check_compliance(morning, seats={"Centro": 2.5})
-    with pytest.raises(ValueError, match="`seats` must be a whole number"):
+    with pytest.raises(ArgumentError, match="`seats` must be a whole number"):
         check_compliance(morning, seats=True)
-    with pytest.raises(ValueError, match="`no_shows` must be 'count' or 'exclude'"):
+    with pytest.raises(ArgumentError, match="`no_shows` must be 'count' or 'exclude'"):
         check_compliance(morning, no_shows="maybe")
-    with pytest.raises(ValueError, match="`tolerance_s` must be"):
+    with pytest.raises(ArgumentError, match="`tolerance_s` must be"):
         turn_order_violations(morning, tolerance_s=-1)
-    with pytest.raises(ValueError, match=r"missing column\(s\) \['called_at'\]"):
+    with pytest.raises(SchemaError, match=r"missing column\(s\) \['called_at'\]"):
         standing_times(morning.drop(columns="called_at"), seats=3)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from readers_helpers import ACD_HEADER, acd_row, identity, write_text
 
-from waitlab.exceptions import LogFormatError
+from waitlab.exceptions import ArgumentError, LogFormatError
 from waitlab.readers import read_log
 
 GOOD = acd_row("g1", "2024-05-13 09:00:00", "2024-05-13 09:01:00", "2024-05-13 09:05:00", "answered")
@@ -145,7 +145,7 @@ def test_wrong_mapping_for_the_file(tmp_path):
 
 def test_bad_timezone_is_a_value_error(tmp_path):
     path = write_text(tmp_path / "a.csv", [ACD_HEADER, GOOD])
-    with pytest.raises(ValueError, match="`tz` must be an IANA timezone name"):
+    with pytest.raises(ArgumentError, match="`tz` must be an IANA timezone name"):
         read_log(path, format="acd", tz="Mars/Olympus")
 
 

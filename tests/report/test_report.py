@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from waitlab.cli import main
+from waitlab.exceptions import ArgumentError
 from waitlab.report import write_report
 from waitlab.schema import coerce_contacts
 
@@ -56,7 +57,7 @@ def test_hash_ids_leaves_no_raw_identifier_in_any_file(tmp_path):
 
 
 def test_report_refuses_an_unknown_language(tmp_path):
-    with pytest.raises(ValueError, match="`lang` must be one of"):
+    with pytest.raises(ArgumentError, match="`lang` must be one of"):
         write_report(_log(), tmp_path, lang="fr")
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sim_helpers import assert_little, random_fcfs_scenario
 
-from waitlab.exceptions import ScenarioError
+from waitlab.exceptions import ArgumentError, ScenarioError, SimulationError
 from waitlab.schema import validate_contacts, wait_seconds
 from waitlab.sim import DeskGroup, Distribution, Draws, QueueSpec, Scenario, example_path, simulate_day
 from waitlab.sim._engine_fast import run_fast
@@ -192,8 +192,8 @@ def test_draws_that_do_not_fit_the_scenario_are_refused():
                 patience=draws.patience, priority=draws.priority, absent=draws.absent)
     with pytest.raises(ScenarioError, match=r"arrivals outside \[0, 1800\) s"):
         simulate_day(sc, draws=bad)
-    with pytest.raises(ValueError, match="`arrival` must be finite and sorted"):
+    with pytest.raises(SimulationError, match="`arrival` must be finite and sorted"):
         Draws(arrival=np.array([2.0, 1.0]), queue=np.zeros(2), service=np.ones(2), patience=np.ones(2),
               priority=np.zeros(2), absent=np.zeros(2))
-    with pytest.raises(ValueError, match="`engine` must be one of auto, simpy, fast"):
+    with pytest.raises(ArgumentError, match="`engine` must be one of auto, simpy, fast"):
         simulate_day(sc, draws=draws, engine="turbo")

@@ -221,7 +221,7 @@ def test_weibull_draws_have_the_mean_and_cv_asked_for():
     # 4 standard errors: sd of the mean 240 / sqrt(n); of the sample cv about cv * sqrt((kurt - 1) / 4n)
     assert abs(x.mean() - 600.0) <= 4 * 240 / math.sqrt(x.size)
     assert abs(x.std() / x.mean() - 0.4) <= 0.004
-    with pytest.raises(ValueError, match="`cv` of a weibull"):
+    with pytest.raises(ScenarioError, match="`cv` of a weibull"):
         Distribution(dist="weibull", mean=600.0, cv=1000.0)
 
 

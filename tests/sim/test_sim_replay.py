@@ -151,3 +151,12 @@ def test_cli_prints_the_side_by_side_table(branch, capsys):
     assert "no desk group 'Cajx' in the log; the groups are" in capsys.readouterr().err
     assert main([*argv, "--desks", "Caja=lots"]) == 2
     assert "is not GROUP=+N" in capsys.readouterr().err
+
+
+def test_cli_detects_the_log_format_like_the_other_log_commands(branch, capsys):
+    # --format used to be required here only; now the log options are the same in every command
+    argv = ["replay", BRANCH[0], "--mapping", BRANCH[2], "--date", "2025-03-17", "--desks", "Caja=+1", "--json"]
+    assert main(argv) == 0
+    detected = json.loads(capsys.readouterr().out)
+    assert main([*argv, "--format", BRANCH[1]]) == 0
+    assert json.loads(capsys.readouterr().out) == detected

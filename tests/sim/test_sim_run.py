@@ -17,6 +17,7 @@ from scipy import stats
 
 from waitlab.cli import main
 from waitlab.compliance import check_compliance
+from waitlab.exceptions import ArgumentError
 from waitlab.schema import validate_contacts
 from waitlab.sim import DeskGroup, Distribution, QueueSpec, Scenario, example_path, run, sweep
 
@@ -99,9 +100,9 @@ def test_sweep_on_a_real_dask_cluster_equals_the_local_pool():
 
 
 def test_bad_arguments_are_refused():
-    with pytest.raises(ValueError, match="`replications` must be an integer >= 1"):
+    with pytest.raises(ArgumentError, match="`replications` must be an integer >= 1"):
         run(_branch(3), replications=0)
-    with pytest.raises(ValueError, match="distinct"):
+    with pytest.raises(ArgumentError, match="distinct"):
         sweep([_branch(3), _branch(3)], replications=2)
 
 
@@ -196,5 +197,5 @@ def test_by_interval_counts_each_days_arrivals_and_waits():
     np.testing.assert_allclose(got.loc["wait_mean", "mean"], np.nanmean(waits, axis=0), rtol=1e-9)
     assert list(got.loc["arrivals", "interval_start"]) == sc.interval_labels()
     assert "arrivals[0]" not in res.per_replication.columns
-    with pytest.raises(ValueError, match="`by_interval` names unknown KPI"):
+    with pytest.raises(ArgumentError, match="`by_interval` names unknown KPI"):
         run(sc, replications=2, by_interval=("nope",))

@@ -147,7 +147,7 @@ def test_scenarios_built_in_code_are_validated_too():
                  queues=(QueueSpec(name="a", service=svc, rates_per_hour=(1.0,)),
                          QueueSpec(name="b", service=svc, rates_per_hour=(1.0,))),
                  desks=(DeskGroup(name="d", serves=("a",), open=(1,)),))
-    with pytest.raises(ValueError, match="`dist` must be one of"):
+    with pytest.raises(ScenarioError, match="`dist` must be one of"):
         Distribution(dist="normal", mean=1.0)
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from waitlab.analytics._prepare import NS, parse_freq, read_contacts, split_spans, to_ns
+from waitlab.analytics._prepare import NS, interval_ns, read_contacts, split_spans, to_ns
+from waitlab.exceptions import ArgumentError
 
 __all__ = ["IdleGaps", "idle_gaps"]
 
@@ -65,9 +66,9 @@ def idle_gaps(
     ``started_at[k+1] - ended_at[k]`` when positive. Zero gaps (back-to-back services) are
     not listed.
     """
-    bin_ns = parse_freq(freq)
+    bin_ns = interval_ns(freq)
     if max_gap is not None and not (np.isfinite(max_gap) and max_gap > 0):
-        raise ValueError(f"`max_gap` must be a positive number of seconds, got {max_gap!r}.")
+        raise ArgumentError(f"`max_gap` must be a positive number of seconds, got {max_gap!r}.")
     has_site = (
         isinstance(contacts, pd.DataFrame) and "site" in contacts.columns and contacts["site"].notna().any()
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from waitlab.analytics._prepare import NS, parse_freq
+from waitlab.analytics._prepare import NS, interval_ns
 from waitlab.exceptions import LogFormatError
 
 __all__ = ["HeadcountResult", "from_headcounts"]
@@ -80,7 +80,10 @@ def _read(table: pd.DataFrame | str | PathLike[str], name: str) -> tuple[pd.Data
     path = Path(table)
     if not path.is_file():
         raise LogFormatError(f"{name} file {str(path)!r} does not exist; pass a CSV path or a DataFrame.")
-    text = path.read_text(encoding="utf-8-sig")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:  # no permission, removed meanwhile, ...
+        raise LogFormatError(f"{name} file {str(path)!r} cannot be read ({exc.strerror}).") from None
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
         raise LogFormatError(
@@ -205,7 +208,7 @@ def from_headcounts(
     (NaN when :math:`A_h = 0`).
     """
     mapping = dict(mapping or {})
-    step = parse_freq(interval, "interval") / NS
+    step = interval_ns(interval, "interval") / NS
     counts, where_s = _read(sheet, "headcount sheet")
     tally, where_a = _read(arrivals, "arrivals tally")
     t_col = _column(counts, "time", mapping, where_s, True)

@@ -20,14 +20,15 @@ from waitlab.analytics._prepare import (
     NS,
     Work,
     group_codes,
+    interval_ns,
     note_unavailable,
     outcome_flags,
-    parse_freq,
     read_contacts,
     split_spans,
     to_ns,
     waits_and_services,
 )
+from waitlab.exceptions import ArgumentError
 
 __all__ = ["KPI_COLUMNS", "interval_stats", "summary_by", "summary_kpis"]
 
@@ -43,7 +44,7 @@ KPI_COLUMNS = (
 def _check_thresholds(sl_threshold: float, short_abandon: float) -> None:
     for name, v in (("sl_threshold", sl_threshold), ("short_abandon", short_abandon)):
         if not (isinstance(v, int | float) and np.isfinite(v) and v >= 0):
-            raise ValueError(f"`{name}` must be a finite number of seconds >= 0, got {v!r}.")
+            raise ArgumentError(f"`{name}` must be a finite number of seconds >= 0, got {v!r}.")
 
 
 def _compute(
@@ -271,7 +272,7 @@ def interval_stats(
     """
     by_list = [by] if isinstance(by, str) else list(by or [])
     _check_thresholds(sl_threshold, short_abandon)
-    bin_ns = parse_freq(freq)
+    bin_ns = interval_ns(freq)
     who = "interval_stats"
     work = read_contacts(contacts, by_list, who=who)
     tz = work.tz

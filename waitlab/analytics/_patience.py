@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from waitlab.analytics._prepare import outcome_flags, read_contacts, waits_and_services
-from waitlab.exceptions import SchemaError
+from waitlab.exceptions import ArgumentError, SchemaError
 
 __all__ = ["PatienceResult", "exponential_mle", "patience"]
 
@@ -264,7 +264,7 @@ def patience(
     estimate is NaN. The result's ``notes`` say so, with the counts.
     """
     if not 0 < confidence < 1:
-        raise ValueError(f"`confidence` must be between 0 and 1, got {confidence!r}.")
+        raise ArgumentError(f"`confidence` must be between 0 and 1, got {confidence!r}.")
     if isinstance(contacts, pd.DataFrame) and "outcome" not in contacts.columns:
         raise SchemaError("patience: the contacts table has no `outcome` column; patience needs it.")
     if channel is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from waitlab._clock import parse_interval
 from waitlab.exceptions import SchemaError
 from waitlab.schema import TIME_COLUMNS, service_seconds, wait_seconds
 
@@ -52,17 +53,9 @@ def to_ns(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return idx.asi8.copy(), valid
 
 
-def parse_freq(freq: str | pd.Timedelta, name: str = "freq") -> int:
-    """Fixed interval length in nanoseconds; raises ValueError naming `name` otherwise."""
-    try:
-        td = pd.Timedelta(freq)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"`{name}` must be a fixed length such as '15min', '30min' or '1h', got {freq!r}."
-        ) from exc
-    if td <= pd.Timedelta(0):
-        raise ValueError(f"`{name}` must be a positive length such as '30min', got {freq!r}.")
-    return int(td.value)
+def interval_ns(freq: str | pd.Timedelta | float, name: str = "freq") -> int:
+    """:func:`waitlab._clock.parse_interval` in whole nanoseconds (ArgumentError naming `name`)."""
+    return round(parse_interval(freq, name) * NS)
 
 
 @dataclass
@@ -89,7 +82,7 @@ def read_contacts(contacts: pd.DataFrame, by: list[str], *, who: str) -> Work:
         column does not exist.
     """
     if not isinstance(contacts, pd.DataFrame):
-        raise TypeError(f"`contacts` must be a pandas DataFrame, got {type(contacts).__name__}.")
+        raise SchemaError(f"`contacts` must be a pandas DataFrame, got {type(contacts).__name__}.")
     if "arrived_at" not in contacts.columns:
         raise SchemaError(
             f"{who}: the contacts table has no `arrived_at` column; every KPI needs it "

@@ -6,7 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
-from waitlab.readers import FORMATS, read_log
+from waitlab.commands._options import log_options, read_log_from_args
+from waitlab.exceptions import ArgumentError
 
 __all__ = ["register", "run"]
 
@@ -15,6 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add the ``ingest`` sub-command."""
     p = subparsers.add_parser(
         "ingest",
+        parents=[log_options()],
         help="read a queue log (kiosk, acd, asterisk, seelab) into a contacts table",
         description=(
             "Read a queue log into the canonical contacts table and print the ingest report "
@@ -22,15 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "next to the output as <output>.quarantine.csv unless --quarantine says otherwise."
         ),
     )
-    p.add_argument("log", help="the log file: CSV, .xlsx, Parquet, Asterisk queue_log, or any of them .gz")
-    p.add_argument("--format", choices=FORMATS, default=None, help="log format (detected when omitted)")
-    p.add_argument("--mapping", default=None, help="mapping TOML path or shipped name (vendor_a_es, vendor_b_en, acd_default)")
-    p.add_argument("--tz", default=None, help="IANA timezone of the log's local times (default stated in the report)")
-    p.add_argument("--encoding", default=None, help="text encoding (inferred when omitted)")
-    p.add_argument("--sep", default=None, help="field separator (inferred when omitted)")
-    day = p.add_mutually_exclusive_group()
-    day.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None, help="dates are dd/mm/yyyy")
-    day.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="dates are mm/dd/yyyy")
     p.add_argument("-o", "--output", required=True, help="contacts file to write (.parquet, or .csv)")
     p.add_argument("--quarantine", default=None, help="CSV for quarantined rows (default: next to the output)")
     p.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
@@ -42,11 +35,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     suffix = out.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        raise ValueError(f"-o {out}: the output must end in .parquet or .csv.")
-    contacts, report = read_log(
-        args.log, format=args.format, mapping=args.mapping, tz=args.tz,
-        encoding=args.encoding, sep=args.sep, dayfirst=args.dayfirst,
-    )  # fmt: skip
+        raise ArgumentError(f"-o {out}: the output must end in .parquet or .csv.")
+    contacts, report = read_log_from_args(args)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".parquet":
         contacts.to_parquet(out, index=False)

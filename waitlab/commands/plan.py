@@ -9,6 +9,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from waitlab.commands._options import scenario_path
+from waitlab.exceptions import ArgumentError, ShiftTemplateError
+
 __all__ = ["register", "run"]
 
 _EPILOG = """\
@@ -64,34 +67,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _scenario_path(text: str) -> Path:
-    from waitlab.exceptions import ScenarioError
-    from waitlab.sim import example_path
-
-    path = Path(text)
-    if not path.exists() and path.suffix == "":
-        try:
-            return example_path(text)
-        except ValueError:
-            pass
-    if not path.is_file():
-        raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
-                            "or the name of a bundled example (branch, branch12h, mmc).")
-    return path
-
-
 def _check_args(args: argparse.Namespace) -> None:
     if args.replications < 2:
-        raise ValueError(f"--replications must be at least 2 (confidence intervals need two days), "
+        raise ArgumentError(f"--replications must be at least 2 (confidence intervals need two days), "
                          f"got {args.replications}.")
     for flag, v in (("--max-share", args.max_share), ("--max-day-prob", args.max_day_prob),
                     ("--max-abandon", args.max_abandon)):
         if v is not None and not (0 < v < 1):
-            raise ValueError(f"{flag} must be a share between 0 and 1 (e.g. 0.05), got {v}.")
+            raise ArgumentError(f"{flag} must be a share between 0 and 1 (e.g. 0.05), got {v}.")
     if args.seats is not None and args.seats < 0:
-        raise ValueError(f"--seats must be a whole number >= 0, got {args.seats}.")
+        raise ArgumentError(f"--seats must be a whole number >= 0, got {args.seats}.")
     if args.shifts is not None and not Path(args.shifts).is_file():
-        raise FileNotFoundError(f"shift templates file {args.shifts!r} does not exist.")
+        raise ShiftTemplateError(f"shift templates file {args.shifts!r} does not exist; check the path.")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     from waitlab.sim import Scenario
 
     _check_args(args)
-    path = _scenario_path(args.scenario)
+    path = scenario_path(args.scenario)
     scenario = Scenario.from_toml(path)
     targets = targets_from_rules(args.rules, max_share=args.max_share, max_day_prob=args.max_day_prob)
     if args.max_abandon is not None:

@@ -1,4 +1,4 @@
-"""``waitlab replay LOG --format F``: a real day of a log replayed against another desk schedule."""
+"""``waitlab replay LOG``: a real day of a log replayed against another desk schedule."""
 
 from __future__ import annotations
 
@@ -6,21 +6,22 @@ import argparse
 import json
 import math
 
+from waitlab.commands._options import log_options, read_log_from_args
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["parse_desks", "register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "replay",
+        parents=[log_options()],
         help="replay a real day of a log with more or fewer desks: KPIs as it was and as replayed",
         description="Replay the real arrivals and service times of one day of a log against another desk "
         "schedule and print the KPIs side by side (actual, replayed, difference). Desk groups are the "
         "sets of queues the servers called in the log; an unknown group name lists them. "
         "Times are in seconds, shares in [0, 1].",
     )
-    p.add_argument("log", help="the log file")
-    p.add_argument("--format", required=True, help="log format, as for `waitlab ingest` (kiosk, acd, ...)")
-    p.add_argument("--mapping", default=None, help="mapping name or TOML file for the log's columns")
     p.add_argument("--date", default=None, help="day to replay, YYYY-MM-DD [the busiest day]")
     p.add_argument("--site", default=None, help="site to replay (needed when the log holds several)")
     p.add_argument(
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="change a desk group: GROUP=+2 adds 2 desks in every interval, GROUP=-1 removes one, GROUP=8 "
         'keeps 8 open all day (repeat for several groups; quote names with spaces: --desks "Caja=+2")',
     )
-    p.add_argument("--interval", type=float, default=30.0, help="schedule interval in minutes [30]")
+    p.add_argument("--interval", type=float, default=30.0, help="schedule interval in minutes; must divide a day [30]")
     p.add_argument(
         "--rules", default="CABA", help="compliance rule set (CABA, limit15, ... or a TOML path) [CABA]"
     )
@@ -51,7 +52,7 @@ def parse_desks(items: list[str]) -> dict[str, str | int]:
         value = value.strip()
         body = value[1:] if value[:1] in "+-" else value
         if not sep or not name.strip() or not body.isdigit():
-            raise ValueError(
+            raise ArgumentError(
                 f'--desks {item!r} is not GROUP=+N, GROUP=-N or GROUP=N; e.g. --desks "Caja=+2".'
             )
         out[name.strip()] = value if value[:1] in "+-" else int(value)
@@ -59,16 +60,15 @@ def parse_desks(items: list[str]) -> dict[str, str | int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import waitlab
     from waitlab.sim import replay
 
     desks = parse_desks(args.desks)
     if not (args.interval > 0 and math.isfinite(args.interval)):
-        raise ValueError(f"--interval must be a positive number of minutes, got {args.interval}.")
-    contacts, _report = waitlab.read_log(args.log, format=args.format, mapping=args.mapping)
+        raise ArgumentError(f"--interval must be a positive number of minutes, got {args.interval}.")
+    contacts, _report = read_log_from_args(args)
     result = replay(
         contacts, desks or None, date=args.date, site=args.site, rules=args.rules, seats=args.seats,
-        sl_threshold=args.sl_threshold, interval=args.interval * 60.0,
+        sl_threshold=args.sl_threshold, interval=f"{args.interval:g}min",
     )  # fmt: skip
     if args.json:
         sc = result.scenario

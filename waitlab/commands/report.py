@@ -5,20 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from waitlab.commands._options import log_options, read_log_from_args
+
 __all__ = ["register", "run"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "report",
+        parents=[log_options()],
         help="read a log and write an HTML report and an Excel workbook",
         description="Read a turn-terminal or call-center log and write report.html and report.xlsx "
         "(volumes, waits, service level, abandonment, compliance with wait-limit rules, patience).",
     )
-    p.add_argument("log", help="log file (CSV, Excel, Parquet, queue_log or SEELab text)")
-    p.add_argument("--format", dest="fmt", default=None, help="kiosk, acd, asterisk, seelab or contacts (default: detect)")
-    p.add_argument("--mapping", default=None, help="column mapping: a shipped name (vendor_a_es) or a TOML path")
-    p.add_argument("--tz", default=None, help="timezone of the log's times (default: stated in the report)")
     p.add_argument("--rules", default="CABA", help="rule set name (CABA, limit15, ...) or TOML path [CABA]")
     p.add_argument("--seats", type=int, default=None, help="seats in the waiting room (unknown: every wait counts as standing)")
     p.add_argument("--lang", choices=("es", "en"), default="es", help="report language [es]")
@@ -30,10 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitlab.readers import read_log
     from waitlab.report import write_report
 
-    contacts, ingest = read_log(args.log, format=args.fmt, mapping=args.mapping, tz=args.tz)
+    contacts, ingest = read_log_from_args(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(ingest)

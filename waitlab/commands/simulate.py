@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from pathlib import Path
+
+from waitlab.commands._options import scenario_path
+from waitlab.exceptions import ArgumentError
 
 __all__ = ["register", "run"]
 
@@ -38,20 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitlab.sim import Scenario, example_path
+    from waitlab.sim import Scenario
     from waitlab.sim import run as simulate
 
-    path = Path(args.scenario)
-    if not path.exists() and path.suffix == "":
-        with contextlib.suppress(ValueError):  # not a bundled name either: the error below
-            path = example_path(args.scenario)
-    if not path.exists():
-        from waitlab.exceptions import ScenarioError
-
-        raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
-                            "or the name of a bundled example (branch, branch12h, mmc).")
+    path = scenario_path(args.scenario)
     if args.replications < 1:
-        raise ValueError(f"--replications must be at least 1, got {args.replications}.")
+        raise ArgumentError(f"--replications must be at least 1, got {args.replications}.")
     scenario = Scenario.from_toml(path)
     executor = None
     if args.scheduler:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from waitlab.exceptions import TargetError
+from waitlab.commands._options import log_options, read_log_from_args
+from waitlab.exceptions import ArgumentError, TargetError
 from waitlab.targets import Target
 
 __all__ = ["register", "run"]
@@ -30,14 +31,11 @@ def _seconds_share(flag: str, pair: tuple[float, float], example: str) -> tuple[
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "staff",
+        parents=[log_options()],
         help="required vs observed desks per interval (Erlang C/A) from a log",
         description="Measure arrivals and handling time per interval in a log, solve the fewest desks that "
         "meet every target (Erlang A with the log's patience, or Erlang C), and flag understaffed intervals.",
     )
-    p.add_argument("log", help="log file")
-    p.add_argument("--format", dest="fmt", default=None, help="kiosk, acd, asterisk, seelab or contacts")
-    p.add_argument("--mapping", default=None, help="column mapping name or TOML path")
-    p.add_argument("--tz", default=None, help="timezone of the log's times")
     p.add_argument("--freq", default="30min", help="interval width [30min]")
     p.add_argument("--by", default=None, help="comma-separated grouping, e.g. queue")
     p.add_argument("--sl", type=_pair, default=None, metavar="SECONDS:SHARE",
@@ -75,19 +73,22 @@ def _targets(args: argparse.Namespace) -> list[Target] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitlab.readers import read_log
     from waitlab.report._excel import write_workbook
     from waitlab.report._safe import neutralize_cells
     from waitlab.staffing import staffing_from_log
 
     targets = _targets(args)  # a target written the wrong way round fails before the log is read
-    contacts, ingest = read_log(args.log, format=args.fmt, mapping=args.mapping, tz=args.tz)
+    contacts, ingest = read_log_from_args(args)
     print(ingest)
     pat: float | str | None = args.patience
     if args.patience == "none":
         pat = None
     elif args.patience != "auto":
-        pat = float(args.patience)
+        try:
+            pat = float(args.patience)
+        except ValueError:
+            raise ArgumentError(f"--patience must be a number of seconds, 'auto' or 'none', "
+                                f"got {args.patience!r}.") from None
     result = staffing_from_log(
         contacts, targets=targets, freq=args.freq, by=args.by.split(",") if args.by else None,
         mean_patience=pat, aht=args.aht, aht_fill=args.aht_fill, shrinkage=args.shrinkage,

@@ -13,6 +13,7 @@ from waitlab.compliance._result import BREACH_COLUMNS, ComplianceResult
 from waitlab.compliance._rules import RuleSet, load_rules
 from waitlab.compliance._standing import Seats, _sweep
 from waitlab.compliance._turn_order import turn_order_violations
+from waitlab.exceptions import ArgumentError
 from waitlab.schema import validate_contacts, wait_seconds
 
 __all__ = ["check_compliance"]
@@ -88,7 +89,7 @@ def check_compliance(
     [{'contact_id': 'a', 'rule': 'standing_30', 'excess_s': 600.0}]
     """
     if no_shows not in ("count", "exclude"):
-        raise ValueError(f"`no_shows` must be 'count' or 'exclude', got {no_shows!r}.")
+        raise ArgumentError(f"`no_shows` must be 'count' or 'exclude', got {no_shows!r}.")
     ruleset = load_rules(rules)
     validate_contacts(contacts)
     groups = _by_columns(contacts, by)

@@ -223,6 +223,8 @@ def load_rules(name_or_path: str | Path | RuleSet) -> RuleSet:
         raise RuleError(
             f"rules file {path.name} is not UTF-8 text ({exc.reason}); save it as UTF-8."
         ) from exc
+    except OSError as exc:  # no permission, removed meanwhile, ...
+        raise RuleError(f"rules file {str(path)!r} cannot be read ({exc.strerror}).") from None
     return parse_rules(text, origin=path)
 
 

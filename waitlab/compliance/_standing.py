@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from waitlab._notes import NotedFrame
+from waitlab.exceptions import ArgumentError, SchemaError
 from waitlab.schema import coerce_contacts
 
 __all__ = ["Seats", "standing_times"]
@@ -99,7 +100,7 @@ def _sweep(contacts: pd.DataFrame, seats: Seats, by: Sequence[str] = ()) -> tupl
     needed = ["contact_id", "channel", "arrived_at", "called_at", "ended_at"]
     missing = [c for c in needed if c not in contacts.columns]
     if missing:
-        raise ValueError(
+        raise SchemaError(
             f"`contacts` is missing column(s) {missing} needed for standing time; "
             "build it with waitlab.schema.coerce_contacts()."
         )
@@ -213,7 +214,7 @@ def _seats_per_site(seats: Seats, sites: list[str]) -> dict[str, int | None]:
 
 def _check_count(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, Integral) or int(value) < 0:
-        raise ValueError(
+        raise ArgumentError(
             f"`{name}` must be a whole number of seats >= 0 (or None when unknown), got {value!r}."
         )
 

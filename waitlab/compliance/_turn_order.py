@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from waitlab.exceptions import ArgumentError, SchemaError
+
 __all__ = ["TURN_ORDER_COLUMNS", "turn_order_violations"]
 
 TURN_ORDER_COLUMNS = [
@@ -82,11 +84,11 @@ def turn_order_violations(contacts: pd.DataFrame, tolerance_s: float = 0.0, *,
     [{'ticket': 'A002', 'overtaken_ticket': 'A001', 'overtaken': 1, 'delay_s': 300.0}]
     """
     if not (np.isfinite(tolerance_s) and tolerance_s >= 0):
-        raise ValueError(f"`tolerance_s` must be a finite number of seconds >= 0, got {tolerance_s!r}.")
+        raise ArgumentError(f"`tolerance_s` must be a finite number of seconds >= 0, got {tolerance_s!r}.")
     needed = ["contact_id", "channel", "arrived_at", "called_at", "queue", *by]
     missing = [c for c in needed if c not in contacts.columns]
     if missing:
-        raise ValueError(f"`contacts` is missing column(s) {missing} needed for the turn-order check.")
+        raise SchemaError(f"`contacts` is missing column(s) {missing} needed for the turn-order check.")
     mask = (
         (contacts["channel"] == "kiosk").fillna(False)
         & contacts["called_at"].notna()

@@ -7,13 +7,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from waitlab.exceptions import WaitlabError
+from waitlab.exceptions import ModelInputError
 
 __all__ = ["ModelInputError"]
-
-
-class ModelInputError(WaitlabError, ValueError):
-    """A queueing-model or staffing argument is invalid (the message names it, the rule and the value)."""
 
 
 def _first_bad(name: str, arr: NDArray[Any], bad: NDArray[np.bool_], rule: str, hint: str = "") -> None:

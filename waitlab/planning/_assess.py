@@ -21,9 +21,9 @@ import pandas as pd
 from scipy import stats
 
 from waitlab._ci import wilson
+from waitlab._clock import interval_label
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._targets import Target
-from waitlab.planning._timefmt import interval_label
 
 __all__ = ["Assessment", "SimulatedDays", "TargetFigures", "assess"]
 

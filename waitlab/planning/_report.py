@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from waitlab._clock import format_ranges
 from waitlab.planning._pipeline import PlanResult
-from waitlab.planning._timefmt import format_ranges
 
 __all__ = ["write_plan_report"]
 
@@ -198,6 +198,6 @@ def format_counts(counts: tuple[int, ...]) -> str:
 
 def table_label(plan: object, i: int) -> str:
     """``"12:00–12:15"`` of interval `i` of a plan."""
-    from waitlab.planning._timefmt import interval_label
+    from waitlab._clock import interval_label
 
     return interval_label(i, plan.interval, plan.day_start)  # type: ignore[attr-defined]

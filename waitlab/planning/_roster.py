@@ -24,9 +24,9 @@ from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from waitlab._clock import clock, format_ranges, interval_label
 from waitlab.planning._errors import PlanningError, RosterInfeasibleError
 from waitlab.planning._templates import ShiftTemplates
-from waitlab.planning._timefmt import clock, format_ranges, interval_label
 
 __all__ = ["Roster", "roster_columns", "solve_roster"]
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from waitlab._clock import seconds_of_time
 from waitlab.compliance import standing_times
 from waitlab.planning._assess import SimulatedDays
 from waitlab.planning._errors import PlanningError
@@ -118,7 +119,7 @@ class ScenarioEvaluator:
         self.queues = np.array([self.simulated.queue_index(q) for q in g.serves], dtype=np.int64)
         self.n_intervals = int(scenario.n_intervals)
         self.interval = float(scenario.interval)
-        self.day_start = float(scenario.start.hour * 3600 + scenario.start.minute * 60 + scenario.start.second)
+        self.day_start = seconds_of_time(scenario.start)
         self.customers_simulated = 0
         self.seconds = 0.0
         self._draws: dict[int, list[Draws]] = {}

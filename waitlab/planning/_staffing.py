@@ -41,10 +41,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from waitlab._clock import format_ranges
 from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess, check_simulable
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._targets import Target
-from waitlab.planning._timefmt import format_ranges
 
 __all__ = ["Evaluator", "StaffingPlan", "plan_staffing"]
 

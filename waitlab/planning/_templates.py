@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from waitlab._clock import clock, parse_clock, parse_duration
 from waitlab.planning._errors import ShiftTemplateError
-from waitlab.planning._timefmt import clock, parse_clock, parse_duration
 
 __all__ = ["MealBreak", "ShiftTemplate", "ShiftTemplates", "load_shifts"]
 
@@ -266,9 +266,8 @@ def load_shifts(source: str | Path | dict[str, Any]) -> ShiftTemplates:
     Raises
     ------
     ShiftTemplateError
-        Naming the file, the ``[[shift]]`` table and the key that is wrong, and how to fix it.
-    FileNotFoundError
-        If the file does not exist.
+        Naming the file, the ``[[shift]]`` table and the key that is wrong, and how to fix it
+        (also when the file does not exist or cannot be read).
     """
     if isinstance(source, dict):
         data, label = source, "shift templates"
@@ -279,6 +278,10 @@ def load_shifts(source: str | Path | dict[str, Any]) -> ShiftTemplates:
                 data = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
             raise ShiftTemplateError(f"{path}: not valid TOML ({exc}).") from None
+        except FileNotFoundError:
+            raise ShiftTemplateError(f"shift templates file {str(path)!r} does not exist; check the path.") from None
+        except OSError as exc:  # a folder, no permission, ...
+            raise ShiftTemplateError(f"shift templates file {str(path)!r} cannot be read ({exc.strerror}).") from None
         label = str(path)
     try:
         _check_keys(data, _TOP_KEYS, label)

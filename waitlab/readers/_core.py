@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from waitlab._kernels import strings_distinct, utf8_chunks
-from waitlab.exceptions import LogFormatError, SchemaError
+from waitlab.exceptions import ArgumentError, LogFormatError, SchemaError
 from waitlab.readers._mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers._report import IngestReport
 from waitlab.readers._tables import RawTable, load_table, read_head_text
@@ -33,7 +33,7 @@ def _check_tz(tz: str) -> str:
     try:
         zoneinfo.ZoneInfo(tz)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(
+        raise ArgumentError(
             f"`tz` must be an IANA timezone name such as 'America/Argentina/Buenos_Aires', got {tz!r}."
         ) from None
     return tz

@@ -197,6 +197,8 @@ def load_mapping(mapping: str | Path | Mapping) -> Mapping:
         data = path.read_text("utf-8")
     except UnicodeDecodeError:
         raise LogFormatError(f"mapping file {path} is not UTF-8 text; save it as UTF-8.") from None
+    except OSError as exc:  # no permission, removed meanwhile, ...
+        raise LogFormatError(f"mapping file {path} cannot be read ({exc.strerror}).") from None
     return _validate(_parse(data, str(path)), str(path))
 
 

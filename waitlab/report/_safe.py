@@ -19,6 +19,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["DANGEROUS_PREFIXES", "ID_COLUMNS", "hash_ids", "hash_value", "neutralize_cells", "new_salt"]
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -84,7 +86,7 @@ def hash_ids(df: pd.DataFrame, salt: str, columns: Iterable[str] = ID_COLUMNS) -
         Identifier columns to hash when present (default :data:`ID_COLUMNS`).
     """
     if not salt:
-        raise ValueError("`salt` must be a non-empty string; use waitlab.report._safe.new_salt().")
+        raise ArgumentError("`salt` must be a non-empty string; use waitlab.report._safe.new_salt().")
     out = df.copy()
     for col in columns:
         if col in out.columns:

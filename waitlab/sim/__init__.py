@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from waitlab.exceptions import ArgumentError
 from waitlab.sim._compare import Comparison, compare
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day
 from waitlab.sim._distributions import Distribution
@@ -78,5 +79,5 @@ def example_path(name: str) -> Path:
     path = Path(__file__).parent / "examples" / f"{name}.toml"
     if not path.exists():
         names = sorted(p.stem for p in path.parent.glob("*.toml"))
-        raise ValueError(f"`name` must be one of {', '.join(names)}, got {name!r}.")
+        raise ArgumentError(f"`name` must be one of {', '.join(names)}, got {name!r}.")
     return path

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waitlab.exceptions import ScenarioError
+from waitlab.exceptions import ArgumentError, ScenarioError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._draws import Draws, draw
 from waitlab.sim._outcome import ABANDONED, CODES, NO_SHOW, DayArrays
@@ -34,7 +34,7 @@ def choose_engine(scenario: Scenario, engine: str = "auto", draws: Draws | None 
     from waitlab.sim._engine_fast import fast_engine_reason
 
     if engine not in ENGINES:
-        raise ValueError(f"`engine` must be one of {', '.join(ENGINES)}, got {engine!r}.")
+        raise ArgumentError(f"`engine` must be one of {', '.join(ENGINES)}, got {engine!r}.")
     reason = fast_engine_reason(scenario, draws)
     if engine == "fast" and reason is not None:
         raise ScenarioError(f"{scenario.source}: the fast engine cannot run this scenario: {reason}; "
@@ -164,7 +164,7 @@ def stack_contacts(days: list[SimulatedDay], key: str = "replication") -> pd.Dat
     unique), built and converted to the canonical dtypes once rather than once a day.
     """
     if not days:
-        raise ValueError("`days` is empty; give at least one simulated day.")
+        raise ArgumentError("`days` is empty; give at least one simulated day.")
     frames = [_raw_contacts(d.scenario, d.draws, d.arrays, f"r{k}-").assign(**{key: k}) for k, d in enumerate(days)]
     return coerce_contacts(pd.concat(frames, ignore_index=True), tz=days[0].scenario.timezone)
 

@@ -8,6 +8,8 @@ from typing import Any, Final
 
 import numpy as np
 
+from waitlab.exceptions import ScenarioError
+
 __all__ = ["DISTRIBUTIONS", "Distribution"]
 
 #: Known distribution names and the parameters each one needs.
@@ -60,7 +62,7 @@ class Distribution:
 
     def __post_init__(self) -> None:
         if self.dist not in DISTRIBUTIONS:
-            raise ValueError(
+            raise ScenarioError(
                 f"`dist` must be one of {', '.join(DISTRIBUTIONS)}, got {self.dist!r}"
             )
         need = DISTRIBUTIONS[self.dist]
@@ -68,19 +70,19 @@ class Distribution:
         given = {"mean": self.mean is not None, "cv": self.cv is not None, "values": bool(self.values)}
         extra = [k for k, v in given.items() if v and k not in allowed]
         if extra:
-            raise ValueError(f"`{extra[0]}` is not a parameter of a {self.dist} distribution (it takes {', '.join(need)})")
+            raise ScenarioError(f"`{extra[0]}` is not a parameter of a {self.dist} distribution (it takes {', '.join(need)})")
         if "mean" in need:
             _check_positive("mean", self.mean)
         if "cv" in need:
             _check_positive("cv", self.cv)
         if self.dist == "weibull" and not 0.003 <= self.cv <= 300:  # type: ignore[operator]
-            raise ValueError(f"`cv` of a weibull distribution must be between 0.003 and 300, got {self.cv!r}")
+            raise ScenarioError(f"`cv` of a weibull distribution must be between 0.003 and 300, got {self.cv!r}")
         if "values" in need:
             vals = np.asarray(self.values, dtype=float)
             if vals.size == 0:
-                raise ValueError("`values` must list at least one duration in seconds")
+                raise ScenarioError("`values` must list at least one duration in seconds")
             if not np.all(np.isfinite(vals)) or np.any(vals < 0):
-                raise ValueError("`values` must be finite durations >= 0 seconds")
+                raise ScenarioError("`values` must be finite durations >= 0 seconds")
             object.__setattr__(self, "values", tuple(float(v) for v in vals))
 
     @property
@@ -120,15 +122,15 @@ class Distribution:
     def from_dict(cls, table: dict[str, Any]) -> Distribution:
         """Build from a TOML inline table such as ``{dist = "gamma", mean = 240, cv = 0.6}``."""
         if not isinstance(table, dict):
-            raise ValueError(f"must be a table such as {{ dist = \"exponential\", mean = 300 }}, got {table!r}")
+            raise ScenarioError(f"must be a table such as {{ dist = \"exponential\", mean = 300 }}, got {table!r}")
         unknown = sorted(set(table) - {"dist", "mean", "cv", "values"})
         if unknown:
-            raise ValueError(f"unknown key `{unknown[0]}` (a distribution takes dist, mean, cv or values)")
+            raise ScenarioError(f"unknown key `{unknown[0]}` (a distribution takes dist, mean, cv or values)")
         if "dist" not in table:
-            raise ValueError("needs `dist` (one of " + ", ".join(DISTRIBUTIONS) + ")")
+            raise ScenarioError("needs `dist` (one of " + ", ".join(DISTRIBUTIONS) + ")")
         values = table.get("values", ())
         if not isinstance(values, list | tuple):
-            raise ValueError("`values` must be a list of seconds")
+            raise ScenarioError("`values` must be a list of seconds")
         return cls(
             dist=table["dist"], mean=_num(table, "mean"), cv=_num(table, "cv"), values=tuple(values)
         )
@@ -139,15 +141,15 @@ def _num(table: dict[str, Any], key: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"`{key}` must be a number, got {value!r}")
+        raise ScenarioError(f"`{key}` must be a number, got {value!r}")
     return float(value)
 
 
 def _check_positive(name: str, value: float | None) -> None:
     if value is None:
-        raise ValueError(f"`{name}` is required")
+        raise ScenarioError(f"`{name}` is required")
     if not (value > 0 and math.isfinite(value)):
-        raise ValueError(f"`{name}` must be a positive finite number, got {value!r}")
+        raise ScenarioError(f"`{name}` must be a positive finite number, got {value!r}")
 
 
 def weibull_shape(cv: float) -> float:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from waitlab.exceptions import ScenarioError
+from waitlab.exceptions import ScenarioError, SimulationError
 from waitlab.sim._scenario import Scenario
 
 __all__ = ["Draws", "draw"]
@@ -47,17 +47,17 @@ class Draws:
         n = len(self.arrival)
         for name in ("queue", "service", "patience", "priority", "absent"):
             if len(getattr(self, name)) != n:
-                raise ValueError(f"`{name}` has {len(getattr(self, name))} values but `arrival` has {n}.")
+                raise SimulationError(f"`{name}` has {len(getattr(self, name))} values but `arrival` has {n}.")
         casts = {"arrival": np.float64, "queue": np.int64, "service": np.float64, "patience": np.float64,
                  "priority": np.int64, "absent": np.bool_}
         for name, dtype in casts.items():
             object.__setattr__(self, name, np.ascontiguousarray(getattr(self, name), dtype=dtype))
         if n and (not np.all(np.isfinite(self.arrival)) or np.any(np.diff(self.arrival) < 0)):
-            raise ValueError("`arrival` must be finite and sorted (non-decreasing).")
+            raise SimulationError("`arrival` must be finite and sorted (non-decreasing).")
         if np.any(~(self.service >= 0)) or np.isinf(self.service).any():
-            raise ValueError("`service` must hold finite durations >= 0 seconds.")
+            raise SimulationError("`service` must hold finite durations >= 0 seconds.")
         if np.any(~(self.patience >= 0)):
-            raise ValueError("`patience` must hold durations >= 0 seconds (inf for none).")
+            raise SimulationError("`patience` must hold durations >= 0 seconds (inf for none).")
 
     def __len__(self) -> int:
         return len(self.arrival)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from waitlab.exceptions import SimulationError
 from waitlab.sim._draws import Draws
 from waitlab.sim._outcome import DayArrays
 from waitlab.sim._scenario import Scenario
@@ -47,7 +48,7 @@ def run_fast(scenario: Scenario, draws: Draws) -> DayArrays:
     """
     reason = fast_engine_reason(scenario, draws)
     if reason is not None:
-        raise ValueError(f"the fast engine cannot run this scenario: {reason}; use engine=\"simpy\".")
+        raise SimulationError(f"the fast engine cannot run this scenario: {reason}; use engine=\"simpy\".")
     out = DayArrays.empty(len(draws))
     bounds = scenario.boundaries
     on_duty = np.ascontiguousarray(scenario.on_duty)

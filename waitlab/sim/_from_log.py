@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waitlab.exceptions import ScenarioError
+from waitlab._clock import clock, parse_clock, parse_interval, time_of_day
+from waitlab.exceptions import ArgumentError, ScenarioError
 from waitlab.sim._distributions import Distribution
 from waitlab.sim._log_day import desk_seconds, log_channel, no_show_seconds, pick_day, site_log
 from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
@@ -38,7 +39,7 @@ def scenario_from_log(
     contacts: pd.DataFrame,
     *,
     date: dt.date | str | None = None,
-    interval: float = 1800.0,
+    interval: float | str | pd.Timedelta = 1800.0,
     service: str | Distribution = "auto",
     patience: str | float | Distribution | None = "auto",
     arrivals: str = "rates",
@@ -57,8 +58,8 @@ def scenario_from_log(
         A contacts table (:mod:`waitlab.schema`) with tz-aware timestamps and ``server``.
     date : datetime.date or "YYYY-MM-DD", optional
         Day of the log (local to the log's timezone); default the day with most arrivals.
-    interval : float
-        Schedule interval, seconds.
+    interval : float, str or Timedelta
+        Schedule interval: seconds, or a length such as ``"30min"``; it must divide a day.
     service : {"auto", "lognormal", "gamma", "empirical"} or Distribution
         ``auto`` and ``lognormal``: lognormal with the data's mean and coefficient of
         variation; ``gamma`` likewise; ``empirical``: resample the observed desk times.
@@ -99,22 +100,22 @@ def scenario_from_log(
         raise ScenarioError(f'from_log: `arrivals` must be "rates" or "trace", got {arrivals!r}.')
     midnight = pd.Timestamp(when).tz_localize(tz)
     t_day = (day["arrived_at"] - midnight).dt.total_seconds().to_numpy()
-    t0 = _clock(start, "start") if start is not None else math.floor(t_day.min() / length) * length
-    t1 = _clock(end, "end") if end is not None else (math.floor(t_day.max() / length) + 1) * length
+    t0 = _time_arg(start, "start") if start is not None else math.floor(t_day.min() / length) * length
+    t1 = _time_arg(end, "end") if end is not None else (math.floor(t_day.max() / length) + 1) * length
     if t1 > 86400 or t1 <= t0:
         raise ScenarioError(
-            f"from_log: the day would run from {_hhmm(t0)} to {_hhmm(t1)}; "
+            f"from_log: the day would run from {clock(t0)} to {clock(t1)}; "
             "give `start` and `end` within one day, end after start."
         )
     inside = (t_day >= t0) & (t_day < t1)
     if not inside.all():
-        notes.append(f"{int((~inside).sum())} arrival(s) outside {_hhmm(t0)}-{_hhmm(t1)} left out.")
+        notes.append(f"{int((~inside).sum())} arrival(s) outside {clock(t0)}-{clock(t1)} left out.")
     day = day[inside]
     t_rel = t_day[inside] - t0
     k = round((t1 - t0) / length)
     if abs((t1 - t0) / length - k) > 1e-9:
         raise ScenarioError(
-            f"from_log: {_hhmm(t0)}-{_hhmm(t1)} is not a whole number of "
+            f"from_log: {clock(t0)}-{clock(t1)} is not a whole number of "
             f"{length / 60:g}-min intervals; change `start`, `end` or `interval`."
         )
     desk = desk_seconds(log)
@@ -162,7 +163,7 @@ def scenario_from_log(
     ns = no_show_seconds(log, notes) if channel == "kiosk" else 60.0
     notes += [
         f"arrivals: {'real arrival times' if arrivals == 'trace' else 'counts per interval as rates'} of "
-        f"{when}, {_hhmm(t0)}-{_hhmm(t1)} ({str(tz)}).",
+        f"{when}, {clock(t0)}-{clock(t1)} ({str(tz)}).",
         "service: desk time ended_at - called_at of served/transferred contacts over the whole log "
         f"({'empirical' if service == 'empirical' else service if isinstance(service, str) else 'as given'}); "
         "the walk to the desk is part of it.",
@@ -179,8 +180,8 @@ def scenario_from_log(
         queues=tuple(queues),
         desks=tuple(desks),
         date=when,
-        start=_time(t0),
-        end=_time(t1),
+        start=time_of_day(t0),
+        end=time_of_day(t1),
         interval=length,
         timezone=tz,
         channel=channel,
@@ -193,32 +194,20 @@ def scenario_from_log(
 
 
 def _interval(interval: Any) -> float:
-    if isinstance(interval, bool) or not isinstance(interval, int | float) or not 0 < interval <= 86400:
+    try:
+        return parse_interval(interval, "interval")
+    except ArgumentError:
         raise ScenarioError(
-            f"from_log: `interval` must be seconds in (0, 86400], got {interval!r}; e.g. 1800."
-        )
-    return float(interval)
+            f"from_log: `interval` must be seconds (or a length such as '30min') that divide a day, "
+            f"got {interval!r}; e.g. 1800."
+        ) from None
 
 
-def _clock(value: Any, key: str) -> float:
-    if isinstance(value, str):
-        try:
-            value = dt.time.fromisoformat(value)
-        except ValueError:
-            raise ScenarioError(f'from_log: `{key}` must be a time such as "10:00", got {value!r}.') from None
-    if not isinstance(value, dt.time):
-        raise ScenarioError(f'from_log: `{key}` must be a datetime.time or "HH:MM", got {value!r}.')
-    return value.hour * 3600.0 + value.minute * 60.0 + value.second
-
-
-def _time(seconds: float) -> dt.time:
-    s = round(seconds)
-    return dt.time(s // 3600, s % 3600 // 60, s % 60) if s < 86400 else dt.time(23, 59, 59)
-
-
-def _hhmm(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}"
+def _time_arg(value: Any, key: str) -> float:
+    try:
+        return parse_clock(value, f"`{key}`")
+    except ArgumentError as exc:
+        raise ScenarioError(f"from_log: {exc}") from None
 
 
 def _service(values: np.ndarray, how: Any, queue: str) -> Distribution:

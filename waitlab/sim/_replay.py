@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from waitlab._clock import parse_interval, time_of_day
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._day import simulate_day
@@ -94,7 +95,7 @@ def replay(
     seats: Any = None,
     engine: str = "auto",
     sl_threshold: float = 20.0,
-    interval: float = 1800.0,
+    interval: float | str | pd.Timedelta = 1800.0,
 ) -> ReplayResult:
     """Replay the real arrivals and service times of a day of the log against a desk schedule.
 
@@ -117,8 +118,8 @@ def replay(
     engine : {"auto", "simpy", "fast"}
     sl_threshold : float
         Service-level threshold, seconds.
-    interval : float
-        Schedule interval, seconds; the day runs from the first arrival (floored) until the
+    interval : float, str or Timedelta
+        Schedule interval (seconds, or a length such as ``"30min"``; it must divide a day); the day runs from the first arrival (floored) until the
         last call or service end of the day (ceiled), so the desks that stayed after hours
         are replayed too.
 
@@ -133,6 +134,7 @@ def replay(
     went inside an interval (a desk at work for part of an interval counts as open for all of
     it), when staff called out of turn, or for no-shows (whose desk loss is the log's median).
     """
+    interval = parse_interval(interval, "interval")
     log, site = site_log(contacts, site)
     notes: list[str] = []
     day, when = pick_day(log, date, notes)
@@ -143,7 +145,7 @@ def replay(
     t0 = math.floor(first / interval) * interval
     t1 = min((math.floor((last - midnight).total_seconds() / interval) + 1) * interval, 86400.0)
     sc = scenario_from_log(
-        log, date=when, interval=interval, arrivals="trace", patience=None, start=_clock(t0), end=_clock(t1),
+        log, date=when, interval=interval, arrivals="trace", patience=None, start=time_of_day(t0), end=time_of_day(t1),
     )  # fmt: skip
     notes += [n for n in sc.notes if n.startswith(("date:", "no_show_seconds", "desk groups"))]
     if desks:
@@ -159,11 +161,6 @@ def replay(
     )
     comparison["difference"] = comparison["replayed"] - comparison["actual"]
     return ReplayResult(sc, base, new, comparison, replayed, actual, tuple(notes))
-
-
-def _clock(seconds: float) -> str:
-    s = round(seconds)
-    return f"{min(s // 3600, 23):02d}:{s % 3600 // 60:02d}" if s < 86400 else "23:59:59"
 
 
 def _override(sc: Scenario, desks: Mapping[str, Any]) -> Scenario:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from waitlab._ci import t_interval, wilson
+from waitlab.exceptions import ArgumentError
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day, stack_contacts
 from waitlab.sim._scenario import Scenario
 
@@ -157,7 +158,7 @@ class RunResult:
     def day(self, replication: int) -> SimulatedDay:
         """Re-run day `replication` (0-based) from its seed: bit for bit the day measured."""
         if not 0 <= replication < self.replications:
-            raise ValueError(f"`replication` must be in 0..{self.replications - 1}, got {replication!r}.")
+            raise ArgumentError(f"`replication` must be in 0..{self.replications - 1}, got {replication!r}.")
         ss = seed_sequences(self.seed, self.replications)[replication]
         return simulate_day(self.scenario, np.random.default_rng(ss), engine=self.engine)
 
@@ -259,11 +260,11 @@ def run(
     if not isinstance(scenario, Scenario):
         scenario = Scenario.from_toml(scenario)
     if isinstance(replications, bool) or not isinstance(replications, int | np.integer) or replications < 1:
-        raise ValueError(f"`replications` must be an integer >= 1, got {replications!r}.")
+        raise ArgumentError(f"`replications` must be an integer >= 1, got {replications!r}.")
     if processes is not None and (not isinstance(processes, int) or processes < 1):
-        raise ValueError(f"`processes` must be an integer >= 1 or None, got {processes!r}.")
+        raise ArgumentError(f"`processes` must be an integer >= 1 or None, got {processes!r}.")
     if not (math.isfinite(sl_threshold) and sl_threshold >= 0):
-        raise ValueError(f"`sl_threshold` must be a number of seconds >= 0, got {sl_threshold!r}.")
+        raise ArgumentError(f"`sl_threshold` must be a number of seconds >= 0, got {sl_threshold!r}.")
     if rules is not None:
         from waitlab.compliance import load_rules
 
@@ -275,7 +276,7 @@ def run(
 
     unknown = [k for k in by_interval if k not in KPI_COLUMNS]
     if unknown:
-        raise ValueError(f"`by_interval` names unknown KPI(s) {unknown}; use some of {list(KPI_COLUMNS)}.")
+        raise ArgumentError(f"`by_interval` names unknown KPI(s) {unknown}; use some of {list(KPI_COLUMNS)}.")
     tasks = [(scenario, s, name, sl_threshold, rules, seats, tuple(by_interval)) for s in seeds]
     results = _execute(tasks, executor, processes, progress, scenario.name)
     return summarise(scenario, results, seed=int(root.entropy), engine=name, rules=rules, seats=seats,  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from waitlab._clock import clock, seconds_of_time
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import CHANNELS, DEFAULT_TZ
 from waitlab.sim._distributions import Distribution
@@ -155,7 +156,7 @@ class Scenario:
     @property
     def horizon(self) -> float:
         """Length of the opening hours, seconds."""
-        return _seconds(self.end) - _seconds(self.start)
+        return seconds_of_time(self.end) - seconds_of_time(self.start)
 
     @property
     def n_intervals(self) -> int:
@@ -175,8 +176,8 @@ class Scenario:
 
     def interval_labels(self) -> list[str]:
         """``"HH:MM"`` of each interval start (local time)."""
-        start = _seconds(self.start)
-        return [_hhmm(start + b) for b in self.boundaries]
+        start = seconds_of_time(self.start)
+        return [clock(start + b) for b in self.boundaries]
 
     # -- desks ----------------------------------------------------------------------------
     @cached_property
@@ -217,7 +218,7 @@ class Scenario:
         Raises
         ------
         ScenarioError
-            Naming the file, the key and the fix; FileNotFoundError if there is no file.
+            Naming the file, the key and the fix (also when the file is missing or unreadable).
         """
         from waitlab.sim._toml import read_scenario
 
@@ -272,20 +273,12 @@ class Scenario:
         return desk_hours(self, group)
 
     def queue_index(self, name: str) -> int:
-        """Position of the queue called `name`."""
+        """Position of the queue called `name`; ScenarioError listing the queues if there is none."""
         for i, q in enumerate(self.queues):
             if q.name == name:
                 return i
-        raise KeyError(name)
-
-
-def _seconds(t: dt.time) -> float:
-    return t.hour * 3600.0 + t.minute * 60.0 + t.second + t.microsecond / 1e6
-
-
-def _hhmm(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}" + (f":{s % 60:02d}" if s % 60 else "")
+        raise ScenarioError(f"no queue {name!r} in scenario {self.name!r}; "
+                            f"its queues are {', '.join(q.name for q in self.queues)}.")
 
 
 def _fail(sc: Scenario, where: str, problem: str, fix: str) -> ScenarioError:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from waitlab.exceptions import ArgumentError
 from waitlab.sim._day import choose_engine
 from waitlab.sim._run import RunResult, _execute, seed_sequences, summarise
 from waitlab.sim._scenario import Scenario
@@ -104,13 +105,13 @@ def sweep(
     """
     scs = [s if isinstance(s, Scenario) else Scenario.from_toml(s) for s in scenarios]
     if not scs:
-        raise ValueError("`scenarios` is empty; give at least one scenario.")
+        raise ArgumentError("`scenarios` is empty; give at least one scenario.")
     names = [s.name for s in scs]
     if len(set(names)) != len(names):
-        raise ValueError(f"scenario names must be distinct to label the results, got {names}; "
+        raise ArgumentError(f"scenario names must be distinct to label the results, got {names}; "
                          "set `name` in each [scenario] table.")
     if isinstance(replications, bool) or not isinstance(replications, int) or replications < 1:
-        raise ValueError(f"`replications` must be an integer >= 1, got {replications!r}.")
+        raise ArgumentError(f"`replications` must be an integer >= 1, got {replications!r}.")
     if rules is not None:
         from waitlab.compliance import load_rules
 

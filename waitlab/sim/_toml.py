@@ -8,10 +8,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from waitlab._clock import clock, seconds_of_time
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import DEFAULT_TZ
 from waitlab.sim._distributions import DISTRIBUTIONS, Distribution
-from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario, _hhmm, _seconds
+from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
 
 __all__ = ["parse_scenario", "read_scenario", "write_scenario"]
 
@@ -25,7 +26,14 @@ _DESK_KEYS = {"name", "serves", "open"}
 def read_scenario(path: str | Path) -> Scenario:
     """Read and validate the scenario file at `path`."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"scenario file {str(path)!r} does not exist; check the path.") from None
+    except OSError as exc:  # a folder, no permission, ...
+        raise ScenarioError(f"scenario file {str(path)!r} cannot be read ({exc.strerror}); check the path.") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"scenario file {str(path)!r} is not UTF-8 text; save it as UTF-8.") from None
     return parse_scenario(text, source=str(path))
 
 
@@ -65,7 +73,7 @@ class _Parser:
         interval = self.number(minutes, "[scenario] key `interval_minutes`") * 60.0
         if interval <= 0:
             raise self.fail("[scenario] key `interval_minutes`", f"got {minutes!r}", "use e.g. interval_minutes = 30")
-        span = _seconds(end) - _seconds(start)
+        span = seconds_of_time(end) - seconds_of_time(start)
         if span <= 0:
             raise self.fail("[scenario]", f"`end` ({end}) is not after `start` ({start})",
                             "set end later than start on the same day")
@@ -136,7 +144,7 @@ class _Parser:
     # -- values ----------------------------------------------------------------------------
     def per_interval(self, value: Any, where: str, kind: type) -> list[Any]:
         start, end, interval = self.bounds
-        k = max(0, round((_seconds(end) - _seconds(start)) / interval)) if interval > 0 else 0
+        k = max(0, round((seconds_of_time(end) - seconds_of_time(start)) / interval)) if interval > 0 else 0
         if isinstance(value, list):
             return [self.count(v, where) if kind is int else self.number(v, where) for v in value]
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -147,15 +155,15 @@ class _Parser:
                             'of changes such as { "10:00" = 3, "12:00" = 2 }')
         steps: list[tuple[float, Any]] = []
         for key, v in value.items():
-            t = _seconds(self.time(key, where)) - _seconds(start)
+            t = seconds_of_time(self.time(key, where)) - seconds_of_time(start)
             if not (0 <= t < k * interval) or abs(t / interval - round(t / interval)) > 1e-9:
                 raise self.fail(where, f"change time {key!r} is not an interval start between "
                                 f"{start} and {end}", f"use times on the {interval / 60:g}-min grid")
             steps.append((t, self.count(v, where) if kind is int else self.number(v, where)))
         steps.sort(key=lambda s: s[0])
         if steps[0][0] != 0:
-            raise self.fail(where, f"the table starts at {_hhmm(_seconds(start) + steps[0][0])}, not at the "
-                            f"opening time {start}", f'add "{_hhmm(_seconds(start))}" = <value>')
+            raise self.fail(where, f"the table starts at {clock(seconds_of_time(start) + steps[0][0])}, not at the "
+                            f"opening time {start}", f'add "{clock(seconds_of_time(start))}" = <value>')
         out = []
         for i in range(k):
             out.append([v for t, v in steps if t <= i * interval + 1e-9][-1])
@@ -164,11 +172,11 @@ class _Parser:
     def times(self, value: Any, where: str) -> tuple[float, ...]:
         if not isinstance(value, list):
             raise self.fail(where, "must be a list", 'give seconds after the start, or "HH:MM:SS" strings')
-        start = _seconds(self.bounds[0])
+        start = seconds_of_time(self.bounds[0])
         out = []
         for v in value:
             if isinstance(v, str | dt.time):
-                out.append(_seconds(self.time(v, where)) - start)
+                out.append(seconds_of_time(self.time(v, where)) - start)
             else:
                 out.append(self.number(v, where))
         return tuple(out)

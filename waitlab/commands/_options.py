@@ -1,0 +1,60 @@
+"""Options shared by the commands: the log options (``ingest``, ``report``, ``staff``, ``replay``), the scenario.
+
+:func:`log_options` is an argparse *parent*: every command that reads a log gets the same
+``LOG`` positional and the same ``--format``, ``--mapping``, ``--tz``, ``--encoding``, ``--sep``
+and ``--dayfirst``/``--monthfirst`` options, with the same names, defaults and checks;
+:func:`read_log_from_args` reads the log they describe. (cli.py skips this module when it
+looks for sub-commands: its name starts with ``_``.) :func:`scenario_path` resolves the
+SCENARIO argument of ``simulate`` and ``plan``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from waitlab.exceptions import ArgumentError, ScenarioError
+from waitlab.readers import FORMATS, IngestReport, read_log, shipped_mappings
+
+__all__ = ["log_options", "read_log_from_args", "scenario_path"]
+
+
+def log_options() -> argparse.ArgumentParser:
+    """A parent parser with the log positional and the options of :func:`waitlab.read_log`."""
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("log", help="the log file: CSV, .xlsx, Parquet, Asterisk queue_log or SEELab text, "
+                   "or any of them .gz")
+    p.add_argument("--format", choices=FORMATS, default=None, help="log format [detected]")
+    p.add_argument("--mapping", default=None, help="column mapping: a TOML path or a shipped name "
+                   f"({', '.join(shipped_mappings())})")
+    p.add_argument("--tz", default=None, help="IANA timezone of the log's local times [stated in the ingest report]")
+    p.add_argument("--encoding", default=None, help="text encoding [inferred]")
+    p.add_argument("--sep", default=None, help="field separator [inferred]")
+    day = p.add_mutually_exclusive_group()
+    day.add_argument("--dayfirst", dest="dayfirst", action="store_true", default=None, help="dates are dd/mm/yyyy")
+    day.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="dates are mm/dd/yyyy")
+    return p
+
+
+def read_log_from_args(args: argparse.Namespace) -> tuple[pd.DataFrame, IngestReport]:
+    """``(contacts, ingest report)`` of the log that the :func:`log_options` of `args` describe."""
+    return read_log(args.log, format=args.format, mapping=args.mapping, tz=args.tz,
+                    encoding=args.encoding, sep=args.sep, dayfirst=args.dayfirst)
+
+
+def scenario_path(text: str) -> Path:
+    """The scenario file `text`, or the bundled example of that name (:func:`waitlab.sim.example_path`)."""
+    from waitlab.sim import example_path  # lazy: waitlab.sim loads the simulation engines
+
+    path = Path(text)
+    if not path.exists() and path.suffix == "":
+        try:
+            return example_path(text)
+        except ArgumentError:
+            pass
+    if not path.is_file():
+        raise ScenarioError(f"scenario file {str(path)!r} does not exist; give the path of a TOML scenario "
+                            "or the name of a bundled example (branch, branch12h, mmc).")
+    return path
