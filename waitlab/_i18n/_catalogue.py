@@ -12,6 +12,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from waitlab.exceptions import ArgumentError
+
 __all__ = ["LANGS", "check_lang", "strings", "t"]
 
 LANGS = ("es", "en")
@@ -19,9 +21,9 @@ CATALOGUE = Path(__file__).with_name("strings.toml")
 
 
 def check_lang(lang: str) -> str:
-    """Return `lang` if it is a language of the catalogue; else a ValueError naming the choices."""
+    """Return `lang` if it is a language of the catalogue; else an ArgumentError naming the choices."""
     if lang not in LANGS:
-        raise ValueError(f"`lang` must be one of {LANGS}, got {lang!r}.")
+        raise ArgumentError(f"`lang` must be one of {LANGS}, got {lang!r}.")
     return lang
 
 
@@ -34,7 +36,7 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, tuple[str, st
         elif isinstance(value, dict):
             out.update(_flatten(value, name + "."))
         else:
-            raise ValueError(f"{CATALOGUE.name}: `{name}` must have exactly the keys es and en.")
+            raise RuntimeError(f"{CATALOGUE.name}: `{name}` must have exactly the keys es and en.")
     return out
 
 

@@ -32,6 +32,7 @@ from babel.numbers import (
 )
 
 from waitlab._i18n._catalogue import check_lang
+from waitlab.exceptions import ArgumentError
 
 __all__ = [
     "DATE_PATTERNS",
@@ -177,6 +178,6 @@ def parse_number(text: str, lang: str = "es") -> float:
     try:
         return float(parse_decimal(s, locale=locale(lang), strict=True))
     except (NumberFormatError, ValueError):
-        raise ValueError(f"{text!r} is not a number written in {lang!r}; write it like "
+        raise ArgumentError(f"{text!r} is not a number written in {lang!r}; write it like "
                          f"{fmt_number(1234.5, lang)!r}.") from None
 

@@ -210,10 +210,10 @@ def _by_columns(contacts: pd.DataFrame, by: str | Sequence[str] | None) -> list[
     names = [] if by is None else [by] if isinstance(by, str) else list(by)
     for name in names:
         if not isinstance(name, str) or name not in contacts.columns:
-            raise ValueError(f"`by` names column {name!r}, which `contacts` does not have; "
+            raise ArgumentError(f"`by` names column {name!r}, which `contacts` does not have; "
                              "add the column or leave it out of `by`.")
         if name in (*_DIMS, *BREACH_COLUMNS):
-            raise ValueError(f"`by` names column {name!r}, which the check already uses; leave it out of `by`.")
+            raise ArgumentError(f"`by` names column {name!r}, which the check already uses; leave it out of `by`.")
     return list(dict.fromkeys(names))
 
 

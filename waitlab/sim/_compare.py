@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from waitlab._ci import t_interval
+from waitlab.exceptions import ArgumentError
 from waitlab.sim._run import RunResult
 
 __all__ = ["Comparison", "compare"]
@@ -80,9 +81,9 @@ def compare(base: RunResult, alt: RunResult, level: float = 0.95) -> Comparison:
         If the runs do not share their seed and number of replications, or `level` is not in (0, 1).
     """
     if not (isinstance(level, float | int) and 0 < level < 1):
-        raise ValueError(f"`level` must be a confidence level between 0 and 1 (e.g. 0.95), got {level!r}.")
+        raise ArgumentError(f"`level` must be a confidence level between 0 and 1 (e.g. 0.95), got {level!r}.")
     if base.replications != alt.replications or base.seed != alt.seed:
-        raise ValueError(
+        raise ArgumentError(
             f"the runs are not paired: `base` has {base.replications} replication(s) with seed {base.seed} and "
             f"`alt` {alt.replications} with seed {alt.seed}; run both with the same seed and replications.")
     kpis = [k for k in base.summary.index if k in alt.summary.index]
