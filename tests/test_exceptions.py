@@ -71,9 +71,6 @@ def test_every_error_class_is_a_waitlab_error_and_a_value_error():
     classes = _classes()
     assert len(classes) >= 11
     for cls in classes:
-        if cls is exc_module.DataQualityWarning:
-            assert issubclass(cls, UserWarning) and not issubclass(cls, WaitlabError)
-            continue
         assert issubclass(cls, WaitlabError), cls
         if cls is not WaitlabError:
             assert issubclass(cls, ValueError), f"{cls.__name__} must also be a ValueError"

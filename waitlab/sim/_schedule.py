@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from waitlab._clock import clock, seconds_of_time
 from waitlab.exceptions import ScenarioError
 
 if TYPE_CHECKING:
@@ -75,9 +76,8 @@ def _count(sc: Scenario, group: str, value: object, i: int) -> int:
 
 
 def _label_end(sc: Scenario, i: int) -> str:
-    from waitlab.sim._scenario import _hhmm, _seconds
 
-    return _hhmm(_seconds(sc.start) + i * float(sc.interval))
+    return clock(seconds_of_time(sc.start) + i * float(sc.interval))
 
 
 def _window(sc: Scenario, start: str | dt.time | None, end: str | dt.time | None) -> tuple[int, int]:
@@ -92,7 +92,6 @@ def _window(sc: Scenario, start: str | dt.time | None, end: str | dt.time | None
 
 
 def _boundary(sc: Scenario, which: str, value: str | dt.time, allowed: range) -> int:
-    from waitlab.sim._scenario import _seconds
 
     def hint() -> str:
         return f"interval {which}s are {', '.join(_label_end(sc, i) for i in allowed)}"
@@ -101,7 +100,7 @@ def _boundary(sc: Scenario, which: str, value: str | dt.time, allowed: range) ->
         t = value if isinstance(value, dt.time) else dt.time.fromisoformat(str(value))
     except ValueError:
         raise _fail(sc, f"`{which}` {value!r} is not a time of day", f"write it as \"HH:MM\" ({hint()})") from None
-    k = (_seconds(t) - _seconds(sc.start)) / float(sc.interval)
+    k = (seconds_of_time(t) - seconds_of_time(sc.start)) / float(sc.interval)
     if abs(k - round(k)) > 1e-9 or round(k) not in allowed:
         raise _fail(sc, f"`{which}` {value!r} is not an interval {which}", hint())
     return round(k)
