@@ -6,7 +6,8 @@ Hierarchy::
     ├── LogFormatError(ValueError)    a log file cannot be used at all (names file, row/column, fix)
     ├── SchemaError(ValueError)       a contacts table breaks the canonical schema
     ├── RuleError(ValueError)         a compliance rule file is invalid (names line and key)
-    └── ScenarioError(ValueError)     a simulation scenario is invalid (names file, key and fix)
+    ├── ScenarioError(ValueError)     a simulation scenario is invalid (names file, key and fix)
+    └── MissingExtraError(ImportError) an optional dependency is not installed (names the extra)
     DataQualityWarning(UserWarning)   data is usable but suspicious; the message gives counts
 
 Every message is one plain sentence meant for the person who supplied the input; the CLI
@@ -18,6 +19,7 @@ from __future__ import annotations
 __all__ = [
     "DataQualityWarning",
     "LogFormatError",
+    "MissingExtraError",
     "RuleError",
     "ScenarioError",
     "SchemaError",
@@ -43,6 +45,10 @@ class RuleError(WaitlabError, ValueError):
 
 class ScenarioError(WaitlabError, ValueError):
     """A simulation scenario is invalid."""
+
+
+class MissingExtraError(WaitlabError, ImportError):
+    """A feature needs an optional dependency that is not installed; the message names the extra."""
 
 
 class DataQualityWarning(UserWarning):

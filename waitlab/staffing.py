@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 
 from waitlab.analytics import interval_stats, patience
-from waitlab.models import staffing_plan
 from waitlab.schema import service_seconds
 
 __all__ = ["staffing_from_log"]
@@ -62,6 +61,8 @@ def staffing_from_log(
     notes : list of str
         The model used and every estimate made (patience with its interval, interval width).
     """
+    from waitlab.models import staffing_plan  # on first use: `import waitlab` does not load the models
+
     stats = interval_stats(contacts, freq=freq, by=list(by) if by else None)
     notes = [f"interval width {freq}; arrivals and mean handling time measured per interval from the log"]
     theta: float | None = None

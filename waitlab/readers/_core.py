@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from waitlab._kernels import strings_distinct, utf8_chunks
+from waitlab import _kernels
 from waitlab.exceptions import LogFormatError, SchemaError
 from waitlab.readers._mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers._report import IngestReport
@@ -103,12 +103,12 @@ def _problems(
 
 def _ids_unique(ids: pd.Series) -> bool:
     """``ids.is_unique``, faster for Arrow strings (:func:`waitlab._kernels.strings_distinct`)."""
-    chunks = utf8_chunks(ids)
+    chunks = _kernels.utf8_chunks(ids)
     if chunks is None or len(ids) < 2:
         return bool(ids.is_unique)
     if sum(c.null_count for c in chunks) > 1:  # two missing ids repeat each other
         return False
-    distinct = strings_distinct(chunks)
+    distinct = _kernels.strings_distinct(chunks)
     return bool(ids.is_unique) if distinct is None else distinct
 
 
