@@ -117,3 +117,13 @@ def _example(name: str) -> Path:
     from waitlab.sim import example_path
 
     return example_path(name)
+
+
+def test_figures_need_neither_pyplot_nor_a_backend():
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "waitlab").rglob("*.py"))
+    assert "matplotlib.use(" not in sources and "import matplotlib.pyplot" not in sources
+    out = _fresh("import io, sys\nimport numpy as np\nfrom waitlab.planning._plots import plan_figure\n"
+                 "fig = plan_figure(['08:00', '08:30'], {'plan': np.array([1, 2])}, arrivals=[3, 4])\n"
+                 "buf = io.BytesIO()\nfig.savefig(buf, format='png')\n"
+                 "print(buf.getvalue()[:4] == b'\\x89PNG', 'matplotlib.pyplot' in sys.modules)")
+    assert out.split() == ["True", "False"]
