@@ -127,3 +127,17 @@ def test_figures_need_neither_pyplot_nor_a_backend():
                  "buf = io.BytesIO()\nfig.savefig(buf, format='png')\n"
                  "print(buf.getvalue()[:4] == b'\\x89PNG', 'matplotlib.pyplot' in sys.modules)")
     assert out.split() == ["True", "False"]
+
+
+def test_importing_every_module_has_no_side_effects(tmp_path):
+    """What doctest collection does: import each module of waitlab. Nothing is printed, written or set."""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c",
+         "import importlib, pkgutil, sys, waitlab\n"
+         "names = [m.name for m in pkgutil.walk_packages(waitlab.__path__, 'waitlab.')]\n"
+         "for name in names: importlib.import_module(name)\n"
+         "assert 'waitlab.__main__' in names and 'waitlab.readers._core' in names, names\n"
+         "assert 'matplotlib.pyplot' not in sys.modules"],
+        capture_output=True, text=True, cwd=tmp_path, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert list(tmp_path.iterdir()) == []
