@@ -4,10 +4,13 @@ An arrival process and a schedule process drive the day; desks are free-lists; e
 completion, opening and arrival asks for one *dispatch* at the current moment, which runs
 after all other events of that moment and lets the free desks call in desk-id order (the
 rules are in :mod:`waitlab.sim._outcome`). Only SimPy's public API is used: timeouts for
-arrivals, openings and completions, and a plain event that succeeds at once for a dispatch.
-That dispatch runs after every other event of its moment because those were all scheduled
-earlier (a completion when its service began, an arrival or opening at the previous one) and
-SimPy processes the events of one moment and priority in the order they were scheduled.
+arrivals, openings and completions, and for a dispatch a timeout of 0. That dispatch runs
+after every other event of its moment because those were all scheduled earlier (a completion
+when its service began, an arrival or opening at the previous one) and SimPy processes the
+events of one moment and priority in the order they were scheduled. When nothing else is due
+at the moment (``env.peek() > env.now``), the dispatch runs at once instead, with no event:
+the same result (what the rest of that callback does only schedules later events, whose
+state changes commute), for half the events.
 The clock takes exactly the values the fast engine computes: a completion's delay is the
 service time itself (SimPy adds it to the same ``now``), and an arrival's or opening's delay
 is chosen so that ``now + delay`` lands on its absolute time (:func:`_until`).
@@ -25,7 +28,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Generator
 from heapq import heappop, heappush
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import simpy
@@ -104,7 +107,11 @@ class _Day:
         i, n = 0, len(arrival)
         while i < n:
             t = arrival[i]
-            yield from _until(env, t)
+            delay = t - env.now
+            if env.now + delay == t:  # nearly always: one timeout lands on t
+                yield env.timeout(delay)
+            else:
+                yield from _until(env, t)
             while i < n and arrival[i] == t:
                 lines[queue[i]][1 if priority[i] else 0].append(i)
                 self.waiting += 1
@@ -119,17 +126,20 @@ class _Day:
 
     # -- callbacks ------------------------------------------------------------------------
     def request_dispatch(self) -> None:
-        if not self.pending:
+        if self.pending:
+            return
+        env = self.env
+        if env.peek() > env.now:  # nothing else is due at this moment: dispatch at once
+            self.dispatch(None)
+        else:  # a timeout of 0 runs after every event already due at this moment
             self.pending = True
-            event = self.env.event()
-            event.callbacks.append(self.dispatch)  # type: ignore[union-attr]
-            event.succeed()  # now, after every event already due at this moment
+            env.timeout(0).callbacks.append(self.dispatch)  # type: ignore[union-attr]
 
     def done(self, event: Event) -> None:
-        heappush(self.free, cast(int, event.value))  # the desk, the completion's value
+        heappush(self.free, event.value)  # type: ignore[misc]  # the desk, the completion's value
         self.request_dispatch()
 
-    def dispatch(self, _event: Event) -> None:
+    def dispatch(self, _event: Event | None) -> None:
         self.pending = False
         if not self.waiting or not self.free:
             return
