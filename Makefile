@@ -1,35 +1,50 @@
 # waitlab: the two commands are `make demo` and `make test`; both build .venv themselves.
+# Each target installs what it uses: the demo the package alone, the tests the dev tools and
+# both extras (`dashboard`: streamlit; `cluster`: dask.distributed), the dashboard its extra.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 OUT ?= out
 
 .PHONY: demo test test-fast bench dashboard lint clean browser
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
 
-demo: $(STAMP)
+# one stamp per set of extras, redone when pyproject.toml changes
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,dashboard,cluster]"
+	touch $@
+
+$(VENV)/.installed-dashboard: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dashboard]"
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	touch $@
+
+demo: $(VENV)/.installed-demo
 	$(BIN)/python -m waitlab.demo --out $(OUT)
 
-test: $(STAMP)
+test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -m "not slow and not browser"
 
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/run_all.py
 
-dashboard: $(STAMP)
+dashboard: $(VENV)/.installed-dashboard
 	$(BIN)/streamlit run dashboards/app.py --server.address 127.0.0.1 --server.maxUploadSize 200 --browser.gatherUsageStats false
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check waitlab tests dashboards benchmarks
 	$(BIN)/mypy waitlab
 

@@ -22,7 +22,9 @@ write_report        HTML report and Excel workbook
 
 Sub-packages, loaded on first use: ``waitlab.models`` (Erlang B/C/A, staffing),
 ``waitlab.sim`` (simulation), ``waitlab.planning`` (rosters, iterative staffing),
-``waitlab.report`` (reports and safe exports).
+``waitlab.report`` (reports and safe exports). ``import waitlab`` loads none of them, nor
+numba, scipy or matplotlib; ``__version__`` is read from the installed package's metadata
+(``pyproject.toml`` is the one place it is written).
 """
 
 from __future__ import annotations
@@ -37,8 +39,6 @@ from waitlab.readers import IngestReport, read_log
 from waitlab.schema import coerce_contacts, validate_contacts
 from waitlab.staffing import StaffingResult, staffing_from_log
 from waitlab.targets import Target
-
-__version__ = "0.1.0"
 
 __all__ = [
     "IngestReport",
@@ -71,4 +71,15 @@ def __getattr__(name: str) -> Any:
         from waitlab.report import write_report
 
         return write_report
+    if name == "__version__":
+        return _version()
     raise AttributeError(f"module 'waitlab' has no attribute {name!r}")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("waitlab")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"

@@ -14,6 +14,7 @@ Hierarchy::
     └── PlanningError(ValueError)       a planning input (requirement, target, budget) is invalid
         ├── ShiftTemplateError          a shift-template file or ShiftTemplate is invalid
         └── RosterInfeasibleError       no set of shifts covers the requirement
+    MissingExtraError(ImportError)      an optional dependency is not installed (names the extra)
 
 Every error class is also a ``ValueError``, so ``except ValueError`` keeps working. Every
 message is one plain sentence meant for the person who supplied the input; the CLI prints it
@@ -26,6 +27,7 @@ from __future__ import annotations
 __all__ = [
     "ArgumentError",
     "LogFormatError",
+    "MissingExtraError",
     "ModelInputError",
     "PlanningError",
     "RosterInfeasibleError",
@@ -99,3 +101,7 @@ class RosterInfeasibleError(PlanningError):
 class TargetError(WaitlabError, ValueError):
     """A service target (:class:`waitlab.targets.Target`) is invalid."""
 
+
+
+class MissingExtraError(WaitlabError, ImportError):
+    """A feature needs an optional dependency that is not installed; the message names the extra."""

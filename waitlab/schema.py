@@ -58,7 +58,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from waitlab._kernels import ROW_RULES, factorize_few, row_rules, text_from_codes, utf8_chunks
+from waitlab import _kernels
 from waitlab.exceptions import SchemaError
 
 __all__ = [
@@ -128,7 +128,7 @@ def coerce_contacts(df: pd.DataFrame, *, tz: str | None = None) -> pd.DataFrame:
 
 def categories_as_text(s: pd.Series) -> pd.Series:
     """A categorical of texts as the table's string dtype, through Arrow (``astype`` goes value by value)."""
-    text = text_from_codes(s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories])
+    text = _kernels.text_from_codes(s.cat.codes.to_numpy(), [str(c) for c in s.cat.categories])
     return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text])), index=s.index, name=s.name, copy=False)
 
 
@@ -232,11 +232,11 @@ def _rules_in_one_pass(
     rule = np.empty(len(contacts), dtype=np.uint8)
     channel = _positions(contacts["channel"], CHANNELS)
     limit = int(MAX_DURATION_S * 1e9)
-    row_rules(missing, outcome, channel, ns["arrived_at"], ns["called_at"], ns["started_at"], ns["ended_at"], limit, rule)
-    fired = np.flatnonzero(np.bincount(rule, minlength=len(ROW_RULES))[1:]) + 1  # rules broken somewhere
-    remap = np.zeros(len(ROW_RULES), dtype=np.int16)
+    _kernels.row_rules(missing, outcome, channel, ns["arrived_at"], ns["called_at"], ns["started_at"], ns["ended_at"], limit, rule)
+    fired = np.flatnonzero(np.bincount(rule, minlength=len(_kernels.ROW_RULES))[1:]) + 1  # rules broken somewhere
+    remap = np.zeros(len(_kernels.ROW_RULES), dtype=np.int16)
     remap[fired] = np.arange(1, len(fired) + 1)  # codes in rule order, as the column-by-column route gives
-    return remap[rule], ["", *(ROW_RULES[r] for r in fired)]
+    return remap[rule], ["", *(_kernels.ROW_RULES[r] for r in fired)]
 
 
 def _rules_column_by_column(contacts: pd.DataFrame, outcome: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -287,8 +287,8 @@ def _positions(values: pd.Series, allowed: tuple[str, ...]) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype):
         where = np.array([allowed.index(v) if v in allowed else -1 for v in values.cat.categories] + [-1], np.int8)
         return where[values.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
-    chunks = utf8_chunks(values)
-    few = factorize_few(chunks) if chunks is not None else None
+    chunks = _kernels.utf8_chunks(values)
+    few = _kernels.factorize_few(chunks) if chunks is not None else None
     if few is not None:  # a few distinct values (the usual case): compared byte by byte, not hashed
         codes, distinct = few
         where = np.array([allowed.index(v) if v in allowed else -1 for v in distinct] + [-1], dtype=np.int8)

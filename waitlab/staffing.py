@@ -21,6 +21,7 @@ import pandas as pd
 
 from waitlab._clock import parse_interval
 from waitlab.analytics import interval_stats, patience
+from waitlab.exceptions import ModelInputError
 from waitlab.schema import service_seconds
 from waitlab.targets import Target
 
@@ -148,7 +149,7 @@ def staffing_from_log(
         Bad options, no completed service in the log to measure handling time from, or any
         problem :func:`waitlab.models.staffing_plan` reports.
     """
-    from waitlab.models import ModelInputError, staffing_plan
+    from waitlab.models import staffing_plan  # on first use: `import waitlab` does not load the models
 
     if aht not in ("interval", "period"):
         raise ModelInputError(f"`aht` must be 'interval' or 'period', got {aht!r}.")

@@ -21,24 +21,27 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from waitlab.analytics._prepare import outcome_flags, read_contacts, waits_and_services
 from waitlab.exceptions import ArgumentError, SchemaError
+
+if TYPE_CHECKING:
+    from scipy import stats
 
 __all__ = ["PatienceResult", "exponential_mle", "patience"]
 
 #: Exact abandonment times below this (seconds) are raised to it so that log-scale fits exist.
 MIN_EXACT_S = 0.5
 
+#: Each fitted family: its ``scipy.stats`` name (scipy loads on first use) and number of parameters.
 _FAMILIES = {
-    "exponential": (stats.expon, 1),
-    "weibull": (stats.weibull_min, 2),
-    "lognormal": (stats.lognorm, 2),
+    "exponential": ("expon", 1),
+    "weibull": ("weibull_min", 2),
+    "lognormal": ("lognorm", 2),
 }
 
 
@@ -163,6 +166,8 @@ def exponential_mle(
         left-censored, NaN with no data.
     ci : tuple of float
     """
+    from scipy import optimize, stats
+
     exact, right, left = (np.asarray(a, dtype=float) for a in (exact, right, left))
     d, n_left = len(exact), len(left)
     total = float(exact.sum() + right.sum())
@@ -221,6 +226,8 @@ def _classic(
     exact: np.ndarray, left: np.ndarray, waited: float, confidence: float
 ) -> tuple[float, tuple[float, float]]:
     """Total time waited / number who left, with an exact Poisson (chi-square) interval."""
+    from scipy import stats
+
     n = len(exact) + len(left)
     if waited <= 0:
         return math.nan, (math.nan, math.nan)
@@ -263,6 +270,8 @@ def patience(
     lower confidence bound and no distribution is fitted; when no contact is usable every
     estimate is NaN. The result's ``notes`` say so, with the counts.
     """
+    from scipy import stats
+
     if not 0 < confidence < 1:
         raise ArgumentError(f"`confidence` must be between 0 and 1, got {confidence!r}.")
     if isinstance(contacts, pd.DataFrame) and "outcome" not in contacts.columns:
@@ -323,7 +332,8 @@ def patience(
     elif len(exact) + len(right) > 0:
         fit_exact = np.maximum(exact, MIN_EXACT_S)
         fit_data = stats.CensoredData(uncensored=fit_exact, left=left, right=right)
-        for name, (family, k) in _FAMILIES.items():
+        for name, (family_name, k) in _FAMILIES.items():
+            family = getattr(stats, family_name)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 # start from the exponential MLE: scipy's default start can stall on censored data

@@ -96,7 +96,7 @@ class CostCurve:
     reference: str
 
     def figure(self, x: str = "desk_hours", lang: str = "en"):  # type: ignore[no-untyped-def]
-        """Matplotlib figure (Agg): breaches per day and mean wait against the budget, with 95 % CIs."""
+        """Matplotlib figure (object API, no backend needed): breaches per day and mean wait against the budget, with 95 % CIs."""
         from waitlab.planning._plots import curve_figure
 
         return curve_figure(self, x=x, lang=lang)

@@ -1,20 +1,19 @@
-"""Figures of the planning layer (matplotlib, Agg backend: no display needed)."""
+"""Figures of the planning layer, drawn with matplotlib's object API (no pyplot state, no backend).
+
+Each function returns a :class:`matplotlib.figure.Figure`; ``fig.savefig(path)`` renders it with
+no display and no backend choice, and it is freed like any object (no ``plt.close``).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
 from waitlab._i18n import fmt_pct, t  # noqa: E402
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from waitlab.planning._curve import CostCurve
 
 __all__ = ["curve_figure", "plan_figure"]
@@ -25,7 +24,8 @@ def curve_figure(curve: CostCurve, x: str = "desk_hours", lang: str = "en") -> F
     tab = curve.table
     if x == "cost" and tab["cost"].isna().all():
         x = "desk_hours"
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True, constrained_layout=True)
+    fig = Figure(figsize=(7.5, 6.5), layout="constrained")
+    ax1, ax2 = fig.subplots(2, 1, sharex=True)
     xs = tab[x].to_numpy(dtype=float)
     order = np.argsort(xs)
     for name in curve.limits:
@@ -58,7 +58,8 @@ def curve_figure(curve: CostCurve, x: str = "desk_hours", lang: str = "en") -> F
 
 def plan_figure(labels: list[str], plans: dict[str, np.ndarray], arrivals: Any = None, lang: str = "en") -> Figure:
     """Desks per interval of several plans (steps), with the arrivals per interval as bars behind."""
-    fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+    fig = Figure(figsize=(9, 4), layout="constrained")
+    ax = fig.subplots()
     x = np.arange(len(labels))
     if arrivals is not None:
         ax2 = ax.twinx()

@@ -56,8 +56,6 @@ def write_plan_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path
     dict of str to Path
         Name -> path of every file written.
     """
-    import matplotlib.pyplot as plt
-
     from waitlab.planning._plots import plan_figure
 
     out = Path(out_dir)
@@ -72,7 +70,6 @@ def write_plan_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path
     fig = plan_figure(labels, {"SIPP (Erlang)": result.sipp, "plan": plan.servers},
                       arrivals=table.get("arrivals_per_day"))
     fig.savefig(out / "plan.png", dpi=110)
-    plt.close(fig)
     files["plan_png"] = out / "plan.png"
     if result.roster is not None:
         shifts = result.roster.shifts[["shift", "part_time", "start", "end", "break_start", "break_end", "count",
@@ -83,7 +80,6 @@ def write_plan_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path
         files["curve"] = _safe_csv(result.curve.table, out / "curve.csv")
         fig = result.curve.figure(x="desk_hours")
         fig.savefig(out / "curve.png", dpi=110)
-        plt.close(fig)
         files["curve_png"] = out / "curve.png"
     (out / "report.md").write_text(_markdown(result, files), encoding="utf-8")
     files["report"] = out / "report.md"

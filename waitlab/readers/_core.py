@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from waitlab._kernels import strings_distinct, utf8_chunks
+from waitlab import _kernels
 from waitlab.exceptions import ArgumentError, LogFormatError, SchemaError
 from waitlab.readers._mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers._report import IngestReport
@@ -103,12 +103,12 @@ def _problems(
 
 def _ids_unique(ids: pd.Series) -> bool:
     """``ids.is_unique``, faster for Arrow strings (:func:`waitlab._kernels.strings_distinct`)."""
-    chunks = utf8_chunks(ids)
+    chunks = _kernels.utf8_chunks(ids)
     if chunks is None or len(ids) < 2:
         return bool(ids.is_unique)
     if sum(c.null_count for c in chunks) > 1:  # two missing ids repeat each other
         return False
-    distinct = strings_distinct(chunks)
+    distinct = _kernels.strings_distinct(chunks)
     return bool(ids.is_unique) if distinct is None else distinct
 
 
@@ -300,8 +300,24 @@ def read_log(
 
     Examples
     --------
-    >>> contacts, report = read_log("branch.csv", mapping="vendor_a_es")  # doctest: +SKIP
-    >>> print(report)  # doctest: +SKIP
+    A three-row export of a Spanish turn terminal (the shipped ``vendor_a_es`` mapping); the
+    third ticket was called before it was issued, so it is quarantined:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "branch.csv"
+    >>> _ = path.write_text(
+    ...     "Sucursal;Fecha;Nro Turno;Servicio;Prioridad;Hora Emision;Hora Llamado;Hora Inicio;Hora Fin;"
+    ...     "Puesto;Estado;DNI\\n"
+    ...     "Centro;10/03/2025;C001;Caja;Normal;10:01:32;10:01:32;10:02:23;10:07:47;Caja 1;ATENDIDO;3331\\n"
+    ...     "Centro;10/03/2025;C002;Caja;Normal;10:03:17;10:09:00;;;Caja 2;AUSENTE;2982\\n"
+    ...     "Centro;10/03/2025;C003;Caja;Normal;10:04:00;09:59:00;;;Caja 2;ATENDIDO;2983\\n",
+    ...     encoding="cp1252")
+    >>> contacts, report = read_log(path, mapping="vendor_a_es")
+    >>> report.rows_read, report.rows_used, report.rows_quarantined
+    (3, 2, 1)
+    >>> contacts["outcome"].tolist(), str(contacts["arrived_at"].iloc[0])
+    (['served', 'no_show'], '2025-03-10 10:01:32-03:00')
+    >>> path.unlink(); path.parent.rmdir()
     """
     p = Path(path)
     if format is not None and format not in FORMATS:

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from waitlab._kernels import clean_text, factorize_few, utf8_chunks
+from waitlab import _kernels
 from waitlab.schema import categories_as_text
 
 
@@ -39,7 +39,7 @@ def _clean(arr: pa.ChunkedArray) -> bool:
     """
     if arr.type not in (pa.large_string(), pa.string()):
         return False
-    return clean_text(arr.chunks)
+    return _kernels.clean_text(arr.chunks)
 
 
 def _nbytes(s: pd.Series) -> int:
@@ -52,8 +52,8 @@ def _codes(s: pd.Series, table: dict[str, object], *, text: bool = False) -> tup
     `mapped` is object dtype, or with ``text=True`` a categorical of the mapped names (missing
     where unmapped), which :func:`waitlab.readers._core.finalize` turns into text for the rows kept.
     """
-    chunks = utf8_chunks(s)
-    few = factorize_few(chunks) if chunks is not None else None
+    chunks = _kernels.utf8_chunks(s)
+    few = _kernels.factorize_few(chunks) if chunks is not None else None
     if few is not None:  # a few codes: compared byte by byte, not hashed
         codes, distinct = few
         keys = pd.Series(distinct, dtype="str").str.upper()

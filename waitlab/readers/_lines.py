@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from waitlab._kernels import count_byte, lone_cr
+from waitlab import _kernels
 
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 
@@ -45,11 +45,11 @@ class _LineCounter:
     def add(self, block: np.ndarray) -> None:
         if not len(block):
             return
-        self.newlines += count_byte(block, 10)
+        self.newlines += _kernels.count_byte(block, 10)
         if self.last == 13 and block[0] != 10:
             self.lone = True
-        if not self.lone and count_byte(block, 13):
-            self.lone = lone_cr(block)
+        if not self.lone and _kernels.count_byte(block, 13):
+            self.lone = _kernels.lone_cr(block)
         self.last = int(block[-1])
 
     def result(self) -> tuple[int, bool]:

@@ -18,13 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from waitlab._kernels import (
-    ISO_MISSING,
-    ISO_OK,
-    ISO_OTHER,
-    iso19_column,
-    utf8_chunks,
-)
+from waitlab import _kernels
 
 __all__ = [
     "DateOrder",
@@ -223,14 +217,14 @@ def _iso_micros(text: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     Those values go through :func:`waitlab._kernels.iso19_parse`; the others (another layout,
     30 February, second 60) through :func:`_parse_iso`.
     """
-    chunks = utf8_chunks(text)
+    chunks = _kernels.utf8_chunks(text)
     if chunks is None or not len(text):
         return None
-    micros, status = iso19_column(chunks)
-    if not (status == ISO_OK).any():
+    micros, status = _kernels.iso19_column(chunks)
+    if not (status == _kernels.ISO_OK).any():
         return None
-    others = status == ISO_OTHER
-    micros[status == ISO_MISSING] = np.iinfo(np.int64).min  # NaT
+    others = status == _kernels.ISO_OTHER
+    micros[status == _kernels.ISO_MISSING] = np.iinfo(np.int64).min  # NaT
     if others.any():
         micros[others] = _parse_iso(text[others]).to_numpy().view(np.int64)
     return micros, others

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from waitlab._kernels import integers_column, utf8_chunks
+from waitlab import _kernels
 from waitlab.exceptions import LogFormatError
 from waitlab.readers._fields import _codes, _constant_text, _str, _text
 from waitlab.readers._mapping import Mapping
@@ -180,8 +180,8 @@ def _priority(raw: pd.Series, m: Mapping, decimal: str | None) -> tuple[pd.Serie
     if m.priorities:
         mapped, unknown = _codes(_text(raw), dict(m.priorities))
         return pd.array(mapped.where(mapped.notna(), None).tolist(), dtype="Int64"), unknown
-    chunks = utf8_chunks(raw)
-    plain = integers_column(chunks) if chunks is not None else None
+    chunks = _kernels.utf8_chunks(raw)
+    plain = _kernels.integers_column(chunks) if chunks is not None else None
     if plain is not None:  # digits only (the usual 0 / 1): nothing to convert, nothing bad
         whole, null = plain
         return pd.Series(pd.arrays.IntegerArray(whole, null), index=raw.index, copy=False), np.zeros(len(raw), dtype=bool)

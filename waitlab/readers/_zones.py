@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from waitlab._kernels import known_range, shift_by_hour
+from waitlab import _kernels
 from waitlab.readers._parsing import _iso_micros, _layout, _sample
 
 __all__ = ["STORABLE_RANGE", "localize", "parse_local_iso", "unstorable"]
@@ -63,7 +63,7 @@ def unstorable(values: np.ndarray, unit: str) -> np.ndarray | None:
     """Which naive int64 times in `unit` lie outside :data:`STORABLE_RANGE` (NaT does not), or
     None when none does."""
     lo, hi = (int(t.astype(f"datetime64[{unit}]").astype(np.int64)) for t in STORABLE_RANGE)
-    smallest, largest, _ = known_range(values)
+    smallest, largest, _ = _kernels.known_range(values)
     if lo <= smallest and largest <= hi:
         return None
     return (values != np.iinfo(np.int64).min) & ((values < lo) | (values > hi))
@@ -107,7 +107,7 @@ def _shift_by_hour(values: np.ndarray, unit: str, tz: str, out: np.ndarray) -> t
     when they can hold them. Returns ``(out, its unit, odd)``, `odd` marking the values in an hour
     with a clock change, which `out` leaves as they were; None when it does not apply."""
     per_hour = _PER_HOUR.get(unit)
-    smallest, largest, n_known = known_range(values)
+    smallest, largest, n_known = _kernels.known_range(values)
     if per_hour is None or not n_known:
         return None
     lo, hi = smallest // per_hour, largest // per_hour
@@ -125,7 +125,7 @@ def _shift_by_hour(values: np.ndarray, unit: str, tz: str, out: np.ndarray) -> t
     if not (-limit < smallest and largest < limit):
         scale = 1
     odd = np.empty(len(values), dtype=bool)
-    shift_by_hour(values, per_hour, lo, offset[:n], clean, scale, out, odd)
+    _kernels.shift_by_hour(values, per_hour, lo, offset[:n], clean, scale, out, odd)
     return out, "ns" if scale > 1 else unit, odd
 
 

@@ -2,9 +2,18 @@
 
 An arrival process and a schedule process drive the day; desks are free-lists; every
 completion, opening and arrival asks for one *dispatch* at the current moment, which runs
-after all other events of that moment (a later event priority) and lets the free desks call
-in desk-id order (the rules are in :mod:`waitlab.sim._outcome`). Events are scheduled at
-absolute times, so the clock takes exactly the values the fast engine computes.
+after all other events of that moment and lets the free desks call in desk-id order (the
+rules are in :mod:`waitlab.sim._outcome`). Only SimPy's public API is used: timeouts for
+arrivals, openings and completions, and for a dispatch a timeout of 0. That dispatch runs
+after every other event of its moment because those were all scheduled earlier (a completion
+when its service began, an arrival or opening at the previous one) and SimPy processes the
+events of one moment and priority in the order they were scheduled. When nothing else is due
+at the moment (``env.peek() > env.now``), the dispatch runs at once instead, with no event:
+the same result (what the rest of that callback does only schedules later events, whose
+state changes commute), for half the events.
+The clock takes exactly the values the fast engine computes: a completion's delay is the
+service time itself (SimPy adds it to the same ``now``), and an arrival's or opening's delay
+is chosen so that ``now + delay`` lands on its absolute time (:func:`_until`).
 
 Impatient customers are removed lazily: nobody schedules an abandonment event; a customer
 whose ``arrival + patience`` has passed is found gone when a desk looks at the queue (or at
@@ -14,15 +23,16 @@ scheduling it, for about a third of the events.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import Event
 
 from waitlab.sim._draws import Draws
 from waitlab.sim._outcome import ABANDONED, NO_SHOW, OTHER, SERVED, DayArrays
@@ -30,28 +40,33 @@ from waitlab.sim._scenario import Scenario
 
 __all__ = ["run_simpy"]
 
-_DISPATCH = NORMAL + 1  # runs after every ordinary event of the same moment
 
+def _until(env: simpy.Environment, time: float) -> Generator[Event, Any, None]:
+    """Timeouts that take SimPy's clock from ``env.now`` to exactly `time` (``time >= env.now``).
 
-class _Env(simpy.Environment):
-    """A SimPy environment that can schedule an event at an absolute time."""
+    SimPy schedules at ``now + delay``, and ``now + (time - now)`` can round off `time` (by one
+    unit in the last place, or a tie that no delay can break). So the first timeout lands at or
+    just below `time`; from there (at least ``time / 2``) the difference is exact, and a second
+    timeout, when needed, lands on `time` itself.
 
-    def at(self, time: float, callback: Callable[[Event], None] | None = None,
-           priority: int = NORMAL) -> Event:
-        """Return a triggered event that is processed at `time` (seconds)."""
-        event = Event(self)
-        event._ok = True
-        event._value = None
-        if callback is not None:
-            event.callbacks.append(callback)  # type: ignore[union-attr]
-        heappush(self._queue, (time, priority, next(self._eid), event))  # type: ignore[attr-defined,misc]
-        return event
+    >>> env = simpy.Environment(11.6)
+    >>> 11.6 + (28.3 - 11.6) == 28.3
+    False
+    >>> _ = env.process(_until(env, 28.3)); env.run(); env.now == 28.3
+    True
+    """
+    delay = time - env.now
+    while env.now + delay > time:
+        delay = math.nextafter(delay, 0.0)
+    yield env.timeout(delay)
+    if env.now < time:
+        yield env.timeout(time - env.now)
 
 
 class _Day:
     def __init__(self, scenario: Scenario, draws: Draws) -> None:
         n = len(draws)
-        self.env = _Env()
+        self.env = simpy.Environment()
         self.phone = scenario.channel == "phone"
         self.cost = float(scenario.no_show_seconds)
         self.bounds = scenario.boundaries.tolist()
@@ -88,10 +103,15 @@ class _Day:
     # -- processes ------------------------------------------------------------------------
     def arrivals(self) -> Generator[Event, Any, None]:
         arrival, queue, priority, lines = self.arrival, self.queue, self.priority, self.lines
+        env = self.env
         i, n = 0, len(arrival)
         while i < n:
             t = arrival[i]
-            yield self.env.at(t)
+            delay = t - env.now
+            if env.now + delay == t:  # nearly always: one timeout lands on t
+                yield env.timeout(delay)
+            else:
+                yield from _until(env, t)
             while i < n and arrival[i] == t:
                 lines[queue[i]][1 if priority[i] else 0].append(i)
                 self.waiting += 1
@@ -99,21 +119,27 @@ class _Day:
             self.request_dispatch()
 
     def openings_process(self) -> Generator[Event, Any, None]:
+        env = self.env
         for k in self.openings:
-            yield self.env.at(self.bounds[k])
+            yield from _until(env, self.bounds[k])
             self.request_dispatch()
 
     # -- callbacks ------------------------------------------------------------------------
     def request_dispatch(self) -> None:
-        if not self.pending:
+        if self.pending:
+            return
+        env = self.env
+        if env.peek() > env.now:  # nothing else is due at this moment: dispatch at once
+            self.dispatch(None)
+        else:  # a timeout of 0 runs after every event already due at this moment
             self.pending = True
-            self.env.at(self.env.now, self.dispatch, _DISPATCH)
+            env.timeout(0).callbacks.append(self.dispatch)  # type: ignore[union-attr]
 
     def done(self, event: Event) -> None:
-        heappush(self.free, event.desk)  # type: ignore[attr-defined]
+        heappush(self.free, event.value)  # type: ignore[misc]  # the desk, the completion's value
         self.request_dispatch()
 
-    def dispatch(self, _event: Event) -> None:
+    def dispatch(self, _event: Event | None) -> None:
         self.pending = False
         if not self.waiting or not self.free:
             return
@@ -162,16 +188,16 @@ class _Day:
         self.server[i] = d
         if not self.phone and (self.absent[i] or self.deadline[i] < now):
             self.outcome[i] = NO_SHOW
-            end = now + self.cost
+            delay = self.cost
         else:
             self.outcome[i] = SERVED
             self.started[i] = now
-            end = now + self.service[i]
+            delay = self.service[i]
+        end = now + delay  # the sum SimPy makes, so the completion happens at exactly `end`
         self.ended[i] = end
         if end == now:
             return True
-        ev = self.env.at(end, self.done)
-        ev.desk = d  # type: ignore[attr-defined]
+        self.env.timeout(delay, d).callbacks.append(self.done)  # type: ignore[union-attr]
         return False
 
     def finish(self) -> DayArrays:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from waitlab._extras import require
 from waitlab.exceptions import ArgumentError
 from waitlab.sim._day import choose_engine
 from waitlab.sim._run import RunResult, _execute, seed_sequences, summarise
@@ -33,11 +34,15 @@ def dask_executor(scheduler: str | Any) -> Executor:
     -------
     callable
         ``executor(func, tasks)`` yielding results in task order.
+
+    Raises
+    ------
+    MissingExtraError
+        If dask.distributed is not installed (it comes with ``waitlab[cluster]``).
     """
+    Client = require("dask.distributed", "cluster", "running simulations on a dask cluster").Client
 
     def execute(func: Callable[[tuple[Any, ...]], dict[str, float]], tasks: list[tuple[Any, ...]]) -> Iterator[dict[str, float]]:
-        from dask.distributed import Client
-
         own = not isinstance(scheduler, Client)
         client: Any = Client(scheduler, set_as_default=False) if own else scheduler
         try:
