@@ -72,7 +72,9 @@ def test_every_error_class_is_a_waitlab_error_and_a_value_error():
     assert len(classes) >= 11
     for cls in classes:
         assert issubclass(cls, WaitlabError), cls
-        if cls is not WaitlabError:
+        if cls is exc_module.MissingExtraError:  # a missing package, not a bad value: an ImportError
+            assert issubclass(cls, ImportError) and not issubclass(cls, ValueError)
+        elif cls is not WaitlabError:
             assert issubclass(cls, ValueError), f"{cls.__name__} must also be a ValueError"
 
 
