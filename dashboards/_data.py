@@ -315,14 +315,14 @@ def patience_estimate(key: str, _contacts: pd.DataFrame) -> tuple[float, tuple[f
 @st.cache_data(show_spinner=False, max_entries=16)
 def staffing(
     key: str, _contacts: pd.DataFrame, freq: str, targets: tuple[Any, ...], mean_patience: float | str | None,
-    shrinkage: float, aht: str,
+    shrinkage: float, service_time: str,
 ) -> Any:
     """:func:`waitlab.staffing_from_log`: a :class:`waitlab.StaffingResult` (its notes in ``.notes``).
 
     `targets` are :class:`waitlab.Target` objects; `mean_patience` is seconds, ``"auto"`` or
-    None (Erlang C); `aht` is ``"interval"`` or ``"period"``.
+    None (Erlang C); `service_time` is ``"interval"`` or ``"period"``.
     """
     from waitlab import staffing_from_log
 
-    return staffing_from_log(_contacts, targets=targets, freq=freq, mean_patience=mean_patience, aht=aht,
+    return staffing_from_log(_contacts, targets=targets, freq=freq, mean_patience=mean_patience, service_time=service_time,
                              shrinkage=shrinkage)

@@ -88,34 +88,34 @@ def _gap_log() -> pd.DataFrame:
     return coerce_contacts(df, tz="America/Argentina/Buenos_Aires")
 
 
-@pytest.mark.parametrize(("aht_fill", "filled"), [("group", 150.0), ("period", 700.0 / 3)])
-def test_interval_without_completed_service_gets_the_chosen_long_run_aht(aht_fill, filled):
-    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, aht_fill=aht_fill,
+@pytest.mark.parametrize(("service_fill", "filled"), [("group", 150.0), ("period", 700.0 / 3)])
+def test_interval_without_completed_service_gets_the_chosen_long_run_aht(service_fill, filled):
+    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, service_fill=service_fill,
                             targets=Target.mean_wait(60.0))
     plan = res.table.set_index(["queue", res.table["interval_start"].dt.strftime("%H:%M")])
     assert plan.loc[("A", "10:00"), "aht"] == pytest.approx(150.0)  # measured: (100 + 200) / 2
     assert plan.loc[("B", "10:00"), "aht"] == pytest.approx(400.0)
     assert plan.loc[("A", "10:30"), "arrivals"] == 1
     assert plan.loc[("A", "10:30"), "aht"] == pytest.approx(filled)
-    assert any("1 interval(s) had arrivals but no completed service" in n and aht_fill in n for n in res.notes)
+    assert any("1 interval(s) had arrivals but no completed service" in n and service_fill in n for n in res.notes)
 
 
 def test_without_by_both_fills_are_the_whole_log_mean_and_period_aht_is_used_everywhere():
     for fill in ("group", "period"):
-        res = staffing_from_log(_gap_log(), freq="30min", mean_patience=None, aht_fill=fill,
+        res = staffing_from_log(_gap_log(), freq="30min", mean_patience=None, service_fill=fill,
                                 targets=Target.mean_wait(60.0))
         assert res.table["aht"].tolist() == pytest.approx([700.0 / 3, 700.0 / 3])  # 10:00 measured, 10:30 filled
-    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, aht="period",
+    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, service_time="period",
                             targets=Target.mean_wait(60.0))
     busy = res.table[res.table["arrivals"] > 0].set_index("queue")["aht"]
     assert busy.loc["A"].tolist() == pytest.approx([150.0, 150.0]) and busy.loc["B"] == pytest.approx(400.0)
 
 
 def test_bad_options_and_a_log_without_service():
-    with pytest.raises(ModelInputError, match="`aht_fill` must be 'group' or 'period'"):
-        staffing_from_log(_gap_log(), aht_fill="median")
-    with pytest.raises(ModelInputError, match="`aht` must be 'interval' or 'period'"):
-        staffing_from_log(_gap_log(), aht="daily")
+    with pytest.raises(ModelInputError, match="`service_fill` must be 'group' or 'period'"):
+        staffing_from_log(_gap_log(), service_fill="median")
+    with pytest.raises(ModelInputError, match="`service_time` must be 'interval' or 'period'"):
+        staffing_from_log(_gap_log(), service_time="daily")
     log = _gap_log()
     with pytest.raises(ModelInputError, match="the log has no completed service"):
         staffing_from_log(log[log["outcome"] == "abandoned"], mean_patience=None)

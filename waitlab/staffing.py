@@ -106,8 +106,8 @@ def staffing_from_log(
     freq: str = "30min",
     by: Sequence[str] | None = None,
     mean_patience: float | str | None = "auto",
-    aht: Literal["interval", "period"] = "interval",
-    aht_fill: Literal["group", "period"] = "group",
+    service_time: Literal["interval", "period"] = "interval",
+    service_fill: Literal["group", "period"] = "group",
     shrinkage: float = 0.0,
 ) -> StaffingResult:
     """Required versus observed desks for every interval of a contacts table.
@@ -126,11 +126,11 @@ def staffing_from_log(
     mean_patience : float, "auto" or None, default "auto"
         Mean patience in seconds for Erlang A; ``"auto"`` estimates it from the log's
         abandonments and no-shows (Erlang C when nobody left); ``None`` forces Erlang C.
-    aht : {"interval", "period"}, default "interval"
+    service_time : {"interval", "period"}, default "interval"
         Handling time of each interval: the one measured in it (``"interval"``; the long-run
         mean below where nobody completed a service), or the long-run mean in every interval
         (``"period"``).
-    aht_fill : {"group", "period"}, default "group"
+    service_fill : {"group", "period"}, default "group"
         The long-run mean handling time: that of the interval's `by` group over the whole log
         (``"group"``), or that of the whole log whatever the group (``"period"``). Without `by`
         both are the mean over the whole log.
@@ -151,10 +151,10 @@ def staffing_from_log(
     """
     from waitlab.models import staffing_plan  # on first use: `import waitlab` does not load the models
 
-    if aht not in ("interval", "period"):
-        raise ModelInputError(f"`aht` must be 'interval' or 'period', got {aht!r}.")
-    if aht_fill not in ("group", "period"):
-        raise ModelInputError(f"`aht_fill` must be 'group' or 'period', got {aht_fill!r}.")
+    if service_time not in ("interval", "period"):
+        raise ModelInputError(f"`service_time` must be 'interval' or 'period', got {service_time!r}.")
+    if service_fill not in ("group", "period"):
+        raise ModelInputError(f"`service_fill` must be 'group' or 'period', got {service_fill!r}.")
     keys_by = list(by or [])
     stats = interval_stats(contacts, freq=freq, by=keys_by or None)
     notes = [f"interval width {freq}; arrivals measured per interval from the log"]
@@ -166,7 +166,7 @@ def staffing_from_log(
     else:
         goal = (targets,) if isinstance(targets, Target) else tuple(targets)
     notes += _target_notes(goal)
-    handle = _handling_times(stats, contacts, keys_by, aht, aht_fill, notes)
+    handle = _handling_times(stats, contacts, keys_by, service_time, service_fill, notes)
     day_arrivals = None
     if any(t.metric == "day_any_wait_over" for t in goal):
         per_day = stats.groupby([stats["interval_start"].dt.normalize(), *(stats[b] for b in keys_by)],
@@ -228,9 +228,9 @@ def _target_notes(targets: tuple[Target, ...]) -> list[str]:
     return notes
 
 
-def _handling_times(stats: pd.DataFrame, contacts: pd.DataFrame, by: list[str], aht: str, aht_fill: str,
+def _handling_times(stats: pd.DataFrame, contacts: pd.DataFrame, by: list[str], service_time: str, service_fill: str,
                     notes: list[str]) -> Any:
-    """AHT per interval: measured (``aht="interval"``) or long-run (``"period"``), gaps filled (see `aht_fill`)."""
+    """AHT per interval: measured (``service_time="interval"``) or long-run (``"period"``), gaps filled (see `service_fill`)."""
     from waitlab.models import ModelInputError
 
     service = service_seconds(contacts)
@@ -239,19 +239,19 @@ def _handling_times(stats: pd.DataFrame, contacts: pd.DataFrame, by: list[str], 
         raise ModelInputError("the log has no completed service (started_at and ended_at) to measure the handling "
                               "time from; staffing needs at least one served contact.")
     long_run = pd.Series(overall, index=stats.index)
-    if aht_fill == "group" and by:
+    if service_fill == "group" and by:
         means = service.groupby([contacts[b] for b in by], observed=True).mean()
         keys = pd.MultiIndex.from_frame(stats[by]) if len(by) > 1 else pd.Index(stats[by[0]])
         long_run = pd.Series(means.reindex(keys).to_numpy(dtype=float), index=stats.index).fillna(overall)
-    where = "its group's mean over the log" if aht_fill == "group" and by else f"the mean over the whole log ({overall:.0f} s)"
+    where = "its group's mean over the log" if service_fill == "group" and by else f"the mean over the whole log ({overall:.0f} s)"
     busy = stats["arrivals"] > 0
-    if aht == "period":
-        notes.append(f"handling time: in every interval {where} (aht='period')")
+    if service_time == "period":
+        notes.append(f"handling time: in every interval {where} (service_time='period')")
         return np.where(busy, long_run.to_numpy(), np.nan)
     measured = stats["aht"].astype(float)
     gap = measured.isna() & busy
-    notes.append("handling time measured per interval (aht='interval')")
+    notes.append("handling time measured per interval (service_time='interval')")
     if gap.any():
         notes.append(f"{int(gap.sum())} interval(s) had arrivals but no completed service: their handling time is "
-                     f"{where} (aht_fill={aht_fill!r})")
+                     f"{where} (service_fill={service_fill!r})")
     return measured.where(~gap, long_run).to_numpy()

@@ -48,9 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--max-occupancy", type=float, default=None, help="occupancy cap in (0, 1]")
     p.add_argument("--shrinkage", type=float, default=0.0, help="share of paid time not available [0]")
     p.add_argument("--patience", default="auto", help="mean patience seconds, 'auto' (from the log) or 'none' (Erlang C)")
-    p.add_argument("--aht", choices=("interval", "period"), default="interval",
+    p.add_argument("--service-time", choices=("interval", "period"), default="interval",
                    help="handling time of each interval: its own, or the long-run mean in every interval [interval]")
-    p.add_argument("--aht-fill", choices=("group", "period"), default="group",
+    p.add_argument("--service-fill", choices=("group", "period"), default="group",
                    help="long-run handling time (fills intervals with arrivals but no completed service): "
                    "the --by group's mean, or the whole log's [group]")
     p.add_argument("-o", "--out", default=None, help="write the plan to this CSV or .xlsx")
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
                                 f"got {args.patience!r}.") from None
     result = staffing_from_log(
         contacts, targets=targets, freq=args.freq, by=args.by.split(",") if args.by else None,
-        mean_patience=pat, aht=args.aht, aht_fill=args.aht_fill, shrinkage=args.shrinkage,
+        mean_patience=pat, service_time=args.service_time, service_fill=args.service_fill, shrinkage=args.shrinkage,
     )
     print(result)
     plan = result.table
