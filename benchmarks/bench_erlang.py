@@ -1,4 +1,4 @@
-"""Staffing speed: ``waitlab.models.required_servers`` vs pyworkforce's ``ErlangC``, 80/20 over many intervals.
+"""Staffing speed: ``waitlab.models.required_desks`` vs pyworkforce's ``ErlangC``, 80/20 over many intervals.
 
 Problem (issue 4): for each of ``--intervals`` 30-minute intervals, the fewest agents such that at
 least 80 % of calls are answered within 20 s (Erlang C, no abandonment, shrinkage 0, no occupancy
@@ -9,7 +9,7 @@ pyworkforce's cost grows with the number of calls and waitlab's hardly does).
 
 In this one process it times
 
-* waitlab: ``required_servers(calls / 1800, aht, targets=Target.service_level(20.0, 0.8))``, one vectorised call
+* waitlab: ``required_desks(calls / 1800, aht, targets=Target.service_level(20.0, 0.8))``, one vectorised call
   over all intervals (first call and best of ``--repeat``), times in seconds;
 * pyworkforce 0.5: ``ErlangC(transactions=calls, aht=aht, asa=20, interval=1800, shrinkage=0.0)
   .required_positions(service_level=0.8, max_occupancy=1.0)["raw_positions"]``, one interval at a
@@ -62,12 +62,12 @@ def make_instances(
 
 
 def solve_waitlab(calls: np.ndarray, aht: np.ndarray) -> np.ndarray:
-    """Fewest servers for 80/20, all intervals in one vectorised call."""
+    """Fewest desks for 80/20, all intervals in one vectorised call."""
     from waitlab import Target
-    from waitlab.models import required_servers
+    from waitlab.models import required_desks
 
     target = Target.service_level(SL_SECONDS, SL_TARGET)
-    return np.asarray(required_servers(calls / INTERVAL, aht, targets=target).servers)
+    return np.asarray(required_desks(calls / INTERVAL, aht, targets=target).desks)
 
 
 def solve_pyworkforce(calls: np.ndarray, aht: np.ndarray) -> tuple[np.ndarray, list[str | None]]:
@@ -138,7 +138,7 @@ def compare(
         wl = solve_waitlab(calls, aht)
         times.append(time.perf_counter() - t0)
     best = min(times)
-    print(f"[{label}] waitlab required_servers, {n:,} intervals in one call:")
+    print(f"[{label}] waitlab required_desks, {n:,} intervals in one call:")
     print(
         f"    first call {first * 1e3:9.2f} ms   best of {repeat} {best * 1e3:9.2f} ms   "
         f"median {np.median(times) * 1e3:9.2f} ms   -> {n / best:14,.0f} intervals/s"

@@ -77,14 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     busiest = max(bp.results, key=lambda r: r.customers_simulated).group
     ev_fast = scenario_evaluator(bp.planned, peer_reps, group=busiest, engine="fast")
     ev_simpy = scenario_evaluator(bp.planned, peer_reps, group=busiest, engine="simpy")
-    servers = np.asarray(next(g.open for g in bp.planned.desks if g.name == busiest))
+    desks = np.asarray(next(g.open for g in bp.planned.desks if g.name == busiest))
     ev_fast.draws(1)
     ev_simpy._draws = ev_fast._draws  # same customers for both engines (drawing is not timed)
     t0 = time.perf_counter()
-    fast_days = ev_fast(servers, 1)
+    fast_days = ev_fast(desks, 1)
     t_fast = time.perf_counter() - t0
     t0 = time.perf_counter()
-    simpy_days = ev_simpy(servers, 1)
+    simpy_days = ev_simpy(desks, 1)
     t_simpy = time.perf_counter() - t0
     same = np.array_equal(fast_days.wait, simpy_days.wait)
     n = ev_fast.customers_simulated

@@ -1,7 +1,7 @@
 """Simulation speed: an M/M/50+M queue at utilisation 0.95 through four simulators, checked against Erlang A.
 
 Model (issue 5): Poisson arrivals at rate 47.5 per second, exponential service with mean 1 s,
-exponential patience with mean 1 s (``--patience``), 50 servers, FCFS; utilisation
+exponential patience with mean 1 s (``--patience``), 50 desks, FCFS; utilisation
 ``arrival_rate * mean_service / 50 = 0.95``.  The unit is 1 s so that a million customers fit in
 one simulated day (about 5 h 51 min) of a waitlab scenario; every simulator is scale-free.
 
@@ -170,7 +170,7 @@ def theory(mean_patience: float) -> dict[str, float]:
     """Erlang A from waitlab.models, plus an independent value when patience = service."""
     from waitlab.models import ErlangA
 
-    m = ErlangA(arrival_rate=RATE, mean_service=MEAN_SERVICE, mean_patience=mean_patience, servers=SERVERS)
+    m = ErlangA(arrival_rate=RATE, mean_service=MEAN_SERVICE, mean_patience=mean_patience, desks=SERVERS)
     out = {"p_abandon": float(m.prob_abandon), "mean_wait": float(m.mean_wait)}
     if mean_patience == MEAN_SERVICE:
         # every customer present leaves at rate mu: the number in system is Poisson(lam / mu), and

@@ -253,7 +253,7 @@ def by_queue(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> pd.DataF
     rows = []
     for queue, part in _contacts.groupby("queue", sort=True, dropna=False, observed=True):
         res = summary_kpis(part, sl_threshold=sl_threshold)
-        rows.append({"queue": str(queue), **{k: res[k] for k in ("arrivals", "served", "aht", "asa", "wait_mean",
+        rows.append({"queue": str(queue), **{k: res[k] for k in ("arrivals", "served", "mean_service", "asa", "wait_mean",
                                                                    "wait_max", "abandon_rate")}})
     return pd.DataFrame(rows)
 

@@ -59,7 +59,7 @@ def guess_kinds(df: pd.DataFrame) -> dict[str, str]:
         elif pd.api.types.is_integer_dtype(s.dtype):
             kinds[name] = "int"
         elif pd.api.types.is_float_dtype(s.dtype):
-            if name.endswith("_s") or name.startswith("wait_") or name in {"aht", "asa", "standing_seconds"}:
+            if name.endswith("_s") or name.startswith("wait_") or name in {"mean_service", "asa", "standing_seconds"}:
                 kinds[name] = "dur"
             elif "rate" in name or name.startswith("sl_") or name in {"occupancy", "share"}:
                 kinds[name] = "pct"
@@ -227,12 +227,12 @@ def text(label: str, key: str, default: str = "", *, where: Any = st, **kw: Any)
 #: The KPIs of :func:`waitlab.analytics.summary_kpis`, in the order the tables list them.
 KPI_ORDER = (
     "arrivals", "served", "abandoned", "no_show", "other", "wait_mean", "wait_p50", "wait_p90", "wait_p95",
-    "wait_max", "aht", "asa", "sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short",
+    "wait_max", "mean_service", "asa", "sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short",
     "waiting_mean", "waiting_max", "desks_present", "desks_busy", "occupancy",
 )
 _COUNTS = {"arrivals", "served", "abandoned", "no_show", "other"}
 _SHARES = {"sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short", "occupancy"}
-_TIMES = {"wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max", "aht", "asa"}
+_TIMES = {"wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max", "mean_service", "asa"}
 
 #: Interval widths offered (pandas frequency strings).
 FREQS = ["15min", "30min", "1h"]

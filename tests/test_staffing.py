@@ -38,13 +38,13 @@ def test_plan_matches_the_textbook_erlang_c_answer_and_flags_the_shortfall():
     assert isinstance(res, StaffingResult) and res.model == "erlang_c" and res.mean_patience is None
     plan, notes = res.table, res.notes
     first = plan.iloc[0]
-    assert first["arrivals"] == 100 and first["aht"] == 180.0
+    assert first["arrivals"] == 100 and first["mean_service"] == 180.0
     lam, mu, a = 100 / 1800, 1 / 180, Fraction(10)
     assert _erlang_c_sl(13, a, mu, lam, 20.0) < 0.8 <= _erlang_c_sl(14, a, mu, lam, 20.0)
-    assert first["servers"] == 14
-    assert first["observed_desks"] == 10 and first["shortfall"] == 4 and bool(first["understaffed"])
+    assert first["desks"] == 14
+    assert first["desks_present"] == 10 and first["shortfall"] == 4 and bool(first["understaffed"])
     # the next half hour only finishes services: no arrivals, nothing required, not understaffed
-    assert plan.iloc[1]["arrivals"] == 0 and plan.iloc[1]["servers"] == 0 and not plan.iloc[1]["understaffed"]
+    assert plan.iloc[1]["arrivals"] == 0 and plan.iloc[1]["desks"] == 0 and not plan.iloc[1]["understaffed"]
     assert any("Erlang C" in n for n in notes)
 
 
@@ -93,10 +93,10 @@ def test_interval_without_completed_service_gets_the_chosen_long_run_aht(service
     res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, service_fill=service_fill,
                             targets=Target.mean_wait(60.0))
     plan = res.table.set_index(["queue", res.table["interval_start"].dt.strftime("%H:%M")])
-    assert plan.loc[("A", "10:00"), "aht"] == pytest.approx(150.0)  # measured: (100 + 200) / 2
-    assert plan.loc[("B", "10:00"), "aht"] == pytest.approx(400.0)
+    assert plan.loc[("A", "10:00"), "mean_service"] == pytest.approx(150.0)  # measured: (100 + 200) / 2
+    assert plan.loc[("B", "10:00"), "mean_service"] == pytest.approx(400.0)
     assert plan.loc[("A", "10:30"), "arrivals"] == 1
-    assert plan.loc[("A", "10:30"), "aht"] == pytest.approx(filled)
+    assert plan.loc[("A", "10:30"), "mean_service"] == pytest.approx(filled)
     assert any("1 interval(s) had arrivals but no completed service" in n and service_fill in n for n in res.notes)
 
 
@@ -104,10 +104,10 @@ def test_without_by_both_fills_are_the_whole_log_mean_and_period_aht_is_used_eve
     for fill in ("group", "period"):
         res = staffing_from_log(_gap_log(), freq="30min", mean_patience=None, service_fill=fill,
                                 targets=Target.mean_wait(60.0))
-        assert res.table["aht"].tolist() == pytest.approx([700.0 / 3, 700.0 / 3])  # 10:00 measured, 10:30 filled
+        assert res.table["mean_service"].tolist() == pytest.approx([700.0 / 3, 700.0 / 3])  # 10:00 measured, 10:30 filled
     res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, service_time="period",
                             targets=Target.mean_wait(60.0))
-    busy = res.table[res.table["arrivals"] > 0].set_index("queue")["aht"]
+    busy = res.table[res.table["arrivals"] > 0].set_index("queue")["mean_service"]
     assert busy.loc["A"].tolist() == pytest.approx([150.0, 150.0]) and busy.loc["B"] == pytest.approx(400.0)
 
 

@@ -48,7 +48,7 @@ class NotedFrame(pd.DataFrame):
 
 
 class KpiSummary(dict[str, Any]):
-    """KPI values by name (``res["aht"]``) with ``notes``: a tuple of plain sentences.
+    """KPI values by name (``res["mean_service"]``) with ``notes``: a tuple of plain sentences.
 
     Examples
     --------

@@ -3,7 +3,7 @@
 This is the bridge between the analytics of a real (or simulated) day and the queueing
 models: :func:`staffing_from_log` measures arrivals and handling time per interval with
 :func:`waitlab.analytics.interval_stats`, estimates patience with
-:func:`waitlab.analytics.patience` when Erlang A is asked for, solves the fewest servers with
+:func:`waitlab.analytics.patience` when Erlang A is asked for, solves the fewest desks with
 :func:`waitlab.models.staffing_plan`, and flags the intervals where fewer desks were present
 than required. The CLI (``waitlab staff``), the dashboard's Staffing page and the demo all call
 it, so they give the same plan for the same log and options.
@@ -39,10 +39,10 @@ class StaffingResult:
     ----------
     table : DataFrame
         One row per interval (and `by` group): ``interval_start``, the `by` columns,
-        ``arrivals``, ``aht`` (s, after filling), ``load`` (erlangs), ``servers`` (required),
+        ``arrivals``, ``mean_service`` (s, after filling), ``load`` (erlangs), ``desks`` (required),
         ``staff`` (after shrinkage), the achieved ``prob_wait``, ``asa``, ``prob_abandon``,
         ``occupancy``, ``service_level`` / ``p_wait_gt_<limit>s`` for the targets,
-        ``observed_desks`` (desks present in the log), ``shortfall`` (required - observed,
+        ``desks_present`` (desks present in the log), ``shortfall`` (required - observed,
         >= 0) and ``understaffed`` (observed < required).
     notes : tuple of str
         The model, the patience estimate, the handling-time fills, the default target and every
@@ -93,7 +93,7 @@ class StaffingResult:
         plan = self.table
         worst = plan[plan["understaffed"]].sort_values("shortfall", ascending=False, kind="stable").head(10)
         if len(worst):
-            cols = [c for c in ("interval_start", "queue", "arrivals", "aht", "servers", "observed_desks", "shortfall")
+            cols = [c for c in ("interval_start", "queue", "arrivals", "mean_service", "desks", "desks_present", "shortfall")
                     if c in worst.columns]
             lines.append(worst[cols].to_string(index=False))
         return "\n".join(lines)
@@ -186,9 +186,9 @@ def staffing_from_log(
     keys = ["interval_start", *keys_by]
     out = pd.concat([stats[keys].reset_index(drop=True), plan.reset_index(drop=True)], axis=1)
     observed = stats["desks_present"].fillna(0).to_numpy()
-    out["observed_desks"] = observed
-    out["shortfall"] = (out["servers"] - observed).clip(lower=0)
-    out["understaffed"] = out["servers"] > observed
+    out["desks_present"] = observed
+    out["shortfall"] = (out["desks"] - observed).clip(lower=0)
+    out["understaffed"] = out["desks"] > observed
     return StaffingResult(out, tuple(notes), "erlang_c" if theta is None else "erlang_a", theta, goal, freq)
 
 
@@ -248,7 +248,7 @@ def _handling_times(stats: pd.DataFrame, contacts: pd.DataFrame, by: list[str], 
     if service_time == "period":
         notes.append(f"handling time: in every interval {where} (service_time='period')")
         return np.where(busy, long_run.to_numpy(), np.nan)
-    measured = stats["aht"].astype(float)
+    measured = stats["mean_service"].astype(float)
     gap = measured.isna() & busy
     notes.append("handling time measured per interval (service_time='interval')")
     if gap.any():

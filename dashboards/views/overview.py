@@ -71,13 +71,13 @@ st.subheader(t("ov.by_queue"))
 queues = _data.by_queue(key, contacts, sl_t)
 left, right = st.columns([3, 2])
 with left:
-    aht = queues.assign(minutes=queues["aht"] / 60.0)
-    _ui.chart(alt.Chart(aht).mark_bar(color="#72b7b2").encode(
+    mean_service = queues.assign(minutes=queues["mean_service"] / 60.0)
+    _ui.chart(alt.Chart(mean_service).mark_bar(color="#72b7b2").encode(
         x=alt.X("minutes:Q", title=t("ov.aht_minutes")), y=alt.Y("queue:N", title=None, sort="-x"),
         tooltip=[alt.Tooltip("queue:N", title=t("col.queue")),
                  alt.Tooltip("minutes:Q", title=t("ov.aht_minutes"), format=",.1f"),
                  alt.Tooltip("served:Q", title=t("kpi.served"))],
-    ).properties(height=max(120, 36 * len(aht))))
+    ).properties(height=max(120, 36 * len(mean_service))))
 with right:
     _ui.table(queues, key="ov_queues")
 

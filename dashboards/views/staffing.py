@@ -77,7 +77,7 @@ if on:
     targets.append(Target.max_occupancy(float(occ) / 100.0))
 e, f = st.columns([1, 3])
 shrink = _ui.number(t("stf.shrinkage"), "stf_shrink", 0.0, where=e, min_value=0.0, max_value=95.0, step=5.0)
-aht_mode = _ui.radio(t("stf.aht"), ["interval", "period"], "stf_aht", "interval", horizontal=True, where=f,
+aht_mode = _ui.radio(t("stf.mean_service"), ["interval", "period"], "stf_aht", "interval", horizontal=True, where=f,
                      format_func=lambda m: t(f"stf.aht_{m}"))
 if not targets:
     st.info(t("stf.no_targets"))
@@ -91,34 +91,34 @@ except ValueError as exc:  # the library's one-sentence message (its errors are 
     st.stop()
 plan, notes = result.table, list(result.notes)
 
-open_ = plan[(plan["arrivals"] > 0) | (plan["observed_desks"] > 0)]
+open_ = plan[(plan["arrivals"] > 0) | (plan["desks_present"] > 0)]
 hours = view.freq_seconds / 3600.0
 m = st.columns(4)
 m[0].metric(t("stf.intervals_short"), f"{i18n.fmt_int(open_['understaffed'].sum())} / {i18n.fmt_int(len(open_))}",
             border=True, help=t("stf.intervals_short_help"))
-m[1].metric(t("stf.desk_hours_required"), i18n.fmt_num(open_["servers"].sum() * hours, 1), border=True)
-m[2].metric(t("stf.desk_hours_observed"), i18n.fmt_num(open_["observed_desks"].sum() * hours, 1), border=True)
+m[1].metric(t("stf.desk_hours_required"), i18n.fmt_num(open_["desks"].sum() * hours, 1), border=True)
+m[2].metric(t("stf.desk_hours_observed"), i18n.fmt_num(open_["desks_present"].sum() * hours, 1), border=True)
 m[3].metric(t("stf.staff_hours"), i18n.fmt_num(open_["staff"].sum() * hours, 1), border=True,
             help=t("stf.staff_hours_help"))
 
 series = _ui.naive_times(open_, "interval_start")
-long = series.melt(id_vars=["interval_start", "understaffed"], value_vars=["servers", "observed_desks"],
-                   var_name="what", value_name="desks")
-long["what"] = long["what"].map({"servers": t("stf.required"), "observed_desks": t("stf.observed")})
+long = series.melt(id_vars=["interval_start", "understaffed"], value_vars=["desks", "desks_present"],
+                   var_name="what", value_name="count")
+long["what"] = long["what"].map({"desks": t("stf.required"), "desks_present": t("stf.observed")})
 lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
     x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()),
-    y=alt.Y("desks:Q", title=t("stf.desks")),
+    y=alt.Y("count:Q", title=t("stf.desks")),
     color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
     tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
-             alt.Tooltip("what:N", title=" "), alt.Tooltip("desks:Q", title=t("stf.desks"), format=",.1f")],
+             alt.Tooltip("what:N", title=" "), alt.Tooltip("count:Q", title=t("stf.desks"), format=",.1f")],
 )
 short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=60, filled=True).encode(
-    x="interval_start:T", y="observed_desks:Q")
+    x="interval_start:T", y="desks_present:Q")
 _ui.chart(alt.layer(lines, short).properties(height=320))
 
-cols = ["interval_start", "arrivals", "aht", "load", "observed_desks", "servers", "staff", "prob_wait", "asa",
+cols = ["interval_start", "arrivals", "mean_service", "load", "desks_present", "desks", "staff", "prob_wait", "asa",
         "prob_abandon", "occupancy", *[c for c in plan.columns if c.startswith(("service_level", "p_wait_gt_"))]]
-_ui.table(open_[cols], {"arrivals": "int", "load": "num2", "observed_desks": "num", "servers": "int", "staff": "int",
+_ui.table(open_[cols], {"arrivals": "int", "load": "num2", "desks_present": "num", "desks": "int", "staff": "int",
                         "prob_wait": "pct", "prob_abandon": "pct", "service_level": "pct",
                         **{c: "pct" for c in cols if c.startswith("p_wait_gt_")}},
           highlight=open_["understaffed"], key="stf_plan")

@@ -84,12 +84,12 @@ def test_bad_cells_name_row_and_column(tmp_path):
         from_headcounts(tmp_path / "nope.csv", tmp_path / "arr.csv")
 
 
-def _simulate_mmc(rng, hours, lam, mean_service, servers):
+def _simulate_mmc(rng, hours, lam, mean_service, desks):
     """FCFS M/M/c by the earliest-free-server recursion: arrival and service-start times, s."""
     n = rng.poisson(lam * hours * 3600)
     arr = np.sort(rng.uniform(0, hours * 3600, n))
     serv = rng.exponential(mean_service, n)
-    free = [0.0] * servers
+    free = [0.0] * desks
     start = np.empty(n)
     for i in range(n):
         f = heapq.heappop(free)

@@ -66,7 +66,7 @@ def test_groups_share_every_interval_and_null_keys_are_a_group():
         ("2", "abandoned", "09:40:00", None, None, "09:41:00", None),
     ])  # fmt: skip
     t = interval_stats(c, by=["server"])
-    assert len(t) == 4  # servers A and <NA>, two intervals each
+    assert len(t) == 4  # desks A and <NA>, two intervals each
     assert t.groupby("server", dropna=False)["arrivals"].sum().tolist() == [1, 1]
 
 
@@ -91,7 +91,7 @@ def test_missing_outcome_and_times_blank_their_kpis():
     assert "`outcome` is missing" in text and "`called_at` is missing" in text
     assert t.loc[0, "arrivals"] == 2
     assert (
-        t[["served", "asa", "sl_offered", "abandon_rate", "wait_mean", "waiting_mean", "aht"]]
+        t[["served", "asa", "sl_offered", "abandon_rate", "wait_mean", "waiting_mean", "mean_service"]]
         .isna()
         .all()
         .all()

@@ -54,12 +54,12 @@ def test_volumes_and_waits_per_interval(morning):
     assert i1.wait_p95 == pytest.approx(368 + 0.7 * 232)  # position 5.7 -> 530.4
     assert i1.wait_max == 600
     # AHT over services of the I1 arrivals: (600+600+600+900+600)/5 = 660.
-    assert i1.aht == pytest.approx(660)
+    assert i1.mean_service == pytest.approx(660)
     # ASA over answered waits 0, 10, 300, 300, 600: 1210/5 = 242.
     assert i1.asa == pytest.approx(242)
     # I2: only contact 8 has a wait (100); nobody answered.
     assert (i2.wait_mean, i2.wait_p50, i2.wait_max) == (100, 100, 100)
-    assert np.isnan(i2.aht) and np.isnan(i2.asa)
+    assert np.isnan(i2.mean_service) and np.isnan(i2.asa)
 
 
 def test_service_level_both_variants(morning):
@@ -142,7 +142,7 @@ def test_summary_matches_the_whole_morning(morning):
     # waits 0, 5, 10, 100, 300, 300, 368, 600: sum 1683; p90 at position 7*0.9 = 6.3.
     assert k["wait_mean"] == pytest.approx(1683 / 8)
     assert k["wait_p90"] == pytest.approx(368 + 0.3 * 232)
-    assert k["wait_max"] == 600 and k["asa"] == pytest.approx(242) and k["aht"] == pytest.approx(660)
+    assert k["wait_max"] == 600 and k["asa"] == pytest.approx(242) and k["mean_service"] == pytest.approx(660)
     assert k["sl_answered"] == pytest.approx(2 / 5)
     assert k["sl_offered"] == pytest.approx(2 / 8)  # 9 arrivals less 1 short abandon
     assert k["abandon_rate"] == pytest.approx(3 / 9)

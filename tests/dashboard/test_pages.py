@@ -105,14 +105,14 @@ def test_staffing_page_equals_the_models_plan(loaded_es, kiosk):
     # the page's defaults: Erlang A with the estimated patience, 1 h intervals, the AHT of each
     # interval, wait limits 30 min <= 5 % and 90 min <= 0.1 %, no shrinkage
     stats = interval_stats(contacts, freq="1h")
-    period_aht = summary_kpis(contacts)["aht"]
-    aht = stats["aht"].where(~((stats["arrivals"] > 0) & stats["aht"].isna()), period_aht)
-    plan = staffing_plan(stats["arrivals"], aht, 3600.0, mean_patience=patience(contacts).mean_patience,
+    period_aht = summary_kpis(contacts)["mean_service"]
+    mean_service = stats["mean_service"].where(~((stats["arrivals"] > 0) & stats["mean_service"].isna()), period_aht)
+    plan = staffing_plan(stats["arrivals"], mean_service, 3600.0, mean_patience=patience(contacts).mean_patience,
                          targets=[Target.wait_exceeds(1800.0, 0.05), Target.wait_exceeds(5400.0, 0.001)])
     open_ = (stats["arrivals"] > 0) | (stats["desks_present"] > 0)
     shown = metrics(at)
-    assert shown[i18n.t("stf.desk_hours_required", "es")] == i18n.fmt_num(plan.loc[open_, "servers"].sum(), 1, "es")
-    short = (stats["desks_present"] < plan["servers"]) & open_
+    assert shown[i18n.t("stf.desk_hours_required", "es")] == i18n.fmt_num(plan.loc[open_, "desks"].sum(), 1, "es")
+    short = (stats["desks_present"] < plan["desks"]) & open_
     assert shown[i18n.t("stf.intervals_short", "es")] == f"{int(short.sum())} / {int(open_.sum())}"
 
 
@@ -126,12 +126,12 @@ def test_staffing_erlang_c_with_a_service_level_target(loaded_es, kiosk):
     try:
         assert not at.exception, at.exception
         stats = interval_stats(contacts, freq="1h")
-        period_aht = summary_kpis(contacts)["aht"]
-        aht = stats["aht"].where(~((stats["arrivals"] > 0) & stats["aht"].isna()), period_aht)
-        plan = staffing_plan(stats["arrivals"], aht, 3600.0, targets=Target.service_level(900.0, 0.8))
+        period_aht = summary_kpis(contacts)["mean_service"]
+        mean_service = stats["mean_service"].where(~((stats["arrivals"] > 0) & stats["mean_service"].isna()), period_aht)
+        plan = staffing_plan(stats["arrivals"], mean_service, 3600.0, targets=Target.service_level(900.0, 0.8))
         open_ = (stats["arrivals"] > 0) | (stats["desks_present"] > 0)
         assert metrics(at)[i18n.t("stf.desk_hours_required", "es")] == i18n.fmt_num(
-            plan.loc[open_, "servers"].sum(), 1, "es")
+            plan.loc[open_, "desks"].sum(), 1, "es")
     finally:
         at.radio(key="stf_model.es").set_value("erlang_a").run()
         at.checkbox(key="stf_use_sl.es").uncheck().run()

@@ -39,16 +39,16 @@ def test_library_cli_and_page_give_the_same_desks_per_interval(name, fmt, mappin
     printed = capsys.readouterr().out
     assert str(lib) in printed  # the CLI prints the result's text
     cli = pd.read_csv(out)
-    assert cli["servers"].tolist() == plan["servers"].tolist()
-    assert cli["observed_desks"].tolist() == pytest.approx(plan["observed_desks"].tolist())
+    assert cli["desks"].tolist() == plan["desks"].tolist()
+    assert cli["desks_present"].tolist() == pytest.approx(plan["desks_present"].tolist())
 
     at = load_sample(new_app("es"), name)
     at.switch_page("views/staffing.py").run()
     assert not at.exception, at.exception
     shown = at.dataframe[0].value
-    open_ = plan[(plan["arrivals"] > 0) | (plan["observed_desks"] > 0)]
+    open_ = plan[(plan["arrivals"] > 0) | (plan["desks_present"] > 0)]
     assert len(shown) == len(open_) > 0
-    assert shown[i18n.t("col.servers", "es")].tolist() == open_["servers"].tolist()
-    assert shown[i18n.t("col.observed_desks", "es")].tolist() == pytest.approx(open_["observed_desks"].tolist())
+    assert shown[i18n.t("col.desks", "es")].tolist() == open_["desks"].tolist()
+    assert shown[i18n.t("col.desks_present", "es")].tolist() == pytest.approx(open_["desks_present"].tolist())
     assert pd.DatetimeIndex(shown[i18n.t("col.interval_start", "es")]).equals(pd.DatetimeIndex(open_["interval_start"]))
 

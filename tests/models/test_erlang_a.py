@@ -8,8 +8,8 @@ from models_reference import erlang_a_ctmc, erlang_a_mp
 
 from waitlab.models import ErlangA, ErlangC
 
-# (arrival_rate /s, mean_service s, mean_patience s, servers): under, near and over load,
-# patience shorter and longer than service, up to 100,000 servers and loads of 1e5.
+# (arrival_rate /s, mean_service s, mean_patience s, desks): under, near and over load,
+# patience shorter and longer than service, up to 100,000 desks and loads of 1e5.
 MP_CASES = [
     (0.05, 240.0, 300.0, 14),
     (1.0, 1.0, 1.0, 1),
@@ -26,14 +26,14 @@ MP_BIG = [
     (100.0, 1000.0, 1000.0, 100_000),
     (100.0, 1000.0, 100.0, 99_000),
     (100.0, 1000.0, 600.0, 101_000),
-    pytest.param((100.0, 1000.0, 5000.0, 60_000), marks=pytest.mark.slow),  # load 1e5 on 60,000 servers
+    pytest.param((100.0, 1000.0, 5000.0, 60_000), marks=pytest.mark.slow),  # load 1e5 on 60,000 desks
 ]
 
 
 def _check_against_mp(case, rel):
     lam, s, pat, n = case
     ref = erlang_a_mp(lam, s, pat, n)
-    m = ErlangA(arrival_rate=lam, mean_service=s, mean_patience=pat, servers=n)
+    m = ErlangA(arrival_rate=lam, mean_service=s, mean_patience=pat, desks=n)
     for name in ("prob_wait", "prob_abandon", "mean_wait"):
         assert float(getattr(m, name)) == pytest.approx(float(ref[name]), rel=rel), name
 
@@ -44,7 +44,7 @@ def test_matches_mpmath_chain(case):
 
 
 @pytest.mark.parametrize("case", MP_BIG)
-def test_matches_mpmath_chain_at_100k_servers(case):
+def test_matches_mpmath_chain_at_100k_desks(case):
     _check_against_mp(case, rel=1e-10)
 
 
@@ -56,7 +56,7 @@ def test_matches_numerical_ctmc_including_wait_distribution(case):
     lam, s, pat, n = case
     ts = [0.0, 5.0, 20.0, 60.0]
     ref = erlang_a_ctmc(lam, s, pat, n, ts)
-    m = ErlangA(arrival_rate=lam, mean_service=s, mean_patience=pat, servers=n)
+    m = ErlangA(arrival_rate=lam, mean_service=s, mean_patience=pat, desks=n)
     for name in ("prob_wait", "prob_abandon", "mean_wait"):
         assert float(getattr(m, name)) == pytest.approx(ref[name], rel=1e-8), name
     # expm is accurate to ~1e-14 absolute: compare tails relatively where they are not tiny
@@ -69,7 +69,7 @@ def test_single_server_hand_computed():
     # n = 1 and lambda = mu = theta = 1: the chain's weights are p_0 = p_1 = c, p_(1+j) = c / (j+1)!,
     # i.e. N ~ Poisson(1).  So P(wait) = P(N >= 1) = 1 - 1/e, E[Q] = E[(N-1)^+] = E[N] - 1 + P(N=0) = 1/e,
     # P(abandon) = theta E[Q] / lambda = 1/e, E[W] = E[Q] / lambda = 1/e, occupancy = P(N >= 1).
-    m = ErlangA(arrival_rate=1.0, mean_service=1.0, mean_patience=1.0, servers=1)
+    m = ErlangA(arrival_rate=1.0, mean_service=1.0, mean_patience=1.0, desks=1)
     e = np.e
     assert float(m.prob_wait) == pytest.approx(1 - 1 / e, rel=1e-14)
     assert float(m.prob_abandon) == pytest.approx(1 / e, rel=1e-14)
@@ -79,7 +79,7 @@ def test_single_server_hand_computed():
 
 def test_abandon_equals_theta_times_mean_wait():
     lam = np.array([0.01, 0.5, 2.0, 50.0])
-    m = ErlangA(arrival_rate=lam, mean_service=200.0, mean_patience=[30.0, 300.0, 900.0, 60.0], servers=[3, 90, 420, 9000])
+    m = ErlangA(arrival_rate=lam, mean_service=200.0, mean_patience=[30.0, 300.0, 900.0, 60.0], desks=[3, 90, 420, 9000])
     np.testing.assert_allclose(m.prob_abandon, m.mean_wait / np.array([30.0, 300.0, 900.0, 60.0]), rtol=1e-13)
     np.testing.assert_allclose(m.mean_queue_length, lam * m.mean_wait, rtol=1e-13)
 
@@ -87,8 +87,8 @@ def test_abandon_equals_theta_times_mean_wait():
 def test_infinite_patience_limit_is_erlang_c():
     lam, s = 0.05, 240.0
     for n in (13, 14, 20, 60):
-        a = ErlangA(arrival_rate=lam, mean_service=s, mean_patience=1e12, servers=n)
-        c = ErlangC(arrival_rate=lam, mean_service=s, servers=n)
+        a = ErlangA(arrival_rate=lam, mean_service=s, mean_patience=1e12, desks=n)
+        c = ErlangC(arrival_rate=lam, mean_service=s, desks=n)
         assert float(a.prob_wait) == pytest.approx(float(c.prob_wait), rel=1e-8)
         assert float(a.mean_wait) == pytest.approx(float(c.mean_wait), rel=1e-8)
         for t in (0.0, 20.0, 120.0):
@@ -101,7 +101,7 @@ def test_patience_equal_to_service_is_infinite_server_queue():
     from scipy import stats
 
     a, n = 37.5, 30
-    m = ErlangA(arrival_rate=a / 60.0, mean_service=60.0, mean_patience=60.0, servers=n)
+    m = ErlangA(arrival_rate=a / 60.0, mean_service=60.0, mean_patience=60.0, desks=n)
     assert float(m.prob_wait) == pytest.approx(stats.poisson.sf(n - 1, a), rel=1e-12)
     # E[(N - n)^+] for Poisson(a)
     k = np.arange(n, 400)
@@ -110,7 +110,7 @@ def test_patience_equal_to_service_is_infinite_server_queue():
 
 
 def test_service_level_limits():
-    m = ErlangA(arrival_rate=[0.05, 5.0], mean_service=240.0, mean_patience=120.0, servers=[14, 900])
+    m = ErlangA(arrival_rate=[0.05, 5.0], mean_service=240.0, mean_patience=120.0, desks=[14, 900])
     np.testing.assert_allclose(m.service_level(0.0) + m.prob_wait, 1.0, rtol=1e-14)
     np.testing.assert_allclose(m.service_level(np.inf) + m.prob_abandon, 1.0, rtol=1e-12)
     np.testing.assert_allclose(m.prob_wait_exceeds(0.0), m.prob_wait, rtol=1e-14)
@@ -119,7 +119,7 @@ def test_service_level_limits():
 
 def test_overload_and_huge_inputs_are_finite():
     m = ErlangA(arrival_rate=100.0, mean_service=1000.0, mean_patience=[1.0, 100.0, 1e4, 1e6],
-                servers=[1, 10, 50_000, 100_000])
+                desks=[1, 10, 50_000, 100_000])
     for v in (m.prob_wait, m.prob_abandon, m.mean_wait, m.occupancy, m.service_level(20.0),
               m.prob_wait_exceeds(20.0), m.mean_queue_length):
         assert np.all(np.isfinite(v)) and np.all(np.asarray(v) >= 0)
@@ -128,6 +128,6 @@ def test_overload_and_huge_inputs_are_finite():
 
 
 def test_zero_arrivals():
-    m = ErlangA(arrival_rate=0.0, mean_service=100.0, mean_patience=60.0, servers=1)
+    m = ErlangA(arrival_rate=0.0, mean_service=100.0, mean_patience=60.0, desks=1)
     assert float(m.prob_wait) == 0.0 and float(m.prob_abandon) == 0.0 and float(m.mean_wait) == 0.0
     assert float(m.service_level(20.0)) == 1.0 and float(m.prob_wait_exceeds(20.0)) == 0.0

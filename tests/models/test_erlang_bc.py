@@ -23,7 +23,7 @@ def test_hand_computed_small_cases():
     assert float(erlang_b(2, 1.0)) == pytest.approx(0.2, rel=1e-14)
     # C(2, 1): top = 1/2 * 2/(2-1) = 1, so C = 1 / (1 + 1 + 1) = 1/3
     assert float(erlang_c(2, 1.0)) == pytest.approx(1 / 3, rel=1e-14)
-    # no servers: everything is blocked; no load: nothing is
+    # no desks: everything is blocked; no load: nothing is
     assert float(erlang_b(0, 2.5)) == 1.0
     assert float(erlang_b(3, 0.0)) == 0.0
     assert float(erlang_c(3, 0.0)) == 0.0
@@ -79,14 +79,14 @@ def test_erlang_c_matches_exact_fractions():
 
 def test_single_server_prob_wait_is_rho():
     rho = np.linspace(0.01, 0.99, 50)
-    np.testing.assert_allclose(ErlangC(arrival_rate=rho / 30.0, mean_service=30.0, servers=1).prob_wait, rho,
+    np.testing.assert_allclose(ErlangC(arrival_rate=rho / 30.0, mean_service=30.0, desks=1).prob_wait, rho,
                                rtol=1e-13)
 
 
 def test_mm1_waiting_time_distribution():
     # M/M/1: P(W > t) = rho exp(-(mu - lambda) t), W_q = rho / (mu - lambda)
     lam, mu = 0.8, 1.0
-    m = ErlangC(arrival_rate=lam, mean_service=1 / mu, servers=1)
+    m = ErlangC(arrival_rate=lam, mean_service=1 / mu, desks=1)
     t = np.array([0.0, 1.0, 5.0, 30.0])
     np.testing.assert_allclose(m.prob_wait_exceeds(t), 0.8 * np.exp(-0.2 * t), rtol=1e-12)
     np.testing.assert_allclose(m.service_level(t), 1 - 0.8 * np.exp(-0.2 * t), rtol=1e-12)
@@ -98,7 +98,7 @@ def test_mm1_waiting_time_distribution():
 def test_erlang_c_model_hand_values():
     # 100 calls in 30 min, AHT 180 s -> 10 erlangs; 14 agents: C from exact fractions
     c14 = float(_erlang_c_fraction(14, Fraction(10)))
-    m = ErlangC(arrival_rate=100 / 1800, mean_service=180.0, servers=14)
+    m = ErlangC(arrival_rate=100 / 1800, mean_service=180.0, desks=14)
     assert float(m.prob_wait) == pytest.approx(c14, rel=1e-12)
     assert float(m.mean_wait) == pytest.approx(c14 * 180 / 4, rel=1e-12)
     assert float(m.service_level(20.0)) == pytest.approx(1 - c14 * np.exp(-4 * 20 / 180), rel=1e-12)
@@ -106,7 +106,7 @@ def test_erlang_c_model_hand_values():
 
 
 def test_overload_is_not_an_error():
-    m = ErlangC(arrival_rate=[2.0, 3.0], mean_service=1.0, servers=2)  # load == servers, load > servers
+    m = ErlangC(arrival_rate=[2.0, 3.0], mean_service=1.0, desks=2)  # load == desks, load > desks
     np.testing.assert_array_equal(m.prob_wait, [1.0, 1.0])
     np.testing.assert_array_equal(m.mean_wait, [np.inf, np.inf])
     np.testing.assert_array_equal(m.mean_queue_length, [np.inf, np.inf])
@@ -116,12 +116,12 @@ def test_overload_is_not_an_error():
 
 
 def test_broadcasting_like_scipy_stats():
-    m = ErlangC(arrival_rate=np.array([[0.01], [0.02]]), mean_service=180.0, servers=[3, 4, 5])
+    m = ErlangC(arrival_rate=np.array([[0.01], [0.02]]), mean_service=180.0, desks=[3, 4, 5])
     assert np.shape(m.prob_wait) == (2, 3)
     assert np.shape(m.service_level(np.array([10.0, 20.0, 30.0]))) == (2, 3)
-    assert isinstance(ErlangC(arrival_rate=0.01, mean_service=180.0, servers=3).prob_wait, np.floating)
+    assert isinstance(ErlangC(arrival_rate=0.01, mean_service=180.0, desks=3).prob_wait, np.floating)
     # each element equals the scalar computation
-    assert m.prob_wait[1, 2] == ErlangC(arrival_rate=0.02, mean_service=180.0, servers=5).prob_wait
+    assert m.prob_wait[1, 2] == ErlangC(arrival_rate=0.02, mean_service=180.0, desks=5).prob_wait
 
 
 def test_huge_sizes_stay_finite_and_in_range():
@@ -134,6 +134,6 @@ def test_huge_sizes_stay_finite_and_in_range():
 
 
 def test_zero_arrivals():
-    m = ErlangC(arrival_rate=0.0, mean_service=100.0, servers=1)
+    m = ErlangC(arrival_rate=0.0, mean_service=100.0, desks=1)
     assert float(m.prob_wait) == 0.0 and float(m.mean_wait) == 0.0 and float(m.mean_queue_length) == 0.0
     assert float(m.service_level(0.0)) == 1.0

@@ -126,9 +126,9 @@ def test_plan_writes_every_file_and_the_roster_covers_the_plan(files, tmp_path, 
     plan = pd.read_csv(out / "plan.csv")
     assert len(plan) == N
     assert plan["interval"].iloc[0] == "10:00–10:15" and plan["interval"].iloc[-1] == "12:45–13:00"
-    assert (plan["servers"] >= 1).all()
+    assert (plan["desks"] >= 1).all()
     covered = coverage_from_roster_csv(out / "roster.csv", N)
-    assert np.all(covered >= plan["servers"].to_numpy())
+    assert np.all(covered >= plan["desks"].to_numpy())
     assert "SIPP" in text and "roster:" in text and "customers simulated" in text
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "## Roster" in report and "## Cost and benefit" in report
@@ -143,7 +143,7 @@ def test_every_desk_group_is_planned_in_turn(files, tmp_path, capsys):
     assert summary["joint_check"] is True
     overview = pd.read_csv(out / "plan.csv")
     assert len(overview) == N
-    assert {"caja_servers", "caja_sipp", "comercial_servers", "comercial_sipp"} <= set(overview.columns)
+    assert {"caja_desks", "caja_sipp", "comercial_desks", "comercial_sipp"} <= set(overview.columns)
     for g in ("caja", "comercial"):
         assert (out / g / "plan.csv").is_file() and (out / g / "report.md").is_file()
     assert (out / "joint_check.csv").is_file()

@@ -49,8 +49,8 @@ def setup():
     return sc, targets, ev, sipp, plan
 
 
-def figures(ev, servers, targets, seed):
-    return assess(ev(np.asarray(servers), seed), targets, n_intervals=N, interval=900.0, day_start=ev.day_start)
+def figures(ev, desks, targets, seed):
+    return assess(ev(np.asarray(desks), seed), targets, n_intervals=N, interval=900.0, day_start=ev.day_start)
 
 
 def test_sipp_plan_breaks_the_target_after_the_peak(setup):
@@ -68,9 +68,9 @@ def test_sipp_plan_breaks_the_target_after_the_peak(setup):
 def test_iterative_plan_meets_the_target_on_fresh_seeds(setup):
     _, targets, ev, sipp, plan = setup
     assert plan.converged, plan.message
-    assert np.all(plan.servers[11:15] > sipp[11:15])  # desks added at the end of the peak and after it
+    assert np.all(plan.desks[11:15] > sipp[11:15])  # desks added at the end of the peak and after it
     for seed in (777, 31337):  # neither the search seed nor the verification seed
-        a = figures(ev, plan.servers, targets, seed)
+        a = figures(ev, plan.desks, targets, seed)
         for f in a.figures:
             # no interval (or day figure) is significantly above its bound at 95 %
             assert np.all(np.nan_to_num(f.ci_low) <= f.target.bound), (f.target.name, seed)
@@ -94,11 +94,11 @@ def test_evaluator_waits_agree_with_the_compliance_judge():
     # the planner's per-customer waits, checked against check_compliance() on the same simulated day
     sc = peak_scenario()
     ev = scenario_evaluator(sc, 2)
-    servers = np.array([2] * 8 + [6] * 4 + [2] * 12)  # badly understaffed: waits over 90 min too
-    days = ev(servers, 5)
+    desks = np.array([2] * 8 + [6] * 4 + [2] * 12)  # badly understaffed: waits over 90 min too
+    days = ev(desks, 5)
     draws = ev.draws(5)[0]
     same = dataclasses.replace(sc, desks=(DeskGroup(name="caja", serves=("caja",),
-                                                    open=tuple(int(x) for x in servers)),))
+                                                    open=tuple(int(x) for x in desks)),))
     day = simulate_day(same, draws=draws)
     result = check_compliance(day.contacts, rules="CABA")
     judged = result.breaches
@@ -127,7 +127,7 @@ def test_phone_abandonment_target():
     targets = [Target.abandon_rate(0.05), Target.service_level(120.0, 0.8)]
     sipp = scenario_sipp_plan(sc, targets)
     plan = plan_staffing(ev, sipp, targets, interval=900.0, seed=3)
-    a = figures(ev, plan.servers, targets, seed=99)
+    a = figures(ev, plan.desks, targets, seed=99)
     for f in a.figures:
         if f.target.is_upper:
             assert np.all(np.nan_to_num(f.ci_low) <= f.target.bound)

@@ -41,12 +41,12 @@ def p_wait_over(c: int, lam: float, t: float) -> float:
     return erlang_c(c, a) * math.exp(-(c * MU - lam) * t)
 
 
-def stub(servers: np.ndarray, seed: int) -> SimulatedDays:
+def stub(desks: np.ndarray, seed: int) -> SimulatedDays:
     rng = np.random.default_rng(seed)
     n = PER_INTERVAL * R
     u = (np.arange(n) + 0.5) / n
     reps, arr, wait = [], [], []
-    for i, (c, lam) in enumerate(zip(servers, LAM, strict=True)):
+    for i, (c, lam) in enumerate(zip(desks, LAM, strict=True)):
         a = lam / MU
         w = np.full(n, 1e9)
         if c > a:
@@ -84,7 +84,7 @@ def test_search_reaches_the_brute_force_minimum_from_below_and_above(offset):
     plan = plan_staffing(stub, start, [Target.wait_exceeds(LIMIT, BOUND)], interval=INTERVAL, seed=1,
                          spare=1.0, max_iterations=80)
     assert plan.converged, plan.message
-    np.testing.assert_array_equal(plan.servers, best)
+    np.testing.assert_array_equal(plan.desks, best)
     assert plan.assessment.holds
     log = plan.log
     assert log["phase"].iloc[-1] == "verify"
@@ -98,10 +98,10 @@ def test_default_spare_gives_a_feasible_plan_not_below_the_minimum():
     best = brute_force_minimum()
     plan = plan_staffing(stub, best + 2, [Target.wait_exceeds(LIMIT, BOUND)], interval=INTERVAL, seed=2)
     assert plan.converged
-    assert np.all(plan.servers >= best)
+    assert np.all(plan.desks >= best)
     assert plan.assessment.holds
     table = plan.table()
-    assert {"initial", "servers", "share_wait_over_1min", "share_wait_over_1min_ci_high"} <= set(table.columns)
+    assert {"initial", "desks", "share_wait_over_1min", "share_wait_over_1min_ci_high"} <= set(table.columns)
     assert "holds everywhere" in str(plan)
 
 
@@ -114,15 +114,15 @@ def test_day_target_adds_desks_where_its_breaches_arrive():
     day = plan.day_table()
     assert bool(day["holds"].iloc[0])
     # independent check of the day figure: exact pooled share from the Erlang-C formula
-    share = sum(p_wait_over(int(c), lam, LIMIT) for c, lam in zip(plan.servers, LAM, strict=True)) / len(LAM)
+    share = sum(p_wait_over(int(c), lam, LIMIT) for c, lam in zip(plan.desks, LAM, strict=True)) / len(LAM)
     assert share <= 0.05 + 5 / (PER_INTERVAL * R * len(LAM))
     assert day["estimate"].iloc[0] == pytest.approx(share, abs=2e-3)
 
 
 def test_unreachable_target_is_reported():
-    with pytest.raises(PlanningError, match=r"cannot be met: they still fail at .*max_servers"):
+    with pytest.raises(PlanningError, match=r"cannot be met: they still fail at .*max_desks"):
         plan_staffing(stub, np.full(len(LAM), 2), [Target.wait_exceeds(LIMIT, BOUND)], interval=INTERVAL,
-                      max_servers=3)
+                      max_desks=3)
 
 
 def test_assess_confidence_intervals_cover_known_share():

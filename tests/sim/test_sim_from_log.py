@@ -67,7 +67,7 @@ def test_rates_per_interval_are_the_counts_exactly():
     assert any(n.startswith("date: 2024-03-04, the busiest") for n in notes)
 
 
-def test_open_counts_follow_the_servers_and_their_queue_sets():
+def test_open_counts_follow_the_desks_and_their_queue_sets():
     sc = scenario_from_log(make_log(ROWS))
     opened = {g.name: (g.serves, g.open) for g in sc.desks}
     assert opened == {

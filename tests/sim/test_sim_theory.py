@@ -21,7 +21,7 @@ from waitlab.sim._run import seed_sequences
 WARMUP = 3600.0
 
 
-def _scenario(rate_per_s: float, mean_service: float, servers: int, mean_patience: float | None) -> Scenario:
+def _scenario(rate_per_s: float, mean_service: float, desks: int, mean_patience: float | None) -> Scenario:
     return Scenario(
         site="Theory", channel="phone", date=dt.date(2024, 3, 4), start=dt.time(0), end=dt.time(23),
         interval=23 * 3600.0,
@@ -29,7 +29,7 @@ def _scenario(rate_per_s: float, mean_service: float, servers: int, mean_patienc
                           service=Distribution(dist="exponential", mean=mean_service),
                           patience=None if mean_patience is None else Distribution(dist="exponential",
                                                                                     mean=mean_patience)),),
-        desks=(DeskGroup(name="d", serves=("q",), open=(servers,)),),
+        desks=(DeskGroup(name="d", serves=("q",), open=(desks,)),),
     )
 
 
@@ -84,14 +84,14 @@ def test_hand_values_of_the_references():
     assert pw == pytest.approx(1 / 3, rel=1e-6) and pab < 1e-6
 
 
-@pytest.mark.parametrize(("servers", "load"), [(10, 8.0), (3, 2.4)])
-def test_mmc_mean_wait_and_prob_wait_match_erlang_c(servers, load):
+@pytest.mark.parametrize(("desks", "load"), [(10, 8.0), (3, 2.4)])
+def test_mmc_mean_wait_and_prob_wait_match_erlang_c(desks, load):
     mean_service = 300.0
     lam = load / mean_service
-    c = _erlang_c_exact(servers, Fraction(load).limit_denominator(1000))
+    c = _erlang_c_exact(desks, Fraction(load).limit_denominator(1000))
     prob_wait = float(c)
-    mean_wait = prob_wait / (servers / mean_service - lam)
-    per_day = _daily(_scenario(lam, mean_service, servers, None), replications=200, seed=servers, engine="fast",
+    mean_wait = prob_wait / (desks / mean_service - lam)
+    per_day = _daily(_scenario(lam, mean_service, desks, None), replications=200, seed=desks, engine="fast",
                      check_little=True)
     lo, hi = _ci99(per_day[:, 0])
     assert lo <= mean_wait <= hi, (lo, mean_wait, hi)
@@ -102,16 +102,16 @@ def test_mmc_mean_wait_and_prob_wait_match_erlang_c(servers, load):
 
 def test_mmc_plus_m_abandonment_and_mean_wait_match_erlang_a():
     # critically loaded: load 10 on 10 agents; patience 600 s keeps the queue stable
-    lam, mean_service, servers, patience = 10 / 300.0, 300.0, 10, 600.0
-    pw, pab, ew = _birth_death(lam, 1 / mean_service, 1 / patience, servers)
-    per_day = _daily(_scenario(lam, mean_service, servers, patience), replications=200, seed=17, engine="fast",
+    lam, mean_service, desks, patience = 10 / 300.0, 300.0, 10, 600.0
+    pw, pab, ew = _birth_death(lam, 1 / mean_service, 1 / patience, desks)
+    per_day = _daily(_scenario(lam, mean_service, desks, patience), replications=200, seed=17, engine="fast",
                      check_little=True)
     for col, theory in ((0, ew), (1, pw), (2, pab)):
         lo, hi = _ci99(per_day[:, col])
         assert lo <= theory <= hi, (col, lo, theory, hi)
     # the shared model, when present, agrees with the birth-death chain
     models = pytest.importorskip("waitlab.models")
-    m = models.ErlangA(arrival_rate=lam, mean_service=mean_service, mean_patience=patience, servers=servers)
+    m = models.ErlangA(arrival_rate=lam, mean_service=mean_service, mean_patience=patience, desks=desks)
     assert float(m.prob_abandon) == pytest.approx(pab, rel=1e-6)
     assert float(m.mean_wait) == pytest.approx(ew, rel=1e-6)
 
@@ -119,17 +119,17 @@ def test_mmc_plus_m_abandonment_and_mean_wait_match_erlang_a():
 @pytest.mark.slow
 def test_simpy_engine_alone_matches_erlang_a_and_c():
     # the same checks through the general engine (slower), on fewer days
-    lam, mean_service, servers, patience = 10 / 300.0, 300.0, 10, 600.0
-    pw, pab, ew = _birth_death(lam, 1 / mean_service, 1 / patience, servers)
-    per_day = _daily(_scenario(lam, mean_service, servers, patience), replications=20, seed=5, engine="simpy")
+    lam, mean_service, desks, patience = 10 / 300.0, 300.0, 10, 600.0
+    pw, pab, ew = _birth_death(lam, 1 / mean_service, 1 / patience, desks)
+    per_day = _daily(_scenario(lam, mean_service, desks, patience), replications=20, seed=5, engine="simpy")
     for col, theory in ((0, ew), (1, pw), (2, pab)):
         lo, hi = _ci99(per_day[:, col])
         assert lo <= theory <= hi, (col, lo, theory, hi)
     lam = 8 / 300.0
     prob_wait = float(_erlang_c_exact(10, Fraction(8)))
-    per_day = _daily(_scenario(lam, mean_service, servers, None), replications=20, seed=6, engine="simpy")
+    per_day = _daily(_scenario(lam, mean_service, desks, None), replications=20, seed=6, engine="simpy")
     lo, hi = _ci99(per_day[:, 0])
-    assert lo <= prob_wait / (servers / mean_service - lam) <= hi
+    assert lo <= prob_wait / (desks / mean_service - lam) <= hi
     lo, hi = _ci99(per_day[:, 1])
     assert lo <= prob_wait <= hi
 

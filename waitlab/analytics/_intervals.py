@@ -36,7 +36,7 @@ __all__ = ["KPI_COLUMNS", "interval_stats", "summary_by", "summary_kpis"]
 KPI_COLUMNS = (
     "arrivals", "served", "abandoned", "no_show", "other",
     "wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max",
-    "aht", "asa", "sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short",
+    "mean_service", "asa", "sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short",
     "waiting_mean", "waiting_max", "desks_present", "desks_busy", "occupancy",
 )  # fmt: skip
 
@@ -77,7 +77,7 @@ def _compute(
         "wait_p90": kpis.wait_quantile(c, 0.90),
         "wait_p95": kpis.wait_quantile(c, 0.95),
         "wait_max": kpis.wait_max(c),
-        "aht": kpis.aht(c),
+        "mean_service": kpis.mean_service(c),
         "asa": kpis.asa(c),
         "sl_offered": kpis.sl_offered(c, sl_threshold, short_abandon),
         "sl_answered": kpis.sl_answered(c, sl_threshold),

@@ -30,7 +30,7 @@ KPI_NEEDS: dict[str, tuple[str, ...]] = {
     "wait_p90": ("called_at",),
     "wait_p95": ("called_at",),
     "wait_max": ("called_at",),
-    "aht": ("started_at", "ended_at"),
+    "mean_service": ("started_at", "ended_at"),
     "asa": ("outcome", "called_at"),
     "sl_offered": ("outcome", "called_at"),
     "sl_answered": ("outcome", "called_at"),

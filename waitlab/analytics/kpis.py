@@ -32,7 +32,7 @@ __all__ = [
     "abandon_rate",
     "abandon_rate_excl_short",
     "abandoned",
-    "aht",
+    "mean_service",
     "answered_within",
     "arrivals",
     "asa",
@@ -149,7 +149,7 @@ def wait_max(c: Cells) -> np.ndarray:
     return out
 
 
-def aht(c: Cells) -> np.ndarray:
+def mean_service(c: Cells) -> np.ndarray:
     r"""Average handle time :math:`\sum_i S_i / n_S` over contacts with a service time."""
     return _mean(c, c.service)
 
@@ -225,7 +225,7 @@ def waiting_max(level_at_start: np.ndarray, peak_in_interval: np.ndarray) -> np.
 
 
 def desks_present(distinct_servers: np.ndarray) -> np.ndarray:
-    """Desks present: distinct servers with a service overlapping ``[a, b)``.
+    """Desks present: distinct desks with a service overlapping ``[a, b)``.
 
     A service ``[s, e)`` overlaps when ``s < b`` and ``e > a`` (a zero-length service counts
     in the interval holding ``s``). Services without a named server are not counted.

@@ -39,13 +39,13 @@ def inv_erlang_b_minus_1(n: FArray, a: FArray) -> FArray:
     return out
 
 
-def erlang_b(servers: ArrayLike, load: ArrayLike) -> Any:
+def erlang_b(desks: ArrayLike, load: ArrayLike) -> Any:
     """Erlang B blocking probability of an M/M/n/n loss system.
 
     Parameters
     ----------
-    servers : int or array_like of int
-        Number of servers, >= 0.
+    desks : int or array_like of int
+        Number of desks, >= 0.
     load : float or array_like
         Offered load in erlangs (arrival rate times mean service time), >= 0.
 
@@ -57,7 +57,7 @@ def erlang_b(servers: ArrayLike, load: ArrayLike) -> Any:
     Raises
     ------
     ModelInputError
-        If `servers` is not a whole number >= 0 or `load` is negative, NaN or infinite.
+        If `desks` is not a whole number >= 0 or `load` is negative, NaN or infinite.
 
     Notes
     -----
@@ -72,7 +72,7 @@ def erlang_b(servers: ArrayLike, load: ArrayLike) -> Any:
     >>> round(float(erlang_b(10, 5.0)), 6)
     0.018385
     """
-    n = check_int_at_least("servers", servers, 0).astype(float)
+    n = check_int_at_least("desks", desks, 0).astype(float)
     a = check_nonnegative("load", load, unit=" (erlangs)")
     with np.errstate(all="ignore"):
         return _out(1.0 / (1.0 + inv_erlang_b_minus_1(n, a)))
@@ -87,13 +87,13 @@ def _erlang_c(n: FArray, a: FArray) -> FArray:
     return np.where(rho >= 1, 1.0, c)
 
 
-def erlang_c(servers: ArrayLike, load: ArrayLike) -> Any:
+def erlang_c(desks: ArrayLike, load: ArrayLike) -> Any:
     """Erlang C probability of waiting in an M/M/n queue.
 
     Parameters
     ----------
-    servers : int or array_like of int
-        Number of servers, >= 1.
+    desks : int or array_like of int
+        Number of desks, >= 1.
     load : float or array_like
         Offered load in erlangs, >= 0.
 
@@ -106,7 +106,7 @@ def erlang_c(servers: ArrayLike, load: ArrayLike) -> Any:
     Raises
     ------
     ModelInputError
-        If `servers` is not a whole number >= 1 or `load` is negative, NaN or infinite.
+        If `desks` is not a whole number >= 1 or `load` is negative, NaN or infinite.
 
     Notes
     -----
@@ -118,7 +118,7 @@ def erlang_c(servers: ArrayLike, load: ArrayLike) -> Any:
     >>> round(float(erlang_c(2, 1.0)), 12)
     0.333333333333
     """
-    n = check_int_at_least("servers", servers, 1).astype(float)
+    n = check_int_at_least("desks", desks, 1).astype(float)
     a = check_nonnegative("load", load, unit=" (erlangs)")
     return _out(_erlang_c(n, a))
 
@@ -133,30 +133,30 @@ class ErlangC:
         Poisson arrival rate, customers per second, >= 0.
     mean_service : float or array_like
         Mean (exponential) service time, seconds, > 0.
-    servers : int or array_like of int
-        Number of servers, >= 1.
+    desks : int or array_like of int
+        Number of desks, >= 1.
 
     Notes
     -----
-    With load ``a = arrival_rate * mean_service`` and ``C = erlang_c(servers, a)``::
+    With load ``a = arrival_rate * mean_service`` and ``C = erlang_c(desks, a)``::
 
         P(wait > t) = C exp(-(n - a) t / mean_service),   mean wait = C mean_service / (n - a).
 
-    If ``load >= servers`` the queue is unstable: `prob_wait` is 1, the waits are ``inf`` and the
+    If ``load >= desks`` the queue is unstable: `prob_wait` is 1, the waits are ``inf`` and the
     service level is 0 rather than an error, so a staffing search can evaluate such points.
-    Parameters broadcast like ``scipy.stats``; use ``dataclasses.replace`` or `with_servers`
+    Parameters broadcast like ``scipy.stats``; use ``dataclasses.replace`` or `with_desks`
     for what-ifs.
 
     Examples
     --------
-    >>> m = ErlangC(arrival_rate=1.0, mean_service=1.0, servers=2)
+    >>> m = ErlangC(arrival_rate=1.0, mean_service=1.0, desks=2)
     >>> round(float(m.prob_wait), 12), round(float(m.mean_wait), 12)
     (0.333333333333, 0.333333333333)
     """
 
     arrival_rate: ArrayLike
     mean_service: ArrayLike
-    servers: ArrayLike
+    desks: ArrayLike
     _lam: FArray = field(init=False, repr=False)
     _s: FArray = field(init=False, repr=False)
     _n: FArray = field(init=False, repr=False)
@@ -164,19 +164,19 @@ class ErlangC:
     def __post_init__(self) -> None:
         lam = check_nonnegative("arrival_rate", self.arrival_rate, unit=" (customers per second)")
         s = check_positive("mean_service", self.mean_service, unit=" (seconds)")
-        n = check_int_at_least("servers", self.servers, 1).astype(float)
+        n = check_int_at_least("desks", self.desks, 1).astype(float)
         lam, s, n = np.broadcast_arrays(lam, s, n)
         object.__setattr__(self, "_lam", lam)
         object.__setattr__(self, "_s", s)
         object.__setattr__(self, "_n", n)
 
     @classmethod
-    def _from_checked(cls, arrival_rate: FArray, mean_service: FArray, servers: FArray) -> ErlangC:
+    def _from_checked(cls, arrival_rate: FArray, mean_service: FArray, desks: FArray) -> ErlangC:
         """Build from float arrays of one shape that are already valid, skipping the checks (staffing search)."""
         self = object.__new__(cls)
-        for name, arr in (("arrival_rate", arrival_rate), ("mean_service", mean_service), ("servers", servers)):
+        for name, arr in (("arrival_rate", arrival_rate), ("mean_service", mean_service), ("desks", desks)):
             object.__setattr__(self, name, arr)
-        for name, arr in (("_lam", arrival_rate), ("_s", mean_service), ("_n", servers)):
+        for name, arr in (("_lam", arrival_rate), ("_s", mean_service), ("_n", desks)):
             object.__setattr__(self, name, arr)
         return self
 
@@ -187,7 +187,7 @@ class ErlangC:
 
     @property
     def prob_wait(self) -> Any:
-        """Probability that an arrival waits (Erlang C); 1 when ``load >= servers``."""
+        """Probability that an arrival waits (Erlang C); 1 when ``load >= desks``."""
         return _out(_erlang_c(self._n, self._lam * self._s))
 
     @property
@@ -196,12 +196,12 @@ class ErlangC:
         return _out(np.zeros(self._n.shape))
 
     def _gap(self) -> FArray:
-        """``n - a`` (servers minus load)."""
+        """``n - a`` (desks minus load)."""
         return self._n - self._lam * self._s
 
     @property
     def mean_wait(self) -> Any:
-        """Mean wait in queue over all arrivals (ASA), seconds; ``inf`` when ``load >= servers``."""
+        """Mean wait in queue over all arrivals (ASA), seconds; ``inf`` when ``load >= desks``."""
         gap = self._gap()
         with np.errstate(all="ignore"):
             w = _erlang_c(self._n, self._lam * self._s) * self._s / gap
@@ -233,7 +233,7 @@ class ErlangC:
 
     @property
     def occupancy(self) -> Any:
-        """Server utilisation ``min(load / servers, 1)``."""
+        """Server utilisation ``min(load / desks, 1)``."""
         return _out(np.minimum(self._lam * self._s / self._n, 1.0))
 
     @property
@@ -244,6 +244,6 @@ class ErlangC:
             q = self._lam * w
         return _out(np.where(self._lam == 0, 0.0, q))
 
-    def with_servers(self, servers: ArrayLike) -> ErlangC:
-        """The same queue with `servers` servers."""
-        return replace(self, servers=servers)
+    def with_desks(self, desks: ArrayLike) -> ErlangC:
+        """The same queue with `desks` desks."""
+        return replace(self, desks=desks)

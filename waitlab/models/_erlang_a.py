@@ -37,8 +37,8 @@ class ErlangA:
     mean_patience : float or array_like
         Mean (exponential) patience, seconds, > 0 and finite (for infinite patience use `ErlangC`).
         A waiting customer abandons at rate ``1 / mean_patience``.
-    servers : int or array_like of int
-        Number of servers, >= 1.
+    desks : int or array_like of int
+        Number of desks, >= 1.
 
     Notes
     -----
@@ -60,9 +60,9 @@ class ErlangA:
     ``g(x, y q) / g(x, y) = exp(-x theta t - y expm1(-theta t))`` is exact in log space; the
     ``A`` values come from ``scipy.special.gammainc`` and Loader's saddle-point form of ``g``,
     or from the convergent ``1F1`` series where the gamma form would underflow or cancel
-    (``1 - (1 - rho) A`` in underload).  Results are accurate to ~1e-12 relative for servers
+    (``1 - (1 - rho) A`` in underload).  Results are accurate to ~1e-12 relative for desks
     up to 1e5 and loads up to 1e5, in overload too (the queue is always stable thanks to
-    abandonment, so ``load >= servers`` is no error).
+    abandonment, so ``load >= desks`` is no error).
 
     References
     ----------
@@ -73,7 +73,7 @@ class ErlangA:
 
     Examples
     --------
-    >>> m = ErlangA(arrival_rate=0.05, mean_service=240.0, mean_patience=300.0, servers=14)
+    >>> m = ErlangA(arrival_rate=0.05, mean_service=240.0, mean_patience=300.0, desks=14)
     >>> round(float(m.prob_abandon), 6) == round(float(m.mean_wait) / 300.0, 6)
     True
     """
@@ -81,7 +81,7 @@ class ErlangA:
     arrival_rate: ArrayLike
     mean_service: ArrayLike
     mean_patience: ArrayLike
-    servers: ArrayLike
+    desks: ArrayLike
     _lam: FArray = field(init=False, repr=False)
     _s: FArray = field(init=False, repr=False)
     _p: FArray = field(init=False, repr=False)
@@ -93,19 +93,19 @@ class ErlangA:
         p = check_positive(
             "mean_patience", self.mean_patience, unit=" (seconds; use ErlangC for customers who never abandon)"
         )
-        n = check_int_at_least("servers", self.servers, 1).astype(float)
+        n = check_int_at_least("desks", self.desks, 1).astype(float)
         lam, s, p, n = np.broadcast_arrays(lam, s, p, n)
         for name, arr in (("_lam", lam), ("_s", s), ("_p", p), ("_n", n)):
             object.__setattr__(self, name, arr)
 
     @classmethod
     def _from_checked(
-        cls, arrival_rate: FArray, mean_service: FArray, mean_patience: FArray, servers: FArray
+        cls, arrival_rate: FArray, mean_service: FArray, mean_patience: FArray, desks: FArray
     ) -> ErlangA:
         """Build from float arrays of one shape that are already valid, skipping the checks (staffing search)."""
         self = object.__new__(cls)
         pairs = (("arrival_rate", "_lam", arrival_rate), ("mean_service", "_s", mean_service),
-                 ("mean_patience", "_p", mean_patience), ("servers", "_n", servers))
+                 ("mean_patience", "_p", mean_patience), ("desks", "_n", desks))
         for public, private, arr in pairs:
             object.__setattr__(self, public, arr)
             object.__setattr__(self, private, arr)
@@ -149,7 +149,7 @@ class ErlangA:
 
     @property
     def prob_wait(self) -> Any:
-        """Probability that an arrival finds all servers busy and has to wait."""
+        """Probability that an arrival finds all desks busy and has to wait."""
         return _out(self._core()[3])
 
     @property
@@ -165,7 +165,7 @@ class ErlangA:
 
     @property
     def occupancy(self) -> Any:
-        """Server utilisation ``load (1 - prob_abandon) / servers`` (served load per server)."""
+        """Server utilisation ``load (1 - prob_abandon) / desks`` (served load per server)."""
         return _out(np.minimum(self._lam * self._s * self._prob_served() / self._n, 1.0))
 
     @property
@@ -231,6 +231,6 @@ class ErlangA:
             sl = no_wait + answered_after_wait
         return _out(np.where(y == 0, 1.0, np.clip(sl, 0.0, 1.0)))
 
-    def with_servers(self, servers: ArrayLike) -> ErlangA:
-        """The same queue with `servers` servers."""
-        return replace(self, servers=servers)
+    def with_desks(self, desks: ArrayLike) -> ErlangA:
+        """The same queue with `desks` desks."""
+        return replace(self, desks=desks)

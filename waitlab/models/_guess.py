@@ -3,7 +3,7 @@
 The search in `_staffing` checks every answer exactly (the guess n meets the targets and n - 1
 does not), so a guess decides only how many rounds the search needs, never the answer.
 
-With ``n = a + beta sqrt(a)`` servers for a load of ``a`` erlangs, Halfin and Whitt's limit of
+With ``n = a + beta sqrt(a)`` desks for a load of ``a`` erlangs, Halfin and Whitt's limit of
 Erlang C is ``C = 1 / (1 + beta Phi(beta) / phi(beta))``, and ``n - a = beta sqrt(a)`` turns the
 waiting targets into equations in ``beta`` alone::
 

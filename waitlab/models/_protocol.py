@@ -14,11 +14,11 @@ FloatOut = NDArray[np.float64] | np.float64
 
 @runtime_checkable
 class QueueModel(Protocol):
-    """A stationary many-server queue evaluated for (arrays of) servers, times in seconds.
+    """A stationary many-server queue evaluated for (arrays of) desks, times in seconds.
 
     `ErlangC` and `ErlangA` implement it.  Every metric broadcasts over the model's parameter
     arrays (and over `t` for the time-dependent ones), like a frozen ``scipy.stats`` distribution.
-    All metrics are monotone in `servers`: adding a server never raises `prob_wait`, `mean_wait`,
+    All metrics are monotone in `desks`: adding a server never raises `prob_wait`, `mean_wait`,
     `prob_abandon`, `prob_wait_exceeds(t)` or `occupancy`, and never lowers `service_level(t)`.
     """
 
@@ -29,7 +29,7 @@ class QueueModel(Protocol):
 
     @property
     def prob_wait(self) -> FloatOut:
-        """Probability that an arriving customer has to wait (all servers busy)."""
+        """Probability that an arriving customer has to wait (all desks busy)."""
         ...
 
     @property
@@ -60,6 +60,6 @@ class QueueModel(Protocol):
         """Probability that an arrival is still waiting after `t` seconds (neither served nor gone)."""
         ...
 
-    def with_servers(self, servers: ArrayLike) -> QueueModel:
-        """The same model with a different number of servers (broadcast against the parameters)."""
+    def with_desks(self, desks: ArrayLike) -> QueueModel:
+        """The same model with a different number of desks (broadcast against the parameters)."""
         ...

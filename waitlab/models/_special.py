@@ -1,7 +1,7 @@
 """Numerically careful building blocks for the Erlang formulas (private).
 
 Everything works on float arrays and is vectorised.  Three ideas keep the formulas exact at
-100,000 servers and loads of 1e5:
+100,000 desks and loads of 1e5:
 
 * ``log_g(x, z) = log(z**x * exp(-z) / Gamma(x + 1))``, the (continuous) Poisson probability, is
   computed with Loader's saddle-point form ``-stirlerr(x) - bd0(x, z) - log(2 pi x) / 2`` instead of

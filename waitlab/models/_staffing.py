@@ -1,4 +1,4 @@
-"""Fewest servers meeting service targets, vectorised over many intervals."""
+"""Fewest desks meeting service targets, vectorised over many intervals."""
 
 from __future__ import annotations
 
@@ -22,27 +22,27 @@ from waitlab.models._validate import (
 )
 from waitlab.targets import Target
 
-__all__ = ["Goals", "Staffing", "goals", "required_servers", "square_root_staffing"]
+__all__ = ["Goals", "Staffing", "goals", "required_desks", "square_root_staffing"]
 
 IArray = NDArray[np.int64]
 FArray = NDArray[np.float64]
 
 
 class Staffing(NamedTuple):
-    """Result of `required_servers`.
+    """Result of `required_desks`.
 
     Attributes
     ----------
-    servers : int or ndarray of int
-        Fewest servers (agents on the phones / desks open) meeting every target; 0 where there
+    desks : int or ndarray of int
+        Fewest desks (agents on the phones / desks open) meeting every target; 0 where there
         are no arrivals.
     staff : int or ndarray of int
-        Staff to schedule, ``ceil(servers / (1 - shrinkage))``.
+        Staff to schedule, ``ceil(desks / (1 - shrinkage))``.
     model : QueueModel
-        The model evaluated at ``max(servers, 1)``, to read the achieved metrics.
+        The model evaluated at ``max(desks, 1)``, to read the achieved metrics.
     """
 
-    servers: Any
+    desks: Any
     staff: Any
     model: QueueModel
 
@@ -152,11 +152,11 @@ def goals(targets: Target | Sequence[Target], *, has_patience: bool, day_arrival
 
 
 def _too_small(cap: int, failed: IArray, origin: IArray, load: FArray) -> ModelInputError:
-    """The error for intervals that miss the targets even at `cap` servers (`failed` indexes `load`)."""
+    """The error for intervals that miss the targets even at `cap` desks (`failed` indexes `load`)."""
     first = int(failed[0])
     return ModelInputError(
-        f"`max_servers`={cap} is too small: {failed.size} interval(s) need more servers to meet the targets "
-        f"(first: index {int(origin[first])}, load {load[first]:.6g} erlangs). Raise max_servers or relax the targets."
+        f"`max_desks`={cap} is too small: {failed.size} interval(s) need more desks to meet the targets "
+        f"(first: index {int(origin[first])}, load {load[first]:.6g} erlangs). Raise max_desks or relax the targets."
     )
 
 
@@ -211,7 +211,7 @@ def _search(
 
 
 def _solve(targets: Goals, lam: FArray, s: FArray, pat: FArray | None, cap: int, origin: IArray) -> IArray:
-    """Fewest servers for validated arrays with ``lam > 0`` (`origin`: their flat indices, for messages)."""
+    """Fewest desks for validated arrays with ``lam > 0`` (`origin`: their flat indices, for messages)."""
     load = lam * s
     start = np.ones(load.shape, dtype=np.int64)
     if pat is None:
@@ -221,8 +221,8 @@ def _solve(targets: Goals, lam: FArray, s: FArray, pat: FArray | None, cap: int,
     if np.any(start > cap):
         first = int(np.flatnonzero(start > cap)[0])
         raise ModelInputError(
-            f"`max_servers`={cap} is below the load: index {int(origin[first])} has load {load[first]:.6g} erlangs. "
-            "Raise max_servers."
+            f"`max_desks`={cap} is below the load: index {int(origin[first])} has load {load[first]:.6g} erlangs. "
+            "Raise max_desks."
         )
     tails = (*((t, 1.0 - share) for t, share in targets.service_level), *targets.wait_limits)
     guess = start
@@ -246,7 +246,7 @@ def _solve(targets: Goals, lam: FArray, s: FArray, pat: FArray | None, cap: int,
     return _search(ok, start, guess, cap, origin=origin, load=load)
 
 
-def required_servers(
+def required_desks(
     arrival_rate: ArrayLike,
     mean_service: ArrayLike,
     *,
@@ -254,9 +254,9 @@ def required_servers(
     mean_patience: ArrayLike | None = None,
     day_arrivals: float | None = None,
     shrinkage: float = 0.0,
-    max_servers: int = 1_000_000,
+    max_desks: int = 1_000_000,
 ) -> Staffing:
-    """Fewest servers meeting ALL the given targets, for each interval at once.
+    """Fewest desks meeting ALL the given targets, for each interval at once.
 
     Parameters
     ----------
@@ -278,37 +278,37 @@ def required_servers(
         which becomes ``P(wait > limit) <= p / day_arrivals`` in every interval (union bound).
     shrinkage : float, default 0.0
         Share of paid time not available for service, in [0, 1).
-    max_servers : int, default 1,000,000
+    max_desks : int, default 1,000,000
         Search limit; an interval needing more raises `ModelInputError`.
 
     Returns
     -------
     Staffing
-        ``servers`` (0 where the arrival rate is 0), ``staff = ceil(servers / (1 - shrinkage))``
-        and the `model` at those servers (numpy scalars for scalar inputs).
+        ``desks`` (0 where the arrival rate is 0), ``staff = ceil(desks / (1 - shrinkage))``
+        and the `model` at those desks (numpy scalars for scalar inputs).
 
     Raises
     ------
     ModelInputError
         Missing targets, contradictory targets (an abandonment target without patience, one
-        wait limit with two shares), invalid rates, or `max_servers` too small.
+        wait limit with two shares), invalid rates, or `max_desks` too small.
 
     Notes
     -----
-    Every metric is monotone in the number of servers, so n is the answer exactly when n meets
+    Every metric is monotone in the number of desks, so n is the answer exactly when n meets
     every target and n - 1 does not.  The search guesses n by square-root staffing (Halfin-Whitt:
     ``n = load + beta sqrt(load)``, ``beta`` solved per target), checks the guess and the guess
     minus one in one vectorised round, which settles 83-93 % of the intervals at 80/20, and
     gallops then bisects from the guess for the rest, evaluating only the open intervals; the
     guess sets the number of rounds, never the answer.  Arguments are checked once, here; the
     search evaluates the models through the `QueueModel` interface.  With Erlang C,
-    ``servers > load`` is always required (a stable queue).
+    ``desks > load`` is always required (a stable queue).
 
     Examples
     --------
     >>> from waitlab import Target
-    >>> r = required_servers(100 / 1800, 180.0, targets=Target.service_level(20.0, 0.8))
-    >>> int(r.servers), int(r.staff)
+    >>> r = required_desks(100 / 1800, 180.0, targets=Target.service_level(20.0, 0.8))
+    >>> int(r.desks), int(r.staff)
     (14, 14)
     """
     lam = check_nonnegative("arrival_rate", arrival_rate, unit=" (customers per second)")
@@ -318,7 +318,7 @@ def required_servers(
     shr = float(as_float("shrinkage", shrinkage))
     if not (0.0 <= shr < 1.0):
         raise ModelInputError(f"`shrinkage` must be in [0, 1), got {shrinkage!r}. Write 30 % as 0.3.")
-    cap = int(check_int_at_least("max_servers", max_servers, 1))
+    cap = int(check_int_at_least("max_desks", max_desks, 1))
     arrays = np.broadcast_arrays(lam, s, *(() if pat is None else (pat,)))
     shape = arrays[0].shape
     lam_f, s_f = arrays[0].ravel(), arrays[1].ravel()
@@ -326,17 +326,17 @@ def required_servers(
     load = lam_f * s_f
 
     busy = np.flatnonzero(lam_f > 0)
-    servers = np.zeros(load.shape, dtype=np.int64)
+    desks = np.zeros(load.shape, dtype=np.int64)
     if busy.size:
-        servers[busy] = _solve(wanted, lam_f[busy], s_f[busy], None if pat_f is None else pat_f[busy], cap, busy)
-    staff = np.ceil(np.round(servers / (1.0 - shr), 9)).astype(np.int64)
-    n_final = np.maximum(servers, 1).reshape(shape)
+        desks[busy] = _solve(wanted, lam_f[busy], s_f[busy], None if pat_f is None else pat_f[busy], cap, busy)
+    staff = np.ceil(np.round(desks / (1.0 - shr), 9)).astype(np.int64)
+    n_final = np.maximum(desks, 1).reshape(shape)
     final: QueueModel
     if pat_f is None:
-        final = ErlangC(arrival_rate=arrays[0], mean_service=arrays[1], servers=n_final)
+        final = ErlangC(arrival_rate=arrays[0], mean_service=arrays[1], desks=n_final)
     else:
-        final = ErlangA(arrival_rate=arrays[0], mean_service=arrays[1], mean_patience=arrays[2], servers=n_final)
-    return Staffing(servers.reshape(shape)[()], staff.reshape(shape)[()], final)
+        final = ErlangA(arrival_rate=arrays[0], mean_service=arrays[1], mean_patience=arrays[2], desks=n_final)
+    return Staffing(desks.reshape(shape)[()], staff.reshape(shape)[()], final)
 
 
 def square_root_staffing(load: ArrayLike, beta: ArrayLike) -> Any:

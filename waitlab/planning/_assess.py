@@ -195,7 +195,7 @@ def check_simulable(targets: list[Target] | tuple[Target, ...]) -> None:
     for t in targets:
         if t.metric == "occupancy":
             raise PlanningError(f"target {t.name!r} cannot be judged from simulated days (they carry no desk busy "
-                                "time); use it with waitlab.models.required_servers or staffing_from_log.")
+                                "time); use it with waitlab.models.required_desks or staffing_from_log.")
 
 
 def assess(days: SimulatedDays, targets: list[Target] | tuple[Target, ...], *, n_intervals: int,

@@ -140,7 +140,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
     def next_seed() -> int:
         return int(next(streams).generate_state(1, np.uint32)[0])
 
-    def servers_of(scn: Scenario, name: str) -> np.ndarray:
+    def desks_of(scn: Scenario, name: str) -> np.ndarray:
         return np.asarray(next(g.open for g in scn.desks if g.name == name), dtype=np.int64)
 
     def shares_queue(name: str) -> bool:
@@ -162,7 +162,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
 
             r = plan_scenario(current, targets=tg, shifts=templates, replications=replications, seed=next_seed(),
                               group=name, engine=engine, seats=seats, max_iterations=max_iterations, curve=curve,
-                              initial=servers_of(current, name) if round_ else None,
+                              initial=desks_of(current, name) if round_ else None,
                               progress=tagged if progress is not None else None)
             # keep the rule set's name for the report (targets were passed explicitly to share them)
             r = dataclasses.replace(r, rules="" if targets else str(rules))
@@ -170,7 +170,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
                 r = dataclasses.replace(r, sipp=results[name].sipp)
             results[name] = r
             customers += r.customers_simulated
-            current = current.with_desks(name, r.plan.servers.tolist())
+            current = current.with_desks(name, r.plan.desks.tolist())
             seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - t0
         if not many:  # one group: its own verification is the check
             check = {order[0]: results[order[0]].plan.assessment}
@@ -179,7 +179,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
         check_seed = next_seed()
         for name in order:
             ev = scenario_evaluator(current, replications, group=name, engine=engine, seats=seats)
-            days = ev(servers_of(current, name), check_seed)
+            days = ev(desks_of(current, name), check_seed)
             check[name] = assess(days, tg, n_intervals=ev.n_intervals, interval=ev.interval, day_start=ev.day_start)
             customers += ev.customers_simulated
         seconds["check"] = seconds.get("check", 0.0) + time.perf_counter() - t0
@@ -204,7 +204,7 @@ def write_branch_report(bp: BranchPlan, out_dir: str | Path) -> dict[str, Path]:
     """Write a :class:`BranchPlan`: each group's files in ``<out>/<group>/``, and an overview.
 
     The overview is ``plan.csv`` (desks per interval of every group: ``<group>_sipp`` and
-    ``<group>_servers``), ``joint_check.csv`` (every group's targets with every group at its
+    ``<group>_desks``), ``joint_check.csv`` (every group's targets with every group at its
     plan) and ``report.md`` linking to the groups' reports.
 
     Returns
@@ -224,7 +224,7 @@ def write_branch_report(bp: BranchPlan, out_dir: str | Path) -> dict[str, Path]:
     table = pd.DataFrame({"interval": first.table()["interval"], "start_s": first.table()["start_s"]})
     for r in bp.results:
         table[f"{r.group}_sipp"] = r.sipp
-        table[f"{r.group}_servers"] = r.plan.servers
+        table[f"{r.group}_desks"] = r.plan.desks
     files["plan"] = _safe_csv(table, out / "plan.csv")
     rows = []
     for name, a in bp.check.items():

@@ -141,7 +141,7 @@ def _row(days: SimulatedDays, targets: Sequence[Target], limits: Mapping[str, tu
 def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Target], *, interval: float,
                budgets: Sequence[float] | None = None, scales: Sequence[float] = (0.75, 0.8, 0.85, 0.9, 0.95, 1.0,
                                                                               1.05, 1.1, 1.2),
-               min_servers: ArrayLike = 1, seed: int | None = None, confidence: float = 0.95,
+               min_desks: ArrayLike = 1, seed: int | None = None, confidence: float = 0.95,
                extra_plans: Mapping[str, ArrayLike] | None = None,
                cost: Callable[[np.ndarray], float] | None = None, reference_label: str = "plan",
                progress: Callable[[str], None] | None = None) -> CostCurve:
@@ -150,9 +150,9 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
     Parameters
     ----------
     evaluate : callable
-        ``evaluate(servers, seed) -> SimulatedDays`` (see :func:`plan_staffing`).
+        ``evaluate(desks, seed) -> SimulatedDays`` (see :func:`plan_staffing`).
     reference : array_like of int
-        Desks per interval whose shape the budgets follow (e.g. ``StaffingPlan.servers``).
+        Desks per interval whose shape the budgets follow (e.g. ``StaffingPlan.desks``).
     targets : sequence of Target
         The targets; every wait limit among them gets breach columns, and the per-interval
         targets give ``intervals_meeting_targets``.
@@ -162,7 +162,7 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
         Desk-hours of each point. Default: `scales` times the reference's desk-hours.
     scales : sequence of float
         Used when `budgets` is None.
-    min_servers : int or array_like
+    min_desks : int or array_like
         Fewest desks per interval in every plan.
     seed : int or None
         Seed of the simulations (the same for every point: common random numbers).
@@ -171,7 +171,7 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
     extra_plans : mapping of str to array_like, optional
         Other plans to simulate and add as labelled rows (e.g. ``{"sipp": sipp_plan(...)}``).
     cost : callable, optional
-        ``cost(servers) -> float`` for the ``cost`` column (e.g. the cost of the cheapest roster).
+        ``cost(desks) -> float`` for the ``cost`` column (e.g. the cost of the cheapest roster).
         It may raise ``ValueError`` for a plan it cannot price; the cost is then NaN.
     reference_label : str
         Label of the reference row.
@@ -188,7 +188,7 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
     ref = ref.astype(np.int64)
     n = ref.size
     per_hour = 3600.0 / interval
-    lo = np.broadcast_to(np.asarray(min_servers, dtype=np.int64), (n,))
+    lo = np.broadcast_to(np.asarray(min_desks, dtype=np.int64), (n,))
     if budgets is None:
         totals = sorted({max(int(round(ref.sum() * s)), int(lo.sum())) for s in scales} | {int(ref.sum())})
     else:

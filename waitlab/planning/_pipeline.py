@@ -77,7 +77,7 @@ class PlanResult:
     @property
     def planned(self) -> Scenario:
         """The scenario with the planned group open as planned."""
-        return self.scenario.with_desks(self.group, self.plan.servers.tolist())
+        return self.scenario.with_desks(self.group, self.plan.desks.tolist())
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-Python summary of the group's plan (an entry of ``waitlab plan --json``'s ``groups``).
@@ -175,7 +175,7 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
     t0 = time.perf_counter()
     if templates is not None:
         try:
-            roster = solve_roster(plan.servers, templates, interval=ev.interval, day_start=ev.day_start)
+            roster = solve_roster(plan.desks, templates, interval=ev.interval, day_start=ev.day_start)
         except RosterInfeasibleError as exc:
             roster_error = str(exc)
     times["roster"] = time.perf_counter() - t0
@@ -185,11 +185,11 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
         t0 = time.perf_counter()
         price = None
         if templates is not None:
-            def price(servers: np.ndarray) -> float:
-                return solve_roster(servers, templates, interval=ev.interval, day_start=ev.day_start,
+            def price(desks: np.ndarray) -> float:
+                return solve_roster(desks, templates, interval=ev.interval, day_start=ev.day_start,
                                     time_limit=20.0).cost
 
-        cc = cost_curve(ev, plan.servers, tg, interval=ev.interval, seed=curve_seed, cost=price,
+        cc = cost_curve(ev, plan.desks, tg, interval=ev.interval, seed=curve_seed, cost=price,
                         extra_plans={"sipp": sipp}, progress=progress)
         times["curve"] = time.perf_counter() - t0
     return PlanResult(scenario=sc, group=ev.group, rules="" if targets else str(rules), targets=tg, sipp=sipp,

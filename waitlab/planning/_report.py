@@ -67,7 +67,7 @@ def write_plan_report(result: PlanResult, out_dir: str | Path) -> dict[str, Path
     files["plan_day_targets"] = _safe_csv(plan.day_table(), out / "plan_day_targets.csv")
     files["iterations"] = _safe_csv(plan.log, out / "iterations.csv")
     labels = [s.split("–")[0] for s in table["interval"]]
-    fig = plan_figure(labels, {"SIPP (Erlang)": result.sipp, "plan": plan.servers},
+    fig = plan_figure(labels, {"SIPP (Erlang)": result.sipp, "plan": plan.desks},
                       arrivals=table.get("arrivals_per_day"))
     fig.savefig(out / "plan.png", dpi=110)
     files["plan_png"] = out / "plan.png"

@@ -1,4 +1,4 @@
-"""Plug the simulator into the planner: a scenario becomes an ``evaluate(servers, seed)`` function."""
+"""Plug the simulator into the planner: a scenario becomes an ``evaluate(desks, seed)`` function."""
 
 from __future__ import annotations
 
@@ -55,10 +55,10 @@ def component(scenario: Scenario, group: str) -> Scenario:
 
 
 class ScenarioEvaluator:
-    """``evaluate(servers, seed) -> SimulatedDays`` for a simulation scenario.
+    """``evaluate(desks, seed) -> SimulatedDays`` for a simulation scenario.
 
     Each call simulates `replications` days of the scenario with the planned desk group's
-    schedule replaced by `servers`. Day ``r`` of seed ``s`` draws its customers from
+    schedule replaced by `desks`. Day ``r`` of seed ``s`` draws its customers from
     ``SeedSequence(s).spawn(replications)[r]``; the draws do not depend on the desks, so every
     plan evaluated with the same seed meets the same customers (common random numbers), and the
     draws of the last seeds are kept in memory to save drawing them again.
@@ -133,8 +133,8 @@ class ScenarioEvaluator:
             self._draws[seed] = [draw(self.simulated, np.random.default_rng(c)) for c in children]
         return self._draws[seed]
 
-    def __call__(self, servers: np.ndarray, seed: int) -> SimulatedDays:
-        s = np.asarray(servers)
+    def __call__(self, desks: np.ndarray, seed: int) -> SimulatedDays:
+        s = np.asarray(desks)
         if s.shape != (self.n_intervals,):
             raise PlanningError(f"the plan has {s.size} interval(s) but the scenario has {self.n_intervals}.")
         t0 = time.perf_counter()
@@ -165,7 +165,7 @@ class ScenarioEvaluator:
 
 def scenario_evaluator(scenario: Scenario, replications: int, *, group: str | None = None, engine: str = "auto",
                        seats: int | None = None) -> ScenarioEvaluator:
-    """An ``evaluate(servers, seed)`` for :func:`plan_staffing` from a simulation scenario.
+    """An ``evaluate(desks, seed)`` for :func:`plan_staffing` from a simulation scenario.
 
     See :class:`ScenarioEvaluator` for the parameters.
     """
@@ -173,7 +173,7 @@ def scenario_evaluator(scenario: Scenario, replications: int, *, group: str | No
 
 
 def scenario_sipp_plan(scenario: Scenario, targets: Sequence[Target], *, group: str | None = None,
-                       min_servers: int = 1) -> np.ndarray:
+                       min_desks: int = 1) -> np.ndarray:
     """The stationary Erlang (SIPP) plan for the planned desk group of a scenario.
 
     Arrival rates are the group's queues' rates per interval (trace-driven queues: their
@@ -205,4 +205,4 @@ def scenario_sipp_plan(scenario: Scenario, targets: Sequence[Target], *, group: 
     if all(np.isfinite(p) for p in pat_q):
         pat = (weights * np.array(pat_q)[:, None]).sum(axis=0) / wsum
         patience = np.where(lam > 0, pat, np.mean(pat_q))
-    return sipp_plan(lam, svc, list(targets), interval=interval, mean_patience=patience, min_servers=min_servers)
+    return sipp_plan(lam, svc, list(targets), interval=interval, mean_patience=patience, min_desks=min_desks)

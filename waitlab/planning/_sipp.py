@@ -12,8 +12,8 @@ __all__ = ["sipp_plan"]
 
 
 def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Target] | tuple[Target, ...], *,
-              interval: float, mean_patience: ArrayLike | None = None, min_servers: int = 1,
-              max_servers: int = 100_000) -> np.ndarray:
+              interval: float, mean_patience: ArrayLike | None = None, min_desks: int = 1,
+              max_desks: int = 100_000) -> np.ndarray:
     """Fewest desks per interval meeting every target in a stationary Erlang model of that interval.
 
     This is the usual "stationary independent period by period" (SIPP) plan: Erlang C (or
@@ -29,7 +29,7 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
     mean_service : float or array_like
         Mean service time, seconds.
     targets : list of Target
-        Passed to :func:`waitlab.models.required_servers`, which reads them for a stationary
+        Passed to :func:`waitlab.models.required_desks`, which reads them for a stationary
         model: per-day targets are applied to each
         interval; ``day_any_wait_over`` becomes ``P(wait > limit) <= bound / expected arrivals
         per day`` in every interval (a union bound, with this plan's arrivals as the day's).
@@ -38,9 +38,9 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
         Interval length, seconds.
     mean_patience : float, array_like or None
         Mean patience, seconds (Erlang A); None for customers who never leave (Erlang C).
-    min_servers : int
+    min_desks : int
         Fewest desks in any interval.
-    max_servers : int
+    max_desks : int
         Search limit; an interval needing more raises :class:`PlanningError`.
 
     Returns
@@ -48,7 +48,7 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
     ndarray of int
         Desks per interval.
     """
-    from waitlab.models import required_servers
+    from waitlab.models import required_desks
 
     lam = np.asarray(arrival_rate, dtype=float)
     if lam.ndim != 1 or lam.size == 0 or np.any(~np.isfinite(lam)) or np.any(lam < 0):
@@ -66,11 +66,11 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
     per_day = float(lam.sum() * interval)
     modelled = [t for t in targets if pat is not None or t.metric != "abandon_rate"]  # nobody leaves: it holds
     if not modelled:
-        return np.full(lam.size, min_servers, dtype=np.int64)
+        return np.full(lam.size, min_desks, dtype=np.int64)
     try:
-        need = required_servers(lam, svc, targets=modelled, mean_patience=pat, day_arrivals=per_day,
-                                max_servers=max_servers).servers
+        need = required_desks(lam, svc, targets=modelled, mean_patience=pat, day_arrivals=per_day,
+                                max_desks=max_desks).desks
     except ValueError as exc:
         what = "; ".join(t.describe() for t in modelled)
         raise PlanningError(f"the Erlang plan for the targets ({what}) failed: {exc}") from None
-    return np.maximum(np.asarray(need, dtype=np.int64), min_servers)
+    return np.maximum(np.asarray(need, dtype=np.int64), min_desks)

@@ -48,8 +48,8 @@ from waitlab.planning._targets import Target
 
 __all__ = ["Evaluator", "StaffingPlan", "plan_staffing"]
 
-#: ``evaluate(servers, seed) -> SimulatedDays``: simulate replications of a day in which
-#: ``servers[i]`` desks are open in interval ``i``; the same `seed` must give the same days.
+#: ``evaluate(desks, seed) -> SimulatedDays``: simulate replications of a day in which
+#: ``desks[i]`` desks are open in interval ``i``; the same `seed` must give the same days.
 Evaluator = Callable[[np.ndarray, int], SimulatedDays]
 
 
@@ -59,7 +59,7 @@ class StaffingPlan:
 
     Attributes
     ----------
-    servers : ndarray of int
+    desks : ndarray of int
         Desks open in each interval.
     initial : ndarray of int
         The starting plan (usually the stationary Erlang / SIPP plan).
@@ -83,7 +83,7 @@ class StaffingPlan:
         How the search ended, in one sentence.
     """
 
-    servers: np.ndarray
+    desks: np.ndarray
     initial: np.ndarray
     interval: float
     day_start: float
@@ -97,13 +97,13 @@ class StaffingPlan:
     @property
     def desk_hours(self) -> float:
         """Desk-hours of the plan."""
-        return float(self.servers.sum() * self.interval / 3600.0)
+        return float(self.desks.sum() * self.interval / 3600.0)
 
     def table(self) -> pd.DataFrame:
-        """Per interval: label, start, ``initial`` and ``servers`` desks, then every target's figures and CI."""
+        """Per interval: label, start, ``initial`` and ``desks`` desks, then every target's figures and CI."""
         t = self.assessment.interval_table()
         t.insert(2, "initial", self.initial)
-        t.insert(3, "servers", self.servers)
+        t.insert(3, "desks", self.desks)
         return t
 
     def day_table(self) -> pd.DataFrame:
@@ -166,7 +166,7 @@ def _as_int_array(name: str, value: ArrayLike, n: int) -> np.ndarray:
 
 def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target] | tuple[Target, ...], *,
                   interval: float, day_start: float = 0.0, seed: int | None = None,
-                  min_servers: ArrayLike = 1, max_servers: ArrayLike | None = None, max_iterations: int = 200,
+                  min_desks: ArrayLike = 1, max_desks: ArrayLike | None = None, max_iterations: int = 200,
                   spare: float = 0.5, decide: Literal["estimate", "upper"] = "estimate",
                   confidence: float = 0.95, verify: bool = True,
                   progress: Callable[[str], None] | None = None) -> StaffingPlan:
@@ -175,8 +175,8 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
     Parameters
     ----------
     evaluate : callable
-        ``evaluate(servers, seed) -> SimulatedDays``: simulates replications of the day with
-        ``servers[i]`` desks in interval ``i``; equal seeds must give equal days (see
+        ``evaluate(desks, seed) -> SimulatedDays``: simulates replications of the day with
+        ``desks[i]`` desks in interval ``i``; equal seeds must give equal days (see
         :func:`scenario_evaluator` for the simulation engine).
     initial : array_like of int
         Starting plan, one value per interval (e.g. :func:`sipp_plan`).
@@ -188,8 +188,8 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
         Clock time of the first interval, seconds since midnight (labels only).
     seed : int or None
         Seed of the search and verification replications.
-    min_servers, max_servers : int or array_like of int
-        Bounds on the desks per interval (``max_servers=None``: no upper bound).
+    min_desks, max_desks : int or array_like of int
+        Bounds on the desks per interval (``max_desks=None``: no upper bound).
     max_iterations : int
         Most search simulations (raise and trim together).
     spare : float
@@ -212,7 +212,7 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
     ------
     PlanningError
         On invalid arguments, or if the targets still fail with every interval at
-        `max_servers`.
+        `max_desks`.
     """
     if not targets:
         raise PlanningError("`targets` is empty; give at least one Target (see targets_from_rules).")
@@ -222,10 +222,10 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
         raise PlanningError(f"`initial` must be a 1-D plan with one value per interval, got shape {s.shape}.")
     n = s.size
     s = _as_int_array("initial", s, n)
-    lo = _as_int_array("min_servers", min_servers, n)
-    hi = None if max_servers is None else _as_int_array("max_servers", max_servers, n)
+    lo = _as_int_array("min_desks", min_desks, n)
+    hi = None if max_desks is None else _as_int_array("max_desks", max_desks, n)
     if hi is not None and np.any(hi < lo):
-        raise PlanningError("`max_servers` is below `min_servers` in some interval.")
+        raise PlanningError("`max_desks` is below `min_desks` in some interval.")
     if not (0 < spare <= 1):
         raise PlanningError(f"`spare` must be in (0, 1], got {spare!r}.")
     if decide not in ("estimate", "upper"):
@@ -296,7 +296,7 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
             raise PlanningError(
                 "the targets cannot be met: they still fail at "
                 f"{format_ranges(np.flatnonzero(fail).tolist(), interval, day_start) or 'the day level'} "
-                "with every failing interval at `max_servers`; raise `max_servers` or relax the targets."
+                "with every failing interval at `max_desks`; raise `max_desks` or relax the targets."
             )
         changed = np.flatnonzero(new != s)
         s = new
@@ -349,6 +349,6 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
         a, _, vok = run(s, "verify", "fresh seeds", verify_seed)
         if not vok:
             message += "; on fresh seeds some figures are above their bound (see the verified CIs)"
-    return StaffingPlan(servers=s.copy(), initial=initial_arr, interval=float(interval), day_start=float(day_start),
+    return StaffingPlan(desks=s.copy(), initial=initial_arr, interval=float(interval), day_start=float(day_start),
                         targets=targets, assessment=a, search_assessment=search_assessment,
                         log=pd.DataFrame(rows), converged=converged, message=message)

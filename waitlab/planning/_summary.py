@@ -27,7 +27,7 @@ def group_summary(r: PlanResult, check: Assessment | None = None) -> dict[str, A
         "group": r.group, "engine": r.engine, "desk_hours": r.planned.desk_hours(r.group),
         "sipp_desk_hours": r.scenario.with_desks(r.group, r.sipp.tolist()).desk_hours(r.group),
         "converged": bool(plan.converged), "message": plan.message, "simulations": len(plan.log),
-        "desks": [{"intervals": k, "sipp": v[0], "plan": v[1]} for k, v in _runs(labels, r.sipp, plan.servers)],
+        "desks": [{"intervals": k, "sipp": v[0], "plan": v[1]} for k, v in _runs(labels, r.sipp, plan.desks)],
         "figures": [_figure(f, labels) for f in check.figures],
         "customers_simulated": r.customers_simulated, "seconds": dict(r.seconds),
         "roster": None, "roster_error": r.roster_error or None,

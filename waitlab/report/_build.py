@@ -75,7 +75,7 @@ def _kpi_cards(k: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (t("kpi.wait_p90", lang), fmt_duration(k.get("wait_p90"), lang)),
         (t("kpi.wait_max", lang), fmt_duration(k.get("wait_max"), lang)),
         (t("kpi.asa", lang), fmt_duration(k.get("asa"), lang)),
-        (t("kpi.aht", lang), fmt_duration(k.get("aht"), lang)),
+        (t("kpi.mean_service", lang), fmt_duration(k.get("mean_service"), lang)),
         (t("kpi.sl_offered", lang), fmt_pct(k.get("sl_offered"), lang)),
         (t("kpi.abandon_rate", lang), fmt_pct(k.get("abandon_rate"), lang)),
     ]

@@ -8,8 +8,8 @@ What is taken from where (every choice is also written to the notes):
   too few services to estimate a spread; service times vary less from day to day than
   arrivals do). Service is the desk time ``ended_at - called_at`` of served and transferred
   contacts: the simulator has no walk-to-the-desk phase, so the walk is part of the service;
-* desks -- servers grouped by the set of queues they called over the whole log; a group's
-  ``open`` count in an interval is the number of its servers with work (call to end)
+* desks -- desks grouped by the set of queues they called over the whole log; a group's
+  ``open`` count in an interval is the number of its desks with work (call to end)
   overlapping the interval on the day;
 * ``no_show_seconds`` -- the median time a desk lost on a no-show (``ended_at - called_at``,
   or the gap to the desk's next call when someone was already waiting).
@@ -171,7 +171,7 @@ def scenario_from_log(
         "lognormal) with the lowest AIC (None where nobody left)."
         if patience == "auto"
         else f"patience: {patience!r} for every queue.",
-        "desk groups: servers grouped by the set of queues they called in the log; open = servers with work "
+        "desk groups: desks grouped by the set of queues they called in the log; open = desks with work "
         "overlapping each interval that day.",
         "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
     ]
@@ -277,7 +277,7 @@ def _best_fit(result: Any, queue: str, notes: list[str]) -> Distribution | None:
 
 
 def _groups(log: pd.DataFrame, queues: list[str]) -> dict[str, tuple[tuple[str, ...], list[str]]]:
-    """Desk group name -> (the queue set its servers called in the log, its servers)."""
+    """Desk group name -> (the queue set its desks called in the log, its desks)."""
     work = log[log["server"].notna().to_numpy(dtype=bool)]
     sets = work.groupby(work["server"].astype(str))["queue"].agg(lambda s: tuple(sorted(set(map(str, s)))))
     groups: dict[str, tuple[tuple[str, ...], list[str]]] = {}

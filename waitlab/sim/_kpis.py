@@ -28,7 +28,7 @@ def day_kpis(day: SimulatedDay, sl_threshold: float = 20.0) -> dict[str, float]:
 
     The KPIs of :func:`waitlab.analytics.summary_kpis` (so a simulated day is measured
     exactly like a real one: ``arrivals``, ``served``, ``wait_mean``, ``wait_p90``, ``asa``,
-    ``aht``, ``sl_offered``, ``abandon_rate``, ``occupancy``, ...) plus :data:`SIM_KPIS`.
+    ``mean_service``, ``sl_offered``, ``abandon_rate``, ``occupancy``, ...) plus :data:`SIM_KPIS`.
     Times in seconds, shares in [0, 1].
     """
     from waitlab.analytics import KPI_COLUMNS, summary_kpis

@@ -45,7 +45,7 @@ from waitlab.sim._scenario import Scenario
 
 __all__ = ["ReplayResult", "replay"]
 
-_SHOWN = ("arrivals", "served", "abandoned", "no_show", "other", "wait_mean", "wait_p90", "wait_max", "aht",
+_SHOWN = ("arrivals", "served", "abandoned", "no_show", "other", "wait_mean", "wait_p90", "wait_max", "mean_service",
           "sl_offered", "abandon_rate")  # fmt: skip
 
 
@@ -105,7 +105,7 @@ def replay(
         A contacts log (:mod:`waitlab.schema`) with ``server``.
     desks : mapping of group name to schedule, optional
         Overrides of the desk groups of :func:`~waitlab.sim.scenario_from_log` (one group per
-        set of queues the servers called; the error for an unknown name lists them). A
+        set of queues the desks called; the error for an unknown name lists them). A
         schedule is an int (that many desks all day), ``"+n"`` / ``"-n"`` (n more / fewer than
         the log had in every interval, never below 0), a list with one count per interval,
         or ``{"HH:MM": n}`` (n desks from that time on; earlier intervals keep the log's).

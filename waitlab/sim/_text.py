@@ -13,7 +13,7 @@ __all__ = ["format_run", "format_value", "kpi_unit"]
 
 _SHARES = ("sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short", "occupancy",
            "occupancy_scheduled", "prob_wait", "breaching_share")
-_SECONDS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max", "aht", "asa", "overrun_s")
+_SECONDS = ("wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max", "mean_service", "asa", "overrun_s")
 
 
 def kpi_unit(name: str) -> str:

@@ -1,8 +1,8 @@
-"""`required_servers`: the answer is the fewest servers, checked by brute force, whatever the first guess.
+"""`required_desks`: the answer is the fewest desks, checked by brute force, whatever the first guess.
 
 The search starts from a square-root (Halfin-Whitt) guess, so these tests aim at the cases where
 a guess can mislead it: the guess above or far below the answer, tiny loads (answer 1), zero
-arrivals, overload with abandonment, the `max_servers` cap, and 100,000+ servers.  "Fewest" is
+arrivals, overload with abandonment, the `max_desks` cap, and 100,000+ desks.  "Fewest" is
 judged by the public models themselves (n meets every target, n - 1 does not; the metrics are
 monotone in n, see test_properties.py), by scanning n = 1, 2, ..., and by the 50-digit mpmath
 Erlang C of models_reference.py.
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from models_reference import erlang_c_mp
 
 from waitlab import Target
-from waitlab.models import ErlangA, ErlangC, ModelInputError, required_servers
+from waitlab.models import ErlangA, ErlangC, ModelInputError, required_desks
 from waitlab.models._guess import qed_guess
 from waitlab.models._special import bd0
 from waitlab.models._staffing import _search
@@ -30,15 +30,15 @@ SL80_20 = Target.service_level(20.0, 0.8)
 
 def _model(lam, s, pat, n):
     if pat is None:
-        return ErlangC(arrival_rate=lam, mean_service=s, servers=n)
-    return ErlangA(arrival_rate=lam, mean_service=s, mean_patience=pat, servers=n)
+        return ErlangC(arrival_rate=lam, mean_service=s, desks=n)
+    return ErlangA(arrival_rate=lam, mean_service=s, mean_patience=pat, desks=n)
 
 
 def _meets(m, lam, s, *, service_level=None, asa=None, abandon=None, wait_limits=(), max_occupancy=None):
-    """Every target, read from the public metrics (Erlang C also needs servers > load)."""
+    """Every target, read from the public metrics (Erlang C also needs desks > load)."""
     ok = np.ones(np.shape(m.load), dtype=bool)
     if isinstance(m, ErlangC):
-        ok &= np.asarray(m.servers, dtype=float) > lam * s
+        ok &= np.asarray(m.desks, dtype=float) > lam * s
     if service_level is not None:
         ok &= np.asarray(m.service_level(service_level[1])) >= service_level[0]
     if asa is not None:
@@ -75,7 +75,7 @@ def _scan(lam, s, pat, **targets):
 
 
 def _assert_fewest(lam, s, pat, n, **targets):
-    """n meets every target and n - 1 does not (0 servers where nobody arrives)."""
+    """n meets every target and n - 1 does not (0 desks where nobody arrives)."""
     lam, s, n = np.broadcast_arrays(np.asarray(lam, float), np.asarray(s, float), np.asarray(n))
     busy = lam > 0
     assert np.all(n[~busy] == 0)
@@ -120,7 +120,7 @@ CASES = [
 def test_matches_a_linear_scan(targets, patience):
     for lam, s, pat in CASES:
         p = pat if patience else None
-        n = int(required_servers(lam, s, mean_patience=p, targets=_targets(**targets)).servers)
+        n = int(required_desks(lam, s, mean_patience=p, targets=_targets(**targets)).desks)
         assert n == _scan(lam, s, p, **targets), (lam, s, pat)
 
 
@@ -128,7 +128,7 @@ def test_matches_a_linear_scan(targets, patience):
 def test_abandon_target_matches_a_linear_scan(abandon):
     for lam, s, pat in CASES:
         for extra in ({}, {"service_level": (0.8, 20.0)}):
-            n = int(required_servers(lam, s, mean_patience=pat, targets=_targets(abandon=abandon, **extra)).servers)
+            n = int(required_desks(lam, s, mean_patience=pat, targets=_targets(abandon=abandon, **extra)).desks)
             assert n == _scan(lam, s, pat, abandon=abandon, **extra), (lam, s, pat, extra)
 
 
@@ -136,7 +136,7 @@ def test_erlang_a_occupancy_cap_is_not_a_lower_bound():
     # Erlang A occupancy is load (1 - P(abandon)) / n, below load / n: with impatient customers
     # the cap is met below ceil(load / cap) (an earlier version started the search there: 12).
     lam, s, pat = 10 / 180, 180.0, 10.0
-    n = int(required_servers(lam, s, mean_patience=pat, targets=Target.max_occupancy(0.9)).servers)
+    n = int(required_desks(lam, s, mean_patience=pat, targets=Target.max_occupancy(0.9)).desks)
     assert n == _scan(lam, s, pat, max_occupancy=0.9)
     assert n < math.ceil(10 / 0.9)
 
@@ -145,9 +145,9 @@ def test_benchmark_mix_against_mpmath():
     # 80/20 at 1 to 5,000 calls per half hour; the 50-digit Erlang C decides (n meets, n - 1 does not)
     rng = np.random.default_rng(7)
     calls = np.rint(np.exp(rng.uniform(0, math.log(5000), 12)))
-    aht = rng.uniform(180, 600, 12)
-    servers = required_servers(calls / 1800, aht, targets=Target.service_level(20.0, 0.8)).servers
-    for c, h, n in zip(calls, aht, servers, strict=True):
+    mean_service = rng.uniform(180, 600, 12)
+    desks = required_desks(calls / 1800, mean_service, targets=Target.service_level(20.0, 0.8)).desks
+    for c, h, n in zip(calls, mean_service, desks, strict=True):
         a = c * h / 1800
 
         def sl(k, a=a, h=h):
@@ -161,25 +161,25 @@ def test_many_intervals_at_once_with_zero_arrivals_and_shrinkage(patience):
     rng = np.random.default_rng(3)
     calls = np.rint(np.exp(rng.uniform(0, math.log(5000), 400)))
     calls[::17] = 0
-    lam, aht = calls / 1800, rng.uniform(120, 900, 400)
+    lam, mean_service = calls / 1800, rng.uniform(120, 900, 400)
     targets = {"service_level": (0.8, 20.0), "wait_limits": [(300.0, 0.01)]}
-    r = required_servers(lam, aht, mean_patience=patience, shrinkage=0.3, targets=_targets(**targets))
-    _assert_fewest(lam, aht, patience, r.servers, **targets)
-    assert np.array_equal(r.staff, np.ceil(np.round(r.servers / 0.7, 9)).astype(int))
-    assert np.array_equal(r.servers[calls == 0], np.zeros(int((calls == 0).sum())))
+    r = required_desks(lam, mean_service, mean_patience=patience, shrinkage=0.3, targets=_targets(**targets))
+    _assert_fewest(lam, mean_service, patience, r.desks, **targets)
+    assert np.array_equal(r.staff, np.ceil(np.round(r.desks / 0.7, 9)).astype(int))
+    assert np.array_equal(r.desks[calls == 0], np.zeros(int((calls == 0).sum())))
 
 
 @pytest.mark.parametrize("patience", [None, 300.0, 5.0])
 def test_huge_sizes(patience):
     # 100,000 to 300,000 erlangs; with impatient customers (5 s) Erlang A staffs below the load for
-    # 80/20, and a few dozen servers keep P(wait > 60 s) under 1e-6 (everyone gives up before)
+    # 80/20, and a few dozen desks keep P(wait > 60 s) under 1e-6 (everyone gives up before)
     lam = np.array([100.0, 300.0, 550.0])
     s = np.array([1000.0, 1000.0, 550.0])
     for targets in ({"service_level": (0.8, 20.0)}, {"asa": 2.0}, {"wait_limits": [(60.0, 1e-6)]}):
-        r = required_servers(lam, s, mean_patience=patience, targets=_targets(**targets))
+        r = required_desks(lam, s, mean_patience=patience, targets=_targets(**targets))
         if "service_level" in targets:
-            assert np.all(r.servers > 0.75 * lam * s)
-        _assert_fewest(lam, s, patience, r.servers, **targets)
+            assert np.all(r.desks > 0.75 * lam * s)
+        _assert_fewest(lam, s, patience, r.desks, **targets)
 
 
 @SETTINGS
@@ -198,8 +198,8 @@ def test_fewest_for_random_targets(load, s, share, t, asa, occ, patience, abando
     if patience is not None:
         targets["abandon"] = abandon
     targets = {k: v for k, v in targets.items() if v is not None}
-    r = required_servers(load / s, s, mean_patience=patience, targets=_targets(**targets))
-    _assert_fewest(load / s, s, patience, r.servers, **targets)
+    r = required_desks(load / s, s, mean_patience=patience, targets=_targets(**targets))
+    _assert_fewest(load / s, s, patience, r.desks, **targets)
 
 
 @SETTINGS
@@ -238,21 +238,21 @@ def test_search_settles_a_right_guess_in_one_round():
     assert sorted(calls[0]) == sorted([1, 5, 17, 1000, 4, 999])  # n - 1 only above the start
 
 
-def test_max_servers_too_small_names_the_interval():
-    # interval 2 (after two empty ones) needs about 1,000 servers
+def test_max_desks_too_small_names_the_interval():
+    # interval 2 (after two empty ones) needs about 1,000 desks
     lam = np.array([0.0, 0.0, 1.0, 0.001])
-    with pytest.raises(ModelInputError, match=r"`max_servers`=899 is below the load: index 2 has load 900 "):
-        required_servers(lam, 900.0, targets=SL80_20, max_servers=899)
+    with pytest.raises(ModelInputError, match=r"`max_desks`=899 is below the load: index 2 has load 900 "):
+        required_desks(lam, 900.0, targets=SL80_20, max_desks=899)
     with pytest.raises(
-        ModelInputError, match=r"`max_servers`=905 is too small: 1 interval\(s\).*first: index 2,"
+        ModelInputError, match=r"`max_desks`=905 is too small: 1 interval\(s\).*first: index 2,"
     ):
-        required_servers(lam, 900.0, targets=SL80_20, max_servers=905)
+        required_desks(lam, 900.0, targets=SL80_20, max_desks=905)
     with pytest.raises(
-        ModelInputError, match=r"`max_servers`=905 is too small: 1 interval\(s\).*first: index 2,"
+        ModelInputError, match=r"`max_desks`=905 is too small: 1 interval\(s\).*first: index 2,"
     ):
-        required_servers(lam, 900.0, mean_patience=3600.0, targets=SL80_20, max_servers=905)
-    n = int(required_servers(1.0, 900.0, targets=SL80_20).servers)
-    assert int(required_servers(1.0, 900.0, targets=SL80_20, max_servers=n).servers) == n
+        required_desks(lam, 900.0, mean_patience=3600.0, targets=SL80_20, max_desks=905)
+    n = int(required_desks(1.0, 900.0, targets=SL80_20).desks)
+    assert int(required_desks(1.0, 900.0, targets=SL80_20, max_desks=n).desks) == n
 
 
 def test_search_reports_the_cap_when_galloping_reaches_it():
@@ -260,7 +260,7 @@ def test_search_reports_the_cap_when_galloping_reaches_it():
         return n >= 50
 
     with pytest.raises(
-        ModelInputError, match=r"`max_servers`=40 is too small: 1 interval\(s\).*first: index 7,"
+        ModelInputError, match=r"`max_desks`=40 is too small: 1 interval\(s\).*first: index 7,"
     ):
         _search(ok, np.array([1]), np.array([10]), 40, origin=np.array([7]), load=np.ones(1))
 
@@ -269,10 +269,10 @@ def test_square_root_guess_is_within_one_server_at_80_20():
     # the module docstring's claim, on the benchmark's range (1-5,000 calls per half hour)
     rng = np.random.default_rng(11)
     calls = np.rint(np.exp(rng.uniform(0, math.log(5000), 2000)))
-    aht = rng.uniform(180, 600, 2000)
-    exact = required_servers(calls / 1800, aht, targets=Target.service_level(20.0, 0.8)).servers
+    mean_service = rng.uniform(180, 600, 2000)
+    exact = required_desks(calls / 1800, mean_service, targets=Target.service_level(20.0, 0.8)).desks
     guess = np.maximum(
-        qed_guess(calls / 1800 * aht, aht, tails=((20.0, 0.2),), asa=None), np.floor(calls / 1800 * aht) + 1
+        qed_guess(calls / 1800 * mean_service, mean_service, tails=((20.0, 0.2),), asa=None), np.floor(calls / 1800 * mean_service) + 1
     )
     assert np.all(np.abs(guess - exact) <= 1)
     assert np.mean(guess == exact) > 0.85
@@ -293,31 +293,31 @@ def test_bd0_series_stops_without_changing_a_bit():
 
 def test_target_errors_name_the_target_and_the_fix():
     with pytest.raises(ModelInputError, match=r"no staffing target given: pass `targets`"):
-        required_servers(0.05, 180.0, targets=[])
+        required_desks(0.05, 180.0, targets=[])
     with pytest.raises(ModelInputError, match=r"`targets\[0\]` must be a waitlab.Target"):
-        required_servers(0.05, 180.0, targets=[(0.8, 20.0)])
+        required_desks(0.05, 180.0, targets=[(0.8, 20.0)])
     with pytest.raises(ModelInputError, match=r"needs `mean_patience`: without patience \(Erlang C\) nobody abandons"):
-        required_servers(0.05, 180.0, targets=Target.abandon_rate(0.05))
+        required_desks(0.05, 180.0, targets=Target.abandon_rate(0.05))
     with pytest.raises(ModelInputError, match=r"`targets` is contradictory: share_wait_over_30min appears with "
                                               r"bounds 0.05 and 0.01; keep one"):
-        required_servers(0.05, 180.0, targets=[Target.wait_exceeds(1800, 0.05), Target.wait_exceeds(1800, 0.01)])
+        required_desks(0.05, 180.0, targets=[Target.wait_exceeds(1800, 0.05), Target.wait_exceeds(1800, 0.01)])
     with pytest.raises(ModelInputError, match=r"needs the day's expected arrivals: pass `day_arrivals`"):
-        required_servers(0.05, 180.0, targets=Target.day_any_wait_exceeds(1800, 0.01))
+        required_desks(0.05, 180.0, targets=Target.day_any_wait_exceeds(1800, 0.01))
     with pytest.raises(ModelInputError, match=r"measures seated time"):
-        required_servers(0.05, 180.0, targets=Target.wait_exceeds(1800, 0.05, measure="seated"))
+        required_desks(0.05, 180.0, targets=Target.wait_exceeds(1800, 0.05, measure="seated"))
 
 
 def test_stationary_reading_of_day_standing_and_seated_targets():
     # 100 calls per half hour, 180 s each (a = 10 erlangs), Erlang C
     lam, s = 100 / 1800, 180.0
-    per_interval = int(required_servers(lam, s, targets=Target.wait_exceeds(60, 0.05)).servers)
+    per_interval = int(required_desks(lam, s, targets=Target.wait_exceeds(60, 0.05)).desks)
     # a per-day share is asked of every interval; a standing limit is the wait; seated is skipped
     for t in ([Target.wait_exceeds(60, 0.05, per="day")], [Target.wait_exceeds(60, 0.05, measure="standing")],
               [Target.wait_exceeds(60, 0.05), Target.wait_exceeds(10, 1e-9, measure="seated")]):
-        assert int(required_servers(lam, s, targets=t).servers) == per_interval
+        assert int(required_desks(lam, s, targets=t).desks) == per_interval
     # union bound: P(any wait over 60 s in a 500-arrival day) <= 0.05 -> P(W > 60) <= 0.05 / 500 per interval
-    day = int(required_servers(lam, s, targets=Target.day_any_wait_exceeds(60, 0.05), day_arrivals=500).servers)
+    day = int(required_desks(lam, s, targets=Target.day_any_wait_exceeds(60, 0.05), day_arrivals=500).desks)
     assert day == _scan(lam, s, None, wait_limits=[(60.0, 0.05 / 500)])
     # two targets of different kinds on the same limit: the stricter holds
     both = [Target.wait_exceeds(60, 0.05), Target.wait_exceeds(60, 0.001, per="day")]
-    assert int(required_servers(lam, s, targets=both).servers) == _scan(lam, s, None, wait_limits=[(60.0, 0.001)])
+    assert int(required_desks(lam, s, targets=both).desks) == _scan(lam, s, None, wait_limits=[(60.0, 0.001)])
