@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"warm-up (numba kernel load/compile): {time.perf_counter() - t0:.2f} s")
 
     t0 = time.perf_counter()
-    bp = plan_groups(sc, rules="CABA", shifts=SHIFTS, replications=reps, seed=args.seed, engine="fast",
+    bp = plan_groups(sc, rules="CABA", shifts=SHIFTS, replications=reps, rng=args.seed, engine="fast",
                      curve=not args.no_curve)
     wall = time.perf_counter() - t0
     print(f"\nplanning every desk group, CABA, {reps} replications per evaluation:")

@@ -20,10 +20,14 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
+
+
+if TYPE_CHECKING:
+    from waitlab import Seats
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Folder of the bundled samples (``WAITLAB_DATASETS`` overrides it, e.g. for a copy elsewhere).
@@ -259,7 +263,7 @@ def by_queue(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> pd.DataF
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def compliance(key: str, _contacts: pd.DataFrame, rules: str, seats: int | None) -> Any:
+def compliance(key: str, _contacts: pd.DataFrame, rules: str, seats: Seats) -> Any:
     """:func:`waitlab.compliance.check_compliance` with the shipped rule set `rules` (notes in ``.notes``)."""
     from waitlab.compliance import check_compliance as judge
 
@@ -286,7 +290,7 @@ def rule_set(name: str) -> Any:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def report_files(
-    key: str, _contacts: pd.DataFrame, _ingest: Any, rules: str, seats: int | None, hash_ids: bool, lang: str,
+    key: str, _contacts: pd.DataFrame, _ingest: Any, rules: str, seats: Seats, hash_ids: bool, lang: str,
 ) -> dict[str, bytes]:
     """The HTML report and Excel workbook of :func:`waitlab.report.write_report`, as bytes.
 

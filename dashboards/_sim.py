@@ -16,10 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
+
+
+if TYPE_CHECKING:
+    from waitlab import Seats
 
 
 @dataclass(frozen=True)
@@ -74,14 +78,14 @@ def _interval_waits(result: Any) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def simulate(
-    toml: str, _scenario: Any, replications: int, seed: int, rules: str | None, seats: int | None,
+    toml: str, _scenario: Any, replications: int, rng: int, rules: str | None, seats: Seats,
     sl_threshold: float,
 ) -> SimRun:
     """:func:`waitlab.sim.run` in this process, plus the mean wait by interval."""
     from waitlab.sim import run
 
     t0 = time.perf_counter()
-    result = run(_scenario, replications, seed, processes=1, rules=rules, seats=seats, sl_threshold=sl_threshold,
+    result = run(_scenario, replications, rng=rng, processes=1, rules=rules, seats=seats, sl_threshold=sl_threshold,
                  by_interval=("wait_mean",))
     bands = _interval_waits(result)
     out = SimRun(

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import i18n
 import pandas as pd
 import streamlit as st
 from i18n import t
+
+
+if TYPE_CHECKING:
+    from waitlab import Seats
 
 #: How a column is shown: a formatter of one value in the current language.
 KINDS: dict[str, Callable[[Any], str]] = {
@@ -315,7 +319,7 @@ def tooltip_time() -> str:
     return "%d/%m/%Y %H:%M" if i18n.current_lang() == "es" else "%Y-%m-%d %H:%M"
 
 
-def report_downloads(loaded: Any, view: View, *, rules: str, seats: int | None, prefix: str,
+def report_downloads(loaded: Any, view: View, *, rules: str, seats: Seats, prefix: str,
                      hash_ids: bool = False, lang: str | None = None) -> None:
     """A button that builds the HTML report and Excel workbook, then their download buttons."""
     import _data

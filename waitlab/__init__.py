@@ -16,6 +16,7 @@ patience            patience from censored waits (what Erlang A needs)
 from_headcounts     mean wait by hour from manual headcounts (Little's law)
 check_compliance    judge a contacts table against a wait-limit rule set
 load_rules          a rule set by name (CABA, limit15, standing45_seated60) or TOML path
+Seats               waiting-room seats: one count, a mapping site -> count, or None (unknown)
 staffing_from_log   required vs observed desks per interval -> StaffingResult
 Target              a service target (service level, wait limit, mean wait, ...), seconds then share
 write_report        HTML report and Excel workbook
@@ -33,7 +34,7 @@ import importlib
 from typing import Any
 
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
-from waitlab.compliance import check_compliance, load_rules
+from waitlab.compliance import Seats, check_compliance, load_rules
 from waitlab.exceptions import LogFormatError, WaitlabError
 from waitlab.readers import IngestReport, read_log
 from waitlab.schema import coerce_contacts, validate_contacts
@@ -43,6 +44,7 @@ from waitlab.targets import Target
 __all__ = [
     "IngestReport",
     "LogFormatError",
+    "Seats",
     "StaffingResult",
     "Target",
     "WaitlabError",

@@ -134,7 +134,7 @@ def _simulation(data: Path, out: Path, seats: int) -> None:
 
     base = dataclasses.replace(Scenario.from_log(contacts, date=day), name="as staffed")
     extra = base.with_desks("Caja", change=2, start="12:00", end="14:00", name="2 more cajas 12-14")
-    runs = [run(sc, replications=50, seed=7, rules="CABA", seats=seats, processes=1) for sc in (base, extra)]
+    runs = [run(sc, replications=50, rng=7, rules="CABA", seats=seats, processes=1) for sc in (base, extra)]
     summary = pd.concat({r.scenario.name: r.summary[["mean", "ci_low", "ci_high"]] for r in runs}, axis=1)
     neutralize_cells(summary.reset_index()).to_csv(out / "simulated_lunch.csv", index=False)
     print(f"\n50 simulated days like {day} (Scenario.from_log: its arrival rates, desks, service and patience), "

@@ -40,7 +40,7 @@ def curve():
     ev = scenario_evaluator(sc, 100)
     reference = np.array([5] * 8 + [14] * 4 + [9] * 4 + [5] * 8)
     assert reference.size == N
-    return cost_curve(ev, reference, targets, interval=ev.interval, seed=5,
+    return cost_curve(ev, reference, targets, interval=ev.interval, rng=5,
                       scales=(0.8, 0.9, 1.0, 1.1, 1.25))
 
 

@@ -45,7 +45,7 @@ def setup():
     targets = targets_from_rules("CABA")  # standing/total over 30/90 min <= 5 % per interval, P(day > 90) <= 1 %
     ev = scenario_evaluator(sc, 200)
     sipp = scenario_sipp_plan(sc, targets)
-    plan = plan_staffing(ev, sipp, targets, interval=ev.interval, day_start=ev.day_start, seed=11)
+    plan = plan_staffing(ev, sipp, targets, interval=ev.interval, day_start=ev.day_start, rng=11)
     return sc, targets, ev, sipp, plan
 
 
@@ -126,7 +126,7 @@ def test_phone_abandonment_target():
     ev = scenario_evaluator(sc, 50)
     targets = [Target.abandon_rate(0.05), Target.service_level(120.0, 0.8)]
     sipp = scenario_sipp_plan(sc, targets)
-    plan = plan_staffing(ev, sipp, targets, interval=900.0, seed=3)
+    plan = plan_staffing(ev, sipp, targets, interval=900.0, rng=3)
     a = figures(ev, plan.desks, targets, seed=99)
     for f in a.figures:
         if f.target.is_upper:

@@ -81,7 +81,7 @@ def brute_force_minimum() -> np.ndarray:
 def test_search_reaches_the_brute_force_minimum_from_below_and_above(offset):
     best = brute_force_minimum()
     start = np.maximum(best + offset, 1)
-    plan = plan_staffing(stub, start, [Target.wait_exceeds(LIMIT, BOUND)], interval=INTERVAL, seed=1,
+    plan = plan_staffing(stub, start, [Target.wait_exceeds(LIMIT, BOUND)], interval=INTERVAL, rng=1,
                          spare=1.0, max_iterations=80)
     assert plan.converged, plan.message
     np.testing.assert_array_equal(plan.desks, best)
@@ -96,7 +96,7 @@ def test_search_reaches_the_brute_force_minimum_from_below_and_above(offset):
 
 def test_default_spare_gives_a_feasible_plan_not_below_the_minimum():
     best = brute_force_minimum()
-    plan = plan_staffing(stub, best + 2, [Target.wait_exceeds(LIMIT, BOUND)], interval=INTERVAL, seed=2)
+    plan = plan_staffing(stub, best + 2, [Target.wait_exceeds(LIMIT, BOUND)], interval=INTERVAL, rng=2)
     assert plan.converged
     assert np.all(plan.desks >= best)
     assert plan.assessment.holds
@@ -110,7 +110,7 @@ def test_day_target_adds_desks_where_its_breaches_arrive():
     # search must put desks where the breaches come from until the day-level figure holds
     best = brute_force_minimum()
     target = Target.wait_exceeds(LIMIT, 0.05, per="day")
-    plan = plan_staffing(stub, best, [target], interval=INTERVAL, seed=3, max_iterations=80)
+    plan = plan_staffing(stub, best, [target], interval=INTERVAL, rng=3, max_iterations=80)
     day = plan.day_table()
     assert bool(day["holds"].iloc[0])
     # independent check of the day figure: exact pooled share from the Erlang-C formula

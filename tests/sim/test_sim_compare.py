@@ -75,7 +75,7 @@ def test_days_missing_a_value_are_left_out_of_the_pairs():
 def test_runs_must_be_paired():
     base = _result({"wait_mean": [1.0, 2.0, 3.0]})
     with pytest.raises(ValueError, match="the runs are not paired: `base` has 3 replication.s. with seed 7 and "
-                                         "`alt` 3 with seed 8; run both with the same seed and replications."):
+                                         "`alt` 3 with seed 8; run `alt` with rng=base.seed and the same replications."):
         compare(base, _result({"wait_mean": [1.0, 2.0, 3.0]}, seed=8))
     with pytest.raises(ValueError, match="`alt` 2 with seed 7"):
         compare(base, _result({"wait_mean": [1.0, 2.0]}))
@@ -85,8 +85,8 @@ def test_runs_must_be_paired():
 
 def test_two_simulated_runs_share_their_customers():
     # common random numbers: the arrivals are the same days in both runs, so their difference is exactly 0
-    base = run(SCENARIO, replications=4, seed=3, processes=1)
-    alt = run(SCENARIO.with_desks("caja", change=1, start="10:30", end="11:30"), replications=4, seed=3, processes=1)
+    base = run(SCENARIO, replications=4, rng=3, processes=1)
+    alt = run(SCENARIO.with_desks("caja", change=1, start="10:30", end="11:30"), replications=4, rng=3, processes=1)
     table = compare(base, alt).table
     assert table.loc["arrivals", ["difference", "ci_low", "ci_high", "std"]].tolist() == [0.0, 0.0, 0.0, 0.0]
     # one more desk for two half-hours: exactly 1 desk-hour more every day

@@ -35,15 +35,15 @@ def _branch(desks: int, name: str = "") -> Scenario:
 
 
 def test_same_seed_same_days_whatever_the_number_of_processes():
-    a = run(_branch(3), replications=6, seed=11, processes=1, rules="CABA", seats=10)
-    b = run(_branch(3), replications=6, seed=11, processes=2, rules="CABA", seats=10)
-    c = run(_branch(3), replications=6, seed=12, processes=1, rules="CABA", seats=10)
+    a = run(_branch(3), replications=6, rng=11, processes=1, rules="CABA", seats=10)
+    b = run(_branch(3), replications=6, rng=11, processes=2, rules="CABA", seats=10)
+    c = run(_branch(3), replications=6, rng=12, processes=1, rules="CABA", seats=10)
     assert a.per_replication.equals(b.per_replication)
     assert not a.per_replication["wait_mean"].equals(c.per_replication["wait_mean"])
 
 
 def test_each_replication_is_the_day_its_seed_gives_and_compliance_agrees():
-    res = run(_branch(3), replications=8, seed=3, processes=1, rules="CABA", seats=10)
+    res = run(_branch(3), replications=8, rng=3, processes=1, rules="CABA", seats=10)
     flags = []
     for r in range(res.replications):
         contacts = res.contacts_of(r)
@@ -60,7 +60,7 @@ def test_each_replication_is_the_day_its_seed_gives_and_compliance_agrees():
 
 
 def test_intervals_are_student_t_and_wilson():
-    res = run(_branch(3), replications=10, seed=5, processes=1, rules="CABA", seats=10)
+    res = run(_branch(3), replications=10, rng=5, processes=1, rules="CABA", seats=10)
     x = res.per_replication["wait_mean"].to_numpy()
     half = stats.t.ppf(0.975, 9) * x.std(ddof=1) / math.sqrt(10)
     row = res.summary.loc["wait_mean"]
@@ -75,7 +75,7 @@ def test_intervals_are_student_t_and_wilson():
 
 
 def test_more_desks_lower_waits_on_common_random_numbers():
-    res = sweep([_branch(3), _branch(5)], replications=10, seed=2, processes=1)
+    res = sweep([_branch(3), _branch(5)], replications=10, rng=2, processes=1)
     w3 = res.runs[0].per_replication["wait_mean"].to_numpy()
     w5 = res.runs[1].per_replication["wait_mean"].to_numpy()
     # the same customers each day (same seed): two more desks never make a day's mean wait longer
@@ -88,15 +88,15 @@ def test_sweep_on_a_real_dask_cluster_equals_the_local_pool():
     from dask.distributed import Client, LocalCluster
 
     scenarios = [_branch(3), _branch(4)]
-    local = sweep(scenarios, replications=4, seed=9, processes=1, rules="CABA", seats=10)
+    local = sweep(scenarios, replications=4, rng=9, processes=1, rules="CABA", seats=10)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
-        remote = sweep(scenarios, replications=4, seed=9, scheduler=client, rules="CABA", seats=10)
-        by_address = sweep(scenarios[:1], replications=2, seed=9, scheduler=cluster.scheduler_address)
+        remote = sweep(scenarios, replications=4, rng=9, scheduler=client, rules="CABA", seats=10)
+        by_address = sweep(scenarios[:1], replications=2, rng=9, scheduler=cluster.scheduler_address)
     for a, b in zip(local.runs, remote.runs, strict=True):
         assert a.per_replication.equals(b.per_replication)
     assert by_address.runs[0].per_replication.equals(
-        sweep(scenarios[:1], replications=2, seed=9, processes=1).runs[0].per_replication)
+        sweep(scenarios[:1], replications=2, rng=9, processes=1).runs[0].per_replication)
 
 
 def test_bad_arguments_are_refused():
@@ -181,7 +181,7 @@ def test_stacked_contacts_are_each_days_own_table():
 
 def test_by_interval_counts_each_days_arrivals_and_waits():
     sc = _branch(3)
-    res = run(sc, replications=6, seed=21, processes=1, by_interval=("arrivals", "wait_mean"))
+    res = run(sc, replications=6, rng=21, processes=1, by_interval=("arrivals", "wait_mean"))
     counts = np.zeros((6, sc.n_intervals))
     waits = np.full((6, sc.n_intervals), np.nan)
     for r in range(6):

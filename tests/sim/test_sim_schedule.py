@@ -71,7 +71,7 @@ def test_desk_hours_is_a_kpi_of_the_simulated_day():
         queues=tuple(dataclasses.replace(q, rates_per_hour=(10,) * 8) for q in _day().queues))
     # (1+1+2+2+3+3+3+3) + 4 = 22 desk-intervals of 15 min = 5.5 h, whatever the customers do
     assert simulate_day(sc, rng=1).kpis()["desk_hours"] == 5.5
-    result = run(sc, replications=3, seed=2, processes=1)
+    result = run(sc, replications=3, rng=2, processes=1)
     assert result.per_replication["desk_hours"].tolist() == [5.5, 5.5, 5.5]
     assert result.summary.loc["desk_hours", "mean"] == 5.5
 

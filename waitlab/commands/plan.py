@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"[{time.perf_counter() - t0:6.1f} s] {line}", file=sys.stderr, flush=True)
 
     bp = plan_groups(scenario, groups=args.group, targets=targets, shifts=shifts, replications=args.replications,
-                     seed=args.seed, engine=args.engine, seats=args.seats, max_iterations=args.max_iterations,
+                     rng=args.seed, engine=args.engine, seats=args.seats, max_iterations=args.max_iterations,
                      curve=not args.no_curve, progress=None if (args.quiet or args.json) else progress)
     bp = _with_rules_name(bp, args.rules)
     out = Path(args.out)

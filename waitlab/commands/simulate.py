@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
         executor = dask_executor(args.scheduler)
     result = simulate(
-        scenario, args.replications, args.seed, engine=args.engine, processes=args.processes,
+        scenario, args.replications, rng=args.seed, engine=args.engine, processes=args.processes,
         progress=not args.no_progress and not args.json and sys.stderr.isatty(), rules=args.rules,
         seats=args.seats, sl_threshold=args.sl_threshold, executor=executor,
     )

@@ -12,6 +12,7 @@ available_rules        names of the shipped rule sets
 RuleSet                a named set of limits plus an optional turn-order rule
 Limit                  one wait limit (standing, seated or total minutes)
 TurnOrderRule          the turn-order requirement (with an optional tolerance, seconds)
+Seats                  waiting-room seats: one count for every site, a mapping site -> count, or None
 standing_times         seconds each contact stood and sat, from the seat count
 turn_order_violations  tickets called before an earlier ticket of the same queue and priority
 """
@@ -19,13 +20,14 @@ turn_order_violations  tickets called before an earlier ticket of the same queue
 from waitlab.compliance._check import check_compliance
 from waitlab.compliance._result import ComplianceResult
 from waitlab.compliance._rules import Limit, RuleSet, TurnOrderRule, available_rules, load_rules
-from waitlab.compliance._standing import standing_times
+from waitlab.compliance._standing import Seats, standing_times
 from waitlab.compliance._turn_order import turn_order_violations
 
 __all__ = [
     "ComplianceResult",
     "Limit",
     "RuleSet",
+    "Seats",
     "TurnOrderRule",
     "available_rules",
     "check_compliance",

@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from waitlab._random import RNG, root_seed
+from waitlab.compliance import Seats
 from waitlab.planning._assess import Assessment, assess
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._pipeline import PlanResult, plan_scenario
@@ -57,7 +59,8 @@ class BranchPlan:
     seconds : dict of str to float
         Wall time: ``"<group>"`` for each group's planning, ``"check"``, ``"total"``.
     seed : int or None
-        The root seed of the run.
+        The root seed of the run (a recorded value, not a parameter: pass it back as
+        ``plan_groups(..., rng=result.seed)`` to repeat the run).
     """
 
     scenario: Scenario
@@ -91,8 +94,8 @@ class BranchPlan:
 
 def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = None, rules: str | Path = "CABA",
                 targets: list[Target] | None = None, shifts: ShiftTemplates | str | Path | None = None,
-                replications: int = 200, seed: int | None = None, engine: str = "auto",
-                seats: int | None = None, max_share: float = 0.05, max_day_prob: float = 0.01,
+                replications: int = 200, rng: RNG = None, engine: str = "auto",
+                seats: Seats = None, max_share: float = 0.05, max_day_prob: float = 0.01,
                 max_iterations: int = 200, curve: bool = True, passes: int = 2,
                 progress: Callable[[str], None] | None = None) -> BranchPlan:
     """Plan several desk groups of a scenario in turn, then check the whole day jointly.
@@ -107,8 +110,10 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
     rules, targets, shifts, replications, engine, seats, max_share, max_day_prob, max_iterations, curve
         As in :func:`plan_scenario`; every group gets the same targets, and its own roster from
         the same templates (people are not moved between desk types).
-    seed : int or None
-        Root seed; each group's planning and each joint check get their own stream.
+    rng : numpy.random.Generator, int, SeedSequence or None
+        Randomness of the run (scipy's convention: a seed repeats it, None draws fresh
+        entropy); each group's planning and each joint check get their own stream of the
+        root seed, reported as ``result.seed``.
     passes : int
         Most planning rounds: after the first, only groups that share a queue with another
         planned group and fail a target in the joint check are planned again.
@@ -130,6 +135,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
     templates = shifts if (shifts is None or isinstance(shifts, ShiftTemplates)) else load_shifts(shifts)
     if isinstance(passes, bool) or not isinstance(passes, int) or passes < 1:
         raise PlanningError(f"`passes` must be an integer >= 1, got {passes!r}.")
+    seed = root_seed(rng)
     streams = iter(np.random.SeedSequence(seed).spawn(2 * len(order) * passes + passes))
     current = sc
     results: dict[str, PlanResult] = {}
@@ -160,7 +166,7 @@ def plan_groups(scenario: Scenario | str | Path, *, groups: list[str] | None = N
                 if progress is not None:
                     progress(f"{name}: {line}" if many else line)
 
-            r = plan_scenario(current, targets=tg, shifts=templates, replications=replications, seed=next_seed(),
+            r = plan_scenario(current, targets=tg, shifts=templates, replications=replications, rng=next_seed(),
                               group=name, engine=engine, seats=seats, max_iterations=max_iterations, curve=curve,
                               initial=desks_of(current, name) if round_ else None,
                               progress=tagged if progress is not None else None)

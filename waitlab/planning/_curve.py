@@ -20,6 +20,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from waitlab._ci import t_interval
+from waitlab._random import RNG, root_seed
 from waitlab.planning._assess import SimulatedDays, assess
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._staffing import Evaluator
@@ -141,7 +142,7 @@ def _row(days: SimulatedDays, targets: Sequence[Target], limits: Mapping[str, tu
 def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Target], *, interval: float,
                budgets: Sequence[float] | None = None, scales: Sequence[float] = (0.75, 0.8, 0.85, 0.9, 0.95, 1.0,
                                                                               1.05, 1.1, 1.2),
-               min_desks: ArrayLike = 1, seed: int | None = None, confidence: float = 0.95,
+               min_desks: ArrayLike = 1, rng: RNG = None, confidence: float = 0.95,
                extra_plans: Mapping[str, ArrayLike] | None = None,
                cost: Callable[[np.ndarray], float] | None = None, reference_label: str = "plan",
                progress: Callable[[str], None] | None = None) -> CostCurve:
@@ -164,8 +165,9 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
         Used when `budgets` is None.
     min_desks : int or array_like
         Fewest desks per interval in every plan.
-    seed : int or None
-        Seed of the simulations (the same for every point: common random numbers).
+    rng : numpy.random.Generator, int, SeedSequence or None
+        Randomness of the simulations (scipy's convention); one integer seed is derived from
+        it and passed to `evaluate` for every point (common random numbers).
     confidence : float
         Confidence level of the intervals.
     extra_plans : mapping of str to array_like, optional
@@ -209,7 +211,7 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
         if t.metric in ("share_wait_over", "day_any_wait_over"):
             key = f"{t.measure}_over_{t.limit / 60:g}min"
             limits.setdefault(key, (t.limit, t.measure))
-    seed_int = int(np.random.SeedSequence(seed).generate_state(1, np.uint32)[0])
+    seed_int = int(np.random.SeedSequence(root_seed(rng)).generate_state(1, np.uint32)[0])
     rows = []
     for label, plan in plans.items():
         days = evaluate(plan.copy(), seed_int)

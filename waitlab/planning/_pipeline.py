@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from waitlab._random import RNG, root_seed
+from waitlab.compliance import Seats
 from waitlab.planning._curve import CostCurve, cost_curve
 from waitlab.planning._errors import RosterInfeasibleError
 from waitlab.planning._roster import Roster, solve_roster
@@ -45,9 +47,11 @@ class PlanResult:
     curve : CostCurve or None
         The cost and benefit curve (None when not asked for).
     replications : int
-    seed : int or None
+    seed : int
+        The root seed the run used (a recorded value, not a parameter: pass it back as
+        ``plan_scenario(..., rng=result.seed)`` to repeat the run).
     engine : str
-    seats : int or None
+    seats : Seats
     customers_simulated : int
         Simulated customers over the whole run.
     seconds : dict of str to float
@@ -67,9 +71,9 @@ class PlanResult:
     roster_error: str
     curve: CostCurve | None
     replications: int
-    seed: int | None
+    seed: int
     engine: str
-    seats: int | None
+    seats: Seats
     customers_simulated: int
     seconds: dict[str, float] = field(default_factory=dict)
     simulation_seconds: float = 0.0
@@ -103,8 +107,8 @@ class PlanResult:
 
 def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA",
                   targets: list[Target] | None = None, shifts: ShiftTemplates | str | Path | None = None,
-                  replications: int = 200, seed: int | None = None, group: str | None = None,
-                  engine: str = "auto", seats: int | None = None, max_share: float = 0.05,
+                  replications: int = 200, rng: RNG = None, group: str | None = None,
+                  engine: str = "auto", seats: Seats = None, max_share: float = 0.05,
                   max_day_prob: float = 0.01, max_iterations: int = 200, curve: bool = True,
                   initial: np.ndarray | None = None, progress: Callable[[str], None] | None = None) -> PlanResult:
     """Plan a scenario's desks to a rule set, roster them, and price the alternatives.
@@ -121,8 +125,10 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
         Shift templates for the roster (and the ``cost`` column of the curve).
     replications : int
         Simulated days per evaluation.
-    seed : int or None
-        Seed of everything random in the run.
+    rng : numpy.random.Generator, int, SeedSequence or None
+        Randomness of everything in the run (scipy's convention: a seed repeats the run,
+        None draws fresh entropy, a Generator gives a root seed drawn from it); the root seed
+        is reported as ``result.seed``.
     group : str, optional
         Desk group to plan (default: the scenario's only group).
     engine : {"auto", "fast", "simpy"}
@@ -161,13 +167,14 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
     if templates is not None:  # fail before simulating when the templates cannot even staff one desk all day
         solve_roster(np.ones(ev.n_intervals, dtype=np.int64), templates, interval=ev.interval,
                      day_start=ev.day_start, time_limit=20.0)
+    seed = root_seed(rng)
     seeds = np.random.SeedSequence(seed)
     plan_seed, curve_seed = (int(s.generate_state(1, np.uint32)[0]) for s in seeds.spawn(2))
     times: dict[str, float] = {}
     t0 = time.perf_counter()
     sipp = scenario_sipp_plan(sc, tg, group=ev.group)
     start = sipp if initial is None else np.asarray(initial, dtype=np.int64)
-    plan = plan_staffing(ev, start, tg, interval=ev.interval, day_start=ev.day_start, seed=plan_seed,
+    plan = plan_staffing(ev, start, tg, interval=ev.interval, day_start=ev.day_start, rng=plan_seed,
                          max_iterations=max_iterations, progress=progress)
     times["plan"] = time.perf_counter() - t0
 
@@ -189,7 +196,7 @@ def plan_scenario(scenario: Scenario | str | Path, *, rules: str | Path = "CABA"
                 return solve_roster(desks, templates, interval=ev.interval, day_start=ev.day_start,
                                     time_limit=20.0).cost
 
-        cc = cost_curve(ev, plan.desks, tg, interval=ev.interval, seed=curve_seed, cost=price,
+        cc = cost_curve(ev, plan.desks, tg, interval=ev.interval, rng=curve_seed, cost=price,
                         extra_plans={"sipp": sipp}, progress=progress)
         times["curve"] = time.perf_counter() - t0
     return PlanResult(scenario=sc, group=ev.group, rules="" if targets else str(rules), targets=tg, sipp=sipp,

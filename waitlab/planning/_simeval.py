@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from waitlab._clock import seconds_of_time
-from waitlab.compliance import standing_times
+from waitlab.compliance import Seats, standing_times
+from waitlab.exceptions import ArgumentError
 from waitlab.planning._assess import SimulatedDays
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._sipp import sipp_plan
@@ -73,10 +74,12 @@ class ScenarioEvaluator:
         Desk group to plan (default: the scenario's only group).
     engine : {"auto", "fast", "simpy"}
         Simulation engine (see :func:`waitlab.sim.choose_engine`).
-    seats : int or None
-        Seats in the waiting room (kiosk scenarios): with a count, standing and seated times come
-        from :func:`waitlab.compliance.standing_times` (slower); None counts every second of
-        waiting as standing, as the compliance module does when the seat count is unknown.
+    seats : int, mapping or None
+        Seats in the waiting room (kiosk scenarios, :data:`waitlab.compliance.Seats`): with a
+        count, standing and seated times come from :func:`waitlab.compliance.standing_times`
+        (slower); None counts every second of waiting as standing, as the compliance module
+        does when the seat count is unknown. A mapping site -> count is read at the scenario's
+        site (it must name it; its value may be None).
 
     Without a seat count only the planned group's part of the scenario is simulated (see
     :func:`component`: the queues and desk groups linked to it by ``serves``); with one, the
@@ -103,7 +106,8 @@ class ScenarioEvaluator:
     """
 
     def __init__(self, scenario: Scenario, replications: int, *, group: str | None = None, engine: str = "auto",
-                 seats: int | None = None) -> None:
+                 seats: Seats = None) -> None:
+        seats = _site_seats(seats, scenario.site)
         if isinstance(replications, bool) or not isinstance(replications, int | np.integer) or replications < 2:
             raise PlanningError(f"`replications` must be an integer >= 2 (confidence intervals need two days), "
                                 f"got {replications!r}.")
@@ -163,8 +167,22 @@ class ScenarioEvaluator:
         )
 
 
+def _site_seats(seats: Seats, site: str) -> int | None:
+    """The seat count of `site` from `seats` (one count, a mapping site -> count, or None).
+
+    A mapping must name `site` (a scenario is one site, so a mapping without it is a mistake,
+    not an unknown count); other values pass through unchanged to be validated by the caller.
+    """
+    if not isinstance(seats, Mapping):
+        return seats
+    if site not in seats:
+        raise ArgumentError(f"`seats` has no entry for the scenario's site {site!r} (it has {sorted(seats)}); "
+                            f"add one, e.g. seats={{{site!r}: 20}}, or pass a single count.")
+    return seats[site]
+
+
 def scenario_evaluator(scenario: Scenario, replications: int, *, group: str | None = None, engine: str = "auto",
-                       seats: int | None = None) -> ScenarioEvaluator:
+                       seats: Seats = None) -> ScenarioEvaluator:
     """An ``evaluate(desks, seed)`` for :func:`plan_staffing` from a simulation scenario.
 
     See :class:`ScenarioEvaluator` for the parameters.

@@ -42,6 +42,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from waitlab._clock import format_ranges
+from waitlab._random import RNG, root_seed
 from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess, check_simulable
 from waitlab.planning._errors import PlanningError
 from waitlab.planning._targets import Target
@@ -50,6 +51,10 @@ __all__ = ["Evaluator", "StaffingPlan", "plan_staffing"]
 
 #: ``evaluate(desks, seed) -> SimulatedDays``: simulate replications of a day in which
 #: ``desks[i]`` desks are open in interval ``i``; the same `seed` must give the same days.
+#: `seed` is an integer >= 0 that the planner derives from its own ``rng`` and passes in
+#: (not an ``rng`` parameter: the planner compares plans on common random numbers by
+#: passing the same integer again, which an evaluator may use as a cache key; a Generator
+#: would advance between calls). Seed your draws with ``numpy.random.default_rng(seed)``.
 Evaluator = Callable[[np.ndarray, int], SimulatedDays]
 
 
@@ -165,7 +170,7 @@ def _as_int_array(name: str, value: ArrayLike, n: int) -> np.ndarray:
 
 
 def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target] | tuple[Target, ...], *,
-                  interval: float, day_start: float = 0.0, seed: int | None = None,
+                  interval: float, day_start: float = 0.0, rng: RNG = None,
                   min_desks: ArrayLike = 1, max_desks: ArrayLike | None = None, max_iterations: int = 200,
                   spare: float = 0.5, decide: Literal["estimate", "upper"] = "estimate",
                   confidence: float = 0.95, verify: bool = True,
@@ -186,8 +191,10 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
         Interval length, seconds.
     day_start : float
         Clock time of the first interval, seconds since midnight (labels only).
-    seed : int or None
-        Seed of the search and verification replications.
+    rng : numpy.random.Generator, int, SeedSequence or None
+        Randomness of the search and verification replications (scipy's convention: a seed
+        repeats the plan, None draws fresh entropy); the integer seeds passed to `evaluate`
+        are derived from it.
     min_desks, max_desks : int or array_like of int
         Bounds on the desks per interval (``max_desks=None``: no upper bound).
     max_iterations : int
@@ -235,7 +242,7 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
     initial_arr = s.copy()
     s = np.maximum(s, lo) if hi is None else np.clip(s, lo, hi)
     search_seed, verify_seed = (int(ss.generate_state(1, np.uint32)[0])
-                                for ss in np.random.SeedSequence(seed).spawn(2))
+                                for ss in np.random.SeedSequence(root_seed(rng)).spawn(2))
     targets = tuple(targets)
     rows: list[dict[str, object]] = []
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from waitlab._i18n import fmt_date, fmt_duration, fmt_number, fmt_pct, t
 from waitlab.analytics import PatienceResult, interval_stats, patience, summary_kpis
-from waitlab.compliance import check_compliance
+from waitlab.compliance import Seats, check_compliance
 from waitlab.report import _figures as figures
 from waitlab.report._excel import write_workbook
 from waitlab.report._html import Section, render_page
@@ -41,7 +41,7 @@ def compute_report(
     *,
     ingest: Any | None = None,
     rules: str | Path = "CABA",
-    seats: int | dict[str, int] | None = None,
+    seats: Seats = None,
     freq: str = "30min",
     sl_threshold: float = 20.0,
 ) -> ReportData:
@@ -108,7 +108,7 @@ def write_report(
     *,
     ingest: Any | None = None,
     rules: str | Path = "CABA",
-    seats: int | dict[str, int] | None = None,
+    seats: Seats = None,
     hash_ids: bool = False,
     salt: str | None = None,
     lang: str = "es",
@@ -126,7 +126,8 @@ def write_report(
     ingest : IngestReport, optional
         The reader's report; its row accounting, assumptions and quarantined rows are shown.
     rules, seats
-        Passed to :func:`waitlab.compliance.compliance`.
+        Passed to :func:`waitlab.compliance.check_compliance` (`seats`: one count for every
+        site, a mapping site -> count, or None; see :data:`waitlab.compliance.Seats`).
     hash_ids : bool
         Replace customer and contact ids by salted hashes in every table (salt random unless
         `salt` is given).

@@ -30,7 +30,7 @@ class Comparison:
         Confidence level of the intervals.
     replications : int
     seed : int
-        The root seed both runs share.
+        The root seed both runs share (a recorded value: ``RunResult.seed``).
     """
 
     table: pd.DataFrame
@@ -63,8 +63,10 @@ def compare(base: RunResult, alt: RunResult, level: float = 0.95) -> Comparison:
     Parameters
     ----------
     base, alt : RunResult
-        Runs of :func:`waitlab.sim.run` with the same `seed` and `replications` (typically the
-        same scenario before and after a schedule edit).
+        Runs of :func:`waitlab.sim.run` with the same root seed and `replications` (typically
+        the same scenario before and after a schedule edit): the same integer `rng`, or
+        ``rng=base.seed`` for the second run (a Generator advances, so passing the same
+        Generator twice gives two different root seeds).
     level : float
         Confidence level of the intervals, in (0, 1).
 
@@ -85,7 +87,7 @@ def compare(base: RunResult, alt: RunResult, level: float = 0.95) -> Comparison:
     if base.replications != alt.replications or base.seed != alt.seed:
         raise ArgumentError(
             f"the runs are not paired: `base` has {base.replications} replication(s) with seed {base.seed} and "
-            f"`alt` {alt.replications} with seed {alt.seed}; run both with the same seed and replications.")
+            f"`alt` {alt.replications} with seed {alt.seed}; run `alt` with rng=base.seed and the same replications.")
     kpis = [k for k in base.summary.index if k in alt.summary.index]
     b = base.per_replication.set_index("replication")
     a = alt.per_replication.set_index("replication").reindex(b.index)

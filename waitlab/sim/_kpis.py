@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from waitlab.compliance import RuleSet
+    from waitlab.compliance import RuleSet, Seats
     from waitlab.sim._day import SimulatedDay
 
 __all__ = ["SIM_KPIS", "day_breaches", "day_kpis", "days_breaches", "days_kpis"]
@@ -83,7 +83,7 @@ def _sim_kpis(day: SimulatedDay) -> dict[str, float]:
     }
 
 
-def day_breaches(contacts: pd.DataFrame, rules: str | Path | RuleSet, seats: Any) -> dict[str, float]:
+def day_breaches(contacts: pd.DataFrame, rules: str | Path | RuleSet, seats: Seats) -> dict[str, float]:
     """Compliance of one day: breach counts per limit, the breaching share, and 0/1 flags.
 
     Keys: ``breaching_share`` (contacts breaching any limit / contacts), ``breaches_<id>``
@@ -110,7 +110,7 @@ def day_breaches(contacts: pd.DataFrame, rules: str | Path | RuleSet, seats: Any
 
 
 def days_breaches(days: list[pd.DataFrame] | pd.DataFrame, rules: str | Path | RuleSet,
-                  seats: Any) -> list[dict[str, float]]:
+                  seats: Seats) -> list[dict[str, float]]:
     """:func:`day_breaches` of several days at once, from a single compliance call.
 
     `days` is a list of contacts tables, or one table with the day's index (0, 1, ...) in a

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from waitlab._clock import parse_interval, time_of_day
+from waitlab.compliance import Seats
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._day import simulate_day
@@ -92,7 +93,7 @@ def replay(
     date: Any = None,
     site: str | None = None,
     rules: str | Path | Any = "CABA",
-    seats: Any = None,
+    seats: Seats = None,
     engine: str = "auto",
     sl_threshold: float = 20.0,
     interval: float | str | pd.Timedelta = 1800.0,
@@ -113,8 +114,8 @@ def replay(
     date, site
         The day and site (see :func:`~waitlab.sim.scenario_from_log`; default the busiest day).
     rules, seats
-        Compliance rule set and waiting-room seats (:func:`waitlab.compliance`); rules None
-        skips compliance.
+        Compliance rule set and waiting-room seats (:func:`waitlab.compliance.check_compliance`,
+        :data:`waitlab.compliance.Seats`); rules None skips compliance.
     engine : {"auto", "simpy", "fast"}
     sl_threshold : float
         Service-level threshold, seconds.
@@ -251,7 +252,7 @@ def _run(sc: Scenario, actual: pd.DataFrame, engine: str, notes: list[str]) -> p
     )
 
 
-def _kpis(contacts: pd.DataFrame, rules: Any, seats: Any, sl_threshold: float) -> dict[str, float]:
+def _kpis(contacts: pd.DataFrame, rules: Any, seats: Seats, sl_threshold: float) -> dict[str, float]:
     from waitlab.analytics import KPI_COLUMNS, summary_kpis
 
     summary = summary_kpis(contacts, sl_threshold=sl_threshold)

@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 
 from waitlab._ci import t_interval, wilson
+from waitlab._random import RNG, root_seed
+from waitlab.compliance import Seats
 from waitlab.exceptions import ArgumentError
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day, stack_contacts
 from waitlab.sim._scenario import Scenario
@@ -33,7 +35,7 @@ def replicate(
     engine: str = "auto",
     sl_threshold: float = 20.0,
     rules: Any = None,
-    seats: Any = None,
+    seats: Seats = None,
 ) -> dict[str, float]:
     """KPIs (and breaches when `rules` is given) of one day drawn from `seed`."""
     from waitlab.sim._kpis import day_breaches, day_kpis
@@ -51,7 +53,7 @@ def replicate_many(
     engine: str = "auto",
     sl_threshold: float = 20.0,
     rules: Any = None,
-    seats: Any = None,
+    seats: Seats = None,
     by_interval: tuple[str, ...] = (),
 ) -> list[dict[str, float]]:
     """:func:`replicate` for several seeds, measuring and judging all the days in one pass.
@@ -120,7 +122,8 @@ class RunResult:
     scenario : Scenario
     replications : int
     seed : int
-        Entropy of the root ``SeedSequence`` (pass it back as `seed` to repeat the run).
+        The root seed the run used (a recorded value, not a parameter: pass it back as
+        ``run(..., rng=result.seed)`` to repeat the run).
     engine : str
         Engine used (``"simpy"`` or ``"fast"``).
     per_replication : DataFrame
@@ -150,7 +153,7 @@ class RunResult:
     summary: pd.DataFrame
     breach_probability: pd.DataFrame
     rules: Any = None
-    seats: Any = None
+    seats: Seats = None
     sl_threshold: float = 20.0
     by_interval: pd.DataFrame = field(default_factory=pd.DataFrame)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -205,13 +208,13 @@ class RunResult:
 def run(
     scenario: Scenario | str | Path,
     replications: int = 30,
-    seed: int | None = None,
+    rng: RNG = None,
     *,
     engine: str = "auto",
     processes: int | None = None,
     progress: bool = False,
     rules: Any = None,
-    seats: Any = None,
+    seats: Seats = None,
     sl_threshold: float = 20.0,
     executor: Callable[[Callable[[tuple[Any, ...]], dict[str, float]], list[tuple[Any, ...]]],
                        Iterable[dict[str, float]]] | None = None,
@@ -225,10 +228,11 @@ def run(
         A scenario, or the path of a scenario file.
     replications : int
         Number of independent days, >= 1.
-    seed : int or None
-        Root seed; day ``i`` uses ``SeedSequence(seed).spawn(replications)[i]``, so a seed
-        reproduces every day bit for bit whatever the number of processes. None draws fresh
-        entropy (reported as ``result.seed``).
+    rng : numpy.random.Generator, int, SeedSequence or None
+        Randomness (scipy's convention): a seed reproduces every day bit for bit whatever
+        the number of processes; None draws fresh entropy; a Generator gives a root seed
+        drawn from it. Day ``i`` uses ``SeedSequence(s).spawn(replications)[i]`` for the root
+        seed ``s``, reported as ``result.seed``.
     engine : {"auto", "simpy", "fast"}
         ``"auto"`` uses the fast engine when the scenario fits it (identical results).
     processes : int or None
@@ -238,7 +242,8 @@ def run(
     rules : str, path, RuleSet or None
         Compliance rule set (e.g. ``"CABA"``) judged on every day; None skips compliance.
     seats : int, mapping or None
-        Waiting-room seats, for the standing-time limits (see :func:`waitlab.compliance.compliance`).
+        Waiting-room seats, for the standing-time limits: one count, a mapping site -> count
+        (:data:`waitlab.compliance.Seats`, see :func:`waitlab.compliance.check_compliance`).
     sl_threshold : float
         Service-level threshold, seconds.
     executor : callable, optional
@@ -270,8 +275,8 @@ def run(
 
         rules = load_rules(rules)
     name = choose_engine(scenario, engine)
-    root = np.random.SeedSequence(seed)
-    seeds = seed_sequences(root.entropy, replications)  # type: ignore[arg-type]
+    root = root_seed(rng)
+    seeds = seed_sequences(root, replications)
     from waitlab.analytics import KPI_COLUMNS
 
     unknown = [k for k in by_interval if k not in KPI_COLUMNS]
@@ -279,7 +284,7 @@ def run(
         raise ArgumentError(f"`by_interval` names unknown KPI(s) {unknown}; use some of {list(KPI_COLUMNS)}.")
     tasks = [(scenario, s, name, sl_threshold, rules, seats, tuple(by_interval)) for s in seeds]
     results = _execute(tasks, executor, processes, progress, scenario.name)
-    return summarise(scenario, results, seed=int(root.entropy), engine=name, rules=rules, seats=seats,  # type: ignore[arg-type]
+    return summarise(scenario, results, seed=root, engine=name, rules=rules, seats=seats,
                      sl_threshold=sl_threshold)
 
 
@@ -316,7 +321,7 @@ def _progress(it: Iterable[Any], total: int, show: bool, label: str) -> Iterator
 
 
 def summarise(scenario: Scenario, results: list[dict[str, float]], *, seed: int, engine: str,
-              rules: Any = None, seats: Any = None, sl_threshold: float = 20.0) -> RunResult:
+              rules: Any = None, seats: Seats = None, sl_threshold: float = 20.0) -> RunResult:
     """Build a :class:`RunResult` from per-replication KPI dicts (in replication order)."""
     per = pd.DataFrame(results)
     per.insert(0, "replication", np.arange(len(per)))

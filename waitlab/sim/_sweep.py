@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from waitlab._extras import require
+from waitlab._random import RNG, root_seed
+from waitlab.compliance import Seats
 from waitlab.exceptions import ArgumentError
 from waitlab.sim._day import choose_engine
 from waitlab.sim._run import RunResult, _execute, seed_sequences, summarise
@@ -64,8 +65,9 @@ class SweepResult:
     ----------
     runs : list of RunResult
         One per scenario, in the order given (each equal to ``run(scenario, replications,
-        seed)``: the same seed gives every scenario the same customers, common random
-        numbers that make differences between scenarios sharper).
+        rng=seed)`` for the root seed ``seed`` of the sweep: the same seed gives every
+        scenario the same customers, common random numbers that make differences between
+        scenarios sharper).
     summary : DataFrame
         One row per scenario and KPI: ``scenario``, ``kpi``, ``mean``, ``ci_low``, ``ci_high``.
     """
@@ -82,13 +84,13 @@ class SweepResult:
 def sweep(
     scenarios: Sequence[Scenario | str | Path],
     replications: int = 30,
-    seed: int | None = None,
+    rng: RNG = None,
     *,
     scheduler: str | Any | None = None,
     engine: str = "auto",
     processes: int | None = None,
     rules: Any = None,
-    seats: Any = None,
+    seats: Seats = None,
     sl_threshold: float = 20.0,
     progress: bool = False,
 ) -> SweepResult:
@@ -98,8 +100,9 @@ def sweep(
     ----------
     scenarios : sequence of Scenario or path
         Scenario names must be distinct (they label the results).
-    replications, seed, engine, rules, seats, sl_threshold, progress
-        As in :func:`waitlab.sim.run`; every scenario uses the same `seed`.
+    replications, rng, engine, rules, seats, sl_threshold, progress
+        As in :func:`waitlab.sim.run`; every scenario uses the same root seed (drawn once
+        from `rng`).
     scheduler : str, dask.distributed.Client or None
         Run the scenarios x replications tasks on this dask cluster; None uses a local
         process pool of `processes` workers.
@@ -121,8 +124,8 @@ def sweep(
         from waitlab.compliance import load_rules
 
         rules = load_rules(rules)
-    root = np.random.SeedSequence(seed)
-    seeds = seed_sequences(root.entropy, replications)  # type: ignore[arg-type]
+    root = root_seed(rng)
+    seeds = seed_sequences(root, replications)
     engines = [choose_engine(s, engine) for s in scs]
     tasks = [(s, ss, e, sl_threshold, rules, seats) for s, e in zip(scs, engines, strict=True) for ss in seeds]
     executor = dask_executor(scheduler) if scheduler is not None else None
@@ -130,7 +133,7 @@ def sweep(
     runs = []
     for i, (s, e) in enumerate(zip(scs, engines, strict=True)):
         chunk = results[i * replications:(i + 1) * replications]
-        runs.append(summarise(s, chunk, seed=int(root.entropy), engine=e, rules=rules, seats=seats,  # type: ignore[arg-type]
+        runs.append(summarise(s, chunk, seed=root, engine=e, rules=rules, seats=seats,
                               sl_threshold=sl_threshold))
     rows = []
     for r in runs:
