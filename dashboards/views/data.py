@@ -100,8 +100,8 @@ with left:
     _ui.download_csv(rep.quarantine, "data.download_quarantine", "quarantine.csv", key="dl_quarantine")
 with right:
     st.markdown(f"**{t('data.assumptions')}**")
-    if rep.assumptions:
-        st.markdown("\n".join(f"- {a}" for a in rep.assumptions))
+    if rep.notes:
+        st.markdown("\n".join(f"- {a}" for a in rep.notes))
     else:
         st.caption(t("common.none"))
     if rep.not_rows:

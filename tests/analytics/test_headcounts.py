@@ -43,6 +43,8 @@ def test_littles_law_by_hand_from_spanish_csv(sheets):
     assert r.overall_mean_wait_s == pytest.approx(200)
     text = str(r)
     assert "Stationarity" in text and "snapshots" in text and "leave without service" in text
+    # the assumptions are notes (one name for them), before any data issue
+    assert isinstance(r.notes, tuple) and r.notes[0].startswith("Stationarity") and not hasattr(r, "assumptions")
 
 
 def test_english_dataframes_and_mapping():

@@ -85,4 +85,4 @@ def test_asterisk_tz_and_gzip(tmp_path):
     path.write_bytes(gzip.compress(LOG.encode()))
     contacts, report = read_log(path, format="asterisk", tz="UTC")
     assert contacts["arrived_at"].iloc[0] == pd.Timestamp(T0 + 100, unit="s", tz="UTC")
-    assert any("gzip" in a for a in report.assumptions)
+    assert any("gzip" in a for a in report.notes)

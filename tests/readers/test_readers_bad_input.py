@@ -63,7 +63,7 @@ def test_repeated_hour_is_kept_and_stated(tmp_path):
     rows = [ACD_HEADER, acd_row("a", "2024-10-27 02:30:00", "", "2024-10-27 02:40:00", "abandoned")]
     contacts, report = read_log(write_text(tmp_path / "a.csv", rows), format="acd", tz="Europe/Madrid")
     assert len(contacts) == 1 and contacts["arrived_at"].iloc[0].utcoffset().total_seconds() == 7200
-    assert any("repeated hour" in a for a in report.assumptions)
+    assert any("repeated hour" in a for a in report.notes)
 
 
 def test_malformed_line_and_blank_lines_keep_physical_line_numbers(tmp_path):
@@ -181,7 +181,7 @@ def test_a_time_without_offset_in_a_column_of_offset_times_costs_its_row(tmp_pat
     c = contacts.set_index("contact_id")
     assert c.loc["r0", "arrived_at"] == pd.Timestamp("2024-05-13 07:00:00", tz="UTC")
     assert c.loc["r1", "ended_at"] == pd.Timestamp("2024-05-13 09:05:00", tz="UTC")  # Z is an offset
-    assert any("UTC offsets" in a for a in report.assumptions)
+    assert any("UTC offsets" in a for a in report.notes)
 
 
 def test_a_file_that_fails_while_being_read_gets_one_plain_message(tmp_path, monkeypatch):

@@ -33,6 +33,8 @@ def test_cli_csv_output_json_report_and_explicit_quarantine(tmp_path, capsys):
     assert main(["ingest", str(log), "-o", str(out), "--quarantine", str(bad), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["rows_read"] == 2 and d["format"] == "acd" and bad.exists() and out.exists()
+    # what the reader decided comes back as notes, the one name for them (the format was detected)
+    assert "assumptions" not in d and any(n.startswith("Format acd") and "detected" in n for n in d["notes"])
 
 
 def _run_fail(argv, capsys) -> str:

@@ -42,7 +42,7 @@ def test_spanish_cp1252_semicolon_dayfirst(tmp_path, bom):
     assert wait.iloc[0] == 180.0 and wait.iloc[1] == 540.0
     assert seconds(contacts["ended_at"] - contacts["started_at"])[0] == 220.0
     assert (contacts["ended_at"] - contacts["arrived_at"]).iloc[2] == pd.Timedelta(minutes=28)
-    text = " ".join(report.assumptions)
+    text = " ".join(report.notes)
     assert ("BOM" in text) if bom else ("cp1252" in text)
     assert "day-first" in text and "America/Argentina/Buenos_Aires" in text
 
@@ -50,7 +50,7 @@ def test_spanish_cp1252_semicolon_dayfirst(tmp_path, bom):
 def test_accented_header_matches_unaccented_mapping(tmp_path):
     path = write_text(tmp_path / "t.csv", SPANISH_ROWS, sep=";", encoding="cp1252")
     _, report = read_log(path, mapping="vendor_a_es")
-    assert any("Hora Emisión" in a for a in report.assumptions)
+    assert any("Hora Emisión" in a for a in report.notes)
 
 
 def test_ambiguous_dates_use_mapping_or_say_what_was_assumed(tmp_path):
@@ -60,10 +60,10 @@ def test_ambiguous_dates_use_mapping_or_say_what_was_assumed(tmp_path):
     path = write_text(tmp_path / "t.csv", rows, sep=";", encoding="cp1252")
     contacts, report = read_log(path, mapping="vendor_a_es")
     assert contacts["arrived_at"].dt.month.iloc[0] == 5  # the mapping says dayfirst = true
-    assert any("as given by mapping" in a for a in report.assumptions)
+    assert any("as given by mapping" in a for a in report.notes)
     contacts, report = read_log(path, mapping="vendor_a_es", dayfirst=False)
     assert contacts["arrived_at"].dt.month.iloc[0] == 3
-    assert any("as given by the dayfirst argument" in a for a in report.assumptions)
+    assert any("as given by the dayfirst argument" in a for a in report.notes)
 
 
 def test_month_first_is_inferred_from_values(tmp_path):
@@ -77,7 +77,7 @@ def test_month_first_is_inferred_from_values(tmp_path):
     )
     contacts, report = read_log(write_text(tmp_path / "t.csv", rows), mapping=mapping)
     assert contacts["arrived_at"].iloc[0].day == 13 and contacts["arrived_at"].iloc[0].minute == 0
-    assert any("month-first" in a and "inferred" in a for a in report.assumptions)
+    assert any("month-first" in a and "inferred" in a for a in report.notes)
 
 
 VENDOR_B = [
@@ -106,7 +106,7 @@ def test_vendor_b_english_iso_numeric_status(tmp_path):
 def test_shipped_mapping_detected_without_format(tmp_path):
     contacts, report = read_log(write_text(tmp_path / "b.csv", VENDOR_B))
     assert report.format == "kiosk" and len(contacts) == 4
-    assert any("vendor_b_en" in a for a in report.assumptions)
+    assert any("vendor_b_en" in a for a in report.notes)
 
 
 def test_xlsx_with_real_dates_and_times(tmp_path):
@@ -129,7 +129,7 @@ def test_xlsx_with_real_dates_and_times(tmp_path):
     assert list(contacts["outcome"]) == ["served", "no_show"]
     assert seconds(contacts["called_at"] - contacts["arrived_at"]) == [240.0, 300.0]
     assert list(contacts["server"]) == ["3", "4"]  # numeric cells read as text without '.0'
-    assert any("Excel" in a for a in report.assumptions)
+    assert any("Excel" in a for a in report.notes)
 
 
 def test_xlsx_line_numbers_are_sheet_rows(tmp_path):
@@ -152,8 +152,8 @@ def test_parquet_and_gzip_containers(tmp_path):
     c3, _ = read_log(csv, mapping="vendor_b_en")
     for c in (c1, c2):
         pd.testing.assert_frame_equal(c, c3)
-    assert any("gzip" in a for a in r2.assumptions)
-    assert any("Parquet" in a for a in r1.assumptions)
+    assert any("gzip" in a for a in r2.notes)
+    assert any("Parquet" in a for a in r1.notes)
 
 
 def test_service_seconds_with_decimal_comma(tmp_path):
@@ -169,7 +169,7 @@ def test_service_seconds_with_decimal_comma(tmp_path):
     contacts, report = read_log(write_text(tmp_path / "t.csv", rows, sep=";"), mapping=m)
     assert seconds(contacts["ended_at"] - contacts["started_at"]) == [90.5, 1200.0]
     assert list(contacts["outcome"]) == ["served", "served"]  # inferred from the times, and said so
-    assert any("outcome inferred" in a for a in report.assumptions)
+    assert any("outcome inferred" in a for a in report.notes)
 
 
 def test_contacts_format_roundtrip(tmp_path):

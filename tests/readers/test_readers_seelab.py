@@ -57,7 +57,7 @@ def test_hand_made_lines(tmp_path):
         6: "phantom call (SEELab: a virtual call, to ignore)",
         7: "events out of order (vru_exit before vru_entry)",
     }
-    assert any("Asia/Jerusalem" in a for a in report.assumptions)
+    assert any("Asia/Jerusalem" in a for a in report.notes)
 
 
 def _shared() -> Path | None:

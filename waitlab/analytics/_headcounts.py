@@ -48,15 +48,14 @@ class HeadcountResult:
     overall_mean_wait_s : float
         Little's law over all hours with both counts and arrivals:
         :math:`\\sum_h L_h T_h / \\sum_h A_h` (T_h the hour length), seconds.
-    assumptions : list of str
-        What the estimate takes for granted.
     notes : tuple of str
-        Data issues found (hours without counts or arrivals, uneven spacing).
+        What the estimate takes for granted (stationarity within an interval, snapshot
+        counts, ...), then the data issues found (hours without counts or arrivals, uneven
+        spacing), one plain sentence each.
     """
 
     table: pd.DataFrame
     overall_mean_wait_s: float
-    assumptions: list[str]
     notes: tuple[str, ...] = ()
 
     def __str__(self) -> str:
@@ -68,9 +67,9 @@ class HeadcountResult:
                 f"{r['desks_open_mean']:.1f} desks open -> W = {r['est_mean_wait_s'] / 60:.1f} min"
             )
         lines.append(f"Overall mean wait: {self.overall_mean_wait_s / 60:.1f} min")
-        lines.append("Assumptions:")
-        lines += [f"  - {a}" for a in self.assumptions]
-        lines += [f"Note: {n}" for n in self.notes]
+        if self.notes:
+            lines.append("Notes:")
+            lines += [f"  - {n}" for n in self.notes]
         return "\n".join(lines)
 
 
@@ -193,7 +192,8 @@ def from_headcounts(
     Returns
     -------
     HeadcountResult
-        Per-hour table, overall estimate and the assumptions (``print(result)`` shows them).
+        Per-hour table, overall estimate and the notes: the assumptions made and the data
+        issues found (``print(result)`` shows them).
 
     Raises
     ------
@@ -259,9 +259,8 @@ def from_headcounts(
         table["date"] = table["date"].dt.date
         cols = ["date", *cols]
     spacing = _typical_spacing(c)
-    assumptions = _assumptions(step, spacing)
     return HeadcountResult(table=table[cols].reset_index(drop=True), overall_mean_wait_s=overall,
-                           assumptions=assumptions, notes=tuple(notes))  # fmt: skip
+                           notes=(*_assumptions(step, spacing), *notes))  # fmt: skip
 
 
 def _typical_spacing(c: pd.DataFrame) -> float:

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="read a queue log (kiosk, acd, asterisk, seelab) into a contacts table",
         description=(
             "Read a queue log into the canonical contacts table and print the ingest report "
-            "(rows read = used + quarantined, reasons, assumptions). Quarantined rows are written "
+            "(rows read = used + quarantined, reasons, notes). Quarantined rows are written "
             "next to the output as <output>.quarantine.csv unless --quarantine says otherwise."
         ),
     )

@@ -209,7 +209,7 @@ def read_asterisk(
     counts = q["reason"].value_counts()
     report = IngestReport(
         path=str(path), format="asterisk", rows_read=rows_read, rows_used=int(rows_read - len(q)),
-        rows_quarantined=len(q), reasons={str(k): int(v) for k, v in counts.items()}, assumptions=notes,
+        rows_quarantined=len(q), reasons={str(k): int(v) for k, v in counts.items()}, notes=tuple(notes),
         quarantine=q, not_rows=not_rows, row_unit=_ROW_UNIT,
         id_fields=("callid", "raw"),
     )  # fmt: skip

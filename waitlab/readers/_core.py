@@ -239,7 +239,7 @@ def finalize(
         rows_used=len(contacts),
         rows_quarantined=len(q),
         reasons={str(k): int(v) for k, v in counts.items()},
-        assumptions=assumptions + cand.assumptions,
+        notes=(*assumptions, *cand.assumptions),
         quarantine=q,
         not_rows=dict(not_rows or {}),
         id_fields=tuple(c for c in (*id_fields, "raw") if c in q.columns),

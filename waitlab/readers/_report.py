@@ -29,7 +29,7 @@ __all__ = ["IngestReport"]
 
 @dataclass
 class IngestReport:
-    """Row accounting and stated assumptions of one ingest.
+    """Row accounting and notes of one ingest.
 
     Attributes
     ----------
@@ -42,9 +42,10 @@ class IngestReport:
         folded into a contact); rows set aside. ``rows_read == rows_used + rows_quarantined``.
     reasons : dict of str to int
         Quarantined rows per reason, most frequent first.
-    assumptions : list of str
+    notes : tuple of str
         Everything the reader inferred or decided (encoding, separator, date order, decimal
-        mark, timezone, format, how codes were mapped), one plain sentence each.
+        mark, timezone, format, how codes were mapped), one plain sentence each: the
+        assumptions of the ingest, as ``.notes`` like on every other result.
     quarantine : pandas.DataFrame
         One row per quarantined row: ``line``, ``reason``, then the row's original fields
         (as text).
@@ -65,7 +66,7 @@ class IngestReport:
     rows_used: int = 0
     rows_quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
-    assumptions: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
     quarantine: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"line": [], "reason": []}))
     not_rows: dict[str, int] = field(default_factory=dict)
     row_unit: str = "one data record (a non-blank line after the header)"
@@ -100,7 +101,7 @@ class IngestReport:
             "rows_used": self.rows_used,
             "rows_quarantined": self.rows_quarantined,
             "reasons": dict(self.reasons),
-            "assumptions": list(self.assumptions),
+            "notes": list(self.notes),
             "not_rows": dict(self.not_rows),
             "row_unit": self.row_unit,
         }
@@ -118,7 +119,7 @@ class IngestReport:
             lines.append("  lines read that are not rows:")
             for kind, count in self.not_rows.items():
                 lines.append(f"    {count:>10,}  {kind}")
-        if self.assumptions:
-            lines.append("  assumptions:")
-            lines.extend(f"    - {a}" for a in self.assumptions)
+        if self.notes:
+            lines.append("  notes:")
+            lines.extend(f"    - {a}" for a in self.notes)
         return "\n".join(lines)

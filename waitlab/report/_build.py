@@ -124,7 +124,7 @@ def write_report(
     out_dir : path
         Folder to write into (created when missing).
     ingest : IngestReport, optional
-        The reader's report; its row accounting, assumptions and quarantined rows are shown.
+        The reader's report; its row accounting, notes and quarantined rows are shown.
     rules, seats
         Passed to :func:`waitlab.compliance.check_compliance` (`seats`: one count for every
         site, a mapping site -> count, or None; see :data:`waitlab.compliance.Seats`).
@@ -174,7 +174,7 @@ def _sections(data: ReportData, sheets: dict[str, pd.DataFrame], lang: str, hash
         ])
         if ing.reasons:
             s.table(pd.DataFrame({t("report.reasons", lang): list(ing.reasons), "n": list(ing.reasons.values())}))
-        s.bullets(list(ing.assumptions))
+        s.bullets(list(ing.notes))
         sections.append(s)
     hourly = figures.arrivals_vs_desks(data.hourly, lang)
     sections.append(Section(t("report.fig_arrivals", lang)).figure(figures.to_png(hourly), t("report.fig_arrivals", lang)))
