@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-
 if TYPE_CHECKING:
     from waitlab import Seats
 
@@ -251,15 +250,17 @@ def intervals(key: str, _contacts: pd.DataFrame, freq: str, by: tuple[str, ...],
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def by_queue(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> pd.DataFrame:
-    """One row per queue: :func:`waitlab.analytics.summary_kpis` of that queue's contacts."""
-    from waitlab.analytics import summary_kpis
+    """One row per queue, sorted by name: :func:`waitlab.analytics.summary_by` over ``queue``.
 
-    rows = []
-    for queue, part in _contacts.groupby("queue", sort=True, dropna=False, observed=True):
-        res = summary_kpis(part, sl_threshold=sl_threshold)
-        rows.append({"queue": str(queue), **{k: res[k] for k in ("arrivals", "served", "mean_service", "asa", "wait_mean",
-                                                                   "wait_max", "abandon_rate")}})
-    return pd.DataFrame(rows)
+    Each queue is measured over its own period, as ``summary_kpis`` of that queue's contacts.
+    """
+    from waitlab.analytics import summary_by
+
+    table = summary_by(_contacts, "queue", sl_threshold=sl_threshold)
+    cols = ["arrivals", "served", "mean_service", "asa", "wait_mean", "wait_max", "abandon_rate"]
+    out = table[cols].reset_index()
+    out["queue"] = out["queue"].astype(str)
+    return out.sort_values("queue", kind="stable", ignore_index=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import streamlit as st
 
-
 if TYPE_CHECKING:
     from waitlab import Seats
 

@@ -20,7 +20,6 @@ import pandas as pd
 import streamlit as st
 from i18n import t
 
-
 if TYPE_CHECKING:
     from waitlab import Seats
 
