@@ -148,7 +148,7 @@ class Scenario:
     notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "interval", _interval_seconds(self))
+        object.__setattr__(self, "interval", _interval_width(self))
         object.__setattr__(self, "queues", tuple(self.queues))
         object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
         object.__setattr__(self, "desks", tuple(self.desks))
@@ -289,7 +289,7 @@ def _fail(sc: Scenario, where: str, problem: str, fix: str) -> ScenarioError:
     return ScenarioError(f"{sc.source}: {where}: {problem}; {fix}.")
 
 
-def _interval_seconds(sc: Scenario) -> Any:
+def _interval_width(sc: Scenario) -> Any:
     """`sc.interval` in seconds: numbers as they are (checked by :func:`_validate`), lengths read."""
     value: Any = sc.interval
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
