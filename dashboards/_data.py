@@ -241,11 +241,11 @@ def summary(key: str, _contacts: pd.DataFrame, sl_threshold: float) -> Any:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def intervals(key: str, _contacts: pd.DataFrame, freq: str, by: tuple[str, ...], sl_threshold: float) -> Any:
+def intervals(key: str, _contacts: pd.DataFrame, interval: str, by: tuple[str, ...], sl_threshold: float) -> Any:
     """:func:`waitlab.analytics.interval_stats`: a table with ``.notes``."""
     from waitlab.analytics import interval_stats
 
-    return interval_stats(_contacts, freq=freq, by=list(by) or None, sl_threshold=sl_threshold)
+    return interval_stats(_contacts, interval=interval, by=list(by) or None, sl_threshold=sl_threshold)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -319,7 +319,7 @@ def patience_estimate(key: str, _contacts: pd.DataFrame) -> tuple[float, tuple[f
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def staffing(
-    key: str, _contacts: pd.DataFrame, freq: str, targets: tuple[Any, ...], mean_patience: float | str | None,
+    key: str, _contacts: pd.DataFrame, interval: str, targets: tuple[Any, ...], mean_patience: float | str | None,
     shrinkage: float, service_time: str,
 ) -> Any:
     """:func:`waitlab.staffing_from_log`: a :class:`waitlab.StaffingResult` (its notes in ``.notes``).
@@ -329,5 +329,5 @@ def staffing(
     """
     from waitlab import staffing_from_log
 
-    return staffing_from_log(_contacts, targets=targets, freq=freq, mean_patience=mean_patience, service_time=service_time,
+    return staffing_from_log(_contacts, targets=targets, interval=interval, mean_patience=mean_patience, service_time=service_time,
                              shrinkage=shrinkage)

@@ -40,7 +40,7 @@ class SimRun:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def baseline(key: str, _contacts: pd.DataFrame, date: dt.date, interval: float) -> tuple[Any, str]:
+def baseline(key: str, _contacts: pd.DataFrame, date: dt.date, interval: str) -> tuple[Any, str]:
     """The day `date` of the log as a scenario (:meth:`waitlab.sim.Scenario.from_log`; notes in ``.notes``) and its TOML."""
     from waitlab.sim import Scenario
 

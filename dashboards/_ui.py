@@ -237,8 +237,8 @@ _COUNTS = {"arrivals", "served", "abandoned", "no_show", "other"}
 _SHARES = {"sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short", "occupancy"}
 _TIMES = {"wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max", "mean_service", "asa"}
 
-#: Interval widths offered (pandas frequency strings).
-FREQS = ["15min", "30min", "1h"]
+#: Interval widths offered (as :func:`waitlab.parse_interval` reads them; also the i18n keys ``freq.<width>``).
+INTERVALS = ["15min", "30min", "1h"]
 
 
 def fmt_kpi(name: str, value: Any) -> str:
@@ -264,12 +264,7 @@ class View:
 
     key: str
     contacts: pd.DataFrame
-    freq: str
-
-    @property
-    def freq_seconds(self) -> float:
-        """Interval length, seconds."""
-        return pd.Timedelta(self.freq).total_seconds()
+    interval: str
 
 
 def filters(loaded: Any, *, width: bool = True) -> View | None:
@@ -288,15 +283,16 @@ def filters(loaded: Any, *, width: bool = True) -> View | None:
     chosen_sites = multiselect(t("flt.site"), sites, "flt_site", where=cols[0], placeholder=t("flt.all"))
     chosen_queues = multiselect(t("flt.queue"), queues, "flt_queue", where=cols[1], placeholder=t("flt.all"))
     start, end = date_range(t("flt.dates"), "flt_dates", lo, hi, where=cols[2])
-    freq = "1h"
+    interval = "1h"
     if width:
-        freq = selectbox(t("flt.width"), FREQS, "flt_width", "1h", where=cols[3], format_func=lambda f: t(f"freq.{f}"))
+        interval = selectbox(t("flt.width"), INTERVALS, "flt_width", "1h", where=cols[3],
+                             format_func=lambda f: t(f"freq.{f}"))
     key = _data.filter_key(loaded.key, tuple(chosen_sites), tuple(chosen_queues), start, end)
     view = _data.filtered(key, c, tuple(chosen_sites), tuple(chosen_queues), start, end)
     if view.empty:
         st.warning(t("flt.empty"))
         return None
-    return View(key, view, freq)
+    return View(key, view, interval)
 
 
 def naive_times(df: pd.DataFrame, *cols: str) -> pd.DataFrame:

@@ -25,8 +25,8 @@ from i18n import t
 
 from waitlab.exceptions import WaitlabError
 
-#: Schedule interval widths offered, and their length in seconds.
-WIDTHS = {"1h": 3600.0, "30min": 1800.0}
+#: Schedule interval widths offered (the library reads them: :func:`waitlab.parse_interval`).
+INTERVALS = ["1h", "30min"]
 #: KPIs of the comparison table, in order, and how each is shown.
 ROWS = {
     "wait_mean": "dur", "wait_p90": "dur", "wait_max": "dur", "asa": "dur", "sl_offered": "pct",
@@ -83,7 +83,7 @@ def _pick_day(loaded: Any) -> tuple[str, pd.DataFrame, dt.date, str] | None:
         return text + (f" · {t('wif.busiest')}" if d == busiest else "")
 
     day = _ui.selectbox(t("wif.day"), days, "wif_day", busiest, where=cols[1], format_func=day_label)
-    width = _ui.selectbox(t("wif.interval"), list(WIDTHS), "wif_width", "1h", where=cols[2],
+    width = _ui.selectbox(t("wif.interval"), INTERVALS, "wif_width", "1h", where=cols[2],
                           format_func=lambda f: t(f"freq.{f}"))
     return site, part, day, width
 
@@ -217,7 +217,7 @@ def page(loaded: Any) -> None:
     key = f"{loaded.key}|site={site}"
     try:
         with st.spinner(t("wif.building")):
-            base, base_toml = _sim.baseline(key, part, day, WIDTHS[width])
+            base, base_toml = _sim.baseline(key, part, day, width)
     except WaitlabError as exc:
         _ui.show_error(exc)
         return

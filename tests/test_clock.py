@@ -38,28 +38,28 @@ def test_parse_interval_accepts_strings_timedeltas_and_seconds(value, seconds):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("monthly", "`freq` must be a fixed length such as '15min'"),
-        ("", "`freq` must be a fixed length"),
-        ("NaT", "`freq` must be a fixed length"),
-        (pd.NaT, "`freq` must be a fixed length"),
-        (None, "`freq` must be a fixed length"),
-        (True, "`freq` must be a fixed length"),
-        ([1800], "`freq` must be a fixed length"),
-        ("0min", "`freq` must be a positive length"),
-        (0, "`freq` must be a positive length"),
-        (-900, "`freq` must be a positive length"),
-        (pd.Timedelta(0), "`freq` must be a positive length"),
-        (math.nan, "`freq` must be a positive length"),
-        (math.inf, "`freq` must be a positive length"),
-        ("7min", "`freq` = '7min' does not divide a day into whole intervals"),  # 1440 / 7 = 205.7
-        (1000, "`freq` = 1000 does not divide a day"),  # 86400 / 1000 = 86.4
-        ("2D", "`freq` = '2D' does not divide a day"),
+        ("monthly", "`interval` must be a fixed length such as '15min'"),
+        ("", "`interval` must be a fixed length"),
+        ("NaT", "`interval` must be a fixed length"),
+        (pd.NaT, "`interval` must be a fixed length"),
+        (None, "`interval` must be a fixed length"),
+        (True, "`interval` must be a fixed length"),
+        ([1800], "`interval` must be a fixed length"),
+        ("0min", "`interval` must be a positive length"),
+        (0, "`interval` must be a positive length"),
+        (-900, "`interval` must be a positive length"),
+        (pd.Timedelta(0), "`interval` must be a positive length"),
+        (math.nan, "`interval` must be a positive length"),
+        (math.inf, "`interval` must be a positive length"),
+        ("7min", "`interval` = '7min' does not divide a day into whole intervals"),  # 1440 / 7 = 205.7
+        (1000, "`interval` = 1000 does not divide a day"),  # 86400 / 1000 = 86.4
+        ("2D", "`interval` = '2D' does not divide a day"),
         ("25h", "does not divide a day"),
     ],
 )
 def test_parse_interval_refuses_with_one_sentence_naming_the_argument(value, message):
     with pytest.raises(ArgumentError, match=message) as info:
-        parse_interval(value, "freq")
+        parse_interval(value, "interval")
     text = str(info.value)
     assert text.endswith(".") and "\n" not in text
 

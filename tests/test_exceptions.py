@@ -112,6 +112,6 @@ def test_formerly_plain_errors_now_have_their_class():
         Distribution(dist="uniform", mean=1.0)
     with pytest.raises(exc_module.SchemaError, match="`contacts` must be a pandas DataFrame, got list"):
         interval_stats([1, 2])  # type: ignore[arg-type]
-    with pytest.raises(ArgumentError, match="`freq` must be a positive length"):
-        interval_stats(pd.DataFrame({"arrived_at": pd.to_datetime(["2024-01-01"], utc=True)}), freq="-5min")
+    with pytest.raises(ArgumentError, match="`interval` must be a positive length"):
+        interval_stats(pd.DataFrame({"arrived_at": pd.to_datetime(["2024-01-01"], utc=True)}), interval="-5min")
     assert issubclass(SimulationError, ValueError)

@@ -34,7 +34,7 @@ def _steady_log() -> pd.DataFrame:
 
 
 def test_plan_matches_the_textbook_erlang_c_answer_and_flags_the_shortfall():
-    res = staffing_from_log(_steady_log(), freq="30min", targets=Target.service_level(20.0, 0.8))
+    res = staffing_from_log(_steady_log(), interval="30min", targets=Target.service_level(20.0, 0.8))
     assert isinstance(res, StaffingResult) and res.model == "erlang_c" and res.mean_patience is None
     plan, notes = res.table, res.notes
     first = plan.iloc[0]
@@ -55,7 +55,7 @@ def test_default_target_is_stated():
 
 
 def test_result_summary_dict_and_text():
-    res = staffing_from_log(_steady_log(), freq="30min", targets=Target.service_level(20.0, 0.8))
+    res = staffing_from_log(_steady_log(), interval="30min", targets=Target.service_level(20.0, 0.8))
     # one half hour with 100 arrivals, needing 14 desks where 10 were present
     assert res.summary() == {"intervals": 2, "intervals_with_arrivals": 1, "understaffed": 1, "max_shortfall": 4}
     d = res.to_dict()
@@ -90,7 +90,7 @@ def _gap_log() -> pd.DataFrame:
 
 @pytest.mark.parametrize(("service_fill", "filled"), [("group", 150.0), ("period", 700.0 / 3)])
 def test_interval_without_completed_service_gets_the_chosen_long_run_aht(service_fill, filled):
-    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, service_fill=service_fill,
+    res = staffing_from_log(_gap_log(), interval="30min", by=["queue"], mean_patience=None, service_fill=service_fill,
                             targets=Target.mean_wait(60.0))
     plan = res.table.set_index(["queue", res.table["interval_start"].dt.strftime("%H:%M")])
     assert plan.loc[("A", "10:00"), "mean_service"] == pytest.approx(150.0)  # measured: (100 + 200) / 2
@@ -102,10 +102,10 @@ def test_interval_without_completed_service_gets_the_chosen_long_run_aht(service
 
 def test_without_by_both_fills_are_the_whole_log_mean_and_period_aht_is_used_everywhere():
     for fill in ("group", "period"):
-        res = staffing_from_log(_gap_log(), freq="30min", mean_patience=None, service_fill=fill,
+        res = staffing_from_log(_gap_log(), interval="30min", mean_patience=None, service_fill=fill,
                                 targets=Target.mean_wait(60.0))
         assert res.table["mean_service"].tolist() == pytest.approx([700.0 / 3, 700.0 / 3])  # 10:00 measured, 10:30 filled
-    res = staffing_from_log(_gap_log(), freq="30min", by=["queue"], mean_patience=None, service_time="period",
+    res = staffing_from_log(_gap_log(), interval="30min", by=["queue"], mean_patience=None, service_time="period",
                             targets=Target.mean_wait(60.0))
     busy = res.table[res.table["arrivals"] > 0].set_index("queue")["mean_service"]
     assert busy.loc["A"].tolist() == pytest.approx([150.0, 150.0]) and busy.loc["B"] == pytest.approx(400.0)

@@ -9,6 +9,8 @@ read_log            read a kiosk / acd / asterisk / seelab log into a contacts t
 validate_contacts   check a table against the canonical schema (``waitlab.schema``)
 coerce_contacts     give a table the canonical columns, order and dtypes
 interval_stats      KPIs per interval and grouping
+parse_interval      an interval width ("30min", a Timedelta or seconds) in seconds; every
+                    ``interval=`` argument is read with it
 summary_kpis        the same KPIs over the whole period
 summary_by          the same KPIs for each group over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk
@@ -33,6 +35,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from waitlab._clock import parse_interval
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
 from waitlab.compliance import Seats, check_compliance, load_rules
 from waitlab.exceptions import LogFormatError, WaitlabError
@@ -54,6 +57,7 @@ __all__ = [
     "idle_gaps",
     "interval_stats",
     "load_rules",
+    "parse_interval",
     "patience",
     "read_log",
     "staffing_from_log",

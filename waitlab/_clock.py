@@ -4,7 +4,8 @@ Private helpers shared by the readers, analytics, simulation and planning layers
 is low on purpose: only the standard library, numpy, pandas and :mod:`waitlab.exceptions`.
 
 - :func:`parse_interval`: the width of a reporting / schedule interval ("30min", a Timedelta
-  or seconds), which must divide a day;
+  or seconds), which must divide a day (public as ``waitlab.parse_interval``);
+  :func:`parse_width` the same without the whole-day rule;
 - :func:`parse_duration`: any non-negative duration ("8h", "1h30min", seconds);
 - :func:`parse_clock` / :func:`clock`: a time of day <-> seconds since midnight;
 - :func:`seconds_of_time` / :func:`time_of_day`: :class:`datetime.time` <-> seconds;
@@ -32,6 +33,7 @@ __all__ = [
     "parse_clock",
     "parse_duration",
     "parse_interval",
+    "parse_width",
     "seconds_of_time",
     "time_of_day",
 ]
@@ -49,12 +51,16 @@ _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 def parse_interval(value: object, name: str = "interval") -> float:
     """Width of an interval in seconds, from ``"30min"``, a Timedelta or a number of seconds.
 
+    Every public function that takes an interval width reads it with this (exported as
+    ``waitlab.parse_interval``), so they all accept the same forms and give the same errors.
+
     Parameters
     ----------
     value : str, pandas.Timedelta, datetime.timedelta, numpy.timedelta64, int or float
-        A pandas offset string (``"15min"``, ``"1h"``, ``"900s"``), a timedelta, or seconds.
+        A length with its unit (``"15min"``, ``"1h"``, ``"900s"``), a timedelta, or a number
+        of seconds. A string without a unit (``"30"``) is refused: it could mean minutes.
     name : str
-        How the caller calls the value (``"freq"``, ``"--interval"``), used in the message.
+        How the caller calls the value (``"interval"``, ``"--interval"``), used in the message.
 
     Returns
     -------
@@ -64,17 +70,34 @@ def parse_interval(value: object, name: str = "interval") -> float:
     Raises
     ------
     ArgumentError
-        If the value cannot be read, is zero, negative, not finite, or does not divide a day.
+        If the value cannot be read, has no unit, is zero, negative, not finite, or does not
+        divide a day.
 
     Examples
     --------
     >>> parse_interval("30min"), parse_interval(900), parse_interval(pd.Timedelta(hours=1))
     (1800.0, 900.0, 3600.0)
     """
-    shown = f"`{name}`" if not name.startswith("-") else name
+    seconds = parse_width(value, name)
+    per_day = DAY / seconds
+    if seconds > DAY or abs(per_day - round(per_day)) > 1e-9 * per_day:
+        raise ArgumentError(f"{_shown(name)} = {value!r} does not divide a day into whole intervals; "
+                            "use a width such as '10min', '15min', '30min', '1h' or '1D'.")
+    return seconds
+
+
+def parse_width(value: object, name: str = "interval") -> float:
+    """Seconds of a positive length given as :func:`parse_interval` takes it, without the whole-day rule.
+
+    For the few callers with a rule of their own (a scenario's interval must divide its
+    opening hours). Raises ``ArgumentError`` naming `name` as :func:`parse_interval` does.
+    """
+    shown = _shown(name)
     hint = "such as '15min', '30min', '1h' or 1800 (seconds)"
     if isinstance(value, bool):
         raise ArgumentError(f"{shown} must be a fixed length {hint}, got {value!r}.")
+    if isinstance(value, str) and _is_number(value):
+        raise ArgumentError(f"{shown} = {value!r} has no unit; give a unit, e.g. 30min.")
     if isinstance(value, (str, dt.timedelta, np.timedelta64)):  # pandas.Timedelta is a datetime.timedelta
         try:
             td = pd.Timedelta(value)
@@ -89,11 +112,19 @@ def parse_interval(value: object, name: str = "interval") -> float:
         raise ArgumentError(f"{shown} must be a fixed length {hint}, got {value!r}.")
     if not (math.isfinite(seconds) and seconds > 0):
         raise ArgumentError(f"{shown} must be a positive length {hint}, got {value!r}.")
-    per_day = DAY / seconds
-    if seconds > DAY or abs(per_day - round(per_day)) > 1e-9 * per_day:
-        raise ArgumentError(f"{shown} = {value!r} does not divide a day into whole intervals; "
-                            "use a width such as '10min', '15min', '30min', '1h' or '1D'.")
     return seconds
+
+
+def _shown(name: str) -> str:
+    return f"`{name}`" if not name.startswith("-") else name
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_duration(value: object, what: str) -> float:

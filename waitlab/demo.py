@@ -54,7 +54,7 @@ def _callcenter(data: Path, out: Path) -> None:
     print(ingest)
     out.mkdir(parents=True, exist_ok=True)
     contacts.to_parquet(out / "contacts.parquet")
-    result = staffing_from_log(contacts, freq="30min",
+    result = staffing_from_log(contacts, interval="30min",
                                targets=[Target.service_level(60.0, 0.8), Target.abandon_rate(0.05)])
     neutralize_cells(result.table).to_csv(out / "staffing.csv", index=False)
     d = result.summary()

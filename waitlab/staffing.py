@@ -53,8 +53,8 @@ class StaffingResult:
         Mean patience used by Erlang A, seconds (None for Erlang C).
     targets : tuple of Target
         The targets every interval was staffed for (the default one if none was given).
-    freq : str
-        Interval width.
+    interval : float
+        Interval width, seconds.
     """
 
     table: pd.DataFrame
@@ -62,7 +62,7 @@ class StaffingResult:
     model: Literal["erlang_a", "erlang_c"]
     mean_patience: float | None
     targets: tuple[Target, ...]
-    freq: str
+    interval: float
 
     def summary(self) -> dict[str, int]:
         """Counts over the intervals with arrivals: intervals, understaffed ones, largest shortfall."""
@@ -80,7 +80,7 @@ class StaffingResult:
             **self.summary(),
             "model": self.model,
             "mean_patience": self.mean_patience,
-            "freq": self.freq,
+            "interval": self.interval,
             "targets": [t.describe() for t in self.targets],
             "notes": list(self.notes),
         }
@@ -103,7 +103,7 @@ def staffing_from_log(
     contacts: pd.DataFrame,
     *,
     targets: Target | Sequence[Target] | None = None,
-    freq: str = "30min",
+    interval: str | pd.Timedelta | float = "30min",
     by: Sequence[str] | None = None,
     mean_patience: float | str | None = "auto",
     service_time: Literal["interval", "period"] = "interval",
@@ -119,8 +119,8 @@ def staffing_from_log(
     targets : Target or sequence of Target, optional
         What every interval must meet (see :class:`waitlab.Target`); default 80 % answered
         within 20 s (a note says so).
-    freq : str, default "30min"
-        Interval width (a pandas offset alias).
+    interval : str, Timedelta or float, default "30min"
+        Interval width: "30min", a Timedelta or seconds (see :func:`waitlab.parse_interval`).
     by : list of str, optional
         Extra grouping (e.g. ``["queue"]`` when each queue has its own desks).
     mean_patience : float, "auto" or None, default "auto"
@@ -140,8 +140,8 @@ def staffing_from_log(
     Returns
     -------
     StaffingResult
-        ``.table`` (the plan per interval), ``.notes``, ``.model``, ``.mean_patience`` and
-        ``.targets``; ``str(result)`` is the text ``waitlab staff`` prints.
+        ``.table`` (the plan per interval), ``.notes``, ``.model``, ``.mean_patience``,
+        ``.targets`` and ``.interval`` (seconds); ``str(result)`` is the text ``waitlab staff`` prints.
 
     Raises
     ------
@@ -151,13 +151,14 @@ def staffing_from_log(
     """
     from waitlab.models import staffing_plan  # on first use: `import waitlab` does not load the models
 
+    width = parse_interval(interval)
     if service_time not in ("interval", "period"):
         raise ModelInputError(f"`service_time` must be 'interval' or 'period', got {service_time!r}.")
     if service_fill not in ("group", "period"):
         raise ModelInputError(f"`service_fill` must be 'group' or 'period', got {service_fill!r}.")
     keys_by = list(by or [])
-    stats = interval_stats(contacts, freq=freq, by=keys_by or None)
-    notes = [f"interval width {freq}; arrivals measured per interval from the log"]
+    stats = interval_stats(contacts, interval=width, by=keys_by or None)
+    notes = [f"interval width {width / 60:g} min; arrivals measured per interval from the log"]
     notes += list(stats.notes)
     theta = _patience(contacts, mean_patience, notes)
     if targets is None:
@@ -177,7 +178,7 @@ def staffing_from_log(
     plan = staffing_plan(
         stats["arrivals"].to_numpy(dtype=float),
         handle,
-        parse_interval(freq, "freq"),
+        width,
         targets=goal,
         mean_patience=theta,
         day_arrivals=day_arrivals,
@@ -189,7 +190,7 @@ def staffing_from_log(
     out["desks_present"] = observed
     out["shortfall"] = (out["desks"] - observed).clip(lower=0)
     out["understaffed"] = out["desks"] > observed
-    return StaffingResult(out, tuple(notes), "erlang_c" if theta is None else "erlang_a", theta, goal, freq)
+    return StaffingResult(out, tuple(notes), "erlang_c" if theta is None else "erlang_a", theta, goal, width)
 
 
 def _patience(contacts: pd.DataFrame, mean_patience: float | str | None, notes: list[str]) -> float | None:

@@ -15,7 +15,7 @@ loaded = _data.require()
 view = _ui.filters(loaded)
 if view is None:
     st.stop()
-key, contacts, freq = view.key, view.contacts, view.freq
+key, contacts, interval = view.key, view.contacts, view.interval
 
 sl_t = float(_ui.number(t("ov.sl_threshold"), "ov_sl", _ui.default_sl_threshold(contacts), min_value=0.0,
                         step=5.0, help=t("ov.sl_threshold_help")))
@@ -40,10 +40,10 @@ with st.expander(t("ov.all_kpis")):
     _ui.table(pd.DataFrame({"kpi": [t(f"kpi.{k}") for k, _ in rows],
                             "value": [_ui.fmt_kpi(k, v) for k, v in rows]}), key="ov_all")
 
-stats = _data.intervals(key, contacts, freq, (), sl_t)
+stats = _data.intervals(key, contacts, interval, (), sl_t)
 series = _ui.naive_times(stats, "interval_start")
 
-st.subheader(t("ov.arrivals_vs_desks", width=t(f"freq.{freq}")))
+st.subheader(t("ov.arrivals_vs_desks", width=t(f"freq.{interval}")))
 base = alt.Chart(series).encode(x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()))
 bars = base.mark_bar(opacity=0.7, color="#4c78a8").encode(
     y=alt.Y("arrivals:Q", title=t("kpi.arrivals")),
@@ -53,7 +53,7 @@ bars = base.mark_bar(opacity=0.7, color="#4c78a8").encode(
 line = base.mark_line(color="#e45756", point=True).encode(y=alt.Y("desks_present:Q", title=t("kpi.desks_present")))
 _ui.chart(alt.layer(bars, line).resolve_scale(y="independent").properties(height=300))
 
-st.subheader(t("ov.waits", width=t(f"freq.{freq}")))
+st.subheader(t("ov.waits", width=t(f"freq.{interval}")))
 waits = series.melt(id_vars="interval_start", value_vars=["wait_mean", "wait_p90", "wait_max"],
                     var_name="kpi", value_name="seconds")
 waits["minutes"] = waits["seconds"] / 60.0

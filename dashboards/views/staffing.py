@@ -84,7 +84,7 @@ if not targets:
     st.stop()
 
 try:
-    result = _data.staffing(view.key, view.contacts, view.freq, tuple(targets), patience_s,
+    result = _data.staffing(view.key, view.contacts, view.interval, tuple(targets), patience_s,
                             float(shrink or 0.0) / 100.0, aht_mode)
 except ValueError as exc:  # the library's one-sentence message (its errors are ValueErrors)
     _ui.show_error(exc)
@@ -92,7 +92,7 @@ except ValueError as exc:  # the library's one-sentence message (its errors are 
 plan, notes = result.table, list(result.notes)
 
 open_ = plan[(plan["arrivals"] > 0) | (plan["desks_present"] > 0)]
-hours = view.freq_seconds / 3600.0
+hours = result.interval / 3600.0
 m = st.columns(4)
 m[0].metric(t("stf.intervals_short"), f"{i18n.fmt_int(open_['understaffed'].sum())} / {i18n.fmt_int(len(open_))}",
             border=True, help=t("stf.intervals_short_help"))

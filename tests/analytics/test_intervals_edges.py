@@ -15,7 +15,7 @@ from waitlab.schema import coerce_contacts
 def test_long_wait_and_service_are_split_exactly_over_borders():
     # One customer waits 09:20 -> 10:40 (80 min), then is served 10:40 -> 11:10 at desk A.
     c = build([("1", "served", "09:20:00", "10:40:00", "10:40:00", "11:10:00", "A")])
-    t = interval_stats(c, freq="30min")
+    t = interval_stats(c, interval="30min")
     starts = ["09:00:00", "09:30:00", "10:00:00", "10:30:00", "11:00:00"]
     assert t["interval_start"].tolist() == [stamp(s) for s in starts]
     # wait overlaps: 600, 1800, 1800, 600, 0 seconds; in the middle intervals no event happens,
@@ -34,7 +34,7 @@ def test_long_wait_and_service_are_split_exactly_over_borders():
 def test_span_ending_exactly_on_a_border_does_not_leak():
     # Wait 09:00 -> 09:30 exactly: all of it in [09:00, 09:30), none after.
     c = build([("1", "served", "09:00:00", "09:30:00", "09:30:00", "09:45:00", "A")])
-    t = interval_stats(c, freq="30min")
+    t = interval_stats(c, interval="30min")
     assert t["waiting_mean"].tolist() == pytest.approx([1.0, 0.0])
     assert t["waiting_max"].tolist() == [1, 0]  # at 09:30 the customer has been called
     assert t["desks_present"].tolist() == [0, 1]
@@ -45,7 +45,7 @@ def test_empty_intervals_inside_the_span_are_zero_rows():
         ("1", "served", "09:00:00", "09:01:00", "09:01:00", "09:02:00", "A"),
         ("2", "served", "11:10:00", "11:11:00", "11:11:00", "11:12:00", "A"),
     ])  # fmt: skip
-    t = interval_stats(c, freq="1h")
+    t = interval_stats(c, interval="1h")
     assert t["arrivals"].tolist() == [1, 0, 1]
     assert t.loc[1, ["served", "abandoned", "no_show", "other"]].tolist() == [0, 0, 0, 0]
     assert t.loc[1, "waiting_mean"] == 0 and t.loc[1, "desks_busy"] == 0
@@ -105,8 +105,8 @@ def test_bad_input_is_named():
     c = build([("1", "served", "09:00:00", "09:01:00", "09:01:00", "09:02:00", "A")])
     with pytest.raises(SchemaError, match="`by` names column 'desk'"):
         interval_stats(c, by=["desk"])
-    with pytest.raises(ArgumentError, match="`freq` must be a fixed length"):
-        interval_stats(c, freq="monthly")
+    with pytest.raises(ArgumentError, match="`interval` must be a fixed length"):
+        interval_stats(c, interval="monthly")
     with pytest.raises(ArgumentError, match="`sl_threshold` must be"):
         interval_stats(c, sl_threshold=-1)
     with pytest.raises(SchemaError, match="no `arrived_at` column"):

@@ -40,7 +40,7 @@ def morning():
 
 
 def test_volumes_and_waits_per_interval(morning):
-    t = interval_stats(morning, freq="30min")
+    t = interval_stats(morning, interval="30min")
     # Intervals listed from the one holding the first arrival (09:00) to the last event (09:50).
     assert t["interval_start"].tolist() == [stamp("09:00:00"), stamp("09:30:00")]
     i1, i2 = t.iloc[0], t.iloc[1]
@@ -120,7 +120,7 @@ def test_by_server_splits_desks(morning):
 
 
 def test_idle_gaps(morning):
-    r = idle_gaps(morning, freq="30min")
+    r = idle_gaps(morning, interval="30min")
     g = r.gaps.set_index("server")
     # A: 09:10 back to back (no gap), 09:20 -> 09:35 = 900 s.  B: 09:12:10 -> 09:25:00 = 770 s.
     assert g.loc["A", "seconds"] == 900 and g.loc["B", "seconds"] == 770

@@ -77,10 +77,10 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(c=contact_tables(), freq=st.sampled_from(["10min", "30min", "1h"]))
-def test_time_figures_match_brute_force(c, freq):
-    t = interval_stats(c, freq=freq)
-    step = pd.Timedelta(freq)
+@given(c=contact_tables(), interval=st.sampled_from(["10min", "30min", "1h"]))
+def test_time_figures_match_brute_force(c, interval):
+    t = interval_stats(c, interval=interval)
+    step = pd.Timedelta(interval)
     for row in t.itertuples():
         ref = _reference(c, row.interval_start, row.interval_start + step)
         assert row.waiting_mean == pytest.approx(ref["waiting_mean"], abs=1e-9)
@@ -90,10 +90,10 @@ def test_time_figures_match_brute_force(c, freq):
 
 
 @SETTINGS
-@given(c=contact_tables(), freq=st.sampled_from(["15min", "30min", "1h"]),
+@given(c=contact_tables(), interval=st.sampled_from(["15min", "30min", "1h"]),
        short=st.sampled_from([0.0, 10.0, 60.0]), by=st.sampled_from([None, ["server"], ["dow"]]))  # fmt: skip
-def test_invariants(c, freq, short, by):
-    t = interval_stats(c, freq=freq, short_abandon=short, by=by)
+def test_invariants(c, interval, short, by):
+    t = interval_stats(c, interval=interval, short_abandon=short, by=by)
     assert (t["served"] + t["abandoned"] + t["no_show"] + t["other"] == t["arrivals"]).all()
     assert t["arrivals"].sum() == len(c)
     for col in ["sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short", "occupancy"]:
@@ -103,7 +103,7 @@ def test_invariants(c, freq, short, by):
     assert (t["wait_p50"].dropna() <= t["wait_p90"].dropna() + 1e-9).all()
     assert (t["wait_max"].dropna() >= t["wait_p95"].dropna() - 1e-9).all()
     # waiting is conserved: the integral over all intervals is the sum of the waits.
-    length = pd.Timedelta(freq).total_seconds()
+    length = pd.Timedelta(interval).total_seconds()
     waits = (c["called_at"].fillna(c["ended_at"]) - c["arrived_at"]).dt.total_seconds()
     assert (t["waiting_mean"] * length).sum() == pytest.approx(waits.sum(), abs=1e-6)
     k = summary_kpis(c, short_abandon=short)

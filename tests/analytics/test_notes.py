@@ -46,7 +46,7 @@ def test_a_known_data_problem_is_a_note_on_each_result_and_no_warning(flawed):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # any warning fails the test
         k = summary_kpis(flawed)
-        t = interval_stats(flawed, freq="30min")
+        t = interval_stats(flawed, interval="30min")
         by = summary_by(flawed, "queue")
         gaps = idle_gaps(flawed)
         pat = patience(flawed)
@@ -69,7 +69,7 @@ def test_a_clean_log_has_no_data_notes():
 
 
 def test_noted_frame_keeps_notes_through_selection_and_copy_and_drops_them_in_concat(flawed, tmp_path):
-    t = interval_stats(flawed, freq="10min")
+    t = interval_stats(flawed, interval="10min")
     notes = t.notes
     assert len(notes) == 2
     assert type(t["arrivals"]) is pd.Series  # a column is a plain Series

@@ -104,7 +104,7 @@ def test_staffing_page_equals_the_models_plan(loaded_es, kiosk):
     assert not at.exception, at.exception
     # the page's defaults: Erlang A with the estimated patience, 1 h intervals, the AHT of each
     # interval, wait limits 30 min <= 5 % and 90 min <= 0.1 %, no shrinkage
-    stats = interval_stats(contacts, freq="1h")
+    stats = interval_stats(contacts, interval="1h")
     period_aht = summary_kpis(contacts)["mean_service"]
     mean_service = stats["mean_service"].where(~((stats["arrivals"] > 0) & stats["mean_service"].isna()), period_aht)
     plan = staffing_plan(stats["arrivals"], mean_service, 3600.0, mean_patience=patience(contacts).mean_patience,
@@ -125,7 +125,7 @@ def test_staffing_erlang_c_with_a_service_level_target(loaded_es, kiosk):
     at.checkbox(key="stf_use_limits.es").uncheck().run()
     try:
         assert not at.exception, at.exception
-        stats = interval_stats(contacts, freq="1h")
+        stats = interval_stats(contacts, interval="1h")
         period_aht = summary_kpis(contacts)["mean_service"]
         mean_service = stats["mean_service"].where(~((stats["arrivals"] > 0) & stats["mean_service"].isna()), period_aht)
         plan = staffing_plan(stats["arrivals"], mean_service, 3600.0, targets=Target.service_level(900.0, 0.8))

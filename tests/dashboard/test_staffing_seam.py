@@ -27,13 +27,13 @@ def test_library_cli_and_page_give_the_same_desks_per_interval(name, fmt, mappin
     if not path.is_file():
         pytest.skip(f"{path} is missing (run python datasets/make_datasets.py)")
     contacts, _ = read_log(path, format=fmt, mapping=mapping)
-    lib = staffing_from_log(contacts, freq="1h", mean_patience="auto",
+    lib = staffing_from_log(contacts, interval="1h", mean_patience="auto",
                             targets=[Target.wait_exceeds(1800.0, 0.05), Target.wait_exceeds(5400.0, 0.001)])
     assert lib.model == "erlang_a"
     plan = lib.table
 
     out = tmp_path / "plan.csv"
-    argv = ["staff", str(path), "--format", fmt, *(["--mapping", mapping] if mapping else []), "--freq", "1h",
+    argv = ["staff", str(path), "--format", fmt, *(["--mapping", mapping] if mapping else []), "--interval", "1h",
             "--wait-limit", "1800:0.05", "--wait-limit", "5400:0.001", "-o", str(out)]
     assert main(argv) == 0
     printed = capsys.readouterr().out

@@ -40,7 +40,7 @@ class IdleGaps:
 
 
 def idle_gaps(
-    contacts: pd.DataFrame, freq: str | pd.Timedelta = "30min", *, max_gap: float | None = None
+    contacts: pd.DataFrame, interval: str | pd.Timedelta | float = "30min", *, max_gap: float | None = None
 ) -> IdleGaps:
     """Gaps between consecutive services of the same desk, and a summary per desk and interval.
 
@@ -49,9 +49,10 @@ def idle_gaps(
     contacts : DataFrame
         A contacts table with ``server``, ``started_at`` and ``ended_at``; contacts without
         all three are ignored. A desk is ``(site, server)`` when the table has sites.
-    freq : str or Timedelta, default "30min"
-        Interval length of the summary (intervals start at local midnight of the first
-        service's day, as in :func:`~waitlab.analytics.interval_stats`).
+    interval : str, Timedelta or float, default "30min"
+        Interval length of the summary ("15min", a Timedelta or seconds; it must divide a
+        day). Intervals start at local midnight of the first service's day, as in
+        :func:`~waitlab.analytics.interval_stats`.
     max_gap : float, optional
         Gaps longer than this many seconds are treated as the desk being closed (a break or
         the end of a shift) and left out. Gaps that cross local midnight are always left out.
@@ -66,7 +67,7 @@ def idle_gaps(
     ``started_at[k+1] - ended_at[k]`` when positive. Zero gaps (back-to-back services) are
     not listed.
     """
-    bin_ns = interval_ns(freq)
+    bin_ns = interval_ns(interval)
     if max_gap is not None and not (np.isfinite(max_gap) and max_gap > 0):
         raise ArgumentError(f"`max_gap` must be a positive number of seconds, got {max_gap!r}.")
     has_site = (

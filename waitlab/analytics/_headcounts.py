@@ -167,7 +167,7 @@ def _numbers(df: pd.DataFrame, col: str, where: str) -> pd.Series:
 def from_headcounts(
     sheet: pd.DataFrame | str | PathLike[str],
     arrivals: pd.DataFrame | str | PathLike[str],
-    interval: str | pd.Timedelta = "1h",
+    interval: str | pd.Timedelta | float = "1h",
     *,
     mapping: dict[str, str] | None = None,
 ) -> HeadcountResult:
@@ -183,8 +183,11 @@ def from_headcounts(
     arrivals : DataFrame or path
         Arrivals per interval: ``hora`` (start of the hour) and ``llegadas`` (or ``time``,
         ``arrivals``), optionally ``fecha``.
-    interval : str or Timedelta, default "1h"
-        Length of the tally intervals; counts are grouped into the same intervals.
+    interval : str, Timedelta or float, default "1h"
+        Length of the tally intervals ("1h", a Timedelta or seconds; it must divide a day);
+        counts are grouped into the same intervals. Unlike the reporting width of the other
+        functions (30 min), this describes the data: the default is the hourly tally of the
+        usual sheet, and a shorter width would split each hour's arrivals wrongly.
     mapping : dict, optional
         Field -> column name for non-standard sheets, fields ``time``, ``date``,
         ``waiting``, ``desks_open`` (sheet) and ``arrivals`` (tally).
@@ -208,7 +211,7 @@ def from_headcounts(
     (NaN when :math:`A_h = 0`).
     """
     mapping = dict(mapping or {})
-    step = interval_ns(interval, "interval") / NS
+    step = interval_ns(interval) / NS
     counts, where_s = _read(sheet, "headcount sheet")
     tally, where_a = _read(arrivals, "arrivals tally")
     t_col = _column(counts, "time", mapping, where_s, True)

@@ -196,7 +196,7 @@ def summary_by(
         A contacts table.
     by : str
         Column whose values form the groups (e.g. ``"site"``, or a day or replication key).
-        Unlike ``interval_stats(freq="1D")``, the time-weighted KPIs of a group (waiting,
+        Unlike ``interval_stats(interval="1D")``, the time-weighted KPIs of a group (waiting,
         desks busy, occupancy) are averaged over that group's own span, from its first
         arrival to its last event, exactly as :func:`summary_kpis` of the group alone.
     sl_threshold, short_abandon : float
@@ -224,7 +224,7 @@ def summary_by(
 
 def interval_stats(
     contacts: pd.DataFrame,
-    freq: str | pd.Timedelta = "30min",
+    interval: str | pd.Timedelta | float = "30min",
     by: Sequence[str] | str | None = None,
     sl_threshold: float = 20.0,
     short_abandon: float = 0.0,
@@ -236,8 +236,9 @@ def interval_stats(
     contacts : DataFrame
         A contacts table (:mod:`waitlab.schema`). Only ``arrived_at`` is required; a KPI whose
         column is absent or entirely null comes out NaN, and a note says so.
-    freq : str or Timedelta, default "30min"
-        Interval length (a fixed length: "15min", "1h", "1D"). Intervals are aligned on local
+    interval : str, Timedelta or float, default "30min"
+        Interval length: a fixed length ("15min", "1h", "1D"), a Timedelta or seconds
+        (read by :func:`waitlab.parse_interval`; it must divide a day). Intervals are aligned on local
         midnight; every interval from the one holding the first arrival to the one holding
         the last event is listed, empty ones with ``arrivals == 0``.
     by : str or list of str, optional
@@ -262,7 +263,7 @@ def interval_stats(
     SchemaError
         If ``arrived_at`` is missing or naive, or a `by` column does not exist.
     ValueError
-        If `freq`, `sl_threshold` or `short_abandon` is invalid.
+        If `interval`, `sl_threshold` or `short_abandon` is invalid.
 
     Notes
     -----
@@ -272,7 +273,7 @@ def interval_stats(
     """
     by_list = [by] if isinstance(by, str) else list(by or [])
     _check_thresholds(sl_threshold, short_abandon)
-    bin_ns = interval_ns(freq)
+    bin_ns = interval_ns(interval)
     who = "interval_stats"
     work = read_contacts(contacts, by_list, who=who)
     tz = work.tz

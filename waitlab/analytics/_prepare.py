@@ -53,9 +53,9 @@ def to_ns(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return idx.asi8.copy(), valid
 
 
-def interval_ns(freq: str | pd.Timedelta | float, name: str = "freq") -> int:
+def interval_ns(interval: str | pd.Timedelta | float, name: str = "interval") -> int:
     """:func:`waitlab._clock.parse_interval` in whole nanoseconds (ArgumentError naming `name`)."""
-    return round(parse_interval(freq, name) * NS)
+    return round(parse_interval(interval, name) * NS)
 
 
 @dataclass

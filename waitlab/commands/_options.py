@@ -1,11 +1,13 @@
-"""Options shared by the commands: the log options (``ingest``, ``report``, ``staff``, ``replay``), the scenario.
+"""Options shared by the commands: the log options (``ingest``, ``report``, ``staff``, ``replay``), the scenario, the interval.
 
 :func:`log_options` is an argparse *parent*: every command that reads a log gets the same
 ``LOG`` positional and the same ``--format``, ``--mapping``, ``--tz``, ``--encoding``, ``--sep``
 and ``--dayfirst``/``--monthfirst`` options, with the same names, defaults and checks;
 :func:`read_log_from_args` reads the log they describe. (cli.py skips this module when it
 looks for sub-commands: its name starts with ``_``.) :func:`scenario_path` resolves the
-SCENARIO argument of ``simulate`` and ``plan``.
+SCENARIO argument of ``simulate`` and ``plan``. :func:`interval_option` adds the one
+``--interval WIDTH`` option (``report``, ``staff``, ``replay``), read with
+:func:`waitlab.parse_interval` by :func:`interval_from_args`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from waitlab import parse_interval
 from waitlab.exceptions import ArgumentError, ScenarioError
 from waitlab.readers import FORMATS, IngestReport, read_log, shipped_mappings
 
-__all__ = ["log_options", "read_log_from_args", "scenario_path"]
+__all__ = ["interval_from_args", "interval_option", "log_options", "read_log_from_args", "scenario_path"]
 
 
 def log_options() -> argparse.ArgumentParser:
@@ -42,6 +45,17 @@ def read_log_from_args(args: argparse.Namespace) -> tuple[pd.DataFrame, IngestRe
     """``(contacts, ingest report)`` of the log that the :func:`log_options` of `args` describe."""
     return read_log(args.log, format=args.format, mapping=args.mapping, tz=args.tz,
                     encoding=args.encoding, sep=args.sep, dayfirst=args.dayfirst)
+
+
+def interval_option(p: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--interval WIDTH`` (default 30min) to `p`; `what` says what the width is for."""
+    p.add_argument("--interval", default="30min", metavar="WIDTH",
+                   help=f"{what}: a width with its unit, e.g. 15min, 1h or 900s; it must divide a day [30min]")
+
+
+def interval_from_args(args: argparse.Namespace) -> float:
+    """Seconds of ``--interval``; ArgumentError for a bare number ("give a unit, e.g. 30min") or a bad width."""
+    return parse_interval(args.interval, "--interval")
 
 
 def scenario_path(text: str) -> Path:

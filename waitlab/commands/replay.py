@@ -6,7 +6,7 @@ import argparse
 import json
 import math
 
-from waitlab.commands._options import log_options, read_log_from_args
+from waitlab.commands._options import interval_from_args, interval_option, log_options, read_log_from_args
 from waitlab.exceptions import ArgumentError
 
 __all__ = ["parse_desks", "register", "run"]
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="change a desk group: GROUP=+2 adds 2 desks in every interval, GROUP=-1 removes one, GROUP=8 "
         'keeps 8 open all day (repeat for several groups; quote names with spaces: --desks "Caja=+2")',
     )
-    p.add_argument("--interval", type=float, default=30.0, help="schedule interval in minutes; must divide a day [30]")
+    interval_option(p, "schedule interval")
     p.add_argument(
         "--rules", default="CABA", help="compliance rule set (CABA, limit15, ... or a TOML path) [CABA]"
     )
@@ -63,12 +63,11 @@ def run(args: argparse.Namespace) -> int:
     from waitlab.sim import replay
 
     desks = parse_desks(args.desks)
-    if not (args.interval > 0 and math.isfinite(args.interval)):
-        raise ArgumentError(f"--interval must be a positive number of minutes, got {args.interval}.")
+    interval = interval_from_args(args)
     contacts, _report = read_log_from_args(args)
     result = replay(
         contacts, desks or None, date=args.date, site=args.site, rules=args.rules, seats=args.seats,
-        sl_threshold=args.sl_threshold, interval=f"{args.interval:g}min",
+        sl_threshold=args.sl_threshold, interval=interval,
     )  # fmt: skip
     if args.json:
         sc = result.scenario

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from waitlab.commands._options import log_options, read_log_from_args
+from waitlab.commands._options import interval_from_args, interval_option, log_options, read_log_from_args
 
 __all__ = ["register", "run"]
 
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--rules", default="CABA", help="rule set name (CABA, limit15, ...) or TOML path [CABA]")
     p.add_argument("--seats", type=int, default=None, help="seats in the waiting room (unknown: every wait counts as standing)")
     p.add_argument("--lang", choices=("es", "en"), default="es", help="report language [es]")
-    p.add_argument("--freq", default="30min", help="interval width for the tables [30min]")
+    interval_option(p, "interval width of the tables")
     p.add_argument("--sl-threshold", type=float, default=20.0, help="service-level threshold T in seconds [20]")
     p.add_argument("--hash-ids", action="store_true", help="replace customer and contact ids by salted hashes")
     p.add_argument("-o", "--out", default="out", help="output folder [out]")
@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     from waitlab.report import write_report
 
+    interval = interval_from_args(args)  # a bad width fails before the log is read
     contacts, ingest = read_log_from_args(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -39,6 +40,6 @@ def run(args: argparse.Namespace) -> int:
         ingest.write_quarantine(out / "quarantine.csv")
         print(f"quarantined rows written to {out / 'quarantine.csv'}")
     paths = write_report(contacts, out, ingest=ingest, rules=args.rules, seats=args.seats, hash_ids=args.hash_ids,
-                         lang=args.lang, freq=args.freq, sl_threshold=args.sl_threshold)
+                         lang=args.lang, interval=interval, sl_threshold=args.sl_threshold)
     print(f"report: {paths['html']}\nworkbook: {paths['excel']}")
     return 0

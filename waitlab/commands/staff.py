@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from waitlab.commands._options import log_options, read_log_from_args
+from waitlab.commands._options import interval_from_args, interval_option, log_options, read_log_from_args
 from waitlab.exceptions import ArgumentError, TargetError
 from waitlab.targets import Target
 
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Measure arrivals and handling time per interval in a log, solve the fewest desks that "
         "meet every target (Erlang A with the log's patience, or Erlang C), and flag understaffed intervals.",
     )
-    p.add_argument("--freq", default="30min", help="interval width [30min]")
+    interval_option(p, "interval width")
     p.add_argument("--by", default=None, help="comma-separated grouping, e.g. queue")
     p.add_argument("--sl", type=_pair, default=None, metavar="SECONDS:SHARE",
                    help="service level: SHARE of arrivals answered within SECONDS, e.g. 20:0.8")
@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from waitlab.staffing import staffing_from_log
 
     targets = _targets(args)  # a target written the wrong way round fails before the log is read
+    interval = interval_from_args(args)  # and so does a bad width
     contacts, ingest = read_log_from_args(args)
     print(ingest)
     pat: float | str | None = args.patience
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             raise ArgumentError(f"--patience must be a number of seconds, 'auto' or 'none', "
                                 f"got {args.patience!r}.") from None
     result = staffing_from_log(
-        contacts, targets=targets, freq=args.freq, by=args.by.split(",") if args.by else None,
+        contacts, targets=targets, interval=interval, by=args.by.split(",") if args.by else None,
         mean_patience=pat, service_time=args.service_time, service_fill=args.service_fill, shrinkage=args.shrinkage,
     )
     print(result)

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from waitlab._clock import parse_interval
+from waitlab.exceptions import ArgumentError
 from waitlab.models._staffing import goals, required_desks
-from waitlab.models._validate import ModelInputError, as_float, check_nonnegative, check_time
+from waitlab.models._validate import ModelInputError, as_float, check_nonnegative
 from waitlab.targets import Target
 
 __all__ = ["staffing_plan"]
@@ -19,7 +21,7 @@ __all__ = ["staffing_plan"]
 def staffing_plan(
     arrivals: ArrayLike,
     mean_service: ArrayLike,
-    interval_seconds: float = 1800.0,
+    interval: str | pd.Timedelta | float = "30min",
     *,
     targets: Target | Sequence[Target],
     mean_patience: ArrayLike | None = None,
@@ -36,8 +38,9 @@ def staffing_plan(
     mean_service : array_like or pandas.Series
         Average handling time per interval, seconds, > 0; may be NaN where `arrivals` is 0
         (as `interval_stats` reports for empty intervals).
-    interval_seconds : float, default 1800
-        Interval length, seconds.
+    interval : str, Timedelta or float, default "30min"
+        Interval length: "30min", a Timedelta or seconds (see :func:`waitlab.parse_interval`);
+        `arrivals` are counted over it.
     targets : Target or sequence of Target
         What every interval must meet, exactly as in `required_desks`.
     mean_patience : float or array_like, optional
@@ -62,7 +65,7 @@ def staffing_plan(
     ------
     ModelInputError
         Mismatched lengths, negative or NaN arrivals, a missing AHT where there are arrivals,
-        or any problem `required_desks` reports.
+        an `interval` that is not a width dividing a day, or any problem `required_desks` reports.
 
     Examples
     --------
@@ -76,7 +79,10 @@ def staffing_plan(
     handle = as_float("mean_service", np.asarray(mean_service, dtype=float).ravel())
     if handle.size != calls.size:
         raise ModelInputError(f"`mean_service` must have one value per interval ({calls.size}), got {handle.size} values.")
-    length = check_time("interval_seconds", interval_seconds, positive=True)
+    try:
+        length = parse_interval(interval)
+    except ArgumentError as exc:
+        raise ModelInputError(str(exc)) from None
     busy = calls > 0
     bad = busy & ~(np.isfinite(handle) & (handle > 0))
     if np.any(bad):

@@ -22,7 +22,7 @@ from scipy import stats
 
 from waitlab._ci import wilson
 from waitlab._clock import interval_label
-from waitlab.planning._errors import PlanningError
+from waitlab.planning._errors import PlanningError, interval_width
 from waitlab.planning._targets import Target
 
 __all__ = ["Assessment", "SimulatedDays", "TargetFigures", "assess"]
@@ -199,7 +199,7 @@ def check_simulable(targets: list[Target] | tuple[Target, ...]) -> None:
 
 
 def assess(days: SimulatedDays, targets: list[Target] | tuple[Target, ...], *, n_intervals: int,
-           interval: float, day_start: float = 0.0, confidence: float = 0.95) -> Assessment:
+           interval: str | pd.Timedelta | float, day_start: float = 0.0, confidence: float = 0.95) -> Assessment:
     """Estimate every target, with confidence intervals, from simulated days.
 
     Customers are attributed to the interval in which they *arrived*; arrivals outside
@@ -213,8 +213,8 @@ def assess(days: SimulatedDays, targets: list[Target] | tuple[Target, ...], *, n
         Targets to estimate.
     n_intervals : int
         Number of intervals of the plan.
-    interval : float
-        Interval length, seconds.
+    interval : str, Timedelta or float
+        Interval length: "30min", a Timedelta or seconds.
     day_start : float
         Clock time of the first interval's start, seconds since midnight (labels only).
     confidence : float
@@ -224,6 +224,7 @@ def assess(days: SimulatedDays, targets: list[Target] | tuple[Target, ...], *, n
     -------
     Assessment
     """
+    interval = interval_width(interval)
     if not (0 < confidence < 1):
         raise PlanningError(f"`confidence` must be in (0, 1), got {confidence!r}.")
     check_simulable(targets)

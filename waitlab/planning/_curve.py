@@ -22,7 +22,7 @@ from numpy.typing import ArrayLike
 from waitlab._ci import t_interval
 from waitlab._random import RNG, root_seed
 from waitlab.planning._assess import SimulatedDays, assess
-from waitlab.planning._errors import PlanningError
+from waitlab.planning._errors import PlanningError, interval_width
 from waitlab.planning._staffing import Evaluator
 from waitlab.planning._targets import Target
 
@@ -139,7 +139,7 @@ def _row(days: SimulatedDays, targets: Sequence[Target], limits: Mapping[str, tu
     return row
 
 
-def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Target], *, interval: float,
+def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Target], *, interval: str | pd.Timedelta | float,
                budgets: Sequence[float] | None = None, scales: Sequence[float] = (0.75, 0.8, 0.85, 0.9, 0.95, 1.0,
                                                                               1.05, 1.1, 1.2),
                min_desks: ArrayLike = 1, rng: RNG = None, confidence: float = 0.95,
@@ -157,8 +157,8 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
     targets : sequence of Target
         The targets; every wait limit among them gets breach columns, and the per-interval
         targets give ``intervals_meeting_targets``.
-    interval : float
-        Interval length, seconds.
+    interval : str, Timedelta or float
+        Interval length: "30min", a Timedelta or seconds.
     budgets : sequence of float, optional
         Desk-hours of each point. Default: `scales` times the reference's desk-hours.
     scales : sequence of float
@@ -184,6 +184,7 @@ def cost_curve(evaluate: Evaluator, reference: ArrayLike, targets: Sequence[Targ
     -------
     CostCurve
     """
+    interval = interval_width(interval)
     ref = np.asarray(reference)
     if ref.ndim != 1 or ref.size == 0 or np.any(ref < 0) or np.any(ref != np.round(ref)):
         raise PlanningError("`reference` must be a 1-D plan of whole desks >= 0 per interval.")

@@ -25,7 +25,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from waitlab._clock import clock, format_ranges, interval_label
-from waitlab.planning._errors import PlanningError, RosterInfeasibleError
+from waitlab.planning._errors import PlanningError, RosterInfeasibleError, interval_width
 from waitlab.planning._templates import ShiftTemplates
 
 __all__ = ["Roster", "roster_columns", "solve_roster"]
@@ -231,7 +231,7 @@ def _explain_infeasible(req: np.ndarray, cols: _Columns, templates: ShiftTemplat
     )
 
 
-def solve_roster(requirement: ArrayLike, templates: ShiftTemplates, *, interval: float = 900.0,
+def solve_roster(requirement: ArrayLike, templates: ShiftTemplates, *, interval: str | pd.Timedelta | float = "30min",
                  day_start: float = 0.0, time_limit: float = 60.0, mip_rel_gap: float = 0.0) -> Roster:
     """Cheapest set of shifts whose presence covers `requirement` in every interval.
 
@@ -241,8 +241,11 @@ def solve_roster(requirement: ArrayLike, templates: ShiftTemplates, *, interval:
         Desks required in each interval of the day.
     templates : ShiftTemplates
         Shift types (see :func:`load_shifts`).
-    interval : float
-        Interval length, seconds.
+    interval : str, Timedelta or float, default "30min"
+        Interval length: "30min", a Timedelta or seconds. It must be the interval of
+        `requirement` (``requirement[i]`` covers ``day_start + i * interval`` to the next
+        one): pass the width the requirement was planned in (``StaffingPlan.interval``),
+        since nothing here can tell a 15-minute requirement from a 30-minute one.
     day_start : float
         Start of the first interval, seconds since midnight (e.g. ``8 * 3600``).
     time_limit : float
@@ -263,6 +266,7 @@ def solve_roster(requirement: ArrayLike, templates: ShiftTemplates, *, interval:
     PlanningError
         If `requirement` or `interval` are invalid.
     """
+    interval = interval_width(interval)
     req = _validate_requirement(requirement, interval)
     cols = roster_columns(templates, req.size, interval, day_start)
     _precheck(req, cols, templates, interval, day_start)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
-from waitlab.planning._errors import PlanningError
+from waitlab.planning._errors import PlanningError, interval_width
 from waitlab.planning._targets import Target
 
 __all__ = ["sipp_plan"]
 
 
 def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Target] | tuple[Target, ...], *,
-              interval: float, mean_patience: ArrayLike | None = None, min_desks: int = 1,
+              interval: str | pd.Timedelta | float, mean_patience: ArrayLike | None = None, min_desks: int = 1,
               max_desks: int = 100_000) -> np.ndarray:
     """Fewest desks per interval meeting every target in a stationary Erlang model of that interval.
 
@@ -34,8 +35,8 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
         interval; ``day_any_wait_over`` becomes ``P(wait > limit) <= bound / expected arrivals
         per day`` in every interval (a union bound, with this plan's arrivals as the day's).
         Without patience nobody leaves, so an abandonment target holds and is not modelled.
-    interval : float
-        Interval length, seconds.
+    interval : str, Timedelta or float
+        Interval length: "30min", a Timedelta or seconds.
     mean_patience : float, array_like or None
         Mean patience, seconds (Erlang A); None for customers who never leave (Erlang C).
     min_desks : int
@@ -50,6 +51,7 @@ def sipp_plan(arrival_rate: ArrayLike, mean_service: ArrayLike, targets: list[Ta
     """
     from waitlab.models import required_desks
 
+    interval = interval_width(interval)
     lam = np.asarray(arrival_rate, dtype=float)
     if lam.ndim != 1 or lam.size == 0 or np.any(~np.isfinite(lam)) or np.any(lam < 0):
         raise PlanningError("`arrival_rate` must be a non-empty 1-D array of finite rates >= 0 (customers per second).")

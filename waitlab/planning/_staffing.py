@@ -44,7 +44,7 @@ from numpy.typing import ArrayLike
 from waitlab._clock import format_ranges
 from waitlab._random import RNG, root_seed
 from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, assess, check_simulable
-from waitlab.planning._errors import PlanningError
+from waitlab.planning._errors import PlanningError, interval_width
 from waitlab.planning._targets import Target
 
 __all__ = ["Evaluator", "StaffingPlan", "plan_staffing"]
@@ -170,7 +170,7 @@ def _as_int_array(name: str, value: ArrayLike, n: int) -> np.ndarray:
 
 
 def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target] | tuple[Target, ...], *,
-                  interval: float, day_start: float = 0.0, rng: RNG = None,
+                  interval: str | pd.Timedelta | float, day_start: float = 0.0, rng: RNG = None,
                   min_desks: ArrayLike = 1, max_desks: ArrayLike | None = None, max_iterations: int = 200,
                   spare: float = 0.5, decide: Literal["estimate", "upper"] = "estimate",
                   confidence: float = 0.95, verify: bool = True,
@@ -187,8 +187,8 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
         Starting plan, one value per interval (e.g. :func:`sipp_plan`).
     targets : list of Target
         What must hold (see :class:`Target`, :func:`targets_from_rules`).
-    interval : float
-        Interval length, seconds.
+    interval : str, Timedelta or float
+        Interval length: "30min", a Timedelta or seconds.
     day_start : float
         Clock time of the first interval, seconds since midnight (labels only).
     rng : numpy.random.Generator, int, SeedSequence or None
@@ -221,6 +221,7 @@ def plan_staffing(evaluate: Evaluator, initial: ArrayLike, targets: list[Target]
         On invalid arguments, or if the targets still fail with every interval at
         `max_desks`.
     """
+    interval = interval_width(interval)
     if not targets:
         raise PlanningError("`targets` is empty; give at least one Target (see targets_from_rules).")
     check_simulable(targets)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from waitlab._clock import parse_interval
 from waitlab._i18n import fmt_date, fmt_duration, fmt_number, fmt_pct, t
 from waitlab.analytics import PatienceResult, interval_stats, patience, summary_kpis
 from waitlab.compliance import Seats, check_compliance
@@ -42,18 +43,20 @@ def compute_report(
     ingest: Any | None = None,
     rules: str | Path = "CABA",
     seats: Seats = None,
-    freq: str = "30min",
+    interval: str | pd.Timedelta | float = "30min",
     sl_threshold: float = 20.0,
 ) -> ReportData:
     """Compute the tables of the report (no files written).
 
-    The notes of the analytics (what could not be computed, and why) become the report's
+    `interval` is the width of the per-queue interval table ("30min", a Timedelta or
+    seconds; see :func:`waitlab.parse_interval`). The notes of the analytics (what could not be computed, and why) become the report's
     notes; the compliance notes stay with the compliance section.
     """
+    width = parse_interval(interval)
     validate_contacts(contacts)
     kpis = summary_kpis(contacts, sl_threshold=sl_threshold)
-    intervals = interval_stats(contacts, freq=freq, by=["queue"], sl_threshold=sl_threshold)
-    hourly = interval_stats(contacts, freq="1h", sl_threshold=sl_threshold)
+    intervals = interval_stats(contacts, interval=width, by=["queue"], sl_threshold=sl_threshold)
+    hourly = interval_stats(contacts, interval="1h", sl_threshold=sl_threshold)
     comp = check_compliance(contacts, rules=rules, seats=seats)
     notes = [*kpis.notes, *intervals.notes, *hourly.notes]
     pat: PatienceResult | None = None
@@ -112,7 +115,7 @@ def write_report(
     hash_ids: bool = False,
     salt: str | None = None,
     lang: str = "es",
-    freq: str = "30min",
+    interval: str | pd.Timedelta | float = "30min",
     sl_threshold: float = 20.0,
 ) -> dict[str, Path]:
     """Write ``report.html`` and ``report.xlsx`` for `contacts` into `out_dir`.
@@ -133,16 +136,21 @@ def write_report(
         `salt` is given).
     lang : {"es", "en"}
         Language of the report.
+    interval : str, Timedelta or float, default "30min"
+        Width of the per-queue interval table: "30min", a Timedelta or seconds.
+    sl_threshold : float, default 20.0
+        Service-level target T, seconds.
 
     Returns
     -------
     dict
         ``{"html": path, "excel": path}``.
     """
-    t("report.title", lang)  # validates lang before any work
+    t("report.title", lang)  # validates lang and interval before any work
+    width = parse_interval(interval)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    data = compute_report(contacts, ingest=ingest, rules=rules, seats=seats, freq=freq, sl_threshold=sl_threshold)
+    data = compute_report(contacts, ingest=ingest, rules=rules, seats=seats, interval=width, sl_threshold=sl_threshold)
     use_salt = (salt or new_salt()) if hash_ids else None
     sheets = _tables(data, use_salt)
     paths = {"excel": write_workbook(out / "report.xlsx", sheets)}

@@ -27,7 +27,7 @@ def to_png(fig: Figure, dpi: int = 110) -> bytes:
 def arrivals_vs_desks(hourly: pd.DataFrame, lang: str = "es") -> Figure:
     """Bars of mean arrivals per hour of day, line of mean desks present.
 
-    `hourly` is ``interval_stats(contacts, freq="1h")`` (one row per hour and day).
+    `hourly` is ``interval_stats(contacts, interval="1h")`` (one row per hour and day).
     """
     hour = hourly["interval_start"].dt.hour
     by_hour = hourly.groupby(hour).agg(arrivals=("arrivals", "mean"), desks=("desks_present", "mean"))

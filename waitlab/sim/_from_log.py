@@ -39,7 +39,7 @@ def scenario_from_log(
     contacts: pd.DataFrame,
     *,
     date: dt.date | str | None = None,
-    interval: float | str | pd.Timedelta = 1800.0,
+    interval: str | pd.Timedelta | float = "30min",
     service: str | Distribution = "auto",
     patience: str | float | Distribution | None = "auto",
     arrivals: str = "rates",
@@ -58,8 +58,9 @@ def scenario_from_log(
         A contacts table (:mod:`waitlab.schema`) with tz-aware timestamps and ``server``.
     date : datetime.date or "YYYY-MM-DD", optional
         Day of the log (local to the log's timezone); default the day with most arrivals.
-    interval : float, str or Timedelta
-        Schedule interval: seconds, or a length such as ``"30min"``; it must divide a day.
+    interval : str, Timedelta or float, default "30min"
+        Schedule interval: a length such as ``"30min"``, a Timedelta or seconds (see
+        :func:`waitlab.parse_interval`); it must divide a day.
     service : {"auto", "lognormal", "gamma", "empirical"} or Distribution
         ``auto`` and ``lognormal``: lognormal with the data's mean and coefficient of
         variation; ``gamma`` likewise; ``empirical``: resample the observed desk times.

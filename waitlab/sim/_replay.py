@@ -96,7 +96,7 @@ def replay(
     seats: Seats = None,
     engine: str = "auto",
     sl_threshold: float = 20.0,
-    interval: float | str | pd.Timedelta = 1800.0,
+    interval: str | pd.Timedelta | float = "30min",
 ) -> ReplayResult:
     """Replay the real arrivals and service times of a day of the log against a desk schedule.
 
@@ -119,10 +119,11 @@ def replay(
     engine : {"auto", "simpy", "fast"}
     sl_threshold : float
         Service-level threshold, seconds.
-    interval : float, str or Timedelta
-        Schedule interval (seconds, or a length such as ``"30min"``; it must divide a day); the day runs from the first arrival (floored) until the
-        last call or service end of the day (ceiled), so the desks that stayed after hours
-        are replayed too.
+    interval : str, Timedelta or float, default "30min"
+        Schedule interval: a length such as ``"30min"``, a Timedelta or seconds (see
+        :func:`waitlab.parse_interval`; it must divide a day). The day runs from the first
+        arrival (floored) until the last call or service end of the day (ceiled), so the
+        desks that stayed after hours are replayed too.
 
     Returns
     -------

@@ -84,7 +84,7 @@ def _add_intervals(out: list[dict[str, float]], scenario: Scenario, stacked: pd.
     from waitlab.analytics import interval_stats
 
     n = scenario.n_intervals
-    table = interval_stats(stacked, freq=pd.Timedelta(seconds=scenario.interval), by=["replication"],
+    table = interval_stats(stacked, interval=scenario.interval, by=["replication"],
                            sl_threshold=sl_threshold)
     pos = ((table["interval_start"] - scenario.origin).dt.total_seconds() // scenario.interval).to_numpy()
     table = table[(pos >= 0) & (pos < n)].assign(_i=pos[(pos >= 0) & (pos < n)].astype(int))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from waitlab._clock import clock, seconds_of_time
-from waitlab.exceptions import ScenarioError
+from waitlab._clock import clock, parse_width, seconds_of_time
+from waitlab.exceptions import ArgumentError, ScenarioError
 from waitlab.schema import CHANNELS, DEFAULT_TZ
 from waitlab.sim._distributions import Distribution
 
@@ -100,8 +101,10 @@ class Scenario:
         Opening and closing time (local to `timezone`). Customers arrive in ``[start, end)``;
         those still waiting at `end` are served by the desks open in the last interval
         (the doors close, the branch empties).
-    interval : float
-        Length of a schedule interval, seconds; must divide the day exactly.
+    interval : float, str or Timedelta, default 1800.0 (30 min)
+        Length of a schedule interval: seconds, or a length such as ``"30min"`` or a
+        Timedelta (read as :func:`waitlab.parse_interval` reads it); stored as seconds
+        (a float). It must divide the opening hours exactly.
     timezone : str
         IANA timezone of the site (default Buenos Aires).
     channel : {"kiosk", "phone"}
@@ -145,6 +148,7 @@ class Scenario:
     notes: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "interval", _interval_width(self))
         object.__setattr__(self, "queues", tuple(self.queues))
         object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
         object.__setattr__(self, "desks", tuple(self.desks))
@@ -283,6 +287,17 @@ class Scenario:
 
 def _fail(sc: Scenario, where: str, problem: str, fix: str) -> ScenarioError:
     return ScenarioError(f"{sc.source}: {where}: {problem}; {fix}.")
+
+
+def _interval_width(sc: Scenario) -> Any:
+    """`sc.interval` in seconds: numbers as they are (checked by :func:`_validate`), lengths read."""
+    value: Any = sc.interval
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return parse_width(value, "interval")
+    except ArgumentError as exc:
+        raise ScenarioError(f"{sc.source}: [scenario]: {exc}") from None
 
 
 def _validate(sc: Scenario) -> None:
