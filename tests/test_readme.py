@@ -1,0 +1,46 @@
+"""The README's examples run against the code as it is (issue 12: the README matches the code)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from waitlab.cli import build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _blocks(lang: str) -> list[str]:
+    return re.findall(rf"```{lang}\n(.*?)```", README, flags=re.S)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("i", range(len(_blocks("python"))))
+def test_python_examples_run(i, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    exec(compile(_blocks("python")[i], f"README.md python block {i + 1}", "exec"), {})  # noqa: S102
+
+
+def _command_lines() -> list[str]:
+    lines = []
+    for block in _blocks("sh"):
+        for line in block.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("waitlab "):
+                lines.append(line)
+    return lines
+
+
+def test_the_readme_shows_commands():
+    assert len(_command_lines()) >= 6
+
+
+@pytest.mark.parametrize("line", _command_lines())
+def test_command_examples_parse(line):
+    # every option of every example exists with that spelling and takes a valid value
+    args = build_parser().parse_args(shlex.split(line)[1:])
+    assert callable(args.func)
