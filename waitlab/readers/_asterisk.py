@@ -126,7 +126,7 @@ def read_asterisk(
         reasons[m] = reason[m] if isinstance(reason, np.ndarray) else reason
 
     system = ~blank & (event.isin(SYSTEM_EVENTS) | callid.isin(["NONE", "REALTIME"])).fillna(False).to_numpy()
-    outbound = ~blank & ~system & (event.isin(OUTBOUND_EVENTS) | event.str.startswith("OUT")).fillna(False).to_numpy()
+    outbound = ~blank & ~system & (event.isin(OUTBOUND_EVENTS) | event.fillna("").str.startswith("OUT")).to_numpy()
     nonrow = system | outbound
     row = ~blank & ~nonrow
     repeat = np.zeros(len(raw), dtype=bool)
@@ -185,7 +185,9 @@ def read_asterisk(
     start_epoch = conn["epoch"].where(conn["epoch"].notna(), last["epoch"] - calltime)
     vflag(talked & start_epoch.isna(), "missing required value (no CONNECT and no call time)")
     vflag(calltime < 0, "negative duration (call time)")
-    vflag(talked & ~start_epoch.between(_EPOCH_LO, _EPOCH_HI), "time out of range (final time minus call time)")
+    storable = start_epoch.between(_EPOCH_LO, _EPOCH_HI)
+    vflag(talked & ~storable, "time out of range (final time minus call time)")
+    start_epoch = start_epoch.where(storable)  # the flagged visits are built too, then dropped
 
     def stamp(s: pd.Series) -> pd.Series:
         return pd.to_datetime(s, unit="s", utc=True).dt.tz_convert(tz)

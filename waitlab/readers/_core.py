@@ -295,8 +295,10 @@ def read_log(
     ------
     LogFormatError
         When the file cannot be used at all (missing, empty, not a table, a required column
-        missing, unknown format, wrong or invalid mapping). Bad *rows* never raise: they are
-        quarantined with a reason.
+        missing, unknown format, wrong or invalid mapping), or when fewer than 1 % of a non-empty
+        file's rows could be used (a wrong format, most often); when another format fits the
+        file, the message names it. Bad *rows* otherwise never raise: they are quarantined with
+        a reason.
     ValueError
         When `tz` is not a timezone name.
 

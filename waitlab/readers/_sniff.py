@@ -53,7 +53,7 @@ def _by_columns(columns: list[str]) -> tuple[str, str] | None:
 
     names = {normalise_name(c) for c in columns}
     shown = _short(", ".join(str(c) for c in columns))
-    if _SEELAB_COLUMNS <= names:
+    if names >= _SEELAB_COLUMNS:
         return "seelab", f"its header has the SEELab columns {shown}"
     if set(_CONTACTS_REQUIRED) <= names:
         return "contacts", f"its header has the canonical columns {shown}"
@@ -96,12 +96,11 @@ def _check_share(path: Path, report: IngestReport, encoding: str | None) -> None
     top, count = max(report.reasons.items(), key=lambda kv: kv[1]) if report.reasons else ("?", 0)
     lines = report.quarantine.loc[report.quarantine["reason"] == top, "line"]
     first = f" from line {int(lines.min())}" if len(lines) else ""
-    fix = _fix(guess_format(path, encoding), fmt) or (
-        "; check the format and mapping (--format, --mapping), or fix those values"
-    )
+    options = "--format, --mapping" if fmt in ("kiosk", "acd") else "--format"
+    fix = _fix(guess_format(path, encoding), fmt) or f"; check the format ({options}), or fix those values"
     raise LogFormatError(
-        f"{path}: only {used:,} of its {read:,} rows could be used as format {fmt}, under the "
-        f"{MIN_USED_SHARE:.0%} a log must give (the commonest reason, on {count:,} rows{first}: {top}){fix}."
+        f"{path}: only {used:,} of its {read:,} rows could be used as format {fmt}, and a read must use at least "
+        f"{MIN_USED_SHARE:.0%} of them (commonest reason, on {count:,} rows{first}: {top}){fix}."
     )
 
 
