@@ -131,3 +131,13 @@ def test_cli_report_and_staff_refuse_a_wrong_format(seelab, asterisk, tmp_path, 
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "this is not a SEELab file; it looks like an Asterisk queue_log" in err
+
+
+def test_asterisk_detected_when_its_first_line_is_damaged(tmp_path):
+    path = tmp_path / "queue_log"
+    path.write_text("garbage|first|line\n" + ASTERISK, encoding="utf-8")
+    contacts, report = read_log(path)  # 5 of 6 lines are queue_log lines: the format is asterisk
+    assert report.format == "asterisk" and list(contacts["contact_id"]) == ["c1"]
+    assert report.quarantine.set_index("line")["reason"].to_dict() == {
+        1: "malformed line (not epoch|callid|queue|agent|event|...)"
+    }

@@ -16,7 +16,7 @@ from waitlab import _kernels
 from waitlab.exceptions import ArgumentError, LogFormatError, SchemaError
 from waitlab.readers._mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers._report import IngestReport
-from waitlab.readers._sniff import refuse_unusable
+from waitlab.readers._sniff import asterisk_like, refuse_unusable
 from waitlab.readers._tables import RawTable, load_table, read_head_text
 from waitlab.readers._tabular import Candidates, from_mapping, normalise_name
 from waitlab.schema import COLUMNS, DEFAULT_TZ, categories_as_text, coerce_columns, row_problem_codes
@@ -336,7 +336,7 @@ def read_log(
     notes: list[str] = []
     if format is None and m is None:
         _, head = read_head_text(p, encoding)
-        if head and _ASTERISK_LINE.match(head[0]):
+        if asterisk_like(head):
             format = "asterisk"
             notes.append("Format asterisk, detected: lines are 'epoch|callid|queue|agent|EVENT|...'.")
     if format == "asterisk":

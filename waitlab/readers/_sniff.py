@@ -26,7 +26,7 @@ from waitlab.exceptions import LogFormatError
 from waitlab.readers._report import IngestReport
 from waitlab.readers._tables import _sniff_sep, load_table, read_head_text
 
-__all__ = ["MIN_USED_SHARE", "guess_format", "refuse_unusable"]
+__all__ = ["MIN_USED_SHARE", "asterisk_like", "guess_format", "refuse_unusable"]
 
 #: A read must use at least this share of a non-empty file's rows (0.01: 1 %).
 MIN_USED_SHARE = 0.01
@@ -64,17 +64,23 @@ def _by_columns(columns: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def guess_format(path: Path, encoding: str | None = None) -> tuple[str, str] | None:
-    """``(format, evidence)`` that the content of `path` fits, or None when no format does."""
+def asterisk_like(head: list[str]) -> bool:
+    """Whether the first text lines of a file are queue_log lines: the first one, or most of them."""
     from waitlab.readers._core import _ASTERISK_LINE
 
+    hits = [bool(_ASTERISK_LINE.match(line)) for line in head]
+    return bool(hits) and (hits[0] or sum(hits) * 2 > len(hits))
+
+
+def guess_format(path: Path, encoding: str | None = None) -> tuple[str, str] | None:
+    """``(format, evidence)`` that the content of `path` fits, or None when no format does."""
     try:
         kind, head = read_head_text(path, encoding)
         if kind != "csv":
             return _by_columns([str(c) for c in load_table(path, encoding=encoding).frame.columns])
         if not head:
             return None
-        if sum(bool(_ASTERISK_LINE.match(line)) for line in head) * 2 > len(head):
+        if asterisk_like(head):
             return "asterisk", f"its lines are 'epoch|callid|queue|agent|EVENT|...', line 1 reads {_short(head[0])!r}"
         sep = _sniff_sep(path, head[:20], None, [])
         return _by_columns([h.strip() for h in next(csv.reader([head[0]], delimiter=sep))])
