@@ -32,11 +32,17 @@ estimates down. ``EXITWITHKEY`` is the caller's own choice, at a known time: aba
 Rows and accounting: a row is one *call event line* (a line with a call id). Agent and
 system lines (``QUEUESTART``, ``CONFIGRELOAD``, ``ADDMEMBER``, ``REMOVEMEMBER``, ``PAUSE``,
 ``UNPAUSE``, ``AGENTLOGIN``, ``AGENTLOGOFF``, ..., or call id ``NONE``) are read but are not
-calls: they are counted in ``report.not_rows``, not in ``rows_read``. Every call line is
-either *used* (it belongs to a visit that became a contact) or *quarantined* with a reason:
-its visit's reason (no final event, two final events, events out of order, schema rules),
-or its own (malformed line, unparseable epoch, unknown event, an event before the call's
-``ENTERQUEUE``). A call id that enters queues several times yields one contact per visit,
+calls: they are counted in ``report.not_rows``, not in ``rows_read``. So are the lines of
+outbound calls that dialers and ``QueueUpdate`` write (``OUTDIAL``, ``OUTANSWER``,
+``OUTCANCEL``, ``OUTCHANUNAVAIL``, ``OUTCONGESTION``, ``OUTTRANSFER``, ``OUTFAIL``, ...: every
+event named ``OUT...``): known events, but not inbound queue calls. Only unknown event codes
+are quarantined. Every call line is either *used* (it belongs to a visit that became a
+contact) or *quarantined* with a reason: its visit's reason (no final event, two final
+events, events out of order, several ``CONNECT`` lines, a ``CONNECT`` then an unanswered end,
+schema rules), or its own (malformed line, unparseable epoch, unknown event, an event before
+the call's ``ENTERQUEUE``, an exact repeat of an earlier line). An epoch the contacts table
+cannot store (epoch milliseconds, say) quarantines every line of its call, the rest of the
+file is kept. A call id that enters queues several times yields one contact per visit,
 ``<callid>``, ``<callid>#2``, ... Epochs are UTC seconds, converted to the timezone asked for.
 """
 
@@ -52,7 +58,7 @@ from waitlab.readers._report import IngestReport
 from waitlab.readers._tables import _check_path, _detect_encoding, _raw_bytes
 from waitlab.schema import COLUMNS, coerce_contacts, row_problems
 
-__all__ = ["CALL_EVENTS", "SYSTEM_EVENTS", "read_asterisk"]
+__all__ = ["CALL_EVENTS", "OUTBOUND_EVENTS", "SYSTEM_EVENTS", "read_asterisk"]
 
 _START = {"ENTERQUEUE"}
 _BLOCKED = {"FULL", "JOINEMPTY", "JOINUNAVAIL"}
@@ -71,7 +77,16 @@ SYSTEM_EVENTS = frozenset(
     {"QUEUESTART", "CONFIGRELOAD", "ADDMEMBER", "REMOVEMEMBER", "PAUSE", "UNPAUSE", "PAUSEALL", "UNPAUSEALL",
      "AGENTLOGIN", "AGENTLOGOFF", "AGENTCALLBACKLOGIN", "AGENTCALLBACKLOGOFF", "PENALTY", "RINGINUSE"}
 )  # fmt: skip
+#: Events of outbound calls, written by dialers and by ``QueueUpdate`` (any event named ``OUT...``
+#: is one of them): known, but not inbound queue calls.
+OUTBOUND_EVENTS = frozenset(
+    {"OUTDIAL", "OUTANSWER", "OUTCANCEL", "OUTCHANUNAVAIL", "OUTCONGESTION", "OUTBUSY", "OUTNOANSWER",
+     "OUTTRANSFER", "OUTFAIL", "OUTCOMPLETE", "OUTCALL", "OUTBOUND"}
+)  # fmt: skip
 _ROW_UNIT = "one call event line (agent/system lines are not rows)"
+#: Epoch seconds the contacts table (datetime64[ns]) can store, a day inside its limits.
+_EPOCH_LO = (pd.Timestamp.min + pd.Timedelta(days=1)).value / 1e9
+_EPOCH_HI = (pd.Timestamp.max - pd.Timedelta(days=1)).value / 1e9
 
 
 def _lines(path: Path, encoding: str | None, notes: list[str]) -> list[str]:
@@ -110,11 +125,21 @@ def read_asterisk(
         m = np.asarray(mask, dtype=bool) & (reasons == "")
         reasons[m] = reason[m] if isinstance(reason, np.ndarray) else reason
 
-    nonrow = ~blank & (event.isin(SYSTEM_EVENTS) | callid.isin(["NONE", "REALTIME"])).fillna(False).to_numpy()
+    system = ~blank & (event.isin(SYSTEM_EVENTS) | callid.isin(["NONE", "REALTIME"])).fillna(False).to_numpy()
+    outbound = ~blank & ~system & (event.isin(OUTBOUND_EVENTS) | event.fillna("").str.startswith("OUT")).to_numpy()
+    nonrow = system | outbound
     row = ~blank & ~nonrow
+    repeat = np.zeros(len(raw), dtype=bool)
+    repeat[row] = raw[row].str.strip().duplicated(keep="first").to_numpy()
+    flag(repeat, "duplicate line (an exact repeat of an earlier line)")
     flag(row & event.isna().to_numpy(), "malformed line (not epoch|callid|queue|agent|event|...)")
     flag(row & callid.fillna("").eq("").to_numpy(), "missing required value (callid)")
     flag(row & epoch.isna().to_numpy(), "unparseable time (epoch)")
+    far = row & epoch.notna().to_numpy() & ~epoch.between(_EPOCH_LO, _EPOCH_HI).to_numpy()
+    flag(far & (epoch / 1000).between(_EPOCH_LO, _EPOCH_HI).to_numpy(),
+         "time out of range (epoch in milliseconds? queue_log times are Unix seconds)")  # fmt: skip
+    flag(far, "time out of range (epoch: not a date the contacts table can store, years 1678-2261)")
+    flag(row & callid.isin(callid[far]).to_numpy(), "call with a time out of range on another of its lines (epoch)")
     known = event.isin(CALL_EVENTS).fillna(False).to_numpy()
     flag(row & ~known, ("unknown event code (" + event.fillna("?") + ")").to_numpy(dtype=object))
 
@@ -147,6 +172,8 @@ def read_asterisk(
     vflag(n_final > 1, "duplicate id (the call has several final events)")
     vflag(g["epoch"].min() < first["epoch"], "events out of order (an event before ENTERQUEUE)")
     vflag(conn["epoch"] > last["epoch"], "events out of order (CONNECT after the final event)")
+    n_conn = (ev["event"] == "CONNECT").groupby(ev["key"]).sum().reindex(first.index, fill_value=0)
+    vflag(n_conn > 1, "inconsistent call: several CONNECT lines in one queue visit")
     outcome = last["event"].map(lambda e: "other" if e in _BLOCKED else _FINAL_OUTCOME.get(e))
     ct_idx = last["event"].map(_CALLTIME_FIELD)
     calltime = pd.Series(np.nan, index=first.index)
@@ -154,9 +181,13 @@ def read_asterisk(
         sel = ct_idx == field
         calltime[sel] = pd.to_numeric(last.loc[sel, field], errors="coerce")
     talked = outcome.isin(["served", "transferred"])
+    vflag(conn["epoch"].notna() & ~talked, "inconsistent call: answered (CONNECT) but ended unanswered")
     start_epoch = conn["epoch"].where(conn["epoch"].notna(), last["epoch"] - calltime)
     vflag(talked & start_epoch.isna(), "missing required value (no CONNECT and no call time)")
     vflag(calltime < 0, "negative duration (call time)")
+    storable = start_epoch.between(_EPOCH_LO, _EPOCH_HI)
+    vflag(talked & ~storable, "time out of range (final time minus call time)")
+    start_epoch = start_epoch.where(storable)  # the flagged visits are built too, then dropped
 
     def stamp(s: pd.Series) -> pd.Series:
         return pd.to_datetime(s, unit="s", utc=True).dt.tz_convert(tz)
@@ -196,14 +227,22 @@ def read_asterisk(
     not_rows: dict[str, int] = {}
     if blank.any():
         not_rows["blank line"] = int(blank.sum())
-    for name, count in event[nonrow].fillna("?").value_counts().items():
+    for name, count in event[system].fillna("?").value_counts().items():
         not_rows[f"agent/system event {name}, not a call"] = int(count)
+    for name, count in event[outbound].value_counts().items():
+        not_rows[f"outbound event {name}, not an inbound queue call"] = int(count)
     rows_read = int(row.sum())
     notes.append(
         f"Asterisk epochs (UTC seconds) converted to {tz}. A row is a call event line: {rows_read:,} call lines "
-        f"folded into {int(used_visits.sum()):,} contacts (one per queue visit); {int(nonrow.sum()):,} agent/system "
-        "lines are not calls and not rows."
+        f"folded into {int(used_visits.sum()):,} contacts (one per queue visit); {int(system.sum()):,} agent/system "
+        f"lines and {int(outbound.sum()):,} outbound-call lines (events OUT...) are not inbound calls and not rows."
     )
+    notes.append("A call line repeated verbatim is quarantined as a duplicate (it would make a second visit); a "
+                 "visit with several CONNECT lines, or answered but ended by ABANDON/EXIT..., is quarantined: "
+                 "which agent served it, and when, cannot be told.")
+    if far.any():
+        notes.append(f"{int(far.sum()):,} line(s) carry a time the contacts table cannot store (the first at line "
+                     f"{int(line_no[far][0])}); their calls' lines are quarantined, the rest of the file is kept.")
     notes.append("EXITWITHKEY counts as abandoned (the caller chose to leave); EXITWITHTIMEOUT, EXITEMPTY, "
                  "AGENTDUMP and FULL/JOINEMPTY/JOINUNAVAIL as other (the queue, not the caller, ended the wait).")
     counts = q["reason"].value_counts()

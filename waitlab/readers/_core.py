@@ -16,6 +16,7 @@ from waitlab import _kernels
 from waitlab.exceptions import ArgumentError, LogFormatError, SchemaError
 from waitlab.readers._mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers._report import IngestReport
+from waitlab.readers._sniff import asterisk_like, refuse_unusable
 from waitlab.readers._tables import RawTable, load_table, read_head_text
 from waitlab.readers._tabular import Candidates, from_mapping, normalise_name
 from waitlab.schema import COLUMNS, DEFAULT_TZ, categories_as_text, coerce_columns, row_problem_codes
@@ -25,7 +26,7 @@ __all__ = ["FORMATS", "SEELAB_TZ", "finalize", "read_log"]
 FORMATS = ("kiosk", "acd", "asterisk", "seelab", "contacts")
 #: Timezone of the SEELab "Anonymous Bank" call center (Israel).
 SEELAB_TZ = "Asia/Jerusalem"
-_ASTERISK_LINE = re.compile(r"^\d{9,11}(?:\.\d+)?\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")
+_ASTERISK_LINE = re.compile(r"^\d{9,19}(?:\.\d+)?\|[^|]*\|[^|]*\|[^|]*\|[A-Z_]+")  # epoch s (or ms, by mistake)
 _CONTACTS_REQUIRED = ("contact_id", "queue", "channel", "arrived_at", "outcome")
 
 
@@ -248,6 +249,7 @@ def finalize(
     return contacts, report
 
 
+@refuse_unusable
 def read_log(
     path: str | Path,
     format: str | None = None,  # noqa: A002 - the public name the CLI and docs use
@@ -293,8 +295,10 @@ def read_log(
     ------
     LogFormatError
         When the file cannot be used at all (missing, empty, not a table, a required column
-        missing, unknown format, wrong or invalid mapping). Bad *rows* never raise: they are
-        quarantined with a reason.
+        missing, unknown format, wrong or invalid mapping), or when fewer than 1 % of a non-empty
+        file's rows could be used (a wrong format, most often); when another format fits the
+        file, the message names it. Bad *rows* otherwise never raise: they are quarantined with
+        a reason.
     ValueError
         When `tz` is not a timezone name.
 
@@ -332,7 +336,7 @@ def read_log(
     notes: list[str] = []
     if format is None and m is None:
         _, head = read_head_text(p, encoding)
-        if head and _ASTERISK_LINE.match(head[0]):
+        if asterisk_like(head):
             format = "asterisk"
             notes.append("Format asterisk, detected: lines are 'epoch|callid|queue|agent|EVENT|...'.")
     if format == "asterisk":
