@@ -188,10 +188,10 @@ def _read_csv(
     """Read a delimited text file: `whole` holds its content when it had to be decompressed, else
     None and pyarrow reads the file itself, block by block."""
     notes = out.assumptions
-    nul, control = binary_share(head_bytes[:65536])
-    if (nul > 0.3 or control > 0.05) and not head_bytes.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    nul_share, control = binary_share(head_bytes[:65536])
+    if (nul_share > 0.3 or control > 0.05) and not head_bytes.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise LogFormatError(
-            f"{path} is not a text table ({nul + control:.0%} of its first bytes are binary); export the log as "
+            f"{path} is not a text table ({nul_share + control:.0%} of its first bytes are binary); export the log as "
             "CSV (UTF-16 text needs its byte-order mark, or pass encoding='utf-16')."
         )
     enc = _detect_encoding(path, head_bytes, encoding, notes, hint)  # it looks at the start only
