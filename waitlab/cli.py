@@ -9,12 +9,15 @@ The one other case caught is an ``OSError``: an output that cannot be written (n
 a file in the way, no permission, disk full) or a scheduler that cannot be reached. Those
 happen inside pandas, openpyxl, matplotlib and dask at many places, and the error already
 names the file, so it is reported here in one line rather than wrapped at each place.
+Output piped into a program that stops reading early (``waitlab ingest --json | head``) ends
+the command quietly, with the status of a process stopped by SIGPIPE (141), as ``cat`` does.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -48,10 +51,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # output still buffered meets a closed pipe here, not at exit
+        return status
     except WaitlabError as exc:
         print(f"waitlab {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output went away (| head): stop quietly
+        _silence_stdout()
+        return 141
     except OSError as exc:  # an output that cannot be written (see the module docstring)
         what = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc)
         print(f"waitlab {args.command}: {what}; check the path and its permissions.", file=sys.stderr)
@@ -59,6 +67,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit cannot fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (stdout replaced, e.g. under a test harness)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

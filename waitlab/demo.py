@@ -75,7 +75,9 @@ def _headcounts(data: Path, out: Path) -> None:
     result = from_headcounts(data / "headcounts_sheet.csv", data / "headcounts_arrivals.csv")
     print(result)
     out.mkdir(parents=True, exist_ok=True)
-    result.table.to_csv(out / "headcounts_estimate.csv", index=False)
+    from waitlab.report._safe import neutralize_cells
+
+    neutralize_cells(result.table).to_csv(out / "headcounts_estimate.csv", index=False)
     print(f"estimate:   {out / 'headcounts_estimate.csv'}")
 
 

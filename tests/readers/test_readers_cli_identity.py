@@ -54,7 +54,7 @@ def test_cli_unusable_files_exit_2_with_one_sentence(tmp_path, capsys):
     assert "neither a file nor a shipped mapping" in err
     err = _run_fail(["ingest", str(log), "--mapping", "vendor_a_es", "-o", out], capsys)
     assert "'Sucursal'" in err
-    assert "must end in .parquet or .csv" in _run_fail(["ingest", str(log), "-o", str(tmp_path / "c.txt")], capsys)
+    assert "must end in .parquet, .csv or .xlsx" in _run_fail(["ingest", str(log), "-o", str(tmp_path / "c.txt")], capsys)
     assert "IANA timezone" in _run_fail(["ingest", str(log), "--tz", "Nowhere/City", "-o", out], capsys)
 
 

@@ -29,17 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitlab.report import write_report
+    from waitlab.report import new_salt, write_report
 
     interval = interval_from_args(args)  # a bad width fails before the log is read
     contacts, ingest = read_log_from_args(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(ingest)
+    salt = new_salt() if args.hash_ids else None  # one salt for the quarantine and the workbook
     if ingest.rows_quarantined:
-        ingest.write_quarantine(out / "quarantine.csv")
+        ingest.write_quarantine(out / "quarantine.csv", salt=salt)
         print(f"quarantined rows written to {out / 'quarantine.csv'}")
     paths = write_report(contacts, out, ingest=ingest, rules=args.rules, seats=args.seats, hash_ids=args.hash_ids,
-                         lang=args.lang, interval=interval, sl_threshold=args.sl_threshold)
+                         salt=salt, lang=args.lang, interval=interval, sl_threshold=args.sl_threshold)
     print(f"report: {paths['html']}\nworkbook: {paths['excel']}")
     return 0

@@ -67,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
         if out.suffix.lower() == ".parquet":
             contacts.to_parquet(out, index=False)
         else:
-            contacts.to_csv(out, index=False)
+            from waitlab.report import neutralize_cells  # queue and desk names come from the scenario file
+
+            neutralize_cells(contacts).to_csv(out, index=False)
         if not args.json:
             print(f"\ncontacts of day 0 written to {out}")
     return 0

@@ -238,7 +238,7 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
     """
     where = Path(origin).name if isinstance(origin, Path) else str(origin)
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # a byte-order mark is not part of the TOML
     except tomllib.TOMLDecodeError as exc:
         raise RuleError(f"rules file {where} is not valid TOML: {exc}.") from exc
     finder = _LineFinder(text)

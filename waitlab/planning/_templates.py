@@ -274,10 +274,11 @@ def load_shifts(source: str | Path | dict[str, Any]) -> ShiftTemplates:
     else:
         path = Path(source)
         try:
-            with path.open("rb") as fh:
-                data = tomllib.load(fh)
+            data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # with or without a byte-order mark
         except tomllib.TOMLDecodeError as exc:
             raise ShiftTemplateError(f"{path}: not valid TOML ({exc}).") from None
+        except UnicodeDecodeError:
+            raise ShiftTemplateError(f"shift templates file {str(path)!r} is not UTF-8 text; save it as UTF-8.") from None
         except FileNotFoundError:
             raise ShiftTemplateError(f"shift templates file {str(path)!r} does not exist; check the path.") from None
         except OSError as exc:  # a folder, no permission, ...

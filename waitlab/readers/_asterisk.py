@@ -180,11 +180,13 @@ def read_asterisk(
     for field in ("d2", "d4"):
         sel = ct_idx == field
         calltime[sel] = pd.to_numeric(last.loc[sel, field], errors="coerce")
+    vflag(calltime > 24 * 3600.0, "absurd duration (over 24 h)")  # 1e308 and inf too (schema.MAX_DURATION_S)
+    vflag(calltime < 0, "negative duration (call time)")
+    calltime = calltime.where(calltime.abs() <= 24 * 3600.0)  # the flagged ones: no time lies that far back
     talked = outcome.isin(["served", "transferred"])
     vflag(conn["epoch"].notna() & ~talked, "inconsistent call: answered (CONNECT) but ended unanswered")
     start_epoch = conn["epoch"].where(conn["epoch"].notna(), last["epoch"] - calltime)
     vflag(talked & start_epoch.isna(), "missing required value (no CONNECT and no call time)")
-    vflag(calltime < 0, "negative duration (call time)")
     storable = start_epoch.between(_EPOCH_LO, _EPOCH_HI)
     vflag(talked & ~storable, "time out of range (final time minus call time)")
     start_epoch = start_epoch.where(storable)  # the flagged visits are built too, then dropped

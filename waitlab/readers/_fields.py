@@ -16,6 +16,9 @@ import pyarrow.compute as pc
 from waitlab import _kernels
 from waitlab.schema import categories_as_text
 
+#: How SQL exports spell a missing value (compared case-insensitively): ``NULL``, ``\N``, ``None``.
+SQL_NULLS = ("null", "\\n", "none")
+
 
 def _text(s: pd.Series) -> pd.Series:
     if isinstance(s.array, pd.arrays.ArrowStringArray) and s.dtype == "str" and _clean(pa.chunked_array(pa.array(s.array))):
@@ -82,3 +85,21 @@ def _constant_text(value: str | None, index: pd.Index) -> pd.Series:
 def _str(s: pd.Series) -> pd.Series:
     """Text as the str dtype, also when held as a categorical (see :func:`_constant_text`)."""
     return categories_as_text(s).astype("str") if isinstance(s.dtype, pd.CategoricalDtype) else s
+
+
+def sql_nulls(s: pd.Series, among: np.ndarray) -> np.ndarray:
+    """Which rows marked `among` hold a :data:`SQL_NULLS` spelling of a missing value (only those are looked at)."""
+    out = np.zeros(len(s), dtype=bool)
+    at = np.flatnonzero(among)
+    if len(at):
+        values = s.iloc[at].astype("str").str.strip().str.casefold()
+        out[at] = values.isin(SQL_NULLS).to_numpy(dtype=bool, na_value=False)
+    return out
+
+
+def sql_null_note(count: int) -> list[str]:
+    """The sentence saying that `count` SQL null spellings were read as missing (none when 0)."""
+    if not count:
+        return []
+    return [f"{count:,} value(s) written NULL, \\N or None in time or number columns (as SQL exports write a "
+            "missing value) were read as missing."]

@@ -2,7 +2,9 @@
 
 Quarantined rows are reported by file line. When every line is a record (no blank line, no
 quoted value spanning lines) the record number is the line number; counting the lines while the
-file is read proves it, and only otherwise are the blank lines looked for.
+file is read proves it, and only otherwise are the blank lines looked for, or, when quoted values
+span lines, the line where each record starts (:func:`waitlab.readers._quirks.record_start_lines`).
+NUL bytes are counted on the same pass (:mod:`waitlab.readers._quirks` quarantines the rows holding one).
 """
 
 from __future__ import annotations
@@ -41,11 +43,13 @@ class _LineCounter:
 
     def __init__(self) -> None:
         self.newlines, self.lone, self.last = 0, False, -1
+        self.nuls = 0
 
     def add(self, block: np.ndarray) -> None:
         if not len(block):
             return
         self.newlines += _kernels.count_byte(block, 10)
+        self.nuls += _kernels.count_byte(block, 0)
         if self.last == 13 and block[0] != 10:
             self.lone = True
         if not self.lone and _kernels.count_byte(block, 13):
@@ -89,3 +93,4 @@ def _count_lines(data: bytes | _LineCounter, step: int = 1 << 24) -> tuple[int, 
     for i in range(0, len(buf), step):
         counter.add(buf[i : i + step])
     return counter.result()
+

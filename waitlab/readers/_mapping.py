@@ -203,7 +203,7 @@ def load_mapping(mapping: str | Path | Mapping) -> Mapping:
 
 
 def _parse(text: str, source: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
+    try:  # a byte-order mark (Notepad saves one) is not part of the TOML
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise _fail(source, f"is not valid TOML ({exc}); fix that line.") from exc

@@ -24,6 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from waitlab._cells import ID_COLUMNS, hash_ids, neutralize_cells
+
 __all__ = ["IngestReport"]
 
 
@@ -79,8 +81,21 @@ class IngestReport:
                 f"{self.rows_used} + quarantined {self.rows_quarantined}"
             )
 
-    def write_quarantine(self, path: str | Path) -> Path:
+    def write_quarantine(self, path: str | Path, *, salt: str | None = None) -> Path:
         """Write the quarantined rows (``line``, ``reason``, original fields) as CSV (UTF-8).
+
+        Cells and column names that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
+        ``+cmd|...``, ``@SUM(...)``) are written with a leading ``'``
+        (:func:`waitlab.report.neutralize_cells`), so the file is safe to open.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The CSV to write; its folder is created when missing.
+        salt : str, optional
+            When given, the identifier fields (:attr:`id_fields`, and canonical id columns)
+            are replaced by salted hashes (:func:`waitlab.report.hash_ids`); use the salt of
+            the rest of the export so that the files still join.
 
         Returns
         -------
@@ -89,7 +104,10 @@ class IngestReport:
         """
         out = Path(path)
         out.parent.mkdir(parents=True, exist_ok=True)
-        self.quarantine.to_csv(out, index=False, encoding="utf-8")
+        table = self.quarantine
+        if salt:
+            table = hash_ids(table, salt, dict.fromkeys((*ID_COLUMNS, *self.id_fields)))  # each column once
+        neutralize_cells(table).to_csv(out, index=False, encoding="utf-8")
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -109,9 +109,12 @@ def read_seelab(raw: RawTable, *, path: str, tz: str, notes: list[str]) -> tuple
     called = offered.where(agent, nat)
     ended = (offered + service).where(agent, offered.where(hang & queued, nat))
 
+    repeated = [0]  # times in the hour when clocks went back, as the kiosk reader counts them
+
     def stamp(s: pd.Series, name: str) -> pd.Series:
-        aware, gap, _ = localize(day + pd.to_timedelta(s, unit="s"), tz)
+        aware, gap, n_ambiguous = localize(day + pd.to_timedelta(s, unit="s"), tz)
         flag(gap, f"time in a DST gap ({name}: no such local time in {tz})")
+        repeated[0] += n_ambiguous
         return aware
 
     out = pd.DataFrame(index=f.index)
@@ -133,6 +136,11 @@ def read_seelab(raw: RawTable, *, path: str, tz: str, notes: list[str]) -> tuple
 
     ok = flag.free.copy()
     gap = (sec["ser_start"] - offered)[agent & ok]
+    if repeated[0]:
+        notes.append(
+            f"{repeated[0]} time(s) fell in the repeated hour when clocks went back in {tz}; "
+            "taken as the first (daylight-saving) occurrence."
+        )
     notes.extend(
         [
             "Every line is one call; rows read = lines after the header.",

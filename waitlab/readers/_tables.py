@@ -26,6 +26,14 @@ import pyarrow.csv as pacsv
 
 from waitlab.exceptions import LogFormatError
 from waitlab.readers._lines import _count_lines, _CountingFile, _nonblank_line_numbers
+from waitlab.readers._quirks import (
+    binary_share,
+    drop_trailing_unnamed,
+    nul_rows,
+    quarantine_nul_rows,
+    record_lines,
+    trailing_unnamed,
+)
 
 __all__ = ["RawTable", "load_table", "read_head_text"]
 
@@ -180,8 +188,12 @@ def _read_csv(
     """Read a delimited text file: `whole` holds its content when it had to be decompressed, else
     None and pyarrow reads the file itself, block by block."""
     notes = out.assumptions
-    if b"\x00" in head_bytes[:65536] and not head_bytes.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise LogFormatError(f"{path} is not a text table (it contains binary data); export the log as CSV.")
+    nul_share, control = binary_share(head_bytes[:65536])
+    if (nul_share > 0.3 or control > 0.05) and not head_bytes.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise LogFormatError(
+            f"{path} is not a text table ({nul_share + control:.0%} of its first bytes are binary); export the log as "
+            "CSV (UTF-16 text needs its byte-order mark, or pass encoding='utf-16')."
+        )
     enc = _detect_encoding(path, head_bytes, encoding, notes, hint)  # it looks at the start only
     head = head_bytes[:65536].decode(enc, errors="replace").lstrip("\ufeff")
     lines = [ln for ln in head.splitlines() if ln.strip()]
@@ -189,10 +201,16 @@ def _read_csv(
         raise LogFormatError(f"{path} is empty; export the log again with its header line and rows.")
     out.sep = _sniff_sep(path, lines[:20], sep, notes)
     header = [h.strip() for h in next(csv.reader([lines[0]], delimiter=out.sep))]
-    dup = [h for h, c in Counter(header).items() if c > 1]
-    if dup or "" in header:
-        what = f"repeats column name(s) {dup}" if dup else "has a column without a name"
+    named = len(header) - trailing_unnamed(header)  # a separator ending every line adds an empty last column
+    dup = [h for h, c in Counter(header[:named]).items() if c > 1]
+    if dup or "" in header[:named]:
+        what = (
+            f"repeats column name(s) {dup}" if dup
+            else f"has no name for column(s) {[i + 1 for i, h in enumerate(header[:named]) if not h]}"
+        )
         raise LogFormatError(f"{path}: the header line {what}; give every column a distinct name.")
+    if "\x00" in lines[0]:
+        raise LogFormatError(f"{path}: the header line holds a NUL byte; remove it or export the log again.")
     if enc == "utf-16":
         whole, enc = (whole if whole is not None else path.read_bytes()).decode("utf-16").encode("utf-8"), "utf-8"
     data = whole
@@ -235,20 +253,22 @@ def _read_csv(
     # lines as the (last) read saw them: no blank line or value spanning lines when they match the records
     n_lines, lone_cr = _count_lines(files[-1].lines if files else data or b"")
     table = table.rename_columns([c.strip() for c in table.column_names])
+    table = drop_trailing_unnamed(path, table, named, notes)
+    has_nul = (files[-1].lines.nuls > 0) if files else b"\x00" in (data or b"")
+    nul, nul_column = nul_rows(table) if has_nul else (None, [])
     out.frame = table.to_pandas()
     bad_numbers = np.array([r.number for r in invalid], dtype=np.int64)
     n_records = len(out.frame) + len(invalid) + 1
     # every line a record: no blank line, no value spanning lines (each would add a line)
-    physical = None
+    physical = np.arange(1, n_records + 1)
     if n_lines != n_records or lone_cr:
-        physical = _nonblank_line_numbers(data if data is not None else path.read_bytes())
-    if physical is None:
-        physical = np.arange(1, n_records + 1)
-    elif len(physical) != n_records:  # quoted values spanning lines
-        physical = np.arange(1, n_records + 1)
-        notes.append("Some quoted values span several lines, so quarantine line numbers count records, not lines.")
-    else:
-        out.not_rows["blank line"] = int(physical[-1] - len(physical))
+        whole_data = data if data is not None else path.read_bytes()
+        nonblank = _nonblank_line_numbers(whole_data)
+        if nonblank is not None and len(nonblank) == n_records:
+            physical = nonblank
+            out.not_rows["blank line"] = int(physical[-1] - len(physical))
+        elif n_lines != n_records:  # quoted values spanning lines: find where each record starts
+            physical = record_lines(whole_data, arrow_enc, out.sep, n_records, out.not_rows, notes)
     if invalid:
         record_no = np.arange(2, n_records + 1)
         out.lines = physical[record_no[~np.isin(record_no, bad_numbers)] - 1]
@@ -264,6 +284,8 @@ def _read_csv(
                 "raw": [r.text for r in invalid],
             }
         )
+    if nul is not None and nul.any():
+        out.frame, out.lines, out.malformed = quarantine_nul_rows(out.frame, out.lines, out.malformed, nul, nul_column, out.sep)
     out.not_rows = {k: v for k, v in out.not_rows.items() if v}
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from waitlab import _kernels
 from waitlab.exceptions import LogFormatError
-from waitlab.readers._fields import _codes, _constant_text, _str, _text
+from waitlab.readers._fields import _codes, _constant_text, _str, _text, sql_null_note, sql_nulls
 from waitlab.readers._mapping import Mapping
 from waitlab.readers._parsing import (
     combine_date_time,
@@ -235,6 +235,7 @@ def _build(
     date = _text_of(texts_of, frame, cols["date"]) if "date" in cols else None
     texts: dict[str, pd.Series] = {}
     stripped: set[str] = set()  # vendor columns that are _text output as they are
+    n_null = 0  # SQL spellings of a missing value (NULL, \N, None) in time and number columns
     for c in TIME_COLUMNS:
         if c not in cols or cols[c] in texts:
             continue
@@ -269,6 +270,12 @@ def _build(
     priority_job = pool.submit(_priority, frame[cols["priority"]], m, decimal) if "priority" in cols else None
     for vendor in texts:  # flags in column order, whichever job finished first
         unparsed, layout, aware, gap, amb = jobs[vendor].result()
+        if unparsed.any():  # NULL (or a NULL date joined to the time) is a missing time: its value is NaT already
+            null = sql_nulls(_text_of(texts_of, frame, vendor), unparsed)
+            if date is not None and vendor not in stripped and vendor in texts_of:
+                null |= sql_nulls(date, unparsed)
+            n_null += int(null.sum())
+            unparsed = unparsed & ~null
         offsets |= layout == "iso-offset"
         flag(unparsed, f"unparseable time ({vendor})")
         flag(gap, f"time in a DST gap ({vendor}: no such local time in {tz})")
@@ -287,11 +294,19 @@ def _build(
     if "service_seconds" in cols:
         secs, mark = parse_numbers(frame[cols["service_seconds"]], decimal or m.decimal)
         raw_secs = frame[cols["service_seconds"]]
+        null = sql_nulls(raw_secs, (secs.isna() & raw_secs.notna()).to_numpy())
+        n_null += int(null.sum())
+        raw_secs = raw_secs.where(~null)
+        v = secs.to_numpy(dtype=np.float64)
+        nan_text = np.isnan(v) & _text(raw_secs).str.casefold().isin(("nan", "-nan", "+nan")).to_numpy(dtype=bool)
+        flag(np.isinf(v) | nan_text, f"not a finite number ({cols['service_seconds']}: inf, nan or beyond 1e308)")
         flag((secs.isna() & raw_secs.notna()).to_numpy(), f"unparseable number ({cols['service_seconds']})")
         flag((secs < 0).to_numpy(), f"negative duration ({cols['service_seconds']})")
         flag((secs > MAX_DURATION_S).to_numpy(), "absurd duration (over 24 h)")
-        if "ended_at" not in cols:
-            out["ended_at"] = out["started_at"] + pd.to_timedelta(secs, unit="s")
+        if "ended_at" not in cols:  # only durations a timedelta holds (1e308 s does not): the others are flagged
+            with np.errstate(invalid="ignore"):
+                usable = secs.where((v >= 0) & (v <= MAX_DURATION_S))
+            out["ended_at"] = out["started_at"] + pd.to_timedelta(usable, unit="s")
             notes.append(f"ended_at = started_at + {cols['service_seconds']} (seconds, decimal mark {mark!r}).")
 
     # --- codes -----------------------------------------------------------------------------
@@ -313,6 +328,10 @@ def _build(
         )
     if priority_job is not None:
         values, unknown = priority_job.result()
+        if not m.priorities and unknown.any():  # a number column: NULL is a missing priority
+            null = sql_nulls(frame[cols["priority"]], unknown)
+            n_null += int(null.sum())
+            unknown = unknown & ~null
         flag(unknown, f"unknown priority code ({cols['priority']})")
         out["priority"] = values
     elif "priority" in m.constants:
@@ -336,4 +355,5 @@ def _build(
             out[c] = _constant_text(None, frame.index)
         else:
             out[c] = pd.Series(pd.NA, index=frame.index, dtype="object")
+    notes.extend(sql_null_note(n_null))
     return flag.candidates(out[list(COLUMNS)], notes)

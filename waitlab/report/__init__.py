@@ -2,7 +2,8 @@
 
 ``write_report(contacts, out_dir, ...)`` writes both files; ``compute_report`` returns the
 tables without writing (the dashboard shows them). ``waitlab.report._safe`` holds the
-export safety functions every export goes through.
+export safety functions every export goes through; ``write_table`` writes one table as CSV,
+Excel (both neutralised) or Parquet, ids hashed on request.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from waitlab.report._safe import hash_ids, neutralize_cells, new_salt
+from waitlab.report._table import write_table
 
-__all__ = ["ReportData", "compute_report", "hash_ids", "neutralize_cells", "new_salt", "write_report"]
+__all__ = ["ReportData", "compute_report", "hash_ids", "neutralize_cells", "new_salt", "write_report", "write_table"]
 
 
 def __getattr__(name: str) -> Any:  # the builder pulls in analytics and compliance: load on first use

@@ -15,7 +15,7 @@ from waitlab.compliance import Seats, check_compliance
 from waitlab.report import _figures as figures
 from waitlab.report._excel import write_workbook
 from waitlab.report._html import Section, render_page
-from waitlab.report._safe import hash_ids, new_salt
+from waitlab.report._safe import ID_COLUMNS, hash_ids, new_salt
 from waitlab.schema import validate_contacts, wait_seconds
 
 __all__ = ["ReportData", "compute_report", "write_report"]
@@ -99,9 +99,9 @@ def _tables(data: ReportData, salt: str | None) -> dict[str, pd.DataFrame]:
     tz = str(data.contacts["arrived_at"].dt.tz)
     sheets["notes"] = pd.DataFrame({"note": [f"times are local wall time in {tz}", *data.notes, *comp.notes]})
     if salt:
-        sheets = {k: hash_ids(v, salt) for k, v in sheets.items()}
-        if "quarantine" in sheets:  # the file's own id fields, under the file's names
-            sheets["quarantine"] = hash_ids(sheets["quarantine"], salt, getattr(data.ingest, "id_fields", ()))
+        # the quarantine: the file's own id fields too, under the file's names (each column hashed once)
+        own = tuple(dict.fromkeys((*ID_COLUMNS, *getattr(data.ingest, "id_fields", ()))))
+        sheets = {k: hash_ids(v, salt, own if k == "quarantine" else ID_COLUMNS) for k, v in sheets.items()}
     return sheets
 
 

@@ -40,7 +40,7 @@ def read_scenario(path: str | Path) -> Scenario:
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     """Parse scenario TOML `text`; `source` names it in error messages."""
     try:
-        doc = tomllib.loads(text)
+        doc = tomllib.loads(text.removeprefix("\ufeff"))  # a byte-order mark is not part of the TOML
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{source}: not valid TOML ({exc}); check quotes, brackets and commas.") from None
     return _Parser(source).scenario(doc)
