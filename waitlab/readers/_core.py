@@ -18,7 +18,7 @@ from waitlab.readers._mapping import Mapping, load_mapping, shipped_mappings
 from waitlab.readers._report import IngestReport
 from waitlab.readers._sniff import asterisk_like, refuse_unusable
 from waitlab.readers._tables import RawTable, load_table, read_head_text
-from waitlab.readers._tabular import Candidates, from_mapping, normalise_name
+from waitlab.readers._tabular import Candidates, from_mapping, id_fields, normalise_name
 from waitlab.schema import COLUMNS, DEFAULT_TZ, categories_as_text, coerce_columns, row_problem_codes
 
 __all__ = ["FORMATS", "SEELAB_TZ", "finalize", "read_log"]
@@ -391,11 +391,5 @@ def read_log(
         assumptions=raw.assumptions + notes,
         malformed=raw.malformed,
         not_rows=raw.not_rows,
-        id_fields=_id_fields(m, list(raw.frame.columns)),
+        id_fields=id_fields(m, list(raw.frame.columns)),
     )
-
-
-def _id_fields(m: Mapping, columns: list[str]) -> tuple[str, ...]:
-    """The file's columns that the mapping turns into ``contact_id`` or ``customer_id``."""
-    wanted = {normalise_name(m.columns[c]) for c in ("contact_id", "customer_id") if c in m.columns}
-    return tuple(c for c in columns if normalise_name(c) in wanted)

@@ -357,3 +357,9 @@ def _build(
             out[c] = pd.Series(pd.NA, index=frame.index, dtype="object")
     notes.extend(sql_null_note(n_null))
     return flag.candidates(out[list(COLUMNS)], notes)
+
+
+def id_fields(m: Mapping, columns: list[str]) -> tuple[str, ...]:
+    """The file's columns that the mapping turns into ``contact_id`` or ``customer_id``."""
+    wanted = {normalise_name(m.columns[c]) for c in ("contact_id", "customer_id") if c in m.columns}
+    return tuple(c for c in columns if normalise_name(c) in wanted)
