@@ -17,7 +17,7 @@ from waitlab.analytics import kpis
 from waitlab.analytics._gaps import IdleGaps, idle_gaps
 from waitlab.analytics._headcounts import HeadcountResult, from_headcounts
 from waitlab.analytics._intervals import KPI_COLUMNS, interval_stats, summary_by, summary_kpis
-from waitlab.analytics._patience import PatienceResult, exponential_mle, patience
+from waitlab.analytics._patience import PatienceResult, PatienceTable, exponential_mle, patience
 from waitlab.analytics.kpis import (
     abandon_rate,
     abandon_rate_excl_short,
@@ -41,6 +41,7 @@ __all__ = [
     "KpiSummary",
     "NotedFrame",
     "PatienceResult",
+    "PatienceTable",
     "abandon_rate",
     "abandon_rate_excl_short",
     "mean_service",

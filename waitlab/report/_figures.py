@@ -100,7 +100,7 @@ def patience_curve(result: object, lang: str = "es") -> Figure:
             ax.step(q / 60.0, km.sf.probabilities, where="post", color="black", label="Kaplan–Meier")
             upper = float(np.nanmax(q))
     if not upper:
-        mean = float(getattr(result, "mean_patience", np.nan))
+        mean = float(getattr(result, "chosen_mean", getattr(result, "mean_patience", np.nan)))
         upper = 3 * mean if np.isfinite(mean) and mean > 0 else 3600.0
     x = np.linspace(0, upper, 200)
     for name, dist in fits.items():
