@@ -137,3 +137,29 @@ def test_by_queue_and_priority_gives_one_row_per_group_with_the_hand_computed_si
         pt["Z"]
     with pytest.raises(ArgumentError, match="`which`"):
         pt.mean_by_group("median")
+
+
+DATASETS = __import__("pathlib").Path(__file__).resolve().parents[2] / "datasets"
+
+
+def test_bundled_logs_choose_the_generators_law():
+    # The bundled samples come from simulations whose patience we know (datasets/_gen_*.py):
+    # the call center draws exponential patience (Tarjetas 200 s, Préstamos 300 s, Consultas
+    # 150 s), so the exponential must stay; the branch draws lognormal patience with sigma 0.45
+    # and medians of 70, 80 and 110 min (means median * e^(0.45^2 / 2)), seen only through
+    # no-shows and abandonments; there the simple exponential MLE is 2-3 times too long and a
+    # two-parameter fit must win. Tolerance 20 %: 3 % of customers leave early on purpose.
+    from waitlab import read_log
+
+    calls, _ = read_log(DATASETS / "callcenter_month.csv")
+    t = patience(calls, by="queue").table.set_index("queue")
+    assert set(t["choice"]) == {"exponential"}
+    for q, mean in {"Tarjetas": 200.0, "Préstamos": 300.0, "Consultas": 150.0}.items():
+        assert t.loc[q, "mean_s"] == pytest.approx(mean, rel=0.1)
+    branch, _ = read_log(DATASETS / "branch_kiosk.csv")
+    t = patience(branch, by="queue").table.set_index("queue")
+    for q, median_min in {"Caja": 70, "Atención Comercial": 80, "Jubilados y Pensionados": 110}.items():
+        true_mean = median_min * 60 * math.exp(0.45**2 / 2)
+        assert t.loc[q, "choice"] in ("weibull", "lognormal")
+        assert t.loc[q, "mean_s"] == pytest.approx(true_mean, rel=0.2)
+        assert t.loc[q, "simple_s"] > 1.5 * true_mean

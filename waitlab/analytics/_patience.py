@@ -152,8 +152,8 @@ class PatienceResult:
              "ci_lo_s": self.exponential_estimate_ci[0], "ci_hi_s": self.exponential_estimate_ci[1]},
         ]  # fmt: skip
         for name, dist in self.fits.items():
-            shapes = dict(zip(["shape"] if len(dist.args) else [], dist.args, strict=False))
-            params = {**shapes, **{k: float(v) for k, v in dist.kwds.items()}}
+            shapes, _, scale = dist.dist._parse_args(*dist.args, **dist.kwds)
+            params = {**({"shape": float(shapes[0])} if shapes else {}), "scale": float(scale)}
             rows.append({"method": f"{name} fit", "mean_s": float(dist.mean()), "ci_lo_s": np.nan,
                          "ci_hi_s": np.nan, "params": params, "loglik": self.loglik[name],
                          "aic": self.aic[name]})  # fmt: skip
