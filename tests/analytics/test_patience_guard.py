@@ -163,3 +163,20 @@ def test_bundled_logs_choose_the_generators_law():
         assert t.loc[q, "choice"] in ("weibull", "lognormal")
         assert t.loc[q, "mean_s"] == pytest.approx(true_mean, rel=0.2)
         assert t.loc[q, "simple_s"] > 1.5 * true_mean
+
+
+def test_report_headlines_the_chosen_mean_or_not_enough_data(tmp_path):
+    # Issue 15: a morning with a single leaver printed "Paciencia media: 484,8 min (95 %: 109,8 -
+    # 8.502,0 min)", and the headline used the exponential when the Weibull fit better.
+    from waitlab.report import write_report
+
+    waits = np.array([30.0, 60.0, 90.0] + [20.0] * 37)
+    few = _log(waits, np.array(["abandoned"] * 3 + ["served"] * 37), "phone")
+    html = open(write_report(few, tmp_path / "few", lang="es")["html"], encoding="utf-8").read()
+    assert "Paciencia media: datos insuficientes (3 abandonos; hacen falta 10)" in html
+    rng = np.random.default_rng(0)
+    pat = stats.weibull_min(0.6, scale=300.0).rvs(1500, random_state=rng)
+    log = _calls(pat, rng.exponential(600.0, 1500))
+    assert patience(log).choice == "weibull"
+    html = open(write_report(log, tmp_path / "w", lang="en")["html"], encoding="utf-8").read()
+    assert "weibull fit, the one the data support" in html and "Simple estimate" in html
