@@ -5,6 +5,7 @@ answer is known: the test checks the estimate against that law, not the code aga
 """
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,7 @@ def test_by_queue_and_priority_gives_one_row_per_group_with_the_hand_computed_si
         pt.mean_by_group("median")
 
 
-DATASETS = __import__("pathlib").Path(__file__).resolve().parents[2] / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 
 
 def test_bundled_logs_choose_the_generators_law():
@@ -172,11 +173,11 @@ def test_report_headlines_the_chosen_mean_or_not_enough_data(tmp_path):
 
     waits = np.array([30.0, 60.0, 90.0] + [20.0] * 37)
     few = _log(waits, np.array(["abandoned"] * 3 + ["served"] * 37), "phone")
-    html = open(write_report(few, tmp_path / "few", lang="es")["html"], encoding="utf-8").read()
+    html = Path(write_report(few, tmp_path / "few", lang="es")["html"]).read_text(encoding="utf-8")
     assert "Paciencia media: datos insuficientes (3 abandonos; hacen falta 10)" in html
     rng = np.random.default_rng(0)
     pat = stats.weibull_min(0.6, scale=300.0).rvs(1500, random_state=rng)
     log = _calls(pat, rng.exponential(600.0, 1500))
     assert patience(log).choice == "weibull"
-    html = open(write_report(log, tmp_path / "w", lang="en")["html"], encoding="utf-8").read()
+    html = Path(write_report(log, tmp_path / "w", lang="en")["html"]).read_text(encoding="utf-8")
     assert "weibull fit, the one the data support" in html and "Simple estimate" in html
