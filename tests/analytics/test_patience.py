@@ -127,7 +127,7 @@ def test_everyone_left_early_gives_zero():
 def test_report_helpers_and_bad_input():
     r = patience(_synthetic("phone", n=500))
     f = r.to_frame()
-    assert f["method"].tolist()[:2] == ["exponential MLE (default)", "time waited / abandons"]
+    assert f["method"].tolist()[:3] == [f"chosen: {r.choice}", "simple (exponential MLE)", "time waited / abandons"]
     assert set(r.aic) == {"exponential", "weibull", "lognormal"}
     assert "Mean patience" in str(r)
     with pytest.raises(SchemaError, match="no `outcome` column"):

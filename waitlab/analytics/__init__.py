@@ -6,7 +6,7 @@ interval_stats      KPIs per interval and group (volumes, waits, SL, abandonment
 summary_kpis        the same KPIs over the whole period, as a KpiSummary (a dict with .notes)
 summary_by          summary_kpis of each group (site, day, ...) over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk, and a per-interval summary
-patience            patience from censored waits (KM, exponential/Weibull/lognormal, Erlang-A mean)
+patience            patience from censored waits (KM, fits, guarded choice, simple estimate; by= per queue)
 from_headcounts     mean wait by hour from manual headcounts with Little's law
 kpis                the module where every KPI is defined, formula in its docstring
 NotedFrame          the DataFrame the tables come back as: ``.notes`` holds what could not be computed
@@ -17,7 +17,7 @@ from waitlab.analytics import kpis
 from waitlab.analytics._gaps import IdleGaps, idle_gaps
 from waitlab.analytics._headcounts import HeadcountResult, from_headcounts
 from waitlab.analytics._intervals import KPI_COLUMNS, interval_stats, summary_by, summary_kpis
-from waitlab.analytics._patience import PatienceResult, exponential_mle, patience
+from waitlab.analytics._patience import PatienceResult, PatienceTable, exponential_mle, patience
 from waitlab.analytics.kpis import (
     abandon_rate,
     abandon_rate_excl_short,
@@ -41,6 +41,7 @@ __all__ = [
     "KpiSummary",
     "NotedFrame",
     "PatienceResult",
+    "PatienceTable",
     "abandon_rate",
     "abandon_rate_excl_short",
     "mean_service",

@@ -10,49 +10,57 @@ Who left and when, by outcome (all times in seconds, :math:`W_i` from
   (left-censored). This is the usual kiosk case.
 * ``other`` -- unknown; left out.
 
-The default estimate of mean patience (what Erlang-A needs) is the exponential maximum
+Two estimates come back side by side. The *simple estimate* is the exponential maximum
 likelihood estimate over all three kinds of observation, with a likelihood-ratio confidence
-interval. For phone data (exact + right-censored) it equals the classic estimate
-"total time waited / abandonments".
+interval; for phone data (exact + right-censored) it equals "abandonments / total time
+waited". It is what Erlang A needs. The *chosen fit* is the exponential, Weibull or lognormal
+fit picked by the guarded rule of :mod:`waitlab.analytics._patience_fit` (a two-parameter fit
+only with strong AIC evidence and a mean the observed waits support); it is what a
+simulation draws from and what reports headline. With ``by=`` every group gets both
+(:class:`PatienceTable`).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import pandas as pd
 
+from waitlab.analytics._patience_fit import (
+    FAMILIES,
+    MIN_ABANDONS,
+    MIN_EXACT_S,
+    choose,
+    classic,
+    exponential_mle,
+    fit_families,
+    horizon,
+    mean_ci,
+)
+from waitlab.analytics._patience_table import PatienceTable, by_groups
 from waitlab.analytics._prepare import outcome_flags, read_contacts, waits_and_services
 from waitlab.exceptions import ArgumentError, SchemaError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from scipy import stats
 
-__all__ = ["PatienceResult", "exponential_mle", "patience"]
-
-#: Exact abandonment times below this (seconds) are raised to it so that log-scale fits exist.
-MIN_EXACT_S = 0.5
-
-#: Each fitted family: its ``scipy.stats`` name (scipy loads on first use) and number of parameters.
-_FAMILIES = {
-    "exponential": ("expon", 1),
-    "weibull": ("weibull_min", 2),
-    "lognormal": ("lognorm", 2),
-}
+__all__ = ["PatienceResult", "PatienceTable", "exponential_mle", "patience"]
 
 
 @dataclass(frozen=True)
 class PatienceResult:
-    """Patience estimates from one contacts table.
+    """Patience estimates from one contacts table (or one group of it).
 
     Attributes
     ----------
     mean_patience : float
-        Mean patience, seconds: the exponential MLE (``inf`` when nobody left).
+        The simple estimate, seconds: the exponential MLE (abandonments / total time waited
+        for calls; ``inf`` when nobody left). Shown beside the chosen fit, always.
     mean_patience_ci : tuple of float
         Likelihood-ratio confidence interval of `mean_patience` at `confidence`.
     fits : dict of str to frozen scipy.stats distribution
@@ -64,7 +72,8 @@ class PatienceResult:
         Kaplan-Meier estimate (``km.sf``) when there are no left-censored observations
         (calls); None otherwise.
     exponential_estimate : float
-        Classic estimate: total time waited / number who left, seconds.
+        Classic estimate: total time waited / number who left, seconds (equals
+        `mean_patience` for calls; overstates patience when there are no-shows).
     exponential_estimate_ci : tuple of float
         Exact Poisson (chi-square) interval on the count who left, total time fixed.
     data : scipy.stats.CensoredData
@@ -76,8 +85,23 @@ class PatienceResult:
     confidence : float
         Confidence level of the intervals.
     notes : tuple of str
-        Assumptions, anything left out, and why an estimate is missing (nobody left, no
-        usable contact).
+        Assumptions, anything left out, why a fit was not chosen, and why an estimate is
+        missing (not enough data, nobody left, no usable contact).
+    choice : str
+        The chosen family (``"exponential"``, ``"weibull"``, ``"lognormal"``), or ``"none"``
+        with fewer than `min_abandons` people who left.
+    chosen_mean : float
+        Mean of the chosen fit, seconds; NaN when `choice` is ``"none"``.
+    chosen_mean_ci : tuple of float
+        Its confidence interval (likelihood ratio for the exponential, delta method on the
+        log of the mean for two-parameter fits).
+    chosen_cv : float
+        Coefficient of variation of the chosen fit.
+    horizon : float
+        The longest wait observed at least 10 times, seconds: the data show patience up
+        to here.
+    min_abandons : int
+        People who had to leave (abandonments + no-shows) for a mean to be chosen.
     """
 
     mean_patience: float
@@ -95,23 +119,41 @@ class PatienceResult:
     channel: str | None
     confidence: float
     notes: tuple[str, ...] = ()
+    choice: str = "none"
+    chosen_mean: float = math.nan
+    chosen_mean_ci: tuple[float, float] = (math.nan, math.nan)
+    chosen_cv: float = math.nan
+    horizon: float = math.nan
+    min_abandons: int = MIN_ABANDONS
 
     @property
     def aic(self) -> dict[str, float]:
         """Akaike information criterion of each fit (lower is better)."""
-        return {k: 2 * _FAMILIES[k][1] - 2 * v for k, v in self.loglik.items()}
+        return {k: 2 * FAMILIES[k][1] - 2 * v for k, v in self.loglik.items()}
+
+    @property
+    def chosen(self) -> Any:
+        """The chosen fit as a frozen scipy.stats distribution, or None when `choice` is ``"none"``."""
+        return self.fits.get(self.choice)
+
+    @property
+    def enough_data(self) -> bool:
+        """True when a mean was chosen (at least `min_abandons` people left)."""
+        return self.choice != "none"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per estimate: ``method, mean_s, ci_lo_s, ci_hi_s, params, loglik, aic``."""
         rows = [
-            {"method": "exponential MLE (default)", "mean_s": self.mean_patience,
+            {"method": f"chosen: {self.choice}", "mean_s": self.chosen_mean,
+             "ci_lo_s": self.chosen_mean_ci[0], "ci_hi_s": self.chosen_mean_ci[1]},
+            {"method": "simple (exponential MLE)", "mean_s": self.mean_patience,
              "ci_lo_s": self.mean_patience_ci[0], "ci_hi_s": self.mean_patience_ci[1]},
             {"method": "time waited / abandons", "mean_s": self.exponential_estimate,
              "ci_lo_s": self.exponential_estimate_ci[0], "ci_hi_s": self.exponential_estimate_ci[1]},
         ]  # fmt: skip
         for name, dist in self.fits.items():
-            shapes = dict(zip(["shape"] if len(dist.args) else [], dist.args, strict=False))
-            params = {**shapes, **{k: float(v) for k, v in dist.kwds.items()}}
+            shapes, _, scale = dist.dist._parse_args(*dist.args, **dist.kwds)
+            params = {**({"shape": float(shapes[0])} if shapes else {}), "scale": float(scale)}
             rows.append({"method": f"{name} fit", "mean_s": float(dist.mean()), "ci_lo_s": np.nan,
                          "ci_hi_s": np.nan, "params": params, "loglik": self.loglik[name],
                          "aic": self.aic[name]})  # fmt: skip
@@ -120,17 +162,33 @@ class PatienceResult:
         )
 
     def summary(self) -> str:
-        """A few readable lines: counts, the default estimate with its interval, the fits."""
+        """A few readable lines: counts, the chosen mean, the simple estimate beside it, the fits."""
         lo, hi = self.mean_patience_ci
         lines = [
             f"Patience{'' if self.channel is None else f' ({self.channel})'}: {self.n_exact} abandoned (exact), "
             f"{self.n_right} answered (right-censored), {self.n_left} no-shows (left-censored), "
             f"{self.n_dropped} left out.",
-            f"Mean patience {self.mean_patience:.1f} s, {self.confidence:.0%} CI [{lo:.1f}, {hi:.1f}] s "
-            "(exponential MLE, likelihood-ratio interval).",
-            f"Time waited / abandons: {self.exponential_estimate:.1f} s "
-            f"[{self.exponential_estimate_ci[0]:.1f}, {self.exponential_estimate_ci[1]:.1f}].",
         ]
+        if self.enough_data:
+            clo, chi = self.chosen_mean_ci
+            lines.append(
+                f"Mean patience {self.chosen_mean:.1f} s, {self.confidence:.0%} CI [{clo:.1f}, {chi:.1f}] s "
+                f"({self.choice} fit, cv {self.chosen_cv:.2f}; observed waits reach {self.horizon:.0f} s)."
+            )
+        else:
+            lines.append(
+                f"Mean patience: not enough data ({self.n_exact + self.n_left} left, at least "
+                f"{self.min_abandons} needed)."
+            )
+        lines.append(
+            f"Simple estimate {self.mean_patience:.1f} s, {self.confidence:.0%} CI [{lo:.1f}, {hi:.1f}] s "
+            "(exponential MLE: abandonments / time waited)."
+        )
+        if self.n_left:
+            lines.append(
+                f"Time waited / abandons: {self.exponential_estimate:.1f} s "
+                f"[{self.exponential_estimate_ci[0]:.1f}, {self.exponential_estimate_ci[1]:.1f}]."
+            )
         for name, dist in self.fits.items():
             lines.append(f"  {name:<11} mean {float(dist.mean()):.1f} s  AIC {self.aic[name]:.1f}")
         lines += [f"Note: {n}" for n in self.notes]
@@ -140,108 +198,21 @@ class PatienceResult:
         return self.summary()
 
 
-def _loglik_expon(theta: float, exact: np.ndarray, right: np.ndarray, left: np.ndarray) -> float:
-    """Censored exponential log-likelihood at rate `theta` (1/s)."""
-    ll = len(exact) * math.log(theta) - theta * (exact.sum() + right.sum())
-    if len(left):
-        ll += float(np.sum(np.log(-np.expm1(-theta * left))))
-    return ll
-
-
-def exponential_mle(
-    exact: np.ndarray, right: np.ndarray, left: np.ndarray, confidence: float = 0.95
-) -> tuple[float, tuple[float, float]]:
-    r"""Exponential mean patience by maximum likelihood, with a likelihood-ratio interval.
-
-    Maximises :math:`\ell(\theta) = d\log\theta - \theta S + \sum_{j \in left}\log(1 - e^{-\theta w_j})`
-    (:math:`d` exact times summing with the right-censored ones to :math:`S`). The score is
-    strictly decreasing in :math:`\theta`, so the root is unique. The interval is
-    :math:`\{\theta : 2(\hat\ell - \ell(\theta)) \le \chi^2_{1}(\text{confidence})\}`, inverted
-    to a mean :math:`1/\theta`.
-
-    Returns
-    -------
-    mean : float
-        Seconds; ``inf`` when nobody left (only right-censored data), 0 when everybody is
-        left-censored, NaN with no data.
-    ci : tuple of float
-    """
-    from scipy import optimize, stats
-
-    exact, right, left = (np.asarray(a, dtype=float) for a in (exact, right, left))
-    d, n_left = len(exact), len(left)
-    total = float(exact.sum() + right.sum())
-    q = float(stats.chi2.ppf(confidence, 1))
-    if d + n_left == 0:
-        if total <= 0:
-            return math.nan, (math.nan, math.nan)
-        return math.inf, (2 * total / q, math.inf)  # l(theta) = -theta S, maximised at 0
-
-    def score(x: float) -> float:
-        theta = math.exp(x)
-        s = d / theta - total
-        if n_left:
-            s += float(np.sum(left / np.expm1(theta * left)))
-        return s
-
-    if total <= 0 and d == 0:  # only no-shows: likelihood increases without bound
-        ll_hat, x_hat = 0.0, math.inf
-    else:
-        x0 = math.log((d + n_left) / max(total + float(left.sum()), 1e-9))
-        lo, hi = x0 - 1.0, x0 + 1.0
-        while score(lo) < 0:
-            lo -= 2.0
-        while score(hi) > 0:
-            hi += 2.0
-        x_hat = optimize.brentq(score, lo, hi, xtol=1e-12)
-        ll_hat = _loglik_expon(math.exp(x_hat), exact, right, left)
-
-    def drop(x: float) -> float:
-        return 2 * (ll_hat - _loglik_expon(math.exp(x), exact, right, left)) - q
-
-    def bound(start: float, step: float) -> float:
-        far = start + step
-        while drop(far) < 0:
-            far += step
-        return optimize.brentq(drop, min(start, far), max(start, far), xtol=1e-10)
-
-    if math.isinf(x_hat):  # mean 0; the interval reaches up to where the likelihood drops by q/2
-        lo = -math.log(float(left.max()))
-        while drop(lo) < 0:
-            lo -= 2.0
-        hi = lo
-        while drop(hi) > 0:
-            hi += 2.0
-        return 0.0, (0.0, math.exp(-optimize.brentq(drop, lo, hi, xtol=1e-10)))
-    x_lo = bound(x_hat, -1.0)
-    x_hi = bound(x_hat, 1.0)
-    return math.exp(-x_hat), (math.exp(-x_hi), math.exp(-x_lo))
-
-
-def _censored_loglik(dist: Any, exact: np.ndarray, right: np.ndarray, left: np.ndarray) -> float:
-    return float(np.sum(dist.logpdf(exact)) + np.sum(dist.logsf(right)) + np.sum(dist.logcdf(left)))
-
-
-def _classic(
-    exact: np.ndarray, left: np.ndarray, waited: float, confidence: float
-) -> tuple[float, tuple[float, float]]:
-    """Total time waited / number who left, with an exact Poisson (chi-square) interval."""
-    from scipy import stats
-
-    n = len(exact) + len(left)
-    if waited <= 0:
-        return math.nan, (math.nan, math.nan)
-    a = 1 - confidence
-    rate_lo = stats.chi2.ppf(a / 2, 2 * n) / (2 * waited) if n else 0.0
-    rate_hi = stats.chi2.ppf(1 - a / 2, 2 * n + 2) / (2 * waited)
-    mean = waited / n if n else math.inf
-    return mean, (1 / rate_hi, (1 / rate_lo) if rate_lo > 0 else math.inf)
-
-
+@overload
 def patience(
-    contacts: pd.DataFrame, channel: str | None = None, *, confidence: float = 0.95
-) -> PatienceResult:
-    """Estimate customer patience from a contacts table.
+    contacts: pd.DataFrame, channel: str | None = ..., *, by: None = ..., confidence: float = ...,
+    min_abandons: int = ...,
+) -> PatienceResult: ...
+@overload
+def patience(
+    contacts: pd.DataFrame, channel: str | None = ..., *, by: str | Sequence[str], confidence: float = ...,
+    min_abandons: int = ...,
+) -> PatienceTable: ...
+def patience(
+    contacts: pd.DataFrame, channel: str | None = None, *, by: str | Sequence[str] | None = None,
+    confidence: float = 0.95, min_abandons: int = MIN_ABANDONS,
+) -> PatienceResult | PatienceTable:  # fmt: skip
+    """Estimate customer patience from a contacts table, overall or per group.
 
     Parameters
     ----------
@@ -251,29 +222,43 @@ def patience(
     channel : {"phone", "kiosk"} or str, optional
         Only contacts of this channel. With None all are pooled (a note says so when the
         table mixes channels).
+    by : str or list of str, optional
+        Columns to group by, e.g. ``"queue"`` or ``["queue", "priority"]``: one estimate per
+        group, as a :class:`PatienceTable`. None (default): one estimate for the whole table.
     confidence : float, default 0.95
         Level of the confidence intervals.
+    min_abandons : int, default 10
+        A group where fewer people left (abandonments + no-shows) gets "not enough data":
+        choice ``"none"`` and a NaN chosen mean. The simple estimate is still given, with
+        its (wide) interval.
 
     Returns
     -------
-    PatienceResult
+    PatienceResult or PatienceTable
+        A PatienceResult without `by`; with `by`, a PatienceTable (``.table`` one row per
+        group, ``.results`` the PatienceResult of each group, ``.overall`` the pooled one).
 
     Raises
     ------
     SchemaError
-        If the table has no ``outcome`` column, or `channel` is given and there is no
-        ``channel`` column.
+        If the table has no ``outcome`` column, `channel` is given and there is no
+        ``channel`` column, or a `by` column is missing.
+    ArgumentError
+        If `confidence` is not between 0 and 1 or `min_abandons` is below 1.
 
     Notes
     -----
-    When nobody left (every observation right-censored) the mean is ``inf`` with a finite
-    lower confidence bound and no distribution is fitted; when no contact is usable every
-    estimate is NaN. The result's ``notes`` say so, with the counts.
+    The chosen fit follows the rule in :mod:`waitlab.analytics._patience_fit`: the
+    exponential (the simple estimate) unless a Weibull or lognormal fit beats its AIC by 10
+    or more, keeps at least half of its mean within the observed waits, and has a cv of at
+    most 3. When nobody left (every observation right-censored) the simple mean is ``inf``
+    with a finite lower confidence bound and no distribution is fitted; when no contact is
+    usable every estimate is NaN. The result's ``notes`` say so, with the counts.
     """
-    from scipy import stats
-
     if not 0 < confidence < 1:
         raise ArgumentError(f"`confidence` must be between 0 and 1, got {confidence!r}.")
+    if isinstance(min_abandons, bool) or not isinstance(min_abandons, int | np.integer) or min_abandons < 1:
+        raise ArgumentError(f"`min_abandons` must be a whole number of at least 1, got {min_abandons!r}.")
     if isinstance(contacts, pd.DataFrame) and "outcome" not in contacts.columns:
         raise SchemaError("patience: the contacts table has no `outcome` column; patience needs it.")
     if channel is not None:
@@ -285,6 +270,19 @@ def patience(
     notes: list[str] = []
     if channel is None and "channel" in contacts.columns and contacts["channel"].nunique() > 1:
         notes.append("channels pooled: " + ", ".join(sorted(map(str, contacts["channel"].dropna().unique()))))
+    if by is None:
+        return _estimate(contacts, channel, confidence, int(min_abandons), notes)
+    keys, groups = by_groups(contacts, by)
+    results = {key: _estimate(sub, channel, confidence, int(min_abandons), []) for key, sub in groups}
+    overall = _estimate(contacts, channel, confidence, int(min_abandons), list(notes))
+    return PatienceTable.build(keys, results, overall, tuple(notes))
+
+
+def _estimate(
+    contacts: pd.DataFrame, channel: str | None, confidence: float, min_abandons: int, notes: list[str]
+) -> PatienceResult:
+    from scipy import stats
+
     work = read_contacts(contacts, [], who="patience")
     notes.extend(work.notes)
     wait, _ = waits_and_services(work.frame)
@@ -313,14 +311,15 @@ def patience(
     data = stats.CensoredData(uncensored=exact, left=left, right=right)
     mean, ci = exponential_mle(exact, right, left, confidence)
     waited = float(exact.sum() + right.sum() + left.sum())
-    classic, classic_ci = _classic(exact, left, waited, confidence)
+    simple, simple_ci = classic(exact, left, waited, confidence)
     if len(left):
         notes.append(
             "time waited / abandons counts no-shows' whole wait until called, so it overstates patience."
         )
     fits: dict[str, Any] = {}
     loglik: dict[str, float] = {}
-    if len(exact) + len(left) == 0:
+    leavers = len(exact) + len(left)
+    if leavers == 0:
         msg = (
             f"patience: nobody left among {len(right)} answered contact(s), so every observation is "
             f"censored; mean patience is at least {ci[0]:.0f} s ({confidence:.0%} bound) and no "
@@ -330,21 +329,30 @@ def patience(
             msg = "patience: no usable contacts (need outcome and a known wait); every estimate is NaN."
         notes.append(msg)
     elif len(exact) + len(right) > 0:
-        fit_exact = np.maximum(exact, MIN_EXACT_S)
-        fit_data = stats.CensoredData(uncensored=fit_exact, left=left, right=right)
-        for name, (family_name, k) in _FAMILIES.items():
-            family = getattr(stats, family_name)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                # start from the exponential MLE: scipy's default start can stall on censored data
-                start = (1.0,) if k == 2 else ()
-                scale0 = mean * (math.log(2) if name == "lognormal" else 1.0) if 0 < mean < math.inf else 1.0
-                params = family.fit(fit_data, *start, floc=0, scale=scale0)
-            dist = family(*params)
-            fits[name] = dist
-            loglik[name] = _censored_loglik(dist, fit_exact, right, left)
-            if caught:
-                notes.append(f"{name} fit: {caught[0].message}")
+        fits, loglik = fit_families(exact, right, left, mean, notes)
+    tau = horizon(np.concatenate([exact, right, left]))
+    choice, chosen_mean, chosen_ci, chosen_cv = "none", math.nan, (math.nan, math.nan), math.nan
+    if 0 < leavers < min_abandons:
+        notes.append(
+            f"patience: not enough data: {leavers} contact(s) left (abandoned or no-show), at least "
+            f"{min_abandons} are needed for a mean; the simple estimate is shown with its interval only."
+        )
+    elif leavers >= min_abandons and fits and 0 < mean < math.inf:
+        aic = {k: 2 * FAMILIES[k][1] - 2 * v for k, v in loglik.items()}
+        choice, refused = choose(fits, aic, tau)
+        notes.extend(f"patience: {r}" for r in refused)
+        dist = fits[choice]
+        chosen_mean, chosen_cv = float(dist.mean()), float(dist.std() / dist.mean())
+        chosen_ci = ci if choice == "exponential" else mean_ci(choice, dist, exact, right, left, confidence)
+        if choice == "exponential":
+            chosen_mean, chosen_cv = mean, 1.0  # the closed-form MLE, not scipy's optimiser
+        if chosen_mean > tau:
+            notes.append(
+                f"patience: the chosen mean ({chosen_mean:.0f} s) is beyond the {tau:.0f} s that the "
+                f"observed waits reach; it extrapolates the {choice} fit past the data."
+            )
+    elif leavers >= min_abandons and mean == 0:
+        choice, chosen_mean, chosen_ci, chosen_cv = "exponential", 0.0, ci, 1.0
     km = None
     if len(left) == 0 and len(exact) + len(right) > 0:
         km = stats.ecdf(stats.CensoredData(uncensored=exact, right=right))
@@ -354,7 +362,9 @@ def patience(
         )
     return PatienceResult(
         mean_patience=mean, mean_patience_ci=ci, fits=fits, loglik=loglik, km=km,
-        exponential_estimate=classic, exponential_estimate_ci=classic_ci, data=data,
+        exponential_estimate=simple, exponential_estimate_ci=simple_ci, data=data,
         n_exact=len(exact), n_right=len(right), n_left=len(left), n_dropped=n_dropped,
-        channel=channel, confidence=confidence, notes=tuple(notes),
+        channel=channel, confidence=confidence, notes=tuple(notes), choice=choice,
+        chosen_mean=chosen_mean, chosen_mean_ci=chosen_ci, chosen_cv=chosen_cv, horizon=tau,
+        min_abandons=min_abandons,
     )  # fmt: skip

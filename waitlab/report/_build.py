@@ -207,9 +207,18 @@ def _sections(data: ReportData, sheets: dict[str, pd.DataFrame], lang: str, hash
     sections.append(cs)
     if data.patience is not None:
         ps = Section(t("report.patience", lang))
-        lo, hi = data.patience.mean_patience_ci
-        ps.text(f"{t('report.mean_patience', lang)}: {fmt_duration(data.patience.mean_patience, lang)} "
-                f"({fmt_pct(0.95, lang, 0)}: {fmt_duration(lo, lang)} – {fmt_duration(hi, lang)})")
+        pat = data.patience
+        if pat.enough_data:  # the guarded choice (the same one the simulation draws from)
+            lo, hi = pat.chosen_mean_ci
+            ps.text(f"{t('report.mean_patience', lang)}: {fmt_duration(pat.chosen_mean, lang)} "
+                    f"({fmt_pct(0.95, lang, 0)}: {fmt_duration(lo, lang)} – {fmt_duration(hi, lang)}; "
+                    f"{t('report.patience_fit', lang, family=pat.choice)})")
+            lo, hi = pat.mean_patience_ci
+            ps.text(f"{t('report.patience_simple', lang)}: {fmt_duration(pat.mean_patience, lang)} "
+                    f"({fmt_pct(0.95, lang, 0)}: {fmt_duration(lo, lang)} – {fmt_duration(hi, lang)})")
+        else:
+            ps.text(f"{t('report.mean_patience', lang)}: "
+                    f"{t('report.patience_not_enough', lang, n=pat.n_exact + pat.n_left, k=pat.min_abandons)}")
         ps.figure(figures.to_png(figures.patience_curve(data.patience, lang)), t("report.fig_patience", lang))
         sections.append(ps)
     if data.notes:

@@ -100,12 +100,14 @@ def patience_curve(result: object, lang: str = "es") -> Figure:
             ax.step(q / 60.0, km.sf.probabilities, where="post", color="black", label="Kaplan–Meier")
             upper = float(np.nanmax(q))
     if not upper:
-        mean = float(getattr(result, "mean_patience", np.nan))
+        mean = float(getattr(result, "chosen_mean", getattr(result, "mean_patience", np.nan)))
         upper = 3 * mean if np.isfinite(mean) and mean > 0 else 3600.0
     x = np.linspace(0, upper, 200)
+    chosen = getattr(result, "choice", None)
     for name, dist in fits.items():
-        if dist is not None:
-            ax.plot(x / 60.0, dist.sf(x), label=name, linewidth=1)
+        if dist is not None:  # the guarded choice drawn thicker, labelled with a check mark
+            ax.plot(x / 60.0, dist.sf(x), label=f"{name} ✓" if name == chosen else name,
+                    linewidth=2.2 if name == chosen else 1)
     ax.set_xlabel(t("report.minutes", lang))
     ax.set_ylabel(t("report.survival", lang))
     ax.set_ylim(0, 1.02)
