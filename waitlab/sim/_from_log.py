@@ -168,8 +168,8 @@ def scenario_from_log(
         "service: desk time ended_at - called_at of served/transferred contacts over the whole log "
         f"({'empirical' if service == 'empirical' else service if isinstance(service, str) else 'as given'}); "
         "the walk to the desk is part of it.",
-        "patience: per queue over the whole log, the censored fit of waitlab.patience (exponential, Weibull, "
-        "lognormal) with the lowest AIC (None where nobody left)."
+        "patience: per queue over the whole log, waitlab.patience's guarded choice (the exponential MLE unless a "
+        "Weibull or lognormal fit is clearly better and supported by the observed waits; None where nobody left)."
         if patience == "auto"
         else f"patience: {patience!r} for every queue.",
         "desk groups: desks grouped by the set of queues they called in the log; open = desks with work "
@@ -250,30 +250,22 @@ def _patience(qlog: pd.DataFrame, how: Any, queue: str, notes: list[str]) -> Dis
 
 
 def _best_fit(result: Any, queue: str, notes: list[str]) -> Distribution | None:
-    """The censored fit with the lowest AIC (exponential, Weibull, lognormal) as a Distribution."""
-    aic = {k: v for k, v in getattr(result, "aic", {}).items() if math.isfinite(v)}
-    family = min(aic, key=aic.get) if aic else "exponential"  # type: ignore[arg-type]
-    fitted = result.fits.get(family) if aic else None
-    mean, sd = (float(fitted.mean()), float(fitted.std())) if fitted is not None else (math.nan, math.nan)
-    if not (0 < mean < math.inf and 0 < sd < math.inf):  # no fit, or a degenerate one (too few leavers)
+    """The guarded choice of :func:`waitlab.patience` (exponential unless a Weibull or lognormal
+    fit is clearly better and its mean is supported by the observed waits) as a Distribution."""
+    if not result.enough_data:  # too few leavers for any choice: the exponential MLE, said so
         mean = float(result.mean_patience)
         if not 0 < mean < math.inf:
             return None
-        notes.append(
-            f"patience of {queue!r}: exponential with the MLE mean {mean / 60:.1f} min (too few "
-            "leavers for a two-parameter fit)."
-        )
+        notes.append(f"patience of {queue!r}: exponential with the MLE mean {mean / 60:.1f} min (too few "
+                     "leavers to choose a fit).")
         return Distribution(dist="exponential", mean=mean)
-    if family == "exponential":
+    family, mean, cv = result.choice, float(result.chosen_mean), float(result.chosen_cv)
+    if family == "exponential" or not 0 < cv < math.inf:
         dist = Distribution(dist="exponential", mean=mean)
     else:
-        cv = min(max(sd / mean, 0.003), 300.0) if family == "weibull" else sd / mean
-        dist = Distribution(dist=family, mean=mean, cv=cv)
-    others = ", ".join(f"{k} {v:.0f}" for k, v in sorted(aic.items(), key=lambda kv: kv[1]))
-    notes.append(
-        f"patience of {queue!r}: {family} (mean {mean / 60:.1f} min, cv {sd / mean:.2f}), the censored "
-        f"fit with the lowest AIC ({others})."
-    )
+        dist = Distribution(dist=family, mean=mean, cv=min(max(cv, 0.003), 300.0))
+    notes.append(f"patience of {queue!r}: {family} (mean {mean / 60:.1f} min, cv {cv:.2f}), the guarded choice "
+                 f"of waitlab.patience (simple estimate {float(result.mean_patience) / 60:.1f} min).")
     return dist
 
 
