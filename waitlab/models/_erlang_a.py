@@ -252,7 +252,14 @@ class ErlangA:
         x, y, log_a, pw, _, u, yq = self._tail_pieces(t)
         with np.errstate(all="ignore"):
             # log of e^{-u} g(x, yq) / g(x, y) = -u - x u + y (1 - q)
-            expo = -u - x * u - y * np.expm1(-u) + log_kummer_a(x, yq) - log_a
+            expo = np.array(-u - x * u - y * np.expm1(-u) + log_kummer_a(x, yq) - log_a, dtype=np.float64)
+            # in overload the terms above are huge (~ y) and cancel; there the same quantity is
+            # e**-u P(x, y q) / P(x, y), a ratio of regularised incomplete gammas near 1
+            over = (y >= x + 1) & np.isfinite(u)
+            if np.any(over):
+                p_yq = special.gammainc(x[over], yq[over])
+                direct = np.where(p_yq >= 1e-280, -u[over] + np.log(p_yq / special.gammainc(x[over], y[over])), np.nan)
+                expo[over] = np.where(np.isnan(direct), expo[over], direct)
             out = pw * np.exp(expo)
         # never above P(wait > 0): at t near 0 the two log-Kummer terms cancel to rounding (1e-10)
         return _out(np.where(np.isinf(u) | (pw == 0), 0.0, np.minimum(out, pw)))
