@@ -182,3 +182,36 @@ def erlang_a_law_mp(lam: float, s: float, pat: float, n: float, ts: tuple[float,
             "mean_wait_abandoned": w_ab / p_ab,
             "prob_wait_exceeds": [pw * mp.exp(-th * t) * surv(t) for t in ts],
         }
+
+
+def erlang_a_split_ctmc(lam: float, s: float, pat: float, n: int, depth: int = 300) -> dict:
+    """E[W; answered] and E[W; abandoned] of M/M/n+M from the tagged customer's absorbing chain.
+
+    Stationary law of the truncated birth-death chain (PASTA), then for the tagged customer with
+    k customers ahead the transient generator ``T`` (k -> k-1 at ``n mu + k theta``, leaves at
+    ``theta`` by abandonment, ``n mu`` from k = 0 into service).  With ``N = (-T)^-1``,
+    ``E[time in queue; absorbed in X] = start N N r_X`` (time spent before absorption, weighted by
+    the absorption probability from each state), ``r_X`` the rates into X.  Linear algebra only.
+    """
+    mu, th = 1 / s, 1 / pat
+    logp = np.zeros(n + depth + 1)
+    for i in range(n + depth):
+        death = min(i + 1, n) * mu + max(i + 1 - n, 0) * th
+        logp[i + 1] = logp[i] + np.log(lam / death)
+    pi = np.exp(logp - logp.max())
+    pi /= pi.sum()
+    start = pi[n : n + depth]
+    t = np.zeros((depth, depth))
+    for k in range(depth):
+        if k > 0:
+            t[k, k - 1] = n * mu + k * th
+        t[k, k] = -(n * mu + (k + 1) * th)
+    r_sr = np.zeros(depth)
+    r_sr[0] = n * mu
+    r_ab = np.full(depth, th)
+    nn = np.linalg.inv(-t)
+    served = 1 - start @ nn @ r_ab  # P(answered)
+    return {
+        "mean_wait_answered": start @ nn @ nn @ r_sr / served,
+        "mean_wait_abandoned": (start @ nn @ nn @ r_ab) / (start @ nn @ r_ab),
+    }

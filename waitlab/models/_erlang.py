@@ -226,11 +226,21 @@ class ErlangC:
 
     @property
     def mean_wait(self) -> Any:
-        """Mean wait in queue over all arrivals (ASA), seconds; ``inf`` when ``load >= desks``."""
+        """Mean wait in queue over all arrivals, seconds; ``inf`` when ``load >= desks``."""
         gap = self._gap()
         with np.errstate(all="ignore"):
             w = _erlang_c(self._n, self._lam * self._s) * self._s / gap
         return _out(np.where(gap <= 0, np.inf, w))
+
+    @property
+    def mean_wait_answered(self) -> Any:
+        """Mean wait of answered calls, seconds: equal to `mean_wait`, since everyone is answered."""
+        return self.mean_wait
+
+    @property
+    def mean_wait_abandoned(self) -> Any:
+        """NaN: nobody abandons in Erlang C (kept so tables of both models have the same columns)."""
+        return _out(np.full(self._n.shape, np.nan))
 
     def prob_wait_exceeds(self, t: ArrayLike) -> Any:
         """Probability that the wait exceeds `t` seconds, ``C exp(-(n - a) t / mean_service)``.
