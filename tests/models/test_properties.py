@@ -62,3 +62,16 @@ def test_erlang_a_monotone_in_time(n, a, s, r, t1, t2):
     m = ErlangA(arrival_rate=a / s, mean_service=s, mean_patience=r * s, desks=n)
     assert float(m.service_level(hi)) >= float(m.service_level(lo)) - 1e-12
     assert float(m.prob_wait_exceeds(hi)) <= float(m.prob_wait_exceeds(lo)) * (1 + 1e-9) + 1e-300
+
+
+@SETTINGS
+@given(n=st.floats(1.0, 20_000.0), a=loads, s=service, r=patience_ratio, t=waits, extra=st.floats(0.001, 3.0))
+def test_fractional_desks_more_never_hurts(n, a, s, r, t, extra):
+    m = ErlangA(arrival_rate=a / s, mean_service=s, mean_patience=r * s, desks=[n, n + extra])
+    for v in (m.prob_wait, m.prob_abandon, m.mean_wait, m.mean_wait_answered, m.mean_wait_abandoned):
+        assert np.all(np.isfinite(v)) and np.all(v >= 0)
+    for v in (m.prob_wait, m.prob_abandon, m.mean_wait, m.mean_wait_answered):
+        assert v[1] <= v[0] * (1 + 1e-9) + 1e-300
+    assert m.service_level(t)[1] >= m.service_level(t)[0] - 1e-12
+    b = erlang_b([n, n + extra], a)
+    assert b[1] <= b[0] * (1 + 1e-12)

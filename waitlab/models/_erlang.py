@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from waitlab.models._special import _TINY, falling_series, log_g
-from waitlab.models._validate import check_int_at_least, check_nonnegative, check_positive, check_times
+from waitlab.models._validate import check_desks, check_nonnegative, check_positive, check_times
 
 __all__ = ["ErlangC", "erlang_b", "erlang_c"]
 
@@ -23,17 +23,24 @@ def _out(arr: FArray) -> Any:
 
 
 def inv_erlang_b_minus_1(n: FArray, a: FArray) -> FArray:
-    """``1 / B(n, a) - 1`` (>= 0, ``inf`` when a = 0 < n) without overflow or cancellation."""
+    """``1 / B(x, a) - 1`` (>= 0, ``inf`` when a = 0 < x) for real x >= 0, without overflow or cancellation.
+
+    Jagerman's ``1 / B(x, a) = a * int_0^inf exp(-a t) (1 + t)**x dt = Q(x + 1, a) / g(x, a)`` and
+    ``Gamma(x + 1, a) = x Gamma(x, a) + a**x exp(-a)`` give ``1 / B - 1 = Q(x, a) / g(x, a)``
+    (``Q`` the regularised upper incomplete gamma, ``g(x, a) = a**x exp(-a) / Gamma(x + 1)``):
+    a ratio of positive numbers, nothing subtracted.  Where ``Q(x, a)`` underflows (a > 600 and
+    a well above x) its asymptotic series is summed instead (`falling_series`).
+    """
     n, a = np.broadcast_arrays(np.asarray(n, float), np.asarray(a, float))
     out = np.zeros(n.shape)
     with np.errstate(all="ignore"):
         pos = (n > 0) & (a > 0)
         out[(n > 0) & (a == 0)] = np.inf
-        q = special.gammaincc(n + 1, a)  # Poisson(a) probability of at most n
-        inv_b = np.exp(np.log(q) - log_g(n, a))  # = Q(n + 1, a) / Poisson pmf(n, a)
-        gamma_ok = pos & (q >= _TINY) & (inv_b >= 2)
-        out[gamma_ok] = inv_b[gamma_ok] - 1
-        series = pos & ~gamma_ok  # heavy load: sum of n (n-1) ... / a**j converges fast
+        q = special.gammaincc(n, a)  # Q(x, a)
+        ratio = np.exp(np.log(q) - log_g(n, a))
+        gamma_ok = pos & (q >= _TINY)
+        out[gamma_ok] = ratio[gamma_ok]
+        series = pos & ~gamma_ok  # deep overload: a >> x, the series converges fast
         if np.any(series):
             out[series] = falling_series(n[series], a[series])
     return out
@@ -44,8 +51,9 @@ def erlang_b(desks: ArrayLike, load: ArrayLike) -> Any:
 
     Parameters
     ----------
-    desks : int or array_like of int
-        Number of desks, >= 0.
+    desks : float or array_like
+        Number of desks, >= 0.  Fractions are allowed (a time-average of desks on duty, such
+        as 7.5): see Notes.
     load : float or array_like
         Offered load in erlangs (arrival rate times mean service time), >= 0.
 
@@ -57,22 +65,34 @@ def erlang_b(desks: ArrayLike, load: ArrayLike) -> Any:
     Raises
     ------
     ModelInputError
-        If `desks` is not a whole number >= 0 or `load` is negative, NaN or infinite.
+        If `desks` is below 0, NaN or infinite, or `load` is negative, NaN or infinite.
 
     Notes
     -----
-    ``B(n, a)`` is the Poisson(a) probability of ``n`` divided by its probability of at most
-    ``n``.  The denominator is ``scipy.special.gammaincc(n + 1, a)`` and the numerator uses
-    Loader's saddle-point form (no factorials, no cancellation), so the result is accurate to
-    ~1e-13 relative for ``n`` and ``a`` up to 1e5 and beyond.  Where ``a`` is much larger than
-    ``n`` the finite series ``1 / B = sum_j n (n-1) ... (n-j+1) / a**j`` is summed instead.
+    For real ``x >= 0`` desks this is Jagerman's continuous extension::
+
+        1 / B(x, a) = a * integral_0^inf exp(-a t) (1 + t)**x dt = e**a a**-x Gamma(x + 1, a),
+
+    which equals the integer formula at whole ``x`` (expand ``(1 + t)**n``), satisfies the
+    same recursion ``1 / B(x, a) = 1 + (x / a) / B(x - 1, a)`` and is smooth and strictly
+    decreasing in ``x`` (the integrand grows with ``x``).  It is computed as
+    ``1 / B - 1 = Q(x, a) / g(x, a)`` with ``Q = scipy.special.gammaincc`` and Loader's
+    saddle-point form of the Poisson-like ``g(x, a) = a**x e**-a / Gamma(x + 1)`` (no
+    factorials, no cancellation), accurate to ~1e-13 relative for ``x`` and ``a`` up to 1e5 and
+    beyond.  Where ``Q`` underflows (``a`` far above ``x``) the series
+    ``1 / B - 1 = sum_j x (x-1) ... (x-j+1) / a**j`` is summed instead.
+
+    References
+    ----------
+    D. L. Jagerman, "Some properties of the Erlang loss function", Bell System Technical
+    Journal 53 (1974) 525-551.
 
     Examples
     --------
     >>> round(float(erlang_b(10, 5.0)), 6)
     0.018385
     """
-    n = check_int_at_least("desks", desks, 0).astype(float)
+    n = check_desks("desks", desks, 0)
     a = check_nonnegative("load", load, unit=" (erlangs)")
     with np.errstate(all="ignore"):
         return _out(1.0 / (1.0 + inv_erlang_b_minus_1(n, a)))
@@ -92,33 +112,37 @@ def erlang_c(desks: ArrayLike, load: ArrayLike) -> Any:
 
     Parameters
     ----------
-    desks : int or array_like of int
-        Number of desks, >= 1.
+    desks : float or array_like
+        Number of desks, >= 1; fractions are allowed (see Notes).
     load : float or array_like
         Offered load in erlangs, >= 0.
 
     Returns
     -------
     float or ndarray
-        ``C(n, a) = B / (1 - (a / n) (1 - B))`` with ``B = erlang_b(n, a)``; 1 when ``a >= n``
+        ``C(n, a) = n B / (n - a (1 - B))`` with ``B = erlang_b(n, a)``; 1 when ``a >= n``
         (the queue is unstable and every arrival waits).
 
     Raises
     ------
     ModelInputError
-        If `desks` is not a whole number >= 1 or `load` is negative, NaN or infinite.
+        If `desks` is below 1 (or NaN, infinite) or `load` is negative, NaN or infinite.
 
     Notes
     -----
-    Written as ``1 / (1 + (1 - rho) (1/B - 1))`` with ``1/B - 1`` computed directly (see
-    `erlang_b`), so there is no cancellation anywhere.
+    Fractional desks use the same formula with Jagerman's continuous Erlang B (see
+    `erlang_b`): ``C(x, a) = x B(x, a) / (x - a (1 - B(x, a)))``, equal to the M/M/n value at
+    whole ``x``, continuous and decreasing in ``x``.  Fewer than one desk is refused: an
+    interval with less than one desk on duty on average is not an M/M/x queue.  Written as
+    ``1 / (1 + (1 - rho) (1/B - 1))`` with ``1/B - 1`` computed directly (see `erlang_b`), so
+    there is no cancellation anywhere.
 
     Examples
     --------
     >>> round(float(erlang_c(2, 1.0)), 12)
     0.333333333333
     """
-    n = check_int_at_least("desks", desks, 1).astype(float)
+    n = check_desks("desks", desks, 1)
     a = check_nonnegative("load", load, unit=" (erlangs)")
     return _out(_erlang_c(n, a))
 
@@ -133,8 +157,9 @@ class ErlangC:
         Poisson arrival rate, customers per second, >= 0.
     mean_service : float or array_like
         Mean (exponential) service time, seconds, > 0.
-    desks : int or array_like of int
-        Number of desks, >= 1.
+    desks : float or array_like
+        Number of desks, >= 1.  Fractions are allowed: measured staffing is a time-average of
+        desks on duty, e.g. 7.5 (see `erlang_c` for the continuous extension).
 
     Notes
     -----
@@ -164,7 +189,7 @@ class ErlangC:
     def __post_init__(self) -> None:
         lam = check_nonnegative("arrival_rate", self.arrival_rate, unit=" (customers per second)")
         s = check_positive("mean_service", self.mean_service, unit=" (seconds)")
-        n = check_int_at_least("desks", self.desks, 1).astype(float)
+        n = check_desks("desks", self.desks, 1)
         lam, s, n = np.broadcast_arrays(lam, s, n)
         object.__setattr__(self, "_lam", lam)
         object.__setattr__(self, "_s", s)
@@ -201,11 +226,21 @@ class ErlangC:
 
     @property
     def mean_wait(self) -> Any:
-        """Mean wait in queue over all arrivals (ASA), seconds; ``inf`` when ``load >= desks``."""
+        """Mean wait in queue over all arrivals, seconds; ``inf`` when ``load >= desks``."""
         gap = self._gap()
         with np.errstate(all="ignore"):
             w = _erlang_c(self._n, self._lam * self._s) * self._s / gap
         return _out(np.where(gap <= 0, np.inf, w))
+
+    @property
+    def mean_wait_answered(self) -> Any:
+        """Mean wait of answered calls, seconds: equal to `mean_wait`, since everyone is answered."""
+        return self.mean_wait
+
+    @property
+    def mean_wait_abandoned(self) -> Any:
+        """NaN: nobody abandons in Erlang C (kept so tables of both models have the same columns)."""
+        return _out(np.full(self._n.shape, np.nan))
 
     def prob_wait_exceeds(self, t: ArrayLike) -> Any:
         """Probability that the wait exceeds `t` seconds, ``C exp(-(n - a) t / mean_service)``.

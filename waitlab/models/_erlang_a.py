@@ -10,8 +10,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from waitlab.models._erlang import _out, inv_erlang_b_minus_1
-from waitlab.models._special import abandon_given_wait, log_kummer_a
-from waitlab.models._validate import check_int_at_least, check_nonnegative, check_positive, check_times
+from waitlab.models._special import abandon_given_wait, log_kummer_a, queue_sums
+from waitlab.models._validate import check_desks, check_nonnegative, check_positive, check_times
 
 __all__ = ["ErlangA"]
 
@@ -37,8 +37,9 @@ class ErlangA:
     mean_patience : float or array_like
         Mean (exponential) patience, seconds, > 0 and finite (for infinite patience use `ErlangC`).
         A waiting customer abandons at rate ``1 / mean_patience``.
-    desks : int or array_like of int
-        Number of desks, >= 1.
+    desks : float or array_like
+        Number of desks, >= 1.  Fractions are allowed: measured staffing is a time-average of
+        desks on duty, e.g. 7.5 (see "Fractional desks" below).
 
     Notes
     -----
@@ -54,7 +55,32 @@ class ErlangA:
                             + P(wait > 0) / (rho A(x, y)) [(A(x, y) - 1) - (A(x, y q) - 1) g(x, y q) / g(x, y)]
 
     ``W`` is the time spent waiting, which ends at service or at abandonment, so
-    ``P(abandon) = theta E[W]`` (`mean_wait` is over all arrivals).  ``SL(t)`` counts arrivals
+    ``P(abandon) = theta E[W]`` (`mean_wait` is over all arrivals).  `prob_wait` is exactly
+    ``P(W > 0)``: an arrival who finds every desk busy waits a positive time, since patience
+    is continuous.
+
+    Answered and abandoning calls.  Given a wait, the arrival sees ``m >= 0`` customers ahead
+    with probability ``w_m = g(x + m, y) / P(x, y)`` (PASTA; ``sum_m w_m = 1``).  Its wait passes
+    through stages with ``j = m, ..., 0`` customers ahead; stage ``j`` lasts an exponential time
+    of rate ``theta (x + j + 1)`` and is survived (no abandonment) with probability
+    ``(x + j) / (x + j + 1)``.  Summing over the stages::
+
+        E[W; answered | m] = x h_{m+1} / (theta (x + m + 1)),    h_j = sum_{i<=j} 1 / (x + i)
+        E[W; abandoned | m] = k_{m+1} / (theta (x + m + 1)),     k_j = sum_{i<=j} i / (x + i)
+
+    so ``mean_wait_answered = P(W > 0) x S_h / (theta (1 - P(abandon)))`` and
+    ``mean_wait_abandoned = S_k / (theta (x S_h + S_k))`` with ``S_h = sum_m w_m h_{m+1} / (x + m + 1)``
+    and ``S_k = sum_m w_m k_{m+1} / (x + m + 1)``; ``x S_h + S_k = P(ab | wait > 0)``.  The
+    same quantities follow from Mandelbaum and Zeltyn's waiting-time law (the offered wait
+    ``V`` has ``y exp(-theta V)`` distributed as a Gamma(x) truncated to (0, y), and
+    ``W = min(V, patience)``): ``E[W; answered] = E[V exp(-theta V)]`` and
+    ``E[W; abandoned] = theta E[W**2] / 2``.  The sums have positive terms only and start a
+    few standard deviations below the mode of ``w``, so they are exact and take O(sqrt(y)) terms.
+
+    Fractional desks.  Every formula above depends on ``n`` only through ``x = n mu / theta``
+    (real already) and ``B = erlang_b(n, a)``; with Jagerman's continuous Erlang B (see
+    `waitlab.models.erlang_b`) they define the model for real ``n >= 1``: equal to M/M/n+M at
+    whole ``n``, continuous and monotone in between.  ``SL(t)`` counts arrivals
     answered within ``t`` among *all* arrivals, abandoners included (the bracket is the
     integral of the density of entering service after a positive wait of at most ``t``).
     ``g(x, y q) / g(x, y) = exp(-x theta t - y expm1(-theta t))`` is exact in log space; the
@@ -70,6 +96,10 @@ class ErlangA:
     some empirically-driven experiments with the M/M/n+G queue", OR Spectrum 26 (2004).
     A. Mandelbaum and S. Zeltyn, "Service Engineering in Action: the Palm/Erlang-A queue, with
     applications to call centers" (2007).
+    O. Garnett, A. Mandelbaum and M. Reiman, "Designing a call center with impatient
+    customers", Manufacturing & Service Operations Management 4 (2002) 208-227.
+    D. L. Jagerman, "Some properties of the Erlang loss function", Bell System Technical
+    Journal 53 (1974) 525-551.
 
     Examples
     --------
@@ -93,7 +123,7 @@ class ErlangA:
         p = check_positive(
             "mean_patience", self.mean_patience, unit=" (seconds; use ErlangC for customers who never abandon)"
         )
-        n = check_int_at_least("desks", self.desks, 1).astype(float)
+        n = check_desks("desks", self.desks, 1)
         lam, s, p, n = np.broadcast_arrays(lam, s, p, n)
         for name, arr in (("_lam", lam), ("_s", s), ("_p", p), ("_n", n)):
             object.__setattr__(self, name, arr)
@@ -163,6 +193,34 @@ class ErlangA:
         """Mean wait over all arrivals, seconds (a wait ends at service or abandonment)."""
         return _out(np.asarray(self.prob_abandon) * self._p)
 
+    def _wait_sums(self) -> tuple[FArray, FArray, FArray, FArray]:
+        """``x, P(wait > 0)`` and the queue sums ``S_h, S_k`` (see the class Notes)."""
+        x, y, log_a, pw = self._core()
+        s_h, s_k = queue_sums(x, y, log_a)
+        return x, pw, s_h, s_k
+
+    @property
+    def mean_wait_answered(self) -> Any:
+        """Mean wait of answered calls (ASA as call centers report it), seconds, zero waits included.
+
+        ``E[W | answered] = P(W > 0) x S_h mean_patience / (1 - P(abandon))`` (class Notes).
+        """
+        x, pw, s_h, _ = self._wait_sums()
+        with np.errstate(all="ignore"):
+            out = pw * x * s_h * self._p / self._prob_served()
+        return _out(np.where(pw == 0, 0.0, out))
+
+    @property
+    def mean_wait_abandoned(self) -> Any:
+        """Mean time abandoning calls waited before leaving, seconds.
+
+        ``E[W | abandoned] = mean_patience S_k / (x S_h + S_k)`` (class Notes); it does not
+        depend on ``P(W > 0)``.  With no arrivals it is the limit as the arrival rate tends to 0,
+        ``1 / (1 / mean_patience + desks / mean_service)`` (the arrival finds nobody ahead).
+        """
+        x, _, s_h, s_k = self._wait_sums()
+        return _out(self._p * s_k / (x * s_h + s_k))
+
     @property
     def occupancy(self) -> Any:
         """Server utilisation ``load (1 - prob_abandon) / desks`` (served load per server)."""
@@ -194,7 +252,14 @@ class ErlangA:
         x, y, log_a, pw, _, u, yq = self._tail_pieces(t)
         with np.errstate(all="ignore"):
             # log of e^{-u} g(x, yq) / g(x, y) = -u - x u + y (1 - q)
-            expo = -u - x * u - y * np.expm1(-u) + log_kummer_a(x, yq) - log_a
+            expo = np.array(-u - x * u - y * np.expm1(-u) + log_kummer_a(x, yq) - log_a, dtype=np.float64)
+            # in overload the terms above are huge (~ y) and cancel; there the same quantity is
+            # e**-u P(x, y q) / P(x, y), a ratio of regularised incomplete gammas near 1
+            over = (y >= x + 1) & np.isfinite(u)
+            if np.any(over):
+                p_yq = special.gammainc(x[over], yq[over])
+                direct = np.where(p_yq >= 1e-280, -u[over] + np.log(p_yq / special.gammainc(x[over], y[over])), np.nan)
+                expo[over] = np.where(np.isnan(direct), expo[over], direct)
             out = pw * np.exp(expo)
         # never above P(wait > 0): at t near 0 the two log-Kummer terms cancel to rounding (1e-10)
         return _out(np.where(np.isinf(u) | (pw == 0), 0.0, np.minimum(out, pw)))

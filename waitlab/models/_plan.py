@@ -55,7 +55,8 @@ def staffing_plan(
     -------
     pandas.DataFrame
         One row per interval with ``arrivals``, ``mean_service``, ``load`` (erlangs), ``desks``,
-        ``staff``, then the achieved ``prob_wait``, ``asa`` (mean wait over all arrivals, s),
+        ``staff``, then the achieved ``prob_wait``, ``asa`` (mean wait over all arrivals, s), ``asa_answered`` (mean wait
+        of answered calls, s: ASA as call centers report it; equal to ``asa`` without patience),
         ``prob_abandon``, ``occupancy``, ``service_level`` (only with a service-level target,
         at its time; ``service_level_<t>s`` for each time when there are several) and
         ``p_wait_gt_<limit>s`` for each wait limit the model checks.  Empty intervals get 0
@@ -113,6 +114,7 @@ def staffing_plan(
         "staff": np.atleast_1d(result.staff),
         "prob_wait": np.atleast_1d(m.prob_wait),
         "asa": np.atleast_1d(m.mean_wait),
+        "asa_answered": np.atleast_1d(m.mean_wait_answered),
         "prob_abandon": np.atleast_1d(m.prob_abandon),
         "occupancy": np.atleast_1d(m.occupancy),
     }

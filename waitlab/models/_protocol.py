@@ -16,9 +16,11 @@ FloatOut = NDArray[np.float64] | np.float64
 class QueueModel(Protocol):
     """A stationary many-server queue evaluated for (arrays of) desks, times in seconds.
 
-    `ErlangC` and `ErlangA` implement it.  Every metric broadcasts over the model's parameter
-    arrays (and over `t` for the time-dependent ones), like a frozen ``scipy.stats`` distribution.
-    All metrics are monotone in `desks`: adding a server never raises `prob_wait`, `mean_wait`,
+    `ErlangC` and `ErlangA` implement it; `desks` may be fractional (a time-average of desks
+    on duty) through Jagerman's continuous extension (see `waitlab.models.erlang_b`).  Every
+    metric broadcasts over the model's parameter arrays (and over `t` for the time-dependent
+    ones), like a frozen ``scipy.stats`` distribution.  All metrics are monotone in `desks`:
+    adding a server never raises `prob_wait`, `mean_wait`, `mean_wait_answered`,
     `prob_abandon`, `prob_wait_exceeds(t)` or `occupancy`, and never lowers `service_level(t)`.
     """
 
@@ -40,6 +42,11 @@ class QueueModel(Protocol):
     @property
     def mean_wait(self) -> FloatOut:
         """Mean time in queue over all arrivals, seconds (``inf`` if the queue is unstable)."""
+        ...
+
+    @property
+    def mean_wait_answered(self) -> FloatOut:
+        """Mean time in queue of answered customers (ASA as call centers report it), seconds."""
         ...
 
     @property

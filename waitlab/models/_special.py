@@ -107,7 +107,13 @@ def kummer_series(x: FArray, z: FArray) -> tuple[FArray, FArray]:
 
 
 def falling_series(n: FArray, a: FArray) -> FArray:
-    """``sum_{j=1..n} n (n-1) ... (n-j+1) / a**j`` = ``1 / ErlangB(n, a) - 1``; fast when a >> n."""
+    """``sum_{j>=1} x (x-1) ... (x-j+1) / a**j`` = ``Q(x, a) / g(x, a) = 1 / ErlangB(x, a) - 1``, for a >> x.
+
+    Finite (j <= x) for whole x.  For fractional x it is the asymptotic series of
+    ``Q(x, a) / g(x, a)``: past j = x its terms alternate in sign and shrink while j < a + x, and
+    the error is below the first term left out.  It is used only where ``Q(x, a)`` underflows
+    (a > 600, a well above x), so the terms fall below 1e-17 of the sum long before they could grow.
+    """
     n = np.asarray(n, float).ravel()
     a = np.asarray(a, float).ravel()
     total = np.zeros_like(n)
@@ -115,16 +121,16 @@ def falling_series(n: FArray, a: FArray) -> FArray:
     active = np.arange(n.size)
     j0 = 0
     steps = np.arange(_CHUNK, dtype=float)
-    while active.size:
+    while active.size and j0 < _MAX_TERMS:
         na, aa = n[active], a[active]
-        factors = np.maximum(na[:, None] - (j0 + steps), 0.0) / aa[:, None]
+        factors = (na[:, None] - (j0 + steps)) / aa[:, None]
         terms = last[active, None] * np.cumprod(factors, axis=1)
         total[active] += terms.sum(axis=1)
         last[active] = terms[:, -1]
         j0 += _CHUNK
-        ratio = np.maximum(na - j0, 0.0) / aa
-        bound = last[active] * ratio / (1 - np.minimum(ratio, 0.999999))
-        done = (bound <= 1e-17 * total[active]) | (last[active] == 0)
+        ratio = np.abs(na - j0) / aa
+        bound = np.abs(last[active]) * ratio / (1 - np.minimum(ratio, 0.999999))
+        done = (bound <= 1e-17 * total[active]) | (last[active] == 0) | ((j0 > na) & (ratio >= 1))
         active = active[~done]
     return total
 
@@ -168,3 +174,69 @@ def abandon_given_wait(x: FArray, z: FArray, log_a: FArray) -> FArray:
             a_sum, s1 = kummer_series(x[series], z[series])
             out[series] = s1 / (z[series] * a_sum)
     return out
+
+
+def harmonic_shift(x: FArray, m: FArray) -> FArray:
+    """``sum_{i=1..m} 1 / (x + i) = psi(x + m + 1) - psi(x + 1)`` for x >= 0 and whole m >= 0.
+
+    For ``x + 1 >= 30`` the difference of the digamma asymptotic series is taken term by term
+    (``log1p`` for the logarithms), so nothing cancels when m is small beside x.
+    """
+    x, m = np.broadcast_arrays(np.asarray(x, float), np.asarray(m, float))
+    a, b = x + 1, x + m + 1
+    out = np.asarray(special.digamma(b) - special.digamma(a), dtype=np.float64)
+    big = a >= 30
+    if np.any(big):
+        ab, bb, mb = a[big], b[big], m[big]
+        ia, ib = 1 / (ab * ab), 1 / (bb * bb)
+        out[big] = (np.log1p(mb / ab) + mb / (2 * ab * bb) + mb * (ab + bb) * ia * ib / 12
+                    + (ib**2 - ia**2) / 120 - (ib**3 - ia**3) / 252 + (ib**4 - ia**4) / 240)
+    return out
+
+
+def queue_sums(x: FArray, y: FArray, log_a: FArray) -> tuple[FArray, FArray]:
+    """Erlang-A sums ``S_h = sum_m w_m h_{m+1} / (x+m+1)`` and ``S_k = sum_m w_m k_{m+1} / (x+m+1)``.
+
+    ``w_m = g(x + m, y) / P(x, y)`` is the law of the number of customers ahead seen by an
+    arrival who waits, ``h_j = sum_{i<=j} 1 / (x + i)`` and ``k_j = sum_{i<=j} i / (x + i)``:
+    theta E[W; served | wait] = x S_h and theta E[W; abandoned | wait] = S_k.  Every term is
+    positive.  The sum starts 12 standard deviations below the mode of ``w`` (0 unless
+    y > x + 12 sqrt(y)), so it takes O(sqrt(y)) terms at most, and stops once the tail is
+    below 1e-17 of the sum.
+    """
+    shape = np.broadcast(x, y, log_a).shape
+    x, y, log_a = (np.broadcast_to(np.asarray(v, float), shape).ravel() for v in (x, y, log_a))
+    m0 = np.floor(np.maximum(0.0, y - x - 12.0 * np.sqrt(y)))
+    with np.errstate(divide="ignore", under="ignore"):
+        w = np.exp(-log_a)  # w_0 = 1 / A(x, y)
+        deep = m0 > 0  # here P(x, y) is close to 1: no underflow
+        if np.any(deep):
+            xd, yd = x[deep], y[deep]
+            w[deep] = np.exp(log_g(xd + m0[deep], yd) - np.log(special.gammainc(xd, yd)))
+    h = harmonic_shift(x, m0)
+    k = np.where(m0 > 0, m0 - x * h, 0.0)
+    s_h, s_k = np.zeros_like(x), np.zeros_like(x)
+    active = np.arange(x.size)
+    steps = np.arange(_CHUNK, dtype=float)
+    count = 0
+    while active.size and count < _MAX_TERMS:
+        xa, ya = x[active], y[active]
+        m = m0[active, None] + steps
+        denom = xa[:, None] + m + 1
+        ratio = np.cumprod(ya[:, None] / denom, axis=1)  # w_{m+1} / w_{m_first}
+        wm = w[active, None] * np.concatenate([np.ones((active.size, 1)), ratio[:, :-1]], axis=1)
+        hh = h[active, None] + np.cumsum(1 / denom, axis=1)  # h_{m+1}
+        kk = k[active, None] + np.cumsum((m + 1) / denom, axis=1)  # k_{m+1}
+        s_h[active] += (wm * hh / denom).sum(axis=1)
+        s_k[active] += (wm * kk / denom).sum(axis=1)
+        w[active] = w[active] * ratio[:, -1]
+        h[active], k[active] = hh[:, -1], kk[:, -1]
+        m0[active] += _CHUNK
+        count += _CHUNK
+        r = ya / (xa + m0[active] + 1)
+        # remaining weights sum to at most w r^0 / (1 - r) once r < 1; k/(x+m+1) < 1, h/(x+m+1) < 1/(x+1)
+        tail = w[active] / (1 - np.minimum(r, 0.999999))
+        done = (r < 1) & (tail <= 1e-17 * s_k[active]) & (tail <= 1e-17 * (xa + 1) * s_h[active])
+        done |= w[active] == 0
+        active = active[~done]
+    return s_h.reshape(shape), s_k.reshape(shape)

@@ -57,6 +57,21 @@ def check_int_at_least(name: str, value: ArrayLike, low: int) -> NDArray[np.int6
     return arr.astype(np.int64)
 
 
+def check_desks(name: str, value: ArrayLike, low: int) -> NDArray[np.float64]:
+    """Desks: finite numbers >= `low`; fractions are allowed (a time-average of desks on duty)."""
+    arr = as_float(name, value)
+    bad = ~(np.isfinite(arr) & (arr >= low))
+    hint = (
+        "Fewer than one desk on duty on average is not a queue these models describe: leave that interval out "
+        "or count it as closed."
+        if low >= 1
+        else ""
+    )
+    _first_bad(name, arr, bad, f"a number >= {low} (fractions such as 7.5, a time-average of desks on duty, are fine)",
+               hint)
+    return arr
+
+
 def check_probability(name: str, value: Any) -> float:
     """A scalar strictly inside (0, 1)."""
     arr = as_float(name, value)
