@@ -57,14 +57,19 @@ def history(contacts: pd.DataFrame, width: float, by: Sequence[str], until: pd.T
     row = ((day - days[0]).dt.days).to_numpy()
     sub = contacts.loc[keep]
     serv = service_seconds(sub).to_numpy(dtype=float)
-    keys = [tuple(r) for r in sub[list(by)].astype(object).itertuples(index=False)] if by else [()] * len(sub)
-    groups = sorted(set(keys), key=lambda g: tuple(str(v) for v in g))
+    if by:
+        frame = sub[list(by)].astype(object).reset_index(drop=True)
+        codes = frame.groupby(list(by), sort=True, dropna=False).ngroup().to_numpy()
+        firsts = frame.groupby(codes).head(1)
+        groups = [tuple(r) for r in firsts.sort_index().itertuples(index=False)]
+        order = [int(codes[i]) for i in firsts.sort_index().index]
+        groups = [g for _, g in sorted(zip(order, groups, strict=True))]
+    else:
+        codes, groups = np.zeros(len(sub), dtype=int), [()]
     slots = int(round(86400 / width))
     counts, service, service_mean = {}, {}, {}
-    key_arr = np.empty(len(keys), dtype=object)
-    key_arr[:] = keys
-    for g in groups:
-        m = key_arr == g if by else np.ones(len(keys), dtype=bool)
+    for code, g in enumerate(groups):
+        m = codes == code
         mat = np.zeros((len(days), slots))
         np.add.at(mat, (row[m], slot[m]), 1.0)
         counts[g] = mat
