@@ -43,7 +43,13 @@ from waitlab._clock import parse_interval
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
 from waitlab.compliance import Seats, check_compliance, load_rules
 from waitlab.exceptions import LogFormatError, WaitlabError
-from waitlab.forecasting import BacktestResult, ForecastResult, forecast, forecast_backtest, staffing_from_forecast
+from waitlab.forecasting import (
+    BacktestResult,
+    ForecastResult,
+    forecast,
+    forecast_backtest,
+    staffing_from_forecast,
+)
 from waitlab.readers import IngestReport, read_log
 from waitlab.schema import coerce_contacts, validate_contacts
 from waitlab.staffing import StaffingResult, staffing_from_log

@@ -136,7 +136,7 @@ def _run_forecast(args: argparse.Namespace, targets: list[Target] | None) -> int
     return 0
 
 
-def _write(plan: "pd.DataFrame", out_arg: str | None) -> None:
+def _write(plan: pd.DataFrame, out_arg: str | None) -> None:
     from waitlab.report._excel import write_workbook
     from waitlab.report._safe import neutralize_cells
 

@@ -62,7 +62,7 @@ class BacktestResult:
     notes: tuple[str, ...]
 
     def __str__(self) -> str:
-        fmt = {c: "{:.1%}".format for c in ("wape", "baseline_wape", "wape_reduction")}
+        fmt = dict.fromkeys(("wape", "baseline_wape", "wape_reduction"), "{:.1%}".format)
         return "\n".join([*(f"- {n}" for n in self.notes), self.table.to_string(index=False, formatters=fmt),
                           self.folds.to_string(index=False, formatters=fmt)])
 
@@ -129,7 +129,7 @@ def forecast_backtest(
             fc = _matrix(res.table, keys, g, fdays, full.slots, width)
             base = _matrix(res.baseline, keys, g, fdays, full.slots, width)
             for i, day in enumerate(fdays):
-                if days == "working" and day.dayofweek in cal.weekend:
+                if days == "working" and day.day_of_week in cal.weekend:
                     continue
                 rows.append(pd.DataFrame({"origin": origin.date(), "horizon_day": i + 1, "actual": actual[i],
                                           "forecast": fc[i], "baseline": base[i]}))
@@ -137,7 +137,7 @@ def forecast_backtest(
     by_day = [{"horizon_day": str(d), **_measures(f)} for d, f in data.groupby("horizon_day")]
     by_day.append({"horizon_day": "all", **_measures(data)})
     by_fold = [{"origin": str(o), **_measures(f)} for o, f in data.groupby("origin")]
-    overall = by_day[-1]
+    overall = _measures(data)
     won = "the forecast" if overall["wape"] < overall["baseline_wape"] else "seasonal-naive"
     notes.insert(0, f"{folds} fold(s) of {n_days} day(s), {width / 60:g}-min intervals, "
                  f"{'working days only' if days == 'working' else 'every day'}, calendar {country}")

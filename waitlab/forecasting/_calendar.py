@@ -43,28 +43,28 @@ class Calendar:
 
     def is_working(self, day: pd.Timestamp) -> bool:
         """A weekday of the country's working week that is not a holiday."""
-        return day.dayofweek not in self.weekend and day.date() not in self.names
+        return day.day_of_week not in self.weekend and day.date() not in self.names
 
     def kinds(self, days: pd.DatetimeIndex) -> pd.Series:
         """The kind of each day (see the module docstring), indexed by day."""
         out = pd.Series("", index=days, dtype=object)
         for day in days:
             d = day.date()
-            if d in self.names and day.dayofweek not in self.weekend:
+            if d in self.names and day.day_of_week not in self.weekend:
                 out[day] = "holiday"
             elif self.is_working(day):
                 prev = _step(self, day, -1)
                 nxt = _step(self, day, +1)
-                if prev is not None and prev.date() in self.names and prev.dayofweek not in self.weekend:
+                if prev is not None and prev.date() in self.names and prev.day_of_week not in self.weekend:
                     out[day] = "after_holiday"
-                elif nxt is not None and nxt.date() in self.names and nxt.dayofweek not in self.weekend:
+                elif nxt is not None and nxt.date() in self.names and nxt.day_of_week not in self.weekend:
                     out[day] = "before_holiday"
         return out
 
     def holiday_names(self, days: pd.DatetimeIndex) -> list[str]:
         """``"2025-03-24 (name)"`` for each working-day holiday among `days`."""
         return [f"{d.date()} ({self.names[d.date()]})" for d in days
-                if d.date() in self.names and d.dayofweek not in self.weekend]
+                if d.date() in self.names and d.day_of_week not in self.weekend]
 
 
 def _step(cal: Calendar, day: pd.Timestamp, sign: int) -> pd.Timestamp | None:
@@ -72,7 +72,7 @@ def _step(cal: Calendar, day: pd.Timestamp, sign: int) -> pd.Timestamp | None:
     d = day
     for _ in range(7):
         d = d + pd.Timedelta(days=sign)
-        if d.dayofweek not in cal.weekend:
+        if d.day_of_week not in cal.weekend:
             return d
     return None
 

@@ -213,9 +213,8 @@ def _day(start: str | pd.Timestamp) -> pd.Timestamp:
 def _tables(hist: History, cal: Calendar, fdays: pd.DatetimeIndex, fits: dict[tuple[object, ...], Fit],
             chosen: str, levels: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The forecast and baseline tables over the business-hours rows."""
-    slots = hist.slots
     kinds = cal.kinds(fdays)
-    hist_working = ~np.isin(np.asarray(hist.days.dayofweek), list(cal.weekend))
+    hist_working = ~np.isin(np.asarray(hist.days.day_of_week), list(cal.weekend))
     parts, base_parts = [], []
     for g in hist.groups:
         counts, fit = hist.counts[g], fits[g]
@@ -224,9 +223,9 @@ def _tables(hist: History, cal: Calendar, fdays: pd.DatetimeIndex, fits: dict[tu
         open_work = counts[hist_working].sum(axis=0) > 0
         rows = []
         for i, day in enumerate(fdays):
-            dow = day.dayofweek
+            dow = day.day_of_week
             if dow in cal.weekend:
-                mask = counts[np.asarray(hist.days.dayofweek) == dow].sum(axis=0) > 0
+                mask = counts[np.asarray(hist.days.day_of_week) == dow].sum(axis=0) > 0
             else:
                 mask = open_work
             for s in np.flatnonzero(mask):

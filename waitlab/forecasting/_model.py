@@ -103,7 +103,7 @@ def _weekday_factors(totals: np.ndarray, dows: np.ndarray) -> dict[int, float]:
 def fit_predict(counts: np.ndarray, days: pd.DatetimeIndex, kinds: pd.Series, weekend: frozenset[int],
                 fdays: pd.DatetimeIndex, fkinds: pd.Series, levels: tuple[int, ...]) -> Fit:
     """Forecast the matrix of `fdays` from the history `counts` (one row per day of `days`)."""
-    dows = np.asarray(days.dayofweek)
+    dows = np.asarray(days.day_of_week)
     kind = np.asarray(kinds.reindex(days).fillna(""), dtype=object)
     working = ~np.isin(dows, list(weekend))
     usual = working & (kind == "")
@@ -117,7 +117,7 @@ def fit_predict(counts: np.ndarray, days: pd.DatetimeIndex, kinds: pd.Series, we
     profile = pooled / pooled.sum() if pooled.sum() > 0 else np.zeros(slots)
     factors = _weekday_factors(totals[usual], dows[usual]) if usual.any() else {}
     adj = np.array([totals[i] / factors.get(int(dows[i]), 1.0) for i in np.flatnonzero(usual)])
-    fdows = np.asarray(fdays.dayofweek)
+    fdows = np.asarray(fdays.day_of_week)
     fkind = np.asarray(fkinds.reindex(fdays).fillna(""), dtype=object)
     fworking = ~np.isin(fdows, list(weekend))
     n_work = int(fworking.sum())
