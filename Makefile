@@ -1,6 +1,6 @@
 # waitlab: the two commands are `make demo` and `make test`; both build .venv themselves.
 # Each target installs what it uses: the demo the package alone, the tests the dev tools and
-# the extras (`dashboard`: streamlit; `cluster`: dask.distributed; `forecast`: statsforecast, holidays), the dashboard its extra.
+# the extras (`dashboard`: streamlit; `cluster`: dask.distributed; `forecast`: statsmodels, holidays), the dashboard its extra.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -14,7 +14,7 @@ import waitlab as wl
 from waitlab.exceptions import ArgumentError, MissingExtraError
 from waitlab.forecasting._backtest import mae, wape
 
-pytest.importorskip("statsforecast", reason="the forecast extra (statsforecast) is not installed")
+pytest.importorskip("statsmodels", reason="the forecast extra (statsmodels) is not installed")
 pytest.importorskip("holidays", reason="the forecast extra (holidays) is not installed")
 
 TZ = "America/Argentina/Buenos_Aires"
@@ -149,7 +149,7 @@ def test_options_are_checked():
 
 def test_missing_extra_is_one_sentence(monkeypatch):
     contacts, _ = _planted(2, np.random.default_rng(1))
-    monkeypatch.setitem(sys.modules, "statsforecast", None)
-    monkeypatch.setitem(sys.modules, "statsforecast.models", None)
+    monkeypatch.setitem(sys.modules, "statsmodels", None)
+    monkeypatch.setitem(sys.modules, "statsmodels.tsa.exponential_smoothing.ets", None)
     with pytest.raises(MissingExtraError, match=r"waitlab\[forecast\]"):
         wl.forecast(contacts, country=None, model="profile")

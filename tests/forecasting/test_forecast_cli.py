@@ -11,7 +11,7 @@ import pytest
 import waitlab as wl
 from waitlab.cli import main
 
-pytest.importorskip("statsforecast", reason="the forecast extra (statsforecast) is not installed")
+pytest.importorskip("statsmodels", reason="the forecast extra (statsmodels) is not installed")
 
 ROOT = Path(__file__).resolve().parents[2]
 BRANCH = ROOT / "datasets" / "branch_kiosk.csv"

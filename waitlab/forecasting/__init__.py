@@ -1,7 +1,7 @@
 """Forecasts of arrivals and handling time per interval, their backtest, and the staffing they imply.
 
 Sits after the analytics and the staffing bridge and before planning in the data flow.
-statsforecast and holidays (the ``forecast`` extra) are imported on first use, so
+statsmodels and holidays (the ``forecast`` extra) are imported on first use, so
 ``import waitlab`` stays light.
 
 forecast                 next days' arrivals (with prediction bounds) and handling time per interval

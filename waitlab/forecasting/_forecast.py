@@ -140,7 +140,7 @@ def forecast(
         First day forecast (local date); the history is every arrival before it. Default: the
         day after the log's last arrival.
     model : {"auto", "profile", "seasonal_naive"}, default "auto"
-        ``"profile"``: day totals by statsforecast's AutoETS times the intraday profile, with the
+        ``"profile"``: day totals by ETS(A,N,N) (statsmodels) times the intraday profile, with the
         holiday effects (see :mod:`waitlab.forecasting._model`); ``"seasonal_naive"``: the same
         interval one week earlier; ``"auto"``: the better of the two on the history's last week
         held out (the profile model when the history is shorter than two weeks).
@@ -155,7 +155,7 @@ def forecast(
     ArgumentError
         A bad option, or less than one week of history before `start`.
     MissingExtraError
-        statsforecast or holidays is not installed (``pip install "waitlab[forecast]"``).
+        statsmodels or holidays is not installed (``pip install "waitlab[forecast]"``).
     """
     if model not in ("auto", "profile", "seasonal_naive"):
         raise ArgumentError(f"`model` must be 'auto', 'profile' or 'seasonal_naive', got {model!r}.")
@@ -184,7 +184,7 @@ def forecast(
     fits = _fit_all(hist, cal, fdays, levels)
     table, baseline = _tables(hist, cal, fdays, fits, chosen, levels)
     facts = fits[hist.groups[0]].facts if len(hist.groups) == 1 else {}
-    notes.append("profile model: day totals of ordinary working days by statsforecast AutoETS (ZNN) over "
+    notes.append("profile model: day totals of ordinary working days by ETS(A,N,N) (statsmodels) over "
                  "weekday factors, times the working days' pooled intraday profile; weekend days that open "
                  "keep their weekday's mean" + (f"; weekday factors {facts['weekday_factors']}" if facts else ""))
     if any((cal.kinds(fdays) != "").to_numpy()):

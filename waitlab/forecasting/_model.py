@@ -1,12 +1,12 @@
-"""The forecast model of one series: day totals (statsforecast's AutoETS) times an intraday profile.
+"""The forecast model of one series: day totals (ETS, statsmodels) times an intraday profile.
 
 The series is a matrix ``counts[day, slot]`` of arrivals, one row per calendar day of the
 history and one column per interval of the day. The model is the top-down forecast that
 workforce planners use, with each part estimated in the plainest robust way:
 
 * **Day level.** The totals of the ordinary working days (no holiday, not next to one) are
-  divided by their weekday factor and forecast by ``statsforecast.models.AutoETS`` (simple
-  exponential smoothing with the error type chosen by AICc: ``model="ZNN"``), so a level that
+  divided by their weekday factor and forecast by ETS(A,N,N) (simple exponential smoothing with
+  additive errors, ``statsmodels``' ``ETSModel``), so a level that
   drifts over the month is followed. Weekday factors (Monday busier than Wednesday, ...) are
   the weekday's mean over the working-day mean, shrunk towards 1 by an empirical-Bayes weight
   ``w = max(0, 1 - mean(noise variance) / variance between weekdays)``: weekdays that differ
@@ -22,7 +22,7 @@ workforce planners use, with each part estimated in the plainest robust way:
   otherwise); the day before, the ratio the history shows (1 when it has none).
 * **Prediction intervals.** Normal bounds with variance ``phi * m + p**2 * var(T)``: the
   arrivals' own noise (``phi`` >= 1, the over-dispersion measured around the fitted profile
-  in the history) plus the day total's uncertainty from AutoETS's interval, ``p`` being the
+  in the history) plus the day total's uncertainty from the ETS interval, ``p`` being the
   interval's share of the day.
 """
 
@@ -66,21 +66,27 @@ def _z(level: int) -> float:
 
 
 def _ets(totals: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
-    """AutoETS level forecast of `totals` for `h` steps and its standard deviation per step."""
-    models = require("statsforecast.models", "forecast", "forecasting")
+    """ETS(A,N,N) level forecast of `totals` for `h` steps and its standard deviation per step.
+
+    Simple exponential smoothing with additive errors, fitted by maximum likelihood with
+    statsmodels' ``ETSModel``; its prediction intervals are analytic (no simulation).
+    """
+    ets = require("statsmodels.tsa.exponential_smoothing.ets", "forecast", "forecasting")
     if len(totals) < 3 or np.all(totals == totals[0]):
         mean = np.full(h, float(np.mean(totals)) if len(totals) else 0.0)
         sd = np.full(h, float(np.std(totals)) if len(totals) > 1 else 0.0)
         return mean, sd
+    y = pd.Series(totals.astype(float))
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            fc = models.AutoETS(model="ZNN").forecast(y=totals.astype(float), h=h, level=[95])
-        except (NotImplementedError, ValueError):  # too few days for ETS ("tiny datasets"): their mean
+            fit = ets.ETSModel(y, error="add", trend=None, seasonal=None).fit(disp=False)
+            frame = fit.get_prediction(start=len(y), end=len(y) + h - 1).summary_frame(alpha=0.05)
+        except (np.linalg.LinAlgError, ValueError):  # too few or degenerate days: their mean
             n = len(totals)
             return np.full(h, float(totals.mean())), np.full(h, float(totals.std(ddof=1)) * np.sqrt(1 + 1 / n))
-    mean = np.asarray(fc["mean"], dtype=float)
-    sd = (np.asarray(fc["hi-95"], dtype=float) - mean) / _Z[95]
+    mean = frame["mean"].to_numpy(dtype=float)
+    sd = (frame["pi_upper"].to_numpy(dtype=float) - mean) / _Z[95]
     return mean, np.nan_to_num(np.abs(sd))
 
 
