@@ -1,6 +1,6 @@
 # waitlab: the two commands are `make demo` and `make test`; both build .venv themselves.
 # Each target installs what it uses: the demo the package alone, the tests the dev tools and
-# both extras (`dashboard`: streamlit; `cluster`: dask.distributed), the dashboard its extra.
+# the extras (`dashboard`: streamlit; `cluster`: dask.distributed; `forecast`: statsmodels, holidays), the dashboard its extra.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -18,7 +18,7 @@ $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,dashboard,cluster]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dashboard,cluster,forecast]"
 	touch $@
 
 $(VENV)/.installed-dashboard: pyproject.toml | $(BIN)/python

@@ -22,6 +22,10 @@ Seats               waiting-room seats: one count, a mapping site -> count, or N
 staffing_from_log   required vs observed desks per interval -> StaffingResult
 Target              a service target (service level, wait limit, mean wait, ...), seconds then share
 write_report        HTML report and Excel workbook
+forecast            next week's arrivals (with prediction bounds) and handling time per interval,
+                    public holidays included, against the seasonal-naive baseline
+forecast_backtest   rolling-origin backtest of the forecast: WAPE and MAE by horizon day
+staffing_from_forecast  required desks per interval of a forecast (optionally at an upper bound)
 
 Sub-packages, loaded on first use: ``waitlab.models`` (Erlang B/C/A, staffing),
 ``waitlab.sim`` (simulation), ``waitlab.planning`` (rosters, iterative staffing),
@@ -39,12 +43,21 @@ from waitlab._clock import parse_interval
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
 from waitlab.compliance import Seats, check_compliance, load_rules
 from waitlab.exceptions import LogFormatError, WaitlabError
+from waitlab.forecasting import (
+    BacktestResult,
+    ForecastResult,
+    forecast,
+    forecast_backtest,
+    staffing_from_forecast,
+)
 from waitlab.readers import IngestReport, read_log
 from waitlab.schema import coerce_contacts, validate_contacts
 from waitlab.staffing import StaffingResult, staffing_from_log
 from waitlab.targets import Target
 
 __all__ = [
+    "BacktestResult",
+    "ForecastResult",
     "IngestReport",
     "LogFormatError",
     "Seats",
@@ -53,6 +66,8 @@ __all__ = [
     "WaitlabError",
     "check_compliance",
     "coerce_contacts",
+    "forecast",
+    "forecast_backtest",
     "from_headcounts",
     "idle_gaps",
     "interval_stats",
@@ -60,6 +75,7 @@ __all__ = [
     "parse_interval",
     "patience",
     "read_log",
+    "staffing_from_forecast",
     "staffing_from_log",
     "summary_by",
     "summary_kpis",

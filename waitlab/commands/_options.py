@@ -24,10 +24,14 @@ from waitlab.readers import FORMATS, IngestReport, read_log, shipped_mappings
 __all__ = ["interval_from_args", "interval_option", "log_options", "read_log_from_args", "scenario_path"]
 
 
-def log_options() -> argparse.ArgumentParser:
-    """A parent parser with the log positional and the options of :func:`waitlab.read_log`."""
+def log_options(optional: bool = False) -> argparse.ArgumentParser:
+    """A parent parser with the log positional and the options of :func:`waitlab.read_log`.
+
+    `optional` makes the LOG positional optional (``staff --forecast FILE`` reads no log).
+    """
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("log", help="the log file: CSV, .xlsx, Parquet, Asterisk queue_log or SEELab text, "
+    p.add_argument("log", nargs="?" if optional else None, default=None,
+                   help="the log file: CSV, .xlsx, Parquet, Asterisk queue_log or SEELab text, "
                    "or any of them .gz")
     p.add_argument("--format", choices=FORMATS, default=None, help="log format [detected]")
     p.add_argument("--mapping", default=None, help="column mapping: a TOML path or a shipped name "

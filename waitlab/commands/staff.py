@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from waitlab.commands._options import interval_from_args, interval_option, log_options, read_log_from_args
 from waitlab.exceptions import ArgumentError, TargetError
@@ -31,8 +35,8 @@ def _seconds_share(flag: str, pair: tuple[float, float], example: str) -> tuple[
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "staff",
-        parents=[log_options()],
-        help="required vs observed desks per interval (Erlang C/A) from a log",
+        parents=[log_options(optional=True)],
+        help="required vs observed desks per interval (Erlang C/A) from a log, or for a forecast",
         description="Measure arrivals and handling time per interval in a log, solve the fewest desks that "
         "meet every target (Erlang A with the log's patience, or Erlang C), and flag understaffed intervals.",
     )
@@ -53,6 +57,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--service-fill", choices=("group", "period"), default="group",
                    help="long-run handling time (fills intervals with arrivals but no completed service): "
                    "the --by group's mean, or the whole log's [group]")
+    p.add_argument("--forecast", default=None, metavar="CSV",
+                   help="plan the forecast week of this file (written by `waitlab forecast -o`) instead of a log")
+    p.add_argument("--quantile", type=int, default=None, metavar="LEVEL",
+                   help="with --forecast: plan for the upper bound of the LEVEL %% prediction interval, e.g. 95")
     p.add_argument("-o", "--out", default=None, help="write the plan to this CSV or .xlsx")
     p.set_defaults(func=run)
 
@@ -73,12 +81,16 @@ def _targets(args: argparse.Namespace) -> list[Target] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from waitlab.report._excel import write_workbook
-    from waitlab.report._safe import neutralize_cells
     from waitlab.staffing import staffing_from_log
 
     targets = _targets(args)  # a target written the wrong way round fails before the log is read
     interval = interval_from_args(args)  # and so does a bad width
+    if args.forecast is not None:
+        return _run_forecast(args, targets)
+    if args.log is None:
+        raise ArgumentError("staff needs a LOG, or --forecast FILE to plan a forecast week; give one of them.")
+    if args.quantile is not None:
+        raise ArgumentError("--quantile applies to a forecast only; add --forecast FILE or drop --quantile.")
     contacts, ingest = read_log_from_args(args)
     print(ingest)
     pat: float | str | None = args.patience
@@ -95,13 +107,44 @@ def run(args: argparse.Namespace) -> int:
         mean_patience=pat, service_time=args.service_time, service_fill=args.service_fill, shrinkage=args.shrinkage,
     )
     print(result)
-    plan = result.table
-    if args.out:
-        out = Path(args.out)
+    _write(result.table, args.out)
+    return 0
+
+
+def _run_forecast(args: argparse.Namespace, targets: list[Target] | None) -> int:
+    """``staff --forecast FILE``: the desks the forecast week needs (Erlang C, or A with --patience SECONDS)."""
+    import waitlab
+    from waitlab.forecasting._staff import read_forecast
+
+    if args.log is not None:
+        raise ArgumentError("give either a LOG or --forecast FILE, not both.")
+    if args.patience not in ("auto", "none"):
+        try:
+            pat: float | None = float(args.patience)
+        except ValueError:
+            raise ArgumentError(f"--patience must be a number of seconds, 'auto' or 'none', "
+                                f"got {args.patience!r}.") from None
+    else:
+        pat = None  # a forecast has no abandonments to estimate patience from
+    table = read_forecast(args.forecast)
+    result = waitlab.staffing_from_forecast(table, targets=targets, quantile=args.quantile, mean_patience=pat,
+                                            shrinkage=args.shrinkage)
+    print("\n".join(f"- {n}" for n in result.notes))
+    cols = [c for c in ("interval_start", "queue", "arrivals", "mean_service", "desks", "staff") if c in result.table]
+    print(result.table[cols].to_string(index=False, max_rows=40))
+    _write(result.table, args.out)
+    return 0
+
+
+def _write(plan: pd.DataFrame, out_arg: str | None) -> None:
+    from waitlab.report._excel import write_workbook
+    from waitlab.report._safe import neutralize_cells
+
+    if out_arg:
+        out = Path(out_arg)
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.suffix.lower() == ".xlsx":
             write_workbook(out, {"staffing": plan})
         else:
             neutralize_cells(plan).to_csv(out, index=False)
         print(f"plan written to {out}")
-    return 0
