@@ -24,7 +24,7 @@ patience_s: float | str | None = None
 if model == "erlang_a":
     try:
         est, (lo, hi), _ = _data.patience_estimate(view.key, view.contacts)
-    except ValueError as exc:  # e.g. nobody left: there is nothing to learn patience from
+    except Exception as exc:  # noqa: BLE001 - e.g. nobody left: nothing to learn patience from; never a traceback
         st.warning(t("stf.no_patience", error=str(exc)))
         est, lo, hi = float("nan"), float("nan"), float("nan")
     minutes = _ui.number(t("stf.patience"), "stf_patience", None, min_value=0.1, step=1.0, format="%.1f",
@@ -86,7 +86,7 @@ if not targets:
 try:
     result = _data.staffing(view.key, view.contacts, view.interval, tuple(targets), patience_s,
                             float(shrink or 0.0) / 100.0, aht_mode)
-except ValueError as exc:  # the library's one-sentence message (its errors are ValueErrors)
+except Exception as exc:  # noqa: BLE001 - the library's one-sentence message; never a traceback
     _ui.show_error(exc)
     st.stop()
 plan, notes = result.table, list(result.notes)
