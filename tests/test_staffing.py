@@ -1,8 +1,8 @@
 """Staffing from a log: measured arrivals and AHT, the Erlang answer, and the understaffed flag."""
 
 import math
-from pathlib import Path
 from fractions import Fraction
+from pathlib import Path
 
 import pandas as pd
 import pytest

@@ -59,7 +59,9 @@ else:
         t("data.format"), list(_data.FORMATS), "data_format", where=c1,
         format_func=lambda f: t("data.format_auto") if f is None else t(f"format.{f}"),
     )
-    tz = _ui.text(t("data.tz"), "data_tz", DEFAULT_TZ, where=c2, help=t("data.tz_help"))
+    # empty: the reader's own default (the SEELab month is in Israel, a branch log in Buenos Aires)
+    tz = _ui.text(t("data.tz"), "data_tz", "", where=c2, help=t("data.tz_help"),
+                  placeholder=t("dash.tz_auto", tz=DEFAULT_TZ))
     mapping_text: str | None = None
     if fmt in _data.MAPPED_FORMATS:
         choices = [None, *_data.mapping_names(fmt)]

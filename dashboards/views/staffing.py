@@ -53,10 +53,10 @@ if on:
 on, (a, b, c, d) = _row("limits", True)
 lim1 = _ui.number(t("stf.limit_min", n=1), "stf_lim1", 30.0, where=a, min_value=1.0, step=5.0, disabled=not on)
 p1 = _ui.number(t("stf.limit_pct", n=1), "stf_p1", 5.0, where=b, min_value=0.001, max_value=99.9, step=1.0,
-                format="%.3f", disabled=not on)
+                disabled=not on)
 lim2 = _ui.number(t("stf.limit_min", n=2), "stf_lim2", 90.0, where=c, min_value=1.0, step=5.0, disabled=not on)
 p2 = _ui.number(t("stf.limit_pct", n=2), "stf_p2", 0.1, where=d, min_value=0.001, max_value=99.9, step=0.1,
-                format="%.3f", disabled=not on)
+                disabled=not on)
 if on:
     targets += [Target.wait_exceeds(float(lim1) * 60.0, float(p1) / 100.0),
                 Target.wait_exceeds(float(lim2) * 60.0, float(p2) / 100.0)]
@@ -102,19 +102,27 @@ m[3].metric(t("stf.staff_hours"), i18n.fmt_num(open_["staff"].sum() * hours, 1),
             help=t("stf.staff_hours_help"))
 
 series = _ui.naive_times(open_, "interval_start")
-long = series.melt(id_vars=["interval_start", "understaffed"], value_vars=["desks", "desks_present"],
+order = _ui.slots(series["interval_start"])  # business hours: open intervals side by side
+series = series.assign(slot=series["interval_start"].map(order), day=series["interval_start"].dt.date.astype(str))
+x = _ui.slot_x(order, t("dash.business_hours"))
+long = series.melt(id_vars=["interval_start", "slot", "day", "understaffed"], value_vars=["desks", "desks_present"],
                    var_name="what", value_name="count")
-long["what"] = long["what"].map({"desks": t("stf.required"), "desks_present": t("stf.observed")})
+names = {"desks": t("stf.required"), "desks_present": t("stf.observed")}  # colours follow the code
+long["what"] = long["what"].map(names)
 lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
-    x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()),
-    y=alt.Y("count:Q", title=t("stf.desks")),
-    color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
+    x=x, y=alt.Y("count:Q", title=t("stf.desks")), detail="day:N",
+    color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
+                    scale=alt.Scale(domain=list(names.values()), range=["#e45756", "#4c78a8"])),
     tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
              alt.Tooltip("what:N", title=" "), alt.Tooltip("count:Q", title=t("stf.desks"), format=",.1f")],
 )
-short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=60, filled=True).encode(
-    x="interval_start:T", y="desks_present:Q")
-_ui.chart(alt.layer(lines, short).properties(height=320))
+short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=40, filled=True).encode(
+    x="slot:Q", y="desks_present:Q",
+    tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time())])
+rules_layer = _ui.day_rules(order)
+layers = [rules_layer] if rules_layer is not None else []
+_ui.chart(alt.layer(*layers, lines, short).properties(height=320))
+st.caption(t("dash.short_dots"))
 
 cols = ["interval_start", "arrivals", "mean_service", "load", "desks_present", "desks", "staff", "prob_wait", "asa",
         "prob_abandon", "occupancy", *[c for c in plan.columns if c.startswith(("service_level", "p_wait_gt_"))]]
