@@ -92,6 +92,10 @@ def table(
         labels[str(c)] = label if label not in labels.values() else f"{label} ({c})"
     shown.columns = [labels[str(c)] for c in shown.columns]
     fmt = {labels[c]: KINDS[k] for c, k in use.items() if c in labels}
+    for col, show in list(fmt.items()):  # st.dataframe draws a missing number as "None": show those columns as text
+        if shown[col].isna().any():
+            shown[col] = [i18n.DASH if pd.isna(v) else show(v) for v in shown[col]]
+            del fmt[col]
     styler = shown.style.format(fmt, na_rep=i18n.DASH)
     if highlight is not None:
         flags = highlight.head(MAX_ROWS).reset_index(drop=True).fillna(False).astype(bool)

@@ -60,7 +60,7 @@ cells["label"] = cells["day"].map(lambda d: i18n.fmt_date(d))
 order = [i18n.fmt_date(d) for d in all_days]
 hours = list(range(int(view.contacts["arrived_at"].dt.hour.min()), int(view.contacts["arrived_at"].dt.hour.max()) + 1))
 _ui.chart(alt.Chart(cells).mark_rect().encode(
-    x=alt.X("hour:O", title=t("cmp.hour"), scale=alt.Scale(domain=hours)),
+    x=alt.X("hour:O", title=t("cmp.hour"), scale=alt.Scale(domain=hours), axis=alt.Axis(labelAngle=0)),
     y=alt.Y("label:O", title=t("cmp.day"), scale=alt.Scale(domain=order), axis=alt.Axis(labelOverlap=False)),
     color=alt.Color("n:Q", title=t("cmp.breaching"), scale=alt.Scale(scheme="reds")),
     tooltip=[alt.Tooltip("label:O", title=t("cmp.day")), alt.Tooltip("hour:O", title=t("cmp.hour")),

@@ -56,8 +56,8 @@ st.subheader(t("ov.arrivals_vs_desks", width=t(f"freq.{interval}")))
 what = {"arrivals": t("kpi.arrivals"), "desks_present": t("kpi.desks_present")}
 legend = alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
                    scale=alt.Scale(domain=list(what.values()), range=["#4c78a8", "#e45756"]))
-bars = alt.Chart(series.assign(what=what["arrivals"])).mark_bar(opacity=0.7).encode(
-    x=x, x2="slot_end:Q", y=alt.Y("arrivals:Q", title=t("kpi.arrivals")), color=legend,
+bars = alt.Chart(series.assign(what=what["arrivals"])).mark_rect(opacity=0.7).encode(
+    x=x, x2="slot_end:Q", y=alt.Y("arrivals:Q", title=t("kpi.arrivals")), y2=alt.datum(0), color=legend,
     tooltip=[when, alt.Tooltip("arrivals:Q", title=t("kpi.arrivals")),
              alt.Tooltip("desks_present:Q", title=t("kpi.desks_present"), format=",.1f")])
 line = alt.Chart(series.assign(what=what["desks_present"])).mark_line(interpolate="step-after").encode(
@@ -84,7 +84,7 @@ _ui.chart((alt.layer(rules_layer, wait_lines) if rules_layer is not None else wa
 
 st.subheader(t("ov.by_queue"))
 queues = _data.by_queue(key, contacts, sl_t)
-left, right = st.columns([3, 2])
+left, right = st.container(), st.container()  # chart above, table below at full width: no cut columns
 with left:
     mean_service = queues.assign(minutes=queues["mean_service"] / 60.0)
     _ui.chart(alt.Chart(mean_service).mark_bar(color="#72b7b2").encode(

@@ -93,7 +93,7 @@ plan, notes = result.table, list(result.notes)
 
 open_ = plan[(plan["arrivals"] > 0) | (plan["desks_present"] > 0)]
 hours = result.interval / 3600.0
-m = st.columns(4)
+m = [*st.columns(2), *st.columns(2)]  # two rows: every label and value shows whole
 m[0].metric(t("stf.intervals_short"), f"{i18n.fmt_int(open_['understaffed'].sum())} / {i18n.fmt_int(len(open_))}",
             border=True, help=t("stf.intervals_short_help"))
 m[1].metric(t("stf.desk_hours_required"), i18n.fmt_num(open_["desks"].sum() * hours, 1), border=True)

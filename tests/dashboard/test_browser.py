@@ -265,7 +265,7 @@ def test_every_page_in_both_languages(module_server, tmp_path, case):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})  # the app scrolls inside: a tall window
             page.set_default_timeout(STEP_MS)
             page.goto(f"{module_server}/staffing")  # a deep link: the page itself, asking for data
             expect(page.get_by_role("heading", name=t("stf.title", "es"))).to_be_visible()
