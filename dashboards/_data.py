@@ -36,8 +36,21 @@ STATE_KEY = "wl_loaded"
 #: Formats offered in the upload form (None = let the reader detect it).
 FORMATS: tuple[str | None, ...] = (None, "kiosk", "acd", "asterisk", "seelab", "contacts")
 
-#: File types the upload form accepts (the reader decides how to parse each).
+#: File types the upload form accepts (the reader decides how to parse each); a name without
+#: extension (Asterisk's ``queue_log``) or with a rotation number (``queue_log.1``) is accepted too.
 UPLOAD_TYPES = ("csv", "tsv", "txt", "log", "xlsx", "parquet", "gz")
+
+
+def upload_extension(filename: str) -> str | None:
+    """The extension of an uploaded file name when the dashboard does not read it, else None.
+
+    Streamlit's own type filter refuses names without an extension, so the upload box takes
+    any name and this check decides: no extension, a known one, or a log rotation number pass.
+    """
+    suffix = Path(filename).suffix.lower().lstrip(".")
+    if not suffix or suffix.isdigit() or suffix in UPLOAD_TYPES:
+        return None
+    return suffix
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,10 @@ def require() -> Loaded:
     loaded = current()
     if loaded is None:
         st.info(t("common.no_data"))
+        st.page_link("views/data.py", label=t("common.go_data"), icon=":material/upload_file:")
+        st.stop()
+    if loaded is not None and loaded.contacts.empty:  # every page below needs at least one contact
+        st.warning(t("dash.no_contacts", name=display_name(loaded)), icon=":material/info:")
         st.page_link("views/data.py", label=t("common.go_data"), icon=":material/upload_file:")
         st.stop()
     return loaded  # type: ignore[return-value]

@@ -92,13 +92,17 @@ def table(
         labels[str(c)] = label if label not in labels.values() else f"{label} ({c})"
     shown.columns = [labels[str(c)] for c in shown.columns]
     fmt = {labels[c]: KINDS[k] for c, k in use.items() if c in labels}
+    for col, show in list(fmt.items()):  # st.dataframe draws a missing number as "None": show those columns as text
+        if shown[col].isna().any():
+            shown[col] = [i18n.DASH if pd.isna(v) else show(v) for v in shown[col]]
+            del fmt[col]
     styler = shown.style.format(fmt, na_rep=i18n.DASH)
     if highlight is not None:
         flags = highlight.head(MAX_ROWS).reset_index(drop=True).fillna(False).astype(bool)
         styler = styler.apply(
             lambda row: ["background-color: #f8d7da" if flags.iloc[row.name] else "" for _ in row], axis=1
         )
-    st.dataframe(styler, hide_index=True, height=height or "auto", key=key)
+    st.dataframe(styler, hide_index=True, height=height or "auto", key=key, width="stretch")  # never wider than the page
     if len(df) > MAX_ROWS:
         st.caption(t("common.truncated", shown=i18n.fmt_int(MAX_ROWS), total=i18n.fmt_int(len(df))))
 
@@ -191,7 +195,14 @@ def multiselect(label: str, options: list[Any], key: str, *, where: Any = st, **
 
 
 def number(label: str, key: str, default: float | int, *, where: Any = st, **kw: Any) -> Any:
-    """A number input whose value survives page and language changes."""
+    """A number input whose value survives page and language changes.
+
+    Decimals show only when the value has them (``5`` for five percent, ``0.1``, not ``5.000`` or
+    ``900.00``) unless `format` is given; a whole-number default keeps Streamlit's integer input.
+    """
+    whole = isinstance(default, int) or (default is None and isinstance(kw.get("step"), int))
+    if not whole:
+        kw.setdefault("format", "%g")
     return _keep(where.number_input, label, key, "value", kept(key, default), **kw)
 
 
@@ -350,3 +361,54 @@ def rules_and_seats(rule_sets: list[str]) -> tuple[str, int | None]:
     seats = number(t("cmp.seats"), "cmp_seats", None, where=c2, min_value=0, step=1,
                    placeholder=t("cmp.seats_unknown"), help=t("cmp.seats_help"))
     return rules, None if seats is None else int(seats)
+
+
+# ---------------------------------------------------------------- business-hours time axis
+# A month of intervals on calendar time is mostly nights and weekends, each business day a thin
+# spike. These helpers put only the intervals where something happened side by side ("slots"),
+# label the first slot of each day (or each hour on a one-day view) and draw a thin rule
+# between days, so every business day gets the same width.
+
+def slots(times: pd.Series) -> dict[Any, int]:
+    """Position of each distinct time of `times` among them, in time order (the chart's x)."""
+    return {ts: i for i, ts in enumerate(sorted(pd.unique(times.dropna())))}
+
+
+def _ticks(order: dict[Any, int]) -> list[tuple[int, str]]:
+    stamps = list(order)
+    days = {pd.Timestamp(ts).date() for ts in stamps}
+    ticks: list[tuple[int, str]] = []
+    last: Any = None
+    for ts, i in order.items():
+        ts = pd.Timestamp(ts)
+        mark = ts.date() if len(days) > 1 else ts.hour
+        if mark != last:
+            if len(days) > 1:  # "lun 03/02" / "Mon 02-03", the weekday from the language's own calendar
+                lang = i18n.current_lang()
+                day = i18n.lib.locale(lang).days["format"]["abbreviated"][ts.weekday()].rstrip(".")
+                label = f"{day} {ts.strftime(i18n.AXIS_DATE[lang])}"
+            else:
+                label = i18n.fmt_time(ts)
+            ticks.append((i, label))
+            last = mark
+    return ticks
+
+
+def slot_x(order: dict[Any, int], title: str) -> alt.X:
+    """The x encoding of slots: labelled at each day's (or hour's) first slot, nothing in between."""
+    ticks = _ticks(order)
+    step = max(1, len(ticks) // 16)  # at most ~16 labels, every day still has its rule
+    shown = ticks[::step]
+    expr = " : ".join(f"datum.value == {i} ? '{label}'" for i, label in shown) + " : ''" if shown else "''"
+    return alt.X("slot:Q", title=title, scale=alt.Scale(domain=[0, max(len(order), 1)], nice=False, zero=True),
+                 axis=alt.Axis(values=[i for i, _ in shown], labelExpr=expr, labelAngle=0, grid=False,
+                               labelAlign="left"))
+
+
+def day_rules(order: dict[Any, int]) -> alt.Chart | None:
+    """Thin vertical rules where a new day starts (None on a one-day view)."""
+    ticks = _ticks(order)
+    if len({pd.Timestamp(ts).date() for ts in order}) < 2:
+        return None
+    frame = pd.DataFrame({"slot": [i for i, _ in ticks[1:]]})
+    return alt.Chart(frame).mark_rule(color="#bbbbbb", strokeWidth=0.6).encode(x="slot:Q")

@@ -134,16 +134,24 @@ def _cards(base: _sim.SimRun, new: _sim.SimRun, rules: str | None) -> None:
     cards[0].metric(t("wif.metric_base", kpi=t("kpi.wait_mean")), i18n.fmt_duration(b), border=True)
     cards[1].metric(t("wif.metric_new", kpi=t("kpi.wait_mean")), i18n.fmt_duration(n), _fmt_diff("dur", n - b),
                     delta_color="inverse" if n != b else "off", delta_arrow="auto" if n != b else "off", border=True)
-    if rules is not None and "any" in base.breach_probability.index:
-        kpi = t("wif.p_breach", rules=rules)
-        b, n = base.breach_probability.loc["any", "probability"], new.breach_probability.loc["any", "probability"]
-    else:
-        kpi = t("kpi.sl_offered")
-        b, n = base.summary.loc["sl_offered", "mean"], new.summary.loc["sl_offered", "mean"]
-    inverse = "inverse" if rules is not None else "normal"
+    kpi = t("kpi.sl_offered")
+    b, n = base.summary.loc["sl_offered", "mean"], new.summary.loc["sl_offered", "mean"]
     cards[2].metric(t("wif.metric_base", kpi=kpi), i18n.fmt_pct(b), border=True)
-    cards[3].metric(t("wif.metric_new", kpi=kpi), i18n.fmt_pct(n), _fmt_diff("pct", n - b), delta_color=inverse if n != b else "off",
-                    delta_arrow="auto" if n != b else "off", border=True)
+    cards[3].metric(t("wif.metric_new", kpi=kpi), i18n.fmt_pct(n), _fmt_diff("pct", n - b),
+                    delta_color="normal" if n != b else "off", delta_arrow="auto" if n != b else "off", border=True)
+    if rules is None or not len(base.breach_probability):
+        return
+    # one headline per limit of the rule set: "any limit" alone hides a limit that went from 80 % to 28 % of days
+    limits = {lim.id: t(f"dash.limit_{lim.kind}", m=i18n.fmt_num(lim.minutes, 0)) for lim in _data.rule_set(rules).limits}
+    ids = [rid for rid in base.breach_probability.index if rid != "any"] or list(base.breach_probability.index)
+    row = st.columns(min(len(ids), 3))
+    for k, rid in enumerate(ids):
+        b, n = base.breach_probability.loc[rid, "probability"], new.breach_probability.loc[rid, "probability"]
+        row[k % len(row)].metric(
+            t("dash.p_breach_rule", rule=limits.get(rid, t("wif.rule_any") if rid == "any" else str(rid))),
+            f"{i18n.fmt_pct(b)} → {i18n.fmt_pct(n)}", _fmt_diff("pct", n - b),
+            delta_color="inverse" if n != b else "off", delta_arrow="auto" if n != b else "off", border=True,
+            help=t("dash.p_breach_help"))
 
 
 def _kpi_table(base: _sim.SimRun, new: _sim.SimRun) -> pd.DataFrame:

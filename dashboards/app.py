@@ -33,15 +33,24 @@ with st.sidebar:  # the choice lives under a plain session key, so no page chang
         horizontal=True,
     )
 
+
+
+def _home() -> None:
+    """The root address opens the Data page under its own address, so ``/data`` and ``/`` both work."""
+    st.switch_page(PAGES[0])
+
+
 PAGES = [
-    st.Page("views/data.py", title=t("nav.data"), icon=":material/upload_file:", url_path="data", default=True),
+    st.Page("views/data.py", title=t("nav.data"), icon=":material/upload_file:", url_path="data"),
     st.Page("views/overview.py", title=t("nav.overview"), icon=":material/monitoring:", url_path="overview"),
     st.Page("views/compliance.py", title=t("nav.compliance"), icon=":material/gavel:", url_path="compliance"),
     st.Page("views/staffing.py", title=t("nav.staffing"), icon=":material/groups:", url_path="staffing"),
     st.Page("views/whatif.py", title=t("nav.whatif"), icon=":material/science:", url_path="whatif"),
     st.Page("views/export.py", title=t("nav.export"), icon=":material/download:", url_path="export"),
 ]
-page = st.navigation(PAGES)
+# every page has its own address (deep links such as /data or /staffing); the root is a hidden page
+HOME = st.Page(_home, title=t("nav.data"), url_path="home", default=True, visibility="hidden")
+page = st.navigation([HOME, *PAGES])
 
 with st.sidebar:
     loaded = _data.current()

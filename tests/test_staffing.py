@@ -2,6 +2,7 @@
 
 import math
 from fractions import Fraction
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -127,3 +128,63 @@ def test_share_written_first_is_refused_in_one_sentence(capsys):
     assert err == "waitlab staff: --sl takes SECONDS:SHARE, e.g. 20:0.8; got 0.8:20"
     assert main(["staff", "no-such-log.csv", "--wait-limit", "0.05:1800"]) == 2
     assert "--wait-limit takes SECONDS:SHARE, e.g. 1800:0.05; got 0.05:1800" in capsys.readouterr().err
+
+
+def _zero_service_log() -> pd.DataFrame:
+    """Queue A: 10:00 two calls served 100 s and 200 s; 10:30 one call served in 0 s (ended when it started).
+
+    The 10:30 half hour has a served call but no positive service time: like an interval
+    without completed service, its handling time is A's mean over the log, (100 + 200 + 0) / 3 s.
+    """
+    t = pd.Timestamp("2025-03-10 10:00")
+
+    def s(x: float) -> pd.Timestamp:
+        return t + pd.Timedelta(seconds=x)
+
+    rows = [
+        ("a1", "A", s(0), s(0), s(0), s(100), "served", "d1"),
+        ("a2", "A", s(60), s(100), s(100), s(300), "served", "d1"),
+        ("a3", "A", s(1900), s(1900), s(1900), s(1900), "served", "d1"),
+    ]
+    df = pd.DataFrame(rows, columns=["contact_id", "queue", "arrived_at", "called_at", "started_at", "ended_at",
+                                     "outcome", "server"])
+    df["channel"], df["site"] = "phone", "S"
+    return coerce_contacts(df, tz="America/Argentina/Buenos_Aires")
+
+
+@pytest.mark.parametrize("by", [None, ["queue"]])
+def test_interval_whose_services_all_last_zero_seconds_is_filled_and_said(by):
+    res = staffing_from_log(_zero_service_log(), interval="30min", by=by, mean_patience=None,
+                            targets=Target.mean_wait(60.0))
+    plan = res.table.set_index(res.table["interval_start"].dt.strftime("%H:%M"))
+    assert plan.loc["10:00", "mean_service"] == pytest.approx(150.0)
+    assert plan.loc["10:30", "mean_service"] == pytest.approx(100.0)  # 300 s over 3 services
+    assert plan.loc["10:30", "desks"] >= 1
+    assert any("1 interval(s) had only services measured as 0 s long" in n and "10:30" in n for n in res.notes)
+
+
+def test_zero_service_message_names_the_interval_time_not_a_numpy_repr():
+    from waitlab.models import staffing_plan
+
+    times = pd.date_range("2025-03-10 10:00", periods=2, freq="30min")
+    with pytest.raises(ModelInputError) as err:
+        staffing_plan(pd.Series([3.0, 1.0], index=times), [120.0, 0.0], "30min", targets=Target.mean_wait(60.0))
+    msg = str(err.value)
+    assert "2025-03-10 10:30:00" in msg and "got 0 " in msg
+    assert "np.float64" not in msg and "interval 1 " not in msg
+    with pytest.raises(ModelInputError, match=r"got 0 in interval number 2 of 2"):
+        staffing_plan([3.0, 1.0], [120.0, 0.0], "30min", targets=Target.mean_wait(60.0))
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+SEELAB = next((p for p in (_ROOT.parent / "shared" / "datasets" / "anonymous_bank" / "february.txt",
+                           Path("/work/shared/datasets/anonymous_bank/february.txt")) if p.is_file()), None)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SEELAB is None, reason="SEELab month (shared/datasets/anonymous_bank/february.txt) not present")
+def test_staff_on_the_seelab_month_by_queue_has_zero_service_intervals_and_does_not_fail(capsys):
+    # two queue-half-hours of February 1999 have served calls whose service times are all 0 s
+    assert main(["staff", str(SEELAB), "--format", "seelab", "--by", "queue"]) == 0
+    out = capsys.readouterr().out
+    assert "had only services measured as 0 s long" in out

@@ -176,7 +176,7 @@ def staffing_from_log(
         notes.append(f"any-wait-in-a-day targets use the busiest day's {day_arrivals:.0f} arrivals: each interval "
                      "gets P(wait > limit) <= bound / arrivals (a union bound)")
     plan = staffing_plan(
-        stats["arrivals"].to_numpy(dtype=float),
+        pd.Series(stats["arrivals"].to_numpy(dtype=float), index=pd.Index(stats["interval_start"])),  # errors name times
         handle,
         width,
         targets=goal,
@@ -236,23 +236,28 @@ def _handling_times(stats: pd.DataFrame, contacts: pd.DataFrame, by: list[str], 
 
     service = service_seconds(contacts)
     overall = float(service.mean())
-    if not math.isfinite(overall):
-        raise ModelInputError("the log has no completed service (started_at and ended_at) to measure the handling "
-                              "time from; staffing needs at least one served contact.")
+    if not (math.isfinite(overall) and overall > 0):
+        raise ModelInputError("the log has no completed service of positive length (started_at before ended_at) to "
+                              "measure the handling time from; staffing needs at least one such served contact.")
     long_run = pd.Series(overall, index=stats.index)
     if service_fill == "group" and by:
         means = service.groupby([contacts[b] for b in by], observed=True).mean()
         keys = pd.MultiIndex.from_frame(stats[by]) if len(by) > 1 else pd.Index(stats[by[0]])
-        long_run = pd.Series(means.reindex(keys).to_numpy(dtype=float), index=stats.index).fillna(overall)
+        long_run = pd.Series(means.reindex(keys).to_numpy(dtype=float), index=stats.index)
+        long_run = long_run.where(long_run > 0, overall)  # a group whose services all last 0 s: the overall mean
     where = "its group's mean over the log" if service_fill == "group" and by else f"the mean over the whole log ({overall:.0f} s)"
     busy = stats["arrivals"] > 0
     if service_time == "period":
         notes.append(f"handling time: in every interval {where} (service_time='period')")
         return np.where(busy, long_run.to_numpy(), np.nan)
     measured = stats["mean_service"].astype(float)
-    gap = measured.isna() & busy
+    zero = (measured <= 0) & busy  # served, but every service measured 0 s long: no measurement either
+    gap = (measured.isna() & busy) | zero
     notes.append("handling time measured per interval (service_time='interval')")
     if gap.any():
         notes.append(f"{int(gap.sum())} interval(s) had arrivals but no completed service: their handling time is "
                      f"{where} (service_fill={service_fill!r})")
+    if zero.any():
+        notes.append(f"of these, {int(zero.sum())} interval(s) had only services measured as 0 s long (first at "
+                     f"{stats.loc[zero, 'interval_start'].iloc[0]}), filled the same way")
     return measured.where(~gap, long_run).to_numpy()

@@ -35,7 +35,7 @@ st.markdown("\n".join(
 daily = comp.daily
 bad_days = daily.loc[daily["breached"].astype(bool)] if len(daily) else daily
 worst = daily.sort_values(["breaching", "day"], ascending=[False, True]).iloc[0] if len(daily) else None
-m = st.columns(5)
+m = [*st.columns(3), *st.columns(2)]  # two rows: every value shows whole
 m[0].metric(t("cmp.checked"), i18n.fmt_int(comp.n_contacts), border=True)
 m[1].metric(t("cmp.breaching"), i18n.fmt_int(comp.breaching_contacts), border=True,
             help=t("cmp.breaching_help"))
@@ -60,8 +60,8 @@ cells["label"] = cells["day"].map(lambda d: i18n.fmt_date(d))
 order = [i18n.fmt_date(d) for d in all_days]
 hours = list(range(int(view.contacts["arrived_at"].dt.hour.min()), int(view.contacts["arrived_at"].dt.hour.max()) + 1))
 _ui.chart(alt.Chart(cells).mark_rect().encode(
-    x=alt.X("hour:O", title=t("cmp.hour"), scale=alt.Scale(domain=hours)),
-    y=alt.Y("label:O", title=t("cmp.day"), scale=alt.Scale(domain=order)),
+    x=alt.X("hour:O", title=t("cmp.hour"), scale=alt.Scale(domain=hours), axis=alt.Axis(labelAngle=0)),
+    y=alt.Y("label:O", title=t("cmp.day"), scale=alt.Scale(domain=order), axis=alt.Axis(labelOverlap=False)),
     color=alt.Color("n:Q", title=t("cmp.breaching"), scale=alt.Scale(scheme="reds")),
     tooltip=[alt.Tooltip("label:O", title=t("cmp.day")), alt.Tooltip("hour:O", title=t("cmp.hour")),
              alt.Tooltip("n:Q", title=t("cmp.breaching"))],

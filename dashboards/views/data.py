@@ -34,7 +34,10 @@ def _load(read, key: str, label: str, kind: str, name: str) -> None:  # noqa: AN
             st.error(t("data.read_failed", name=name, error=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
             return
     _data.set_current(_data.Loaded(key=key, label=label, contacts=contacts, report=report, source=kind, name=name))
-    st.success(t("data.loaded", name=label, rows=i18n.fmt_int(len(contacts))), icon=":material/check_circle:")
+    if contacts.empty:
+        st.warning(t("dash.loaded_empty", name=label), icon=":material/warning:")
+    else:
+        st.success(t("data.loaded", name=label, rows=i18n.fmt_int(len(contacts))), icon=":material/check_circle:")
 
 
 if source == "sample":
@@ -48,15 +51,17 @@ if source == "sample":
             _load(lambda: _data.read_sample(name), f"sample:{name}", t(f"sample.{name}"), "sample", name)
 else:
     cap_mb = _data.max_upload_mb()
-    up = st.file_uploader(
-        t("data.upload"), type=list(_data.UPLOAD_TYPES), key="data_file", help=t("data.upload_help", mb=cap_mb),
+    up = st.file_uploader(  # type=None: Streamlit's filter refuses a queue_log without extension; checked below
+        t("data.upload"), type=None, key="data_file", help=t("data.upload_help", mb=cap_mb),
     )
     c1, c2 = st.columns(2)
     fmt = _ui.selectbox(
         t("data.format"), list(_data.FORMATS), "data_format", where=c1,
         format_func=lambda f: t("data.format_auto") if f is None else t(f"format.{f}"),
     )
-    tz = _ui.text(t("data.tz"), "data_tz", DEFAULT_TZ, where=c2, help=t("data.tz_help"))
+    # empty: the reader's own default (the SEELab month is in Israel, a branch log in Buenos Aires)
+    tz = _ui.text(t("data.tz"), "data_tz", "", where=c2, help=t("data.tz_help"),
+                  placeholder=t("dash.tz_auto", tz=DEFAULT_TZ))
     mapping_text: str | None = None
     if fmt in _data.MAPPED_FORMATS:
         choices = [None, *_data.mapping_names(fmt)]
@@ -71,7 +76,10 @@ else:
         mapping_text = edited.strip() or None
     if up is not None:
         payload = up.getvalue()
-        if len(payload) > cap_mb * 1024 * 1024:
+        bad_ext = _data.upload_extension(up.name)
+        if bad_ext is not None:
+            st.error(t("dash.bad_type", name=up.name, ext=bad_ext), icon=":material/error:")
+        elif len(payload) > cap_mb * 1024 * 1024:
             st.error(t("data.too_big", name=up.name, size=i18n.fmt_num(len(payload) / 2**20, 1), mb=cap_mb))
         elif st.button(t("data.read"), key="read_upload", type="primary", icon=":material/play_arrow:"):
             digest = _data.sha256(payload)

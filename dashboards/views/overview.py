@@ -25,7 +25,7 @@ comp = _data.compliance(key, contacts, rules, seats)
 
 st.caption(t("common.period", start=i18n.fmt_datetime(kpi["first_arrival"]), end=i18n.fmt_datetime(kpi["last_event"]),
              tz=str(contacts["arrived_at"].dt.tz)))
-cards = st.columns(6)
+cards = [*st.columns(3), *st.columns(3)]  # two rows of three: every value shows whole
 cards[0].metric(t("kpi.arrivals"), i18n.fmt_int(kpi["arrivals"]), border=True)
 cards[1].metric(t("kpi.asa"), i18n.fmt_duration(kpi["asa"]), help=t("kpi.asa_help"), border=True)
 cards[2].metric(t("kpi.sl", s=i18n.fmt_duration(sl_t)), i18n.fmt_pct(kpi["sl_offered"]), help=t("kpi.sl_help"),
@@ -42,34 +42,49 @@ with st.expander(t("ov.all_kpis")):
 
 stats = _data.intervals(key, contacts, interval, (), sl_t)
 series = _ui.naive_times(stats, "interval_start")
+# business hours only: the intervals with arrivals or open desks, side by side (nights and closed days left out)
+series = series[(series["arrivals"] > 0) | (series["desks_present"].fillna(0) > 0)].copy()
+order = _ui.slots(series["interval_start"])
+series["slot"] = series["interval_start"].map(order)
+series["slot_end"] = series["slot"] + 0.9
+series["day"] = series["interval_start"].dt.date.astype(str)  # lines break between days
+x = _ui.slot_x(order, t("dash.business_hours"))
+rules_layer = _ui.day_rules(order)
+when = alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time())
 
 st.subheader(t("ov.arrivals_vs_desks", width=t(f"freq.{interval}")))
-base = alt.Chart(series).encode(x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()))
-bars = base.mark_bar(opacity=0.7, color="#4c78a8").encode(
-    y=alt.Y("arrivals:Q", title=t("kpi.arrivals")),
-    tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
-             alt.Tooltip("arrivals:Q", title=t("kpi.arrivals")),
+what = {"arrivals": t("kpi.arrivals"), "desks_present": t("kpi.desks_present")}
+legend = alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
+                   scale=alt.Scale(domain=list(what.values()), range=["#4c78a8", "#e45756"]))
+bars = alt.Chart(series.assign(what=what["arrivals"])).mark_rect(opacity=0.7).encode(
+    x=x, x2="slot_end:Q", y=alt.Y("arrivals:Q", title=t("kpi.arrivals")), y2=alt.datum(0), color=legend,
+    tooltip=[when, alt.Tooltip("arrivals:Q", title=t("kpi.arrivals")),
              alt.Tooltip("desks_present:Q", title=t("kpi.desks_present"), format=",.1f")])
-line = base.mark_line(color="#e45756", point=True).encode(y=alt.Y("desks_present:Q", title=t("kpi.desks_present")))
-_ui.chart(alt.layer(bars, line).resolve_scale(y="independent").properties(height=300))
+line = alt.Chart(series.assign(what=what["desks_present"])).mark_line(interpolate="step-after").encode(
+    x=x, y=alt.Y("desks_present:Q", title=t("kpi.desks_present")), color=legend, detail="day:N",
+    tooltip=[when, alt.Tooltip("desks_present:Q", title=t("kpi.desks_present"), format=",.1f")])
+chart = alt.layer(bars, line).resolve_scale(y="independent")
+_ui.chart((alt.layer(rules_layer, chart) if rules_layer is not None else chart).properties(height=300))
 
 st.subheader(t("ov.waits", width=t(f"freq.{interval}")))
-waits = series.melt(id_vars="interval_start", value_vars=["wait_mean", "wait_p90", "wait_max"],
+waits = series.melt(id_vars=["interval_start", "slot"], value_vars=["wait_mean", "wait_p90", "wait_max"],
                     var_name="kpi", value_name="seconds")
 waits["minutes"] = waits["seconds"] / 60.0
-waits["kpi"] = waits["kpi"].map(lambda k: t(f"kpi.{k}"))
-_ui.chart(alt.Chart(waits).mark_line(point=True).encode(
-    x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()),
-    y=alt.Y("minutes:Q", title=t("ov.minutes")),
-    color=alt.Color("kpi:N", title=None, legend=alt.Legend(orient="bottom")),
-    tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
-             alt.Tooltip("kpi:N", title=t("ov.indicator")), alt.Tooltip("minutes:Q", title=t("ov.minutes"),
-                                                                        format=",.1f")],
-).properties(height=280))
+names = {k: t(f"kpi.{k}") for k in ("wait_mean", "wait_p90", "wait_max")}  # colours follow the code, not the words
+waits["label"] = waits["kpi"].map(names)
+waits["day"] = waits["interval_start"].dt.date.astype(str)
+wait_lines = alt.Chart(waits).mark_line(point=True).encode(
+    x=x, y=alt.Y("minutes:Q", title=t("ov.minutes")), detail="day:N",
+    color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom"),
+                    scale=alt.Scale(domain=list(names.values()), range=["#4c78a8", "#f58518", "#e45756"])),
+    tooltip=[when, alt.Tooltip("label:N", title=t("ov.indicator")),
+             alt.Tooltip("minutes:Q", title=t("ov.minutes"), format=",.1f")],
+)
+_ui.chart((alt.layer(rules_layer, wait_lines) if rules_layer is not None else wait_lines).properties(height=280))
 
 st.subheader(t("ov.by_queue"))
 queues = _data.by_queue(key, contacts, sl_t)
-left, right = st.columns([3, 2])
+left, right = st.container(), st.container()  # chart above, table below at full width: no cut columns
 with left:
     mean_service = queues.assign(minutes=queues["mean_service"] / 60.0)
     _ui.chart(alt.Chart(mean_service).mark_bar(color="#72b7b2").encode(

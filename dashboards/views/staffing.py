@@ -24,7 +24,7 @@ patience_s: float | str | None = None
 if model == "erlang_a":
     try:
         est, (lo, hi), _ = _data.patience_estimate(view.key, view.contacts)
-    except ValueError as exc:  # e.g. nobody left: there is nothing to learn patience from
+    except Exception as exc:  # noqa: BLE001 - e.g. nobody left: nothing to learn patience from; never a traceback
         st.warning(t("stf.no_patience", error=str(exc)))
         est, lo, hi = float("nan"), float("nan"), float("nan")
     minutes = _ui.number(t("stf.patience"), "stf_patience", None, min_value=0.1, step=1.0, format="%.1f",
@@ -53,10 +53,10 @@ if on:
 on, (a, b, c, d) = _row("limits", True)
 lim1 = _ui.number(t("stf.limit_min", n=1), "stf_lim1", 30.0, where=a, min_value=1.0, step=5.0, disabled=not on)
 p1 = _ui.number(t("stf.limit_pct", n=1), "stf_p1", 5.0, where=b, min_value=0.001, max_value=99.9, step=1.0,
-                format="%.3f", disabled=not on)
+                disabled=not on)
 lim2 = _ui.number(t("stf.limit_min", n=2), "stf_lim2", 90.0, where=c, min_value=1.0, step=5.0, disabled=not on)
 p2 = _ui.number(t("stf.limit_pct", n=2), "stf_p2", 0.1, where=d, min_value=0.001, max_value=99.9, step=0.1,
-                format="%.3f", disabled=not on)
+                disabled=not on)
 if on:
     targets += [Target.wait_exceeds(float(lim1) * 60.0, float(p1) / 100.0),
                 Target.wait_exceeds(float(lim2) * 60.0, float(p2) / 100.0)]
@@ -86,14 +86,14 @@ if not targets:
 try:
     result = _data.staffing(view.key, view.contacts, view.interval, tuple(targets), patience_s,
                             float(shrink or 0.0) / 100.0, aht_mode)
-except ValueError as exc:  # the library's one-sentence message (its errors are ValueErrors)
+except Exception as exc:  # noqa: BLE001 - the library's one-sentence message; never a traceback
     _ui.show_error(exc)
     st.stop()
 plan, notes = result.table, list(result.notes)
 
 open_ = plan[(plan["arrivals"] > 0) | (plan["desks_present"] > 0)]
 hours = result.interval / 3600.0
-m = st.columns(4)
+m = [*st.columns(2), *st.columns(2)]  # two rows: every label and value shows whole
 m[0].metric(t("stf.intervals_short"), f"{i18n.fmt_int(open_['understaffed'].sum())} / {i18n.fmt_int(len(open_))}",
             border=True, help=t("stf.intervals_short_help"))
 m[1].metric(t("stf.desk_hours_required"), i18n.fmt_num(open_["desks"].sum() * hours, 1), border=True)
@@ -102,19 +102,27 @@ m[3].metric(t("stf.staff_hours"), i18n.fmt_num(open_["staff"].sum() * hours, 1),
             help=t("stf.staff_hours_help"))
 
 series = _ui.naive_times(open_, "interval_start")
-long = series.melt(id_vars=["interval_start", "understaffed"], value_vars=["desks", "desks_present"],
+order = _ui.slots(series["interval_start"])  # business hours: open intervals side by side
+series = series.assign(slot=series["interval_start"].map(order), day=series["interval_start"].dt.date.astype(str))
+x = _ui.slot_x(order, t("dash.business_hours"))
+long = series.melt(id_vars=["interval_start", "slot", "day", "understaffed"], value_vars=["desks", "desks_present"],
                    var_name="what", value_name="count")
-long["what"] = long["what"].map({"desks": t("stf.required"), "desks_present": t("stf.observed")})
+names = {"desks": t("stf.required"), "desks_present": t("stf.observed")}  # colours follow the code
+long["what"] = long["what"].map(names)
 lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
-    x=alt.X("interval_start:T", title=t("ov.time"), axis=_ui.time_axis()),
-    y=alt.Y("count:Q", title=t("stf.desks")),
-    color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),
+    x=x, y=alt.Y("count:Q", title=t("stf.desks")), detail="day:N",
+    color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
+                    scale=alt.Scale(domain=list(names.values()), range=["#e45756", "#4c78a8"])),
     tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
              alt.Tooltip("what:N", title=" "), alt.Tooltip("count:Q", title=t("stf.desks"), format=",.1f")],
 )
-short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=60, filled=True).encode(
-    x="interval_start:T", y="desks_present:Q")
-_ui.chart(alt.layer(lines, short).properties(height=320))
+short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=40, filled=True).encode(
+    x="slot:Q", y="desks_present:Q",
+    tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time())])
+rules_layer = _ui.day_rules(order)
+layers = [rules_layer] if rules_layer is not None else []
+_ui.chart(alt.layer(*layers, lines, short).properties(height=320))
+st.caption(t("dash.short_dots"))
 
 cols = ["interval_start", "arrivals", "mean_service", "load", "desks_present", "desks", "staff", "prob_wait", "asa",
         "prob_abandon", "occupancy", *[c for c in plan.columns if c.startswith(("service_level", "p_wait_gt_"))]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -71,6 +72,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
 @pytest.fixture
 def server(tmp_path):
     """The dashboard served on a free localhost port; always stopped afterwards."""
+    with _serving(tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _serving(tmp_path: Path):
     port = _free_port()
     log = tmp_path / "streamlit.log"
     cmd = [
@@ -179,3 +186,114 @@ def test_whatif_page_simulates_in_a_real_browser(server):
         page.wait_for_timeout(1500)
         page.screenshot(path=str(SHOTS / "dashboard_whatif_en.png"), full_page=True)
     assert (SHOTS / "dashboard_whatif_en.png").stat().st_size > 10_000
+
+
+# ---------------------------------------------------------------- every page, both languages, four kinds of log
+
+#: Where the SEELab month may be: beside the repository (CI's copy of shared/) or the shared folder here.
+SEELAB_CANDIDATES = (ROOT.parent / "shared" / "datasets" / "anonymous_bank" / "february.txt",
+                     Path("/work/shared/datasets/anonymous_bank/february.txt"))
+SEELAB = next((p for p in SEELAB_CANDIDATES if p.is_file()), None)
+ASTERISK = ROOT / "datasets" / "asterisk_queue_log.txt"
+#: (nav.* key, heading key) of every page, in menu order.
+PAGES = [("data", "data.title"), ("overview", "ov.title"), ("compliance", "cmp.title"),
+         ("staffing", "stf.title"), ("whatif", "wif.title"), ("export", "exp.title")]
+
+
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory):
+    """One dashboard server for the tour below (each case opens its own browser session)."""
+    with _serving(tmp_path_factory.mktemp("tour")) as url:
+        yield url
+
+
+def _upload_file(case: str, tmp: Path) -> Path | None:
+    """The file the case uploads, under the name a user would have (None: the bundled sample is loaded)."""
+    if case == "kiosk":
+        return None
+    if case == "seelab":
+        if SEELAB is None:
+            pytest.skip("SEELab month (shared/datasets/anonymous_bank/february.txt) not present")
+        return SEELAB
+    if case == "asterisk":  # Asterisk's own name: queue_log, no extension
+        path = tmp / "queue_log"
+        path.write_bytes(ASTERISK.read_bytes())
+        return path
+    # a log whose rows are all agent events: read fine, 0 contacts
+    path = tmp / "agents_only_queue_log"
+    lines = ASTERISK.read_text(encoding="utf-8").splitlines()
+    keep = [x for x in lines if x.split("|")[4] in {"QUEUESTART", "ADDMEMBER", "REMOVEMEMBER", "PAUSE", "UNPAUSE"}]
+    path.write_text("\n".join(keep) + "\n", encoding="utf-8")
+    return path
+
+
+def _settled(page) -> None:
+    """Wait until the script run is over (the app says so on its root element)."""
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached")
+    page.wait_for_timeout(400)  # charts draw after the run
+    page.wait_for_selector("[data-test-script-state='notRunning']", state="attached")
+
+
+def _check_clean(page, where: str) -> None:
+    """No exception box, no traceback text, no catalogue key shown instead of its text."""
+    from waitlab.i18n import strings
+
+    assert page.locator("[data-testid='stException']").count() == 0, f"{where}: exception shown"
+    text = page.locator("[data-testid='stApp']").inner_text()
+    for bad in ("Traceback", "StreamlitInvalidParameterTypeError", "Page not found", "Error:"):
+        assert bad not in text, f"{where}: {bad!r} shown"
+    shown = set(re.findall(r"\b[a-z_]+\.[a-z_0-9]+\b", text))
+    keys = shown & set(strings())
+    assert not keys, f"{where}: untranslated catalogue keys shown: {sorted(keys)}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["kiosk", "seelab", "asterisk", "empty"])
+def test_every_page_in_both_languages(module_server, tmp_path, case):
+    from playwright.sync_api import expect
+
+    from waitlab.i18n import t
+
+    upload = _upload_file(case, tmp_path)
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium found (install Debian's `chromium`; .ci/run does): browser test skipped")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})  # the app scrolls inside: a tall window
+            page.set_default_timeout(STEP_MS)
+            page.goto(f"{module_server}/staffing")  # a deep link: the page itself, asking for data
+            expect(page.get_by_role("heading", name=t("stf.title", "es"))).to_be_visible()
+            _settled(page)
+            _check_clean(page, f"{case} /staffing before loading")
+            page.goto(f"{module_server}/data")
+            expect(page.get_by_role("heading", name="Datos")).to_be_visible()
+            if upload is None:
+                page.get_by_role("button", name="Cargar").click()
+            else:
+                page.get_by_text(t("data.source_upload", "es")).click()
+                page.locator("input[type='file']").set_input_files(str(upload))
+                page.get_by_role("button", name=t("data.read", "es")).click()
+            expect(page.get_by_text(t("data.rows_read", "es"))).to_be_visible()
+            _settled(page)
+            for lang in ("es", "en"):
+                if lang == "en":
+                    page.get_by_test_id("stSidebarUserContent").get_by_text("English").click()
+                    _settled(page)
+                for nav, heading in PAGES:
+                    page.get_by_role("link", name=t(f"nav.{nav}", lang), exact=True).click()
+                    expect(page.get_by_role("heading", name=t(heading, lang)).first).to_be_visible()
+                    _settled(page)
+                    where = f"{case} {nav} ({lang})"
+                    _check_clean(page, where)
+                    if case == "empty" and nav != "data":
+                        expect(page.get_by_text(t("dash.no_contacts", lang, name="agents_only_queue_log")
+                                                [:40])).to_be_visible()
+                    page.screenshot(path=str(SHOTS / f"tour_{case}_{nav}_{lang}.png"), full_page=True)
+        finally:
+            browser.close()

@@ -92,7 +92,7 @@ def files(tmp_path):
 
 
 def run_plan(*args: object) -> int:
-    return main(["plan", *(str(a) for a in args), "-n", "20", "--seed", "3", "-q"])
+    return main(["plan", *(str(a) for a in args), "-n", "100", "--seed", "3", "-q"])
 
 
 def minutes(hhmm: str) -> int:
@@ -192,3 +192,34 @@ def test_bad_input_gives_one_plain_line_and_status_2(files, tmp_path, capsys, ca
     assert lines[0].startswith("waitlab plan: ") and expected in lines[0]
     assert "Traceback" not in captured.err
     assert not (tmp_path / "out" / "plan.csv").exists()  # nothing simulated, nothing written
+
+
+# A rush hour of long services, then a quiet hour: the stationary (SIPP) start gives the quiet hour
+# 9 desks, but the rush hour's customers still hold about 100 desks' worth of work at 11:00, so
+# customers arriving at 11:00 stand for well over 30 minutes. One simulation (--max-iterations 1)
+# leaves no room to fix it: the plan misses the 30-minute limit by far more than its sampling error.
+RUSH = SCENARIO.replace('end = "13:00"', 'end = "12:00"').replace(
+    "rates_per_hour = [40, 40, 40, 40, 90, 90, 90, 90, 40, 40, 40, 40]",
+    "rates_per_hour = [200, 200, 200, 200, 8, 8, 8, 8]").replace(
+    'service = { dist = "lognormal", mean = 240, cv = 0.7 }', 'service = { dist = "lognormal", mean = 2400, cv = 0.5 }'
+).replace('patience = { dist = "exponential", mean = 2700 }', 'patience = { dist = "exponential", mean = 20000 }')
+
+
+@pytest.mark.parametrize("curve", [True, False])
+def test_a_plan_that_misses_its_target_exits_3_and_names_target_and_fix(tmp_path, capsys, curve):
+    sc = tmp_path / "rush.toml"
+    sc.write_text(RUSH, encoding="utf-8")
+    args = ["plan", str(sc), "--max-iterations", "1", "-n", "50", "--seed", "3", "-q", "-o", str(tmp_path / "out")]
+    assert main([*args, *([] if curve else ["--no-curve"])]) == 3
+    out, err = capsys.readouterr()
+    assert "THIS PLAN MISSES ITS TARGET (significantly): share of standing waits over 30 min" in out
+    assert err.startswith("waitlab plan: the plan misses its target significantly (desk group 'caja': share of "
+                          "standing waits over 30 min")
+    assert err.count("\n") == 1 and (tmp_path / "out" / "plan.csv").is_file()
+    if curve:  # the cost curve holds a bigger budget that met every interval's target
+        assert "the cost curve's plan of" in out and "met every per-interval target" in out
+    else:
+        assert "at least one more desk at 11:00–11:15" in out
+    assert main([*args, "--no-curve", "--json"]) == 3
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["meets_targets"] is False and summary["groups"][0]["missed"]

@@ -23,9 +23,12 @@ planned once more from its plan, the others at theirs; every group's figures com
 curve, report) and OUT/report.md and OUT/plan.csv give the overview. --group plans only the groups
 named (repeat it), the others keep their schedule.
 
-Exit status: 0 when the plan (and the roster, if asked for) was made; 2 with one line on stderr
-when an input is wrong, or when the plan was made but no roster covers it (the other files are
-still written and the report says which interval cannot be covered).
+Exit status: 0 when the plan (and the roster, if asked for) was made and meets its targets; 2 with
+one line on stderr when an input is wrong, or when the plan was made but no roster covers it (the
+other files are still written and the report says which interval cannot be covered); 3 when the
+plan was made but misses a target significantly (its 95 % CI lies beyond the bound at the worst
+interval, on fresh seeds or in the joint check): the files are written, and the output and one
+line on stderr name the target and the smallest change found that meets it.
 """
 
 
@@ -121,6 +124,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"waitlab plan: no roster covers the plan (the plan and the report are in {out}): "
               f"{'; '.join(errors)}", file=sys.stderr)
         return 2
+    missed = [g for g in bp.to_dict()["groups"] if not g["meets_targets"]]
+    if missed:
+        print("waitlab plan: the plan misses its target significantly ("
+              + "; ".join(f"desk group {g['group']!r}: {', '.join(g['missed'])}; smallest change found: {g['fix']}"
+                          for g in missed) + f"); the plan and the report are in {out}.", file=sys.stderr)
+        return 3
     return 0
 
 

@@ -88,9 +88,11 @@ def staffing_plan(
     bad = busy & ~(np.isfinite(handle) & (handle > 0))
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
+        where = f"the interval starting {index[i]}" if index is not None else f"interval number {i + 1} of {calls.size}"
         raise ModelInputError(
-            f"`mean_service` must be a positive number of seconds wherever there are arrivals, got {handle[i]!r} at "
-            f"interval {i} ({int(np.count_nonzero(bad))} such interval(s)) with {calls[i]:g} arrivals."
+            f"`mean_service` must be a positive number of seconds wherever there are arrivals, got {float(handle[i]):g} "
+            f"in {where} ({int(np.count_nonzero(bad))} such interval(s)), which has {calls[i]:g} arrivals: give a "
+            "positive mean handling time there, or leave it NaN only where there are no arrivals."
         )
     handle_used = np.where(busy, handle, 1.0)  # any positive value: no arrivals means no load
     rate = calls / length

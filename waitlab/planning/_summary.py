@@ -46,7 +46,34 @@ def group_summary(r: PlanResult, check: Assessment | None = None) -> dict[str, A
                        "max_over": int(over.max(initial=0))}
     if r.curve is not None:
         g["curve_points"] = len(r.curve.table)
+    missed = [f for f in g["figures"] if not f["holds"] and f["significant"]]
+    g["meets_targets"] = not missed
+    g["missed"] = [f["target"] for f in missed]
+    g["fix"] = _smallest_fix(r, g["desk_hours"], missed) if missed else None
     return g
+
+
+def _smallest_fix(r: PlanResult, desk_hours: float, missed: list[dict[str, Any]]) -> str:
+    """The smallest change found that meets the missed targets, in one plain sentence.
+
+    The cost curve's cheapest budget above the plan whose every interval meets the per-interval
+    targets, when there is one and only per-interval targets are missed; else more desks where
+    the worst missed figure is, or a longer search.
+    """
+    per_interval = all(f["worst_at"] != "day" for f in missed)
+    if r.curve is not None and per_interval and "intervals_meeting_targets" in r.curve.table:
+        tb = r.curve.table
+        ok = tb[(tb["desk_hours"] > desk_hours + 1e-9) & (tb["intervals_meeting_targets"] >= 1.0 - 1e-12)]
+        if len(ok):
+            row = ok.sort_values("desk_hours", kind="stable").iloc[0]
+            labels = list(r.plan.table()["interval"])
+            desks = ", ".join(f"{k} {v[0]}" for k, v in _runs(labels, r.curve.plans[row["label"]]))
+            return (f"the cost curve's plan of {row['desk_hours']:g} desk-hours (+{row['desk_hours'] - desk_hours:g} "
+                    f"over this one) met every per-interval target in its simulation, with desks {desks}")
+    worst = missed[0]
+    where = "the busiest intervals" if worst["worst_at"] == "day" else worst["worst_at"]
+    return (f"at least one more desk at {where}, then plan again (with a larger --max-iterations if the search "
+            "stopped early, or more --replications if the figures are close to the bound)")
 
 
 def branch_summary(bp: BranchPlan) -> dict[str, Any]:
@@ -54,10 +81,12 @@ def branch_summary(bp: BranchPlan) -> dict[str, Any]:
     seconds = bp.seconds["total"]
     first = bp.results[0]
     joint = len(bp.results) > 1
+    groups = [group_summary(r, bp.check[r.group] if joint else None) for r in bp.results]
     return {"scenario": bp.scenario.name, "source": str(bp.scenario.source), "rules": first.rules,
             "replications": first.replications, "seed": bp.seed,
-            "groups": [group_summary(r, bp.check[r.group] if joint else None) for r in bp.results],
+            "groups": groups,
             "joint_check": joint, "seconds": seconds,
+            "meets_targets": all(g["meets_targets"] for g in groups),
             "customers_simulated": bp.customers_simulated,
             "customers_per_second": bp.customers_simulated / seconds if seconds > 0 else None}
 
@@ -93,6 +122,9 @@ def group_lines(g: dict[str, Any]) -> list[str]:
                      f"(at most {ro['max_over']} extra desks in one interval)")
     elif g["roster_error"]:
         lines.append(f"  roster: none: {g['roster_error']}")
+    if not g.get("meets_targets", True):
+        lines.append(f"  THIS PLAN MISSES ITS TARGET (significantly): {'; '.join(g['missed'])}.")
+        lines.append(f"  Smallest change found: {g['fix']}.")
     return lines
 
 
@@ -104,6 +136,10 @@ def branch_text(s: dict[str, Any]) -> str:
                      "figures below are from the joint check with every group at its plan.")
     for g in s["groups"]:
         lines += ["", *group_lines(g)]
+    if not s.get("meets_targets", True):
+        bad = [g["group"] for g in s["groups"] if not g["meets_targets"]]
+        lines += ["", f"The plan misses its target significantly in desk group(s) {', '.join(bad)}: see "
+                  "'Smallest change found' above (exit status 3)."]
     rate = s["customers_per_second"]
     lines += ["", f"Time {s['seconds']:.1f} s; {s['customers_simulated']:,} customers simulated"
               + (f" ({rate:,.0f} per second)." if rate else ".")]
