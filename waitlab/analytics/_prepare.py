@@ -34,11 +34,13 @@ KPI_NEEDS: dict[str, tuple[str, ...]] = {
     "asa": ("outcome", "called_at"),
     "sl_offered": ("outcome", "called_at"),
     "sl_answered": ("outcome", "called_at"),
+    "prob_wait": ("called_at",),
     "abandon_rate": ("outcome",),
     "abandon_rate_excl_short": ("outcome", "ended_at"),
     "waiting_mean": ("called_at",),
     "waiting_max": ("called_at",),
     "desks_present": ("server", "started_at", "ended_at"),
+    "desks_on_duty": ("server", "started_at", "ended_at"),
     "desks_busy": ("started_at", "ended_at"),
     "occupancy": ("server", "started_at", "ended_at"),
 }
@@ -145,6 +147,8 @@ def read_contacts(contacts: pd.DataFrame, by: list[str], *, who: str) -> Work:
     for col in by:
         if col != "dow" and col not in out.columns:
             out[col] = contacts[col].reset_index(drop=True)
+    if "site" in contacts.columns and "site" not in out.columns:  # a desk is (site, server)
+        out["site"] = contacts["site"].reset_index(drop=True)
     work = Work(frame=out, tz=tz, unusable=unusable)
     n_bad = int(out["arrived_at"].isna().sum())
     if n_bad:
