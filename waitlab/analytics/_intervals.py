@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waitlab._notes import KpiSummary, NotedFrame
+from waitlab._notes import NotedFrame
 from waitlab.analytics import kpis
 from waitlab.analytics._on_duty import OnDuty, on_duty_options, on_duty_spans
 from waitlab.analytics._pools import contact_pools
@@ -47,7 +47,7 @@ SlThreshold = float | Sequence[float]
 
 
 @dataclass(frozen=True, slots=True)
-class _Options:
+class Options:
     """Checked options shared by interval_stats, summary_kpis and summary_by."""
 
     thresholds: tuple[float, ...]
@@ -64,26 +64,26 @@ class _Options:
         return [*KPI_COLUMNS[:i], *sl, *KPI_COLUMNS[i + 2 :]]
 
 
-def _options(
+def read_options(
     sl_threshold: SlThreshold, short_abandon: float, on_duty: str, on_duty_gap: str | pd.Timedelta | float,
     on_duty_bin: str | pd.Timedelta | float,
-) -> _Options:  # fmt: skip
-    listed = not isinstance(sl_threshold, int | float)
-    values = list(sl_threshold) if listed and isinstance(sl_threshold, Sequence) else [sl_threshold]
-    if listed and (not isinstance(sl_threshold, Sequence) or isinstance(sl_threshold, str) or not values):
+) -> Options:  # fmt: skip
+    listed = not isinstance(sl_threshold, int | float | np.number)
+    if listed and (not isinstance(sl_threshold, Sequence) or isinstance(sl_threshold, str) or not sl_threshold):
         raise ArgumentError(f"`sl_threshold` must be seconds or a non-empty list of seconds, got {sl_threshold!r}.")
+    values: list[Any] = list(sl_threshold) if isinstance(sl_threshold, Sequence) else [sl_threshold]
     for name, v in [*(("sl_threshold", t) for t in values), ("short_abandon", short_abandon)]:
-        if isinstance(v, bool) or not (isinstance(v, int | float) and np.isfinite(v) and v >= 0):
+        if isinstance(v, bool) or not (isinstance(v, int | float | np.integer | np.floating) and np.isfinite(v) and v >= 0):
             raise ArgumentError(f"`{name}` must be a finite number of seconds >= 0, got {v!r}.")
     if len({f"{t:g}" for t in values}) < len(values):
         raise ArgumentError(f"`sl_threshold` lists the same threshold twice ({values!r}); list each once.")
-    return _Options(tuple(float(t) for t in values), listed, float(short_abandon),
-                    on_duty_options(on_duty, on_duty_gap, on_duty_bin))  # fmt: skip
+    return Options(tuple(float(t) for t in values), listed, float(short_abandon),
+                   on_duty_options(on_duty, on_duty_gap, on_duty_bin))  # fmt: skip
 
 
-def _compute(
+def compute_cells(
     work: Work, codes: np.ndarray, n_groups: int, origin: int | np.ndarray, bin_ns: int, n_bins: int,
-    opt: _Options, length_ns: np.ndarray | None = None,
+    opt: Options, length_ns: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:  # fmt: skip
     """All KPI columns for cells ``group * n_bins + bin`` (arrays of length groups*bins).
 
@@ -189,7 +189,7 @@ def _level_and_peak(
     return at_start, peak
 
 
-def _blank_unavailable(work: Work, out: dict[str, np.ndarray], opt: _Options, who: str) -> None:
+def blank_unavailable(work: Work, out: dict[str, np.ndarray], opt: Options, who: str) -> None:
     note_unavailable(work, list(KPI_NEEDS), who=who)
     for col in opt.columns():
         base = "sl_" + col.split("_")[1] if col.startswith("sl_") else col  # sl_offered_20 -> sl_offered
@@ -209,7 +209,7 @@ def _span_end(work: Work) -> int:
     return max(latest)
 
 
-def _with_pool(contacts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def with_pool(contacts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """`contacts` with a ``pool`` column (:func:`contact_pools`) when `by` asks for one it lacks."""
     if "pool" in by and isinstance(contacts, pd.DataFrame) and "pool" not in contacts.columns:
         return contacts.assign(pool=contact_pools(contacts))
@@ -286,10 +286,10 @@ def interval_stats(
     ``desks_on_duty`` of an hour is exactly the mean of its four 15-minute values.
     """
     by_list = [by] if isinstance(by, str) else list(by or [])
-    opt = _options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
+    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
     bin_ns = interval_ns(interval)
     who = "interval_stats"
-    work = read_contacts(_with_pool(contacts, by_list), by_list, who=who)
+    work = read_contacts(with_pool(contacts, by_list), by_list, who=who)
     tz = work.tz
     key_cols = [c for c in by_list if c != "dow"]
     f = work.frame
@@ -305,8 +305,8 @@ def interval_stats(
     origin = midnight + (int(arr_ns.min()) - midnight) // bin_ns * bin_ns  # bins aligned on local midnight
     last_arrival = int(arr_ns.max())
     n_bins = max((last_arrival - origin) // bin_ns, (_span_end(work) - origin - 1) // bin_ns) + 1
-    out = _compute(work, codes, len(keys), origin, bin_ns, n_bins, opt)
-    _blank_unavailable(work, out, opt, who)
+    out = compute_cells(work, codes, len(keys), origin, bin_ns, n_bins, opt)
+    blank_unavailable(work, out, opt, who)
     starts_ns = np.tile(origin + np.arange(n_bins, dtype=np.int64) * bin_ns, len(keys))
     starts = pd.DatetimeIndex(starts_ns.view("datetime64[ns]")).tz_localize("UTC").tz_convert(tz)
     table = NotedFrame({"interval_start": starts})

@@ -14,12 +14,12 @@ import pandas as pd
 from waitlab._notes import KpiSummary, NotedFrame
 from waitlab.analytics import kpis
 from waitlab.analytics._intervals import (
+    Options,
     SlThreshold,
-    _blank_unavailable,
-    _compute,
-    _options,
-    _Options,
-    _with_pool,
+    blank_unavailable,
+    compute_cells,
+    read_options,
+    with_pool,
 )
 from waitlab.analytics._prepare import NS, Work, read_contacts, to_ns
 
@@ -29,7 +29,7 @@ _COUNTS = ("arrivals", "served", "abandoned", "no_show", "other")
 
 
 def _period(
-    work: Work, codes: np.ndarray, n_groups: int, opt: _Options
+    work: Work, codes: np.ndarray, n_groups: int, opt: Options
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """KPIs of each group over its own period, from its first arrival to its last known event.
 
@@ -46,7 +46,7 @@ def _period(
     np.maximum.at(end, codes, latest)
     end = np.maximum(end, origin + 1)
     span = end - origin
-    out = _compute(work, codes, n_groups, origin[codes], int(span.max()), 1, opt, length_ns=span)
+    out = compute_cells(work, codes, n_groups, origin[codes], int(span.max()), 1, opt, length_ns=span)
     return out, origin, end
 
 
@@ -83,14 +83,14 @@ def summary_by(
         ``span_s``; ``.notes`` states the desks-on-duty estimator and what could not be
         computed and why.
     """
-    opt = _options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
+    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
     who = "summary_by"
-    work = read_contacts(_with_pool(contacts, [by]), [by], who=who)
+    work = read_contacts(with_pool(contacts, [by]), [by], who=who)
     if work.frame.empty:
         return NotedFrame(columns=[*opt.columns(), "span_s"], notes=work.notes)
     codes, groups = pd.factorize(work.frame[by], use_na_sentinel=False)
     out, origin, end = _period(work, codes.astype(np.int64), len(groups), opt)
-    _blank_unavailable(work, out, opt, who)
+    blank_unavailable(work, out, opt, who)
     table = NotedFrame({k: out[k] for k in opt.columns()}, index=pd.Index(groups, name=by), notes=work.notes)
     table["span_s"] = (end - origin) / NS
     return table
@@ -123,7 +123,7 @@ def summary_kpis(
         are ints, the rest floats (NaN when a KPI cannot be computed). ``.notes`` (a tuple of
         str) states the desks-on-duty estimator and what could not be computed and why.
     """
-    opt = _options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
+    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
     who = "summary_kpis"
     work = read_contacts(contacts, [], who=who)
     if work.frame.empty:
@@ -133,7 +133,7 @@ def summary_kpis(
     codes = np.zeros(len(work.frame), dtype=np.int64)
     out, origins, ends = _period(work, codes, 1, opt)
     origin, end = int(origins[0]), int(ends[0])
-    _blank_unavailable(work, out, opt, who)
+    blank_unavailable(work, out, opt, who)
     res = {}
     for k in opt.columns():
         v = out[k][0]
