@@ -1,6 +1,7 @@
 """desks_on_duty, prob_wait and several SL thresholds, against a log counted by hand."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from analytics_helpers import build
 
@@ -116,3 +117,13 @@ def test_several_sl_thresholds_in_one_call(shift):
 def test_bad_options_are_argument_errors_naming_the_option(shift, kwargs, match):
     with pytest.raises(ArgumentError, match=match):
         interval_stats(shift, **kwargs)
+
+
+def test_groups_measured_alone_and_replications_keep_their_desks_apart(shift):
+    # two copies of the same day: the same desk names at the same times are different desks
+    two = pd.concat([shift.assign(day=0), shift.assign(day=1)], ignore_index=True)
+    alone = summary_kpis(shift)["desks_on_duty"]
+    assert summary_by(two, "day")["desks_on_duty"].tolist() == pytest.approx([alone, alone], abs=1e-12)
+    one_day = interval_stats(shift, interval="1h")["desks_on_duty"].to_numpy()
+    stacked = interval_stats(two.rename(columns={"day": "replication"}), interval="1h", by="replication")
+    assert stacked["desks_on_duty"].to_numpy() == pytest.approx(np.r_[one_day, one_day], abs=1e-12)

@@ -144,7 +144,7 @@ def compute_cells(
     pairs = np.unique(cell[named] * (int(s_code.max(initial=0)) + 1) + s_code)
     distinct = np.bincount(pairs // (int(s_code.max(initial=0)) + 1), minlength=n_cells)
     out["desks_present"] = kpis.desks_present(distinct)
-    row, lo, hi = on_duty_spans(f, codes, opt.on_duty)
+    row, lo, hi = on_duty_spans(f, codes, opt.on_duty, per_group=length_ns is not None)
     hi = hi - origin[row]
     if length_ns is not None:  # a group's own period: a presence bin may run past its last event
         hi = np.minimum(hi, length_ns[codes[row]])

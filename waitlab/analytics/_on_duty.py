@@ -54,11 +54,15 @@ def on_duty_options(on_duty: str, on_duty_gap: str | pd.Timedelta | float, on_du
     return OnDuty(on_duty, round(gap * NS), interval_ns(on_duty_bin, "on_duty_bin"))
 
 
-def on_duty_spans(frame: pd.DataFrame, codes: np.ndarray, opt: OnDuty) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def on_duty_spans(
+    frame: pd.DataFrame, codes: np.ndarray, opt: OnDuty, *, per_group: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """On-duty spans ``(row, lo, hi)`` in absolute ns; `row` is the contact whose group gets the span.
 
-    A desk is ``(site, server)`` when the frame has a ``site`` column, else ``server``; only
-    services with a named server and ``started_at <= ended_at`` count.
+    A desk is ``server`` within its ``site`` and, in stacked simulated days, its
+    ``replication`` (when the frame has those columns), and within its group when `per_group`
+    (each group measured as if alone, as :func:`summary_by` promises); only services with a
+    named server and ``started_at <= ended_at`` count.
     """
     s_ns, s_ok = to_ns(frame["started_at"])
     e_ns, e_ok = to_ns(frame["ended_at"])
@@ -69,8 +73,11 @@ def on_duty_spans(frame: pd.DataFrame, codes: np.ndarray, opt: OnDuty) -> tuple[
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
     keys = [server.to_numpy(dtype=object)[idx]]
-    if "site" in frame.columns:
-        keys.insert(0, frame["site"].astype("string").fillna("").to_numpy(dtype=object)[idx])
+    for col in ("site", "replication"):
+        if col in frame.columns:
+            keys.append(frame[col].astype("string").fillna("").to_numpy(dtype=object)[idx])
+    if per_group:
+        keys.append(codes[idx])
     desk = pd.MultiIndex.from_arrays(keys).factorize()[0].astype(np.int64)
     start, end = s_ns[idx], e_ns[idx]
     if opt.estimator == "gaps":

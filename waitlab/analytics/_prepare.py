@@ -147,8 +147,9 @@ def read_contacts(contacts: pd.DataFrame, by: list[str], *, who: str) -> Work:
     for col in by:
         if col != "dow" and col not in out.columns:
             out[col] = contacts[col].reset_index(drop=True)
-    if "site" in contacts.columns and "site" not in out.columns:  # a desk is (site, server)
-        out["site"] = contacts["site"].reset_index(drop=True)
+    for col in ("site", "replication"):  # a desk is (replication, site, server)
+        if col in contacts.columns and col not in out.columns:
+            out[col] = contacts[col].reset_index(drop=True)
     work = Work(frame=out, tz=tz, unusable=unusable)
     n_bad = int(out["arrived_at"].isna().sum())
     if n_bad:
