@@ -75,7 +75,7 @@ def test_missing_server_blanks_only_desk_kpis_and_says_so(how):
     c = build([("1", "served", "09:00:00", "09:01:00", "09:01:00", "09:11:00", "A")])
     c = c.drop(columns="server") if how == "drop" else c.assign(server=pd.NA)
     t = interval_stats(c)  # a note, not a warning (pytest turns warnings into errors)
-    assert any(re.search(r"`server` is .*desks_present, occupancy are NaN", n) for n in t.notes)
+    assert any(re.search(r"`server` is .*desks_present, desks_on_duty, occupancy are NaN", n) for n in t.notes)
     assert t[["desks_present", "occupancy"]].isna().all().all()
     assert t.loc[0, "desks_busy"] == pytest.approx(600 / 1800)  # needs no server
     assert t.loc[0, "arrivals"] == 1 and t.loc[0, "asa"] == 60

@@ -46,3 +46,28 @@ def test_seelab_february_figures():
     assert 0.0 < k["wait_mean"] < 600.0
     assert 60.0 < k["mean_service"] < 600.0
     assert math.isfinite(p.mean_patience) and p.mean_patience > 0
+
+
+def test_seelab_desks_on_duty_does_not_depend_on_the_interval():
+    read_log = _read_log()
+    if not MONTH.is_file():
+        pytest.skip(f"SEELab month not present at {MONTH}")
+    import numpy as np
+
+    from waitlab.analytics import interval_stats, pools
+
+    contacts, _ = read_log(MONTH, format="seelab")
+    for opts in ({}, {"on_duty": "presence"}):
+        hour = interval_stats(contacts, interval="1h", **opts)
+        quarter = interval_stats(contacts, interval="15min", **opts)
+        per_hour = quarter.groupby(quarter["interval_start"].dt.floor("1h"))["desks_on_duty"].sum() / 4
+        by_start = hour.set_index("interval_start")["desks_on_duty"]
+        np.testing.assert_allclose(per_hour.reindex(by_start.index, fill_value=0.0), by_start, atol=1e-9)
+        busy = hour["interval_start"].dt.hour.between(8, 22)
+        # fractional, below the distinct desks seen in the hour, above the desks busy
+        assert (hour["desks_on_duty"] <= hour["desks_present"] + 1e-9).all()
+        assert hour.loc[busy, "desks_on_duty"].mean() < hour.loc[busy, "desks_present"].mean()
+        assert hour.loc[busy, "desks_on_duty"].mean() > hour.loc[busy, "desks_busy"].mean()
+    p = pools(contacts)
+    print(f"\nSEELab pools at 10 %: {p['pool'].value_counts().to_dict()}")
+    assert p["pool"].nunique() < 14  # every queue set ever served gives 14 groups

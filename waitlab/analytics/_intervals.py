@@ -8,13 +8,16 @@ the results out as a table.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from waitlab._notes import KpiSummary, NotedFrame
+from waitlab._notes import NotedFrame
 from waitlab.analytics import kpis
+from waitlab.analytics._on_duty import OnDuty, on_duty_options, on_duty_spans
+from waitlab.analytics._pools import contact_pools
 from waitlab.analytics._prepare import (
     KPI_NEEDS,
     NS,
@@ -30,26 +33,57 @@ from waitlab.analytics._prepare import (
 )
 from waitlab.exceptions import ArgumentError
 
-__all__ = ["KPI_COLUMNS", "interval_stats", "summary_by", "summary_kpis"]
+__all__ = ["KPI_COLUMNS", "interval_stats"]
 
 #: The KPI columns of :func:`interval_stats`, in order (after ``interval_start`` and `by`).
 KPI_COLUMNS = (
     "arrivals", "served", "abandoned", "no_show", "other",
     "wait_mean", "wait_p50", "wait_p90", "wait_p95", "wait_max",
-    "mean_service", "asa", "sl_offered", "sl_answered", "abandon_rate", "abandon_rate_excl_short",
-    "waiting_mean", "waiting_max", "desks_present", "desks_busy", "occupancy",
+    "mean_service", "asa", "sl_offered", "sl_answered", "prob_wait", "abandon_rate", "abandon_rate_excl_short",
+    "waiting_mean", "waiting_max", "desks_present", "desks_on_duty", "desks_busy", "occupancy",
 )  # fmt: skip
 
+SlThreshold = float | Sequence[float]
 
-def _check_thresholds(sl_threshold: float, short_abandon: float) -> None:
-    for name, v in (("sl_threshold", sl_threshold), ("short_abandon", short_abandon)):
-        if not (isinstance(v, int | float) and np.isfinite(v) and v >= 0):
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Checked options shared by interval_stats, summary_kpis and summary_by."""
+
+    thresholds: tuple[float, ...]
+    listed: bool  # sl_threshold given as a list: one suffixed SL column pair per threshold
+    short_abandon: float
+    on_duty: OnDuty
+
+    def columns(self) -> list[str]:
+        """The KPI columns, with ``sl_offered_<T>``, ``sl_answered_<T>`` per threshold when listed."""
+        if not self.listed:
+            return list(KPI_COLUMNS)
+        sl = [f"{k}_{t:g}" for t in self.thresholds for k in ("sl_offered", "sl_answered")]
+        i = KPI_COLUMNS.index("sl_offered")
+        return [*KPI_COLUMNS[:i], *sl, *KPI_COLUMNS[i + 2 :]]
+
+
+def read_options(
+    sl_threshold: SlThreshold, short_abandon: float, on_duty: str, on_duty_gap: str | pd.Timedelta | float,
+    on_duty_bin: str | pd.Timedelta | float,
+) -> Options:  # fmt: skip
+    listed = not isinstance(sl_threshold, int | float | np.number)
+    if listed and (not isinstance(sl_threshold, Sequence) or isinstance(sl_threshold, str) or not sl_threshold):
+        raise ArgumentError(f"`sl_threshold` must be seconds or a non-empty list of seconds, got {sl_threshold!r}.")
+    values: list[Any] = list(sl_threshold) if isinstance(sl_threshold, Sequence) else [sl_threshold]
+    for name, v in [*(("sl_threshold", t) for t in values), ("short_abandon", short_abandon)]:
+        if isinstance(v, bool) or not (isinstance(v, int | float | np.integer | np.floating) and np.isfinite(v) and v >= 0):
             raise ArgumentError(f"`{name}` must be a finite number of seconds >= 0, got {v!r}.")
+    if len({f"{t:g}" for t in values}) < len(values):
+        raise ArgumentError(f"`sl_threshold` lists the same threshold twice ({values!r}); list each once.")
+    return Options(tuple(float(t) for t in values), listed, float(short_abandon),
+                   on_duty_options(on_duty, on_duty_gap, on_duty_bin))  # fmt: skip
 
 
-def _compute(
+def compute_cells(
     work: Work, codes: np.ndarray, n_groups: int, origin: int | np.ndarray, bin_ns: int, n_bins: int,
-    sl_threshold: float, short_abandon: float, length_ns: np.ndarray | None = None,
+    opt: Options, length_ns: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:  # fmt: skip
     """All KPI columns for cells ``group * n_bins + bin`` (arrays of length groups*bins).
 
@@ -59,7 +93,7 @@ def _compute(
     f = work.frame
     n_cells = n_groups * n_bins
     arr_ns, _ = to_ns(f["arrived_at"])
-    origin = np.broadcast_to(np.asarray(origin, dtype=np.int64), arr_ns.shape)
+    origin = np.asarray(np.broadcast_to(np.asarray(origin, dtype=np.int64), arr_ns.shape))
     rel = arr_ns - origin
     a_bin = np.clip(np.floor_divide(rel, bin_ns), 0, n_bins - 1)
     wait, service = waits_and_services(f)
@@ -79,11 +113,14 @@ def _compute(
         "wait_max": kpis.wait_max(c),
         "mean_service": kpis.mean_service(c),
         "asa": kpis.asa(c),
-        "sl_offered": kpis.sl_offered(c, sl_threshold, short_abandon),
-        "sl_answered": kpis.sl_answered(c, sl_threshold),
+        "prob_wait": kpis.prob_wait(c),
         "abandon_rate": kpis.abandon_rate(c),
-        "abandon_rate_excl_short": kpis.abandon_rate_excl_short(c, short_abandon),
+        "abandon_rate_excl_short": kpis.abandon_rate_excl_short(c, opt.short_abandon),
     }
+    for t in opt.thresholds:
+        sfx = f"_{t:g}" if opt.listed else ""
+        out["sl_offered" + sfx] = kpis.sl_offered(c, t, opt.short_abandon)
+        out["sl_answered" + sfx] = kpis.sl_answered(c, t)
     # Number waiting: spans [arrived, arrived + W) split exactly over the bins.
     ok = np.isfinite(wait)
     w_start = rel[ok]
@@ -107,6 +144,13 @@ def _compute(
     pairs = np.unique(cell[named] * (int(s_code.max(initial=0)) + 1) + s_code)
     distinct = np.bincount(pairs // (int(s_code.max(initial=0)) + 1), minlength=n_cells)
     out["desks_present"] = kpis.desks_present(distinct)
+    row, lo, hi = on_duty_spans(f, codes, opt.on_duty, per_group=length_ns is not None)
+    hi = hi - origin[row]
+    if length_ns is not None:  # a group's own period: a presence bin may run past its last event
+        hi = np.minimum(hi, length_ns[codes[row]])
+    part, b, ov = split_spans(lo - origin[row], hi, bin_ns, n_bins)
+    duty = np.bincount(codes[row][part] * n_bins + b, weights=ov / NS, minlength=n_cells)
+    out["desks_on_duty"] = kpis.desks_on_duty(duty, length_s)
     out["desks_busy"] = busy
     out["occupancy"] = kpis.occupancy(busy, out["desks_present"])
     return out
@@ -145,11 +189,14 @@ def _level_and_peak(
     return at_start, peak
 
 
-def _blank_unavailable(work: Work, out: dict[str, np.ndarray], who: str) -> None:
+def blank_unavailable(work: Work, out: dict[str, np.ndarray], opt: Options, who: str) -> None:
     note_unavailable(work, list(KPI_NEEDS), who=who)
-    for kpi in KPI_NEEDS:
-        if work.kpi_unavailable(kpi):
-            out[kpi] = np.full(len(out[kpi]), np.nan)
+    for col in opt.columns():
+        base = "sl_" + col.split("_")[1] if col.startswith("sl_") else col  # sl_offered_20 -> sl_offered
+        if work.kpi_unavailable(base):
+            out[col] = np.full(len(out[col]), np.nan)
+    if not work.kpi_unavailable("desks_on_duty"):
+        work.notes.append(opt.on_duty.note())
 
 
 def _span_end(work: Work) -> int:
@@ -162,72 +209,23 @@ def _span_end(work: Work) -> int:
     return max(latest)
 
 
-def _period(
-    work: Work, codes: np.ndarray, n_groups: int, sl_threshold: float, short_abandon: float
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """KPIs of each group over its own period, from its first arrival to its last known event.
-
-    Returns the KPI columns (one value per group) and each group's start and end, int64 ns.
-    """
-    arrived, _ = to_ns(work.frame["arrived_at"])
-    latest = arrived.copy()
-    for col in ("called_at", "started_at", "ended_at"):
-        ns, ok = to_ns(work.frame[col])
-        latest = np.where(ok, np.maximum(latest, ns), latest)
-    origin = np.full(n_groups, np.iinfo(np.int64).max)
-    np.minimum.at(origin, codes, arrived)
-    end = np.full(n_groups, np.iinfo(np.int64).min)
-    np.maximum.at(end, codes, latest)
-    end = np.maximum(end, origin + 1)
-    span = end - origin
-    out = _compute(work, codes, n_groups, origin[codes], int(span.max()), 1, sl_threshold, short_abandon,
-                   length_ns=span)  # fmt: skip
-    return out, origin, end
-
-
-def summary_by(
-    contacts: pd.DataFrame, by: str, sl_threshold: float = 20.0, short_abandon: float = 0.0
-) -> NotedFrame:
-    """:func:`summary_kpis` of each group of `by`, each over its own period, as one table.
-
-    Parameters
-    ----------
-    contacts : DataFrame
-        A contacts table.
-    by : str
-        Column whose values form the groups (e.g. ``"site"``, or a day or replication key).
-        Unlike ``interval_stats(interval="1D")``, the time-weighted KPIs of a group (waiting,
-        desks busy, occupancy) are averaged over that group's own span, from its first
-        arrival to its last event, exactly as :func:`summary_kpis` of the group alone.
-    sl_threshold, short_abandon : float
-        As in :func:`interval_stats`, seconds.
-
-    Returns
-    -------
-    NotedFrame
-        One row per group (index: the `by` values, in order of first appearance), the
-        columns of :data:`KPI_COLUMNS`, then ``span_s``; ``.notes`` says what could not be
-        computed and why.
-    """
-    _check_thresholds(sl_threshold, short_abandon)
-    who = "summary_by"
-    work = read_contacts(contacts, [by], who=who)
-    if work.frame.empty:
-        return NotedFrame(columns=[*KPI_COLUMNS, "span_s"], notes=work.notes)
-    codes, groups = pd.factorize(work.frame[by], use_na_sentinel=False)
-    out, origin, end = _period(work, codes.astype(np.int64), len(groups), sl_threshold, short_abandon)
-    _blank_unavailable(work, out, who)
-    table = NotedFrame({k: out[k] for k in KPI_COLUMNS}, index=pd.Index(groups, name=by), notes=work.notes)
-    table["span_s"] = (end - origin) / NS
-    return table
+def with_pool(contacts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """`contacts` with a ``pool`` column (:func:`contact_pools`) when `by` asks for one it lacks."""
+    if "pool" in by and isinstance(contacts, pd.DataFrame) and "pool" not in contacts.columns:
+        return contacts.assign(pool=contact_pools(contacts))
+    return contacts
 
 
 def interval_stats(
     contacts: pd.DataFrame,
     interval: str | pd.Timedelta | float = "30min",
     by: Sequence[str] | str | None = None,
-    sl_threshold: float = 20.0,
+    sl_threshold: SlThreshold = 20.0,
     short_abandon: float = 0.0,
+    *,
+    on_duty: str = "gaps",
+    on_duty_gap: str | pd.Timedelta | float = kpis.ON_DUTY_GAP,
+    on_duty_bin: str | pd.Timedelta | float = "5min",
 ) -> NotedFrame:
     """KPIs per interval (and per group): volumes, waits, service levels, queue and desks.
 
@@ -242,47 +240,64 @@ def interval_stats(
         midnight; every interval from the one holding the first arrival to the one holding
         the last event is listed, empty ones with ``arrivals == 0``.
     by : str or list of str, optional
-        Grouping columns, e.g. ``["site", "queue"]``, ``"channel"``, ``"server"``, and
-        ``"dow"`` (day of week of the interval start, 0 = Monday). Each observed combination
-        gets every interval. Null keys form their own group.
-    sl_threshold : float, default 20.0
-        Service-level target T, seconds: answered with wait <= T counts as within target.
+        Grouping columns, e.g. ``["site", "queue"]``, ``"channel"``, ``"server"``, ``"dow"``
+        (day of week of the interval start, 0 = Monday) and ``"pool"``: when the table has no
+        ``pool`` column, each contact gets the pool of its queue,
+        :func:`~waitlab.analytics.contact_pools` with ``min_share=0.1`` (for another share, add
+        the column yourself: ``contacts.assign(pool=contact_pools(contacts, min_share=0.2))``).
+        Each observed combination gets every interval. Null keys form their own group.
+    sl_threshold : float or list of float, default 20.0
+        Service-level target T, seconds: answered with wait <= T counts as within target. One
+        number gives the columns ``sl_offered`` and ``sl_answered``; a list such as
+        ``[20, 60]`` gives ``sl_offered_20``, ``sl_answered_20``, ``sl_offered_60``, ... in
+        their place.
     short_abandon : float, default 0.0
         Abandons with wait < this (seconds) are dropped from both sides of
         ``abandon_rate_excl_short`` and from the denominator of ``sl_offered``.
+    on_duty : {"gaps", "presence"}, default "gaps"
+        Estimator of ``desks_on_duty`` (:func:`waitlab.analytics.kpis.desks_on_duty`): a desk
+        is on duty through idle gaps shorter than `on_duty_gap` between its services
+        ("gaps"), or for every `on_duty_bin` bin in which it served ("presence").
+    on_duty_gap : float, str or Timedelta, default 900 (15 min)
+        Break threshold of the "gaps" estimator: an idle gap this long or longer is a break.
+    on_duty_bin : str, Timedelta or float, default "5min"
+        Bin width of the "presence" estimator (it must divide a day).
 
     Returns
     -------
     NotedFrame
-        ``interval_start`` (tz-aware), the `by` columns, then :data:`KPI_COLUMNS`; times in
-        seconds, shares in [0, 1]. See :mod:`waitlab.analytics.kpis` for every formula.
-        ``.notes`` (a tuple of str) says what could not be computed and why.
+        ``interval_start`` (tz-aware), the `by` columns, then :data:`KPI_COLUMNS` (SL columns
+        per threshold when `sl_threshold` is a list); times in seconds, shares in [0, 1]. See
+        :mod:`waitlab.analytics.kpis` for every formula. ``.notes`` (a tuple of str) states the
+        desks-on-duty estimator and says what could not be computed and why.
 
     Raises
     ------
     SchemaError
         If ``arrived_at`` is missing or naive, or a `by` column does not exist.
-    ValueError
-        If `interval`, `sl_threshold` or `short_abandon` is invalid.
+    ArgumentError
+        If `interval`, `sl_threshold`, `short_abandon` or an ``on_duty*`` option is invalid.
 
     Notes
     -----
-    Volumes, waits, AHT, ASA, SL and abandonment belong to the interval of ``arrived_at``.
-    ``waiting_*`` and ``desks_*`` are time-weighted over the interval with exact overlaps,
-    so a wait or service that crosses a border is split between intervals.
+    Volumes, waits, AHT, ASA, SL, ``prob_wait`` and abandonment belong to the interval of
+    ``arrived_at``. ``waiting_*`` and ``desks_*`` are time-weighted over the interval with
+    exact overlaps, so a wait or service that crosses a border is split between intervals;
+    ``desks_on_duty`` of an hour is exactly the mean of its four 15-minute values.
     """
     by_list = [by] if isinstance(by, str) else list(by or [])
-    _check_thresholds(sl_threshold, short_abandon)
+    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
     bin_ns = interval_ns(interval)
     who = "interval_stats"
-    work = read_contacts(contacts, by_list, who=who)
+    work = read_contacts(with_pool(contacts, by_list), by_list, who=who)
     tz = work.tz
     key_cols = [c for c in by_list if c != "dow"]
     f = work.frame
+    columns = opt.columns()
     if f.empty:
         cols: dict[str, Any] = {"interval_start": pd.Series(dtype=f"datetime64[ns, {tz}]")}
         cols.update({c: pd.Series(dtype="int64" if c == "dow" else object) for c in by_list})
-        cols.update({k: pd.Series(dtype=float) for k in KPI_COLUMNS})
+        cols.update({k: pd.Series(dtype=float) for k in columns})
         return NotedFrame(cols, notes=work.notes)
     codes, keys = group_codes(f, key_cols)
     arr_ns = to_ns(f["arrived_at"])[0]
@@ -290,8 +305,8 @@ def interval_stats(
     origin = midnight + (int(arr_ns.min()) - midnight) // bin_ns * bin_ns  # bins aligned on local midnight
     last_arrival = int(arr_ns.max())
     n_bins = max((last_arrival - origin) // bin_ns, (_span_end(work) - origin - 1) // bin_ns) + 1
-    out = _compute(work, codes, len(keys), origin, bin_ns, n_bins, sl_threshold, short_abandon)
-    _blank_unavailable(work, out, who)
+    out = compute_cells(work, codes, len(keys), origin, bin_ns, n_bins, opt)
+    blank_unavailable(work, out, opt, who)
     starts_ns = np.tile(origin + np.arange(n_bins, dtype=np.int64) * bin_ns, len(keys))
     starts = pd.DatetimeIndex(starts_ns.view("datetime64[ns]")).tz_localize("UTC").tz_convert(tz)
     table = NotedFrame({"interval_start": starts})
@@ -301,55 +316,7 @@ def interval_stats(
         else:
             table[col] = np.repeat(keys[col].to_numpy(), n_bins)
             table[col] = table[col].astype(f[col].dtype)
-    for k in KPI_COLUMNS:
+    for k in columns:
         table[k] = out[k]
     table.notes = tuple(work.notes)
     return table
-
-
-def summary_kpis(
-    contacts: pd.DataFrame, sl_threshold: float = 20.0, short_abandon: float = 0.0
-) -> KpiSummary:
-    """The same KPIs as :func:`interval_stats` over the whole period, as one mapping.
-
-    Parameters
-    ----------
-    contacts : DataFrame
-        A contacts table.
-    sl_threshold, short_abandon : float
-        As in :func:`interval_stats`, seconds.
-
-    Returns
-    -------
-    KpiSummary
-        A dict with every key of :data:`KPI_COLUMNS` (the time-weighted ones averaged over the
-        span from the first arrival to the last event), plus ``first_arrival``,
-        ``last_event`` and ``span_s`` (seconds). Counts are ints, the rest floats (NaN when a
-        KPI cannot be computed). ``.notes`` (a tuple of str) says what could not be computed
-        and why.
-    """
-    _check_thresholds(sl_threshold, short_abandon)
-    who = "summary_kpis"
-    work = read_contacts(contacts, [], who=who)
-    if work.frame.empty:
-        res: dict[str, Any] = {k: (0 if k in ("arrivals", "served", "abandoned", "no_show", "other") else np.nan)
-                               for k in KPI_COLUMNS}  # fmt: skip
-        res.update(first_arrival=pd.NaT, last_event=pd.NaT, span_s=0.0)
-        return KpiSummary(res, notes=work.notes)
-    codes = np.zeros(len(work.frame), dtype=np.int64)
-    out, origins, ends = _period(work, codes, 1, sl_threshold, short_abandon)
-    origin, end = int(origins[0]), int(ends[0])
-    _blank_unavailable(work, out, who)
-    res = {}
-    for k in KPI_COLUMNS:
-        v = out[k][0]
-        res[k] = (
-            int(v)
-            if k in ("arrivals", "served", "abandoned", "no_show", "other") and np.isfinite(v)
-            else float(v)
-        )
-    tz = work.tz
-    res["first_arrival"] = pd.Timestamp(origin, tz="UTC").tz_convert(tz)
-    res["last_event"] = pd.Timestamp(end, tz="UTC").tz_convert(tz)
-    res["span_s"] = (end - origin) / NS
-    return KpiSummary(res, notes=work.notes)

@@ -34,11 +34,13 @@ KPI_NEEDS: dict[str, tuple[str, ...]] = {
     "asa": ("outcome", "called_at"),
     "sl_offered": ("outcome", "called_at"),
     "sl_answered": ("outcome", "called_at"),
+    "prob_wait": ("called_at",),
     "abandon_rate": ("outcome",),
     "abandon_rate_excl_short": ("outcome", "ended_at"),
     "waiting_mean": ("called_at",),
     "waiting_max": ("called_at",),
     "desks_present": ("server", "started_at", "ended_at"),
+    "desks_on_duty": ("server", "started_at", "ended_at"),
     "desks_busy": ("started_at", "ended_at"),
     "occupancy": ("server", "started_at", "ended_at"),
 }
@@ -144,6 +146,9 @@ def read_contacts(contacts: pd.DataFrame, by: list[str], *, who: str) -> Work:
             unusable[col] = "null on every contact that needs it"
     for col in by:
         if col != "dow" and col not in out.columns:
+            out[col] = contacts[col].reset_index(drop=True)
+    for col in ("site", "replication"):  # a desk is (replication, site, server)
+        if col in contacts.columns and col not in out.columns:
             out[col] = contacts[col].reset_index(drop=True)
     work = Work(frame=out, tz=tz, unusable=unusable)
     n_bad = int(out["arrived_at"].isna().sum())

@@ -18,6 +18,10 @@ Conventions (all times in seconds)
 * A ratio whose denominator is 0 is NaN (no contacts, no rate), never 0.
 * Time-weighted figures (``waiting_*``, ``desks_*``) use the exact overlap of each span with the
   interval, so waits and services crossing interval borders are split, not sampled.
+* Three desk counts answer three questions: :func:`desks_present` (desks *seen* serving in the
+  interval: grows with the interval length), :func:`desks_on_duty` (time-average number of desks
+  *staffed*: the input of a staffing model, independent of the interval length) and
+  :func:`desks_busy` (time-average number *serving*: an outcome of the queue).
 """
 
 from __future__ import annotations
@@ -37,10 +41,14 @@ __all__ = [
     "arrivals",
     "asa",
     "desks_busy",
+    "desks_on_duty",
     "desks_present",
+    "on_duty_spans_gaps",
+    "on_duty_spans_presence",
     "no_show",
     "occupancy",
     "other",
+    "prob_wait",
     "served",
     "short_abandons",
     "sl_answered",
@@ -51,6 +59,12 @@ __all__ = [
     "waiting_max",
     "waiting_mean",
 ]
+
+#: Waits up to this many seconds count as "answered at once" in :func:`prob_wait`.
+WAIT_EPSILON = 0.5
+
+#: Default break threshold of the "gaps" estimator of :func:`desks_on_duty`, seconds.
+ON_DUTY_GAP = 900.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +173,19 @@ def asa(c: Cells) -> np.ndarray:
     return _mean(c, c.wait, c.answered)
 
 
+def prob_wait(c: Cells, epsilon: float = WAIT_EPSILON) -> np.ndarray:
+    r"""Share of contacts that waited: :math:`\#\{i : W_i > \varepsilon\} / n_W`.
+
+    Over every contact with a known wait (answered, abandoned and no-shows, as
+    :func:`wait_mean`), :math:`\varepsilon` = `epsilon` seconds (default 0.5 s): whole-second
+    logs record a call put straight through as 0 s and one that queued as at least 1 s, and a
+    sub-second delay of the switch is not a wait. This is the observed counterpart of a model's
+    P(wait > 0).
+    """
+    ok = np.isfinite(c.wait)
+    return _ratio(_count(c, ok & (c.wait > epsilon)), _count(c, ok))
+
+
 def answered_within(c: Cells, threshold: float) -> np.ndarray:
     """Answered contacts with :math:`W_i \\le T` (`threshold`, seconds)."""
     return _count(c, c.answered & (c.wait <= threshold))
@@ -227,10 +254,81 @@ def waiting_max(level_at_start: np.ndarray, peak_in_interval: np.ndarray) -> np.
 def desks_present(distinct_servers: np.ndarray) -> np.ndarray:
     """Desks present: distinct desks with a service overlapping ``[a, b)``.
 
-    A service ``[s, e)`` overlaps when ``s < b`` and ``e > a`` (a zero-length service counts
+    A desk seen once counts as present for the whole interval, so the count grows with the
+    interval length; :func:`desks_on_duty` is the time average. A service ``[s, e)`` overlaps when ``s < b`` and ``e > a`` (a zero-length service counts
     in the interval holding ``s``). Services without a named server are not counted.
     """
     return np.asarray(distinct_servers, dtype=float)
+
+
+def desks_on_duty(on_duty_seconds_in_interval: np.ndarray, length_s: float | np.ndarray) -> np.ndarray:
+    r"""Desks on duty: time-average number of desks staffed, :math:`\frac{1}{b-a}\int_a^b D(t)\,dt`.
+
+    :math:`D(t)` is the number of desks on duty at instant :math:`t`; the integral is the sum
+    over desks of the overlap (seconds) of their on-duty spans with ``[a, b)``. Because it is an
+    integral of one step function, the value of an hour is exactly the mean of its four
+    15-minute values (any interval length; fractional, unlike :func:`desks_present`). A log of
+    services does not record when a desk is staffed, so :math:`D(t)` is *estimated* from its
+    activity (services without a named server are not counted):
+
+    ``"gaps"`` (default; :func:`on_duty_spans_gaps`)
+        A desk is on duty from the start of each service until the start of its next service
+        when the idle gap between them is shorter than the break threshold :math:`g`
+        (``on_duty_gap``, default :data:`ON_DUTY_GAP` = 15 min), else until the end of the
+        service: :math:`D(t) = \#\{d : s_{d,k} \le t < s_{d,k+1},\ s_{d,k+1} - e_{d,k} < g\}
+        + \#\{d : t \in [s_{d,k}, e_{d,k})\}`. A desk idle for :math:`g` or longer is taken
+        to be on a break or off shift.
+    ``"presence"`` (:func:`on_duty_spans_presence`)
+        The day is cut into fine bins of width :math:`\delta` (``on_duty_bin``, default
+        5 min) from local midnight; a desk is on duty for the whole of every fine bin in which
+        one of its services runs (the :func:`desks_present` rule at width :math:`\delta`).
+
+    Per group, each on-duty span belongs to the group of the contact whose service opens it
+    (``"gaps"``: the gap after a service goes with that service, so a desk's time is split
+    among groups without double counting), or to each group it served in that fine bin
+    (``"presence"``).
+    """
+    return np.asarray(on_duty_seconds_in_interval, dtype=float) / np.asarray(length_s, dtype=float)
+
+
+def on_duty_spans_gaps(
+    desk: np.ndarray, start: np.ndarray, end: np.ndarray, gap: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """On-duty spans of the ``"gaps"`` estimator of :func:`desks_on_duty`.
+
+    `desk` (int codes), `start`, `end` (int64, one unit, e.g. ns) describe services; `gap` is
+    the break threshold in the same unit (> 0). Returns ``(row, lo, hi)``: one span
+    ``[lo, hi)`` per service, opened by service `row`; the spans of a desk are disjoint and
+    their union is its on-duty time. Overlapping services of one desk count once.
+    """
+    order = np.lexsort((end, start, desk))
+    d, s, e = desk[order], start[order], end[order]
+    reach = pd.Series(e).groupby(d).cummax().to_numpy(dtype=np.int64)  # latest end so far
+    same = np.r_[d[1:] == d[:-1], False]
+    nxt = np.r_[s[1:], 0]
+    bridged = same & (nxt - reach < gap)  # also true when the next service starts before `reach`
+    return order, s, np.where(bridged, nxt, reach)
+
+
+def on_duty_spans_presence(
+    desk: np.ndarray, group: np.ndarray, start: np.ndarray, end: np.ndarray, bin_width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """On-duty spans of the ``"presence"`` estimator of :func:`desks_on_duty`.
+
+    Times are int64 counted from local midnight (>= 0); a service ``[s, e)`` marks its desk
+    present in every bin of `bin_width` it overlaps (a zero-length one, in the bin holding
+    ``s``). Returns ``(row, lo, hi)``: one span per (desk, group, bin) present, with `row` one
+    of the services that mark it.
+    """
+    first = np.floor_divide(start, bin_width)
+    last = np.where(end > start, np.floor_divide(end - 1, bin_width), first)
+    counts = (last - first + 1).astype(np.int64)
+    row = np.repeat(np.arange(len(start), dtype=np.int64), counts)
+    b = first[row] + np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    keys = pd.DataFrame({"d": desk[row], "g": group[row], "b": b})
+    keep = ~keys.duplicated().to_numpy()
+    row, b = row[keep], b[keep]
+    return row, b * bin_width, (b + 1) * bin_width
 
 
 def desks_busy(service_seconds_in_interval: np.ndarray, length_s: float | np.ndarray) -> np.ndarray:
