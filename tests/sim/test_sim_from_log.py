@@ -225,7 +225,7 @@ def test_weibull_draws_have_the_mean_and_cv_asked_for():
         Distribution(dist="weibull", mean=600.0, cv=1000.0)
 
 
-def test_patience_family_with_the_lowest_aic_is_used():
+def test_patience_family_of_the_guarded_choice_is_used():
     # a loaded phone day whose callers' patience is Weibull (mean 600 s, cv 0.4): thousands leave
     truth = Scenario.from_toml(example_path("mmc"))
     q = truth.queues[0]
@@ -238,6 +238,6 @@ def test_patience_family_with_the_lowest_aic_is_used():
     notes = sc.notes
     p = sc.queues[0].patience
     assert left > 500 and p.dist == "weibull"
-    assert any("lowest AIC" in n for n in notes)
+    assert any("guarded choice" in n for n in notes)
     # the fit sees each leaver's patience and a lower bound for everyone answered: within 10 %
     assert p.mean == pytest.approx(600.0, rel=0.10) and p.cv == pytest.approx(0.4, rel=0.2)
