@@ -11,6 +11,8 @@ coerce_contacts     give a table the canonical columns, order and dtypes
 interval_stats      KPIs per interval and grouping
 parse_interval      an interval width ("30min", a Timedelta or seconds) in seconds; every
                     ``interval=`` argument is read with it
+defaults_for        a log's channel defaults: service-level target, rule set, time unit, stated
+                    in sentences (phone: 80 % within 20 s, no rule; kiosk: 15 min, CABA)
 summary_kpis        the same KPIs over the whole period
 summary_by          the same KPIs for each group over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk
@@ -36,6 +38,7 @@ import importlib
 from typing import Any
 
 from waitlab._clock import parse_interval
+from waitlab._defaults import ChannelDefaults, defaults_for
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
 from waitlab.compliance import Seats, check_compliance, load_rules
 from waitlab.exceptions import LogFormatError, WaitlabError
@@ -45,6 +48,7 @@ from waitlab.staffing import StaffingResult, staffing_from_log
 from waitlab.targets import Target
 
 __all__ = [
+    "ChannelDefaults",
     "IngestReport",
     "LogFormatError",
     "Seats",
@@ -53,6 +57,7 @@ __all__ = [
     "WaitlabError",
     "check_compliance",
     "coerce_contacts",
+    "defaults_for",
     "from_headcounts",
     "idle_gaps",
     "interval_stats",
