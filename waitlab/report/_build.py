@@ -112,9 +112,9 @@ def write_report(
     for ch, part in parts:
         if ch:
             page.append(Section(t("rsec.channel", lang, channel=t(f"dflt.channel_{ch}", lang)), level=1))
-        page.extend(sections(part, lang, hashed=use_salt is not None))
-        prefix = f"{t(f'dflt.channel_{ch}', lang)[:4]} · " if ch else ""
         raw = _raw(part, use_salt)
+        page.extend(sections(part, lang, hashed=use_salt is not None, raw=raw))
+        prefix = f"{t(f'dflt.channel_{ch}', lang)[:4]} · " if ch else ""
         if not contacts_sheet:
             raw.pop("contacts")
         book.update(sheets(part, lang, raw, prefix))

@@ -109,7 +109,7 @@ def daily_trend(daily: pd.DataFrame, lang: str, target: float) -> Figure:
     ay.set_ylim(0, 105)
     ay.set_ylabel(t("rsec.share_axis", lang))
     names = weekday_names(lang)
-    labels = [f"{names[pd.Timestamp(v).dayofweek]} {fmt_date(v, lang)[:5] if lang == 'es' else fmt_date(v, lang)[5:]}"
+    labels = [f"{names[pd.Timestamp(v).day_of_week]} {fmt_date(v, lang)[:5] if lang == 'es' else fmt_date(v, lang)[5:]}"
               for v in d["day"]]
     ax.set_xticks(x, labels, rotation=90, fontsize=7)
     h1, l1 = ax.get_legend_handles_labels()

@@ -130,7 +130,7 @@ def localise(df: pd.DataFrame, lang: str, time_unit: str = "s", columns: list[st
             s = s.astype(object).where(s.notna(), None)
             if col in _VALUES:
                 words = {v: t(f"rcol.{_VALUES[col]}{v}", lang) for v in _KNOWN[col]}
-                s = s.map(lambda v: words.get(v, v))
+                s = s.map(lambda v, w=words: w.get(v, v))
             s = s.map(lambda v: v if v is None or isinstance(v, str) else str(v))
         header = _header(str(col), kind, lang, time_unit)
         while header in data:

@@ -64,12 +64,12 @@ def _slot_frames(c: pd.DataFrame, width: float, sl: float) -> tuple[pd.DataFrame
     tod = summary_by(_with(c, "slot", labels), "slot", sl_threshold=sl)
     tod = tod.sort_index()
     tod.insert(0, "arrivals_per_day", tod["arrivals"] / days)
-    key = arr.dt.dayofweek * 100 + arr.dt.hour
+    key = arr.dt.day_of_week * 100 + arr.dt.hour
     prof = summary_by(_with(c, "dow_hour", key), "dow_hour", sl_threshold=sl)
     idx = prof.index.to_numpy(dtype=int)
     prof = pd.DataFrame(prof)
     prof["weekday"], prof["hour"] = idx // 100, idx % 100
-    n_weekdays = arr.dt.normalize().drop_duplicates().dt.dayofweek.value_counts()
+    n_weekdays = arr.dt.normalize().drop_duplicates().dt.day_of_week.value_counts()
     prof["arrivals_per_day"] = prof["arrivals"] / prof["weekday"].map(n_weekdays).astype(float)
     return pd.DataFrame(tod), prof.sort_values(["weekday", "hour"])
 
@@ -79,7 +79,7 @@ def _daily(c: pd.DataFrame, sl: float) -> pd.DataFrame:
     d = pd.DataFrame(interval_stats(c, interval="1D", sl_threshold=sl))
     d = d[d["interval_start"] <= c["arrived_at"].max()].copy()
     d.insert(0, "day", d["interval_start"].dt.date)
-    dow = d["interval_start"].dt.dayofweek
+    dow = d["interval_start"].dt.day_of_week
     open_dows = set(dow[d["arrivals"] > 0])
     empty = d["arrivals"] == 0
     d["closed"] = empty & ~dow.isin(open_dows)  # a weekday never open in the log (e.g. Sundays)

@@ -116,6 +116,7 @@ def _write_table(ws: Any, table: Table, fmts: dict[str, Any]) -> None:
 def write_workbook(path: str | Path, sheets: Mapping[str, Table | pd.DataFrame], lang: str = "es") -> Path:
     """Write `sheets` (shown name -> table) to one .xlsx file; a table over Excel's row limit is cut, said in its name."""
     import xlsxwriter
+
     from waitlab._i18n import t
 
     path = Path(path)

@@ -14,10 +14,7 @@ from matplotlib.figure import Figure
 
 from waitlab._i18n import t
 
-__all__ = [
-    "arrivals_vs_desks", "breach_heatmap", "daily_trend", "patience_curve", "profile_heatmaps", "staffing_by_slot",
-    "time_of_day", "to_png", "wait_distribution",
-]
+__all__ = ["COLORS", "arrivals_vs_desks", "breach_heatmap", "patience_curve", "to_png", "wait_distribution"]
 
 #: One colour per series, the same in both languages.
 COLORS = {"arrivals": "#4c78a8", "sl": "#54a24b", "abandon": "#e45756", "asa": "#f58518", "wait": "#72b7b2",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from waitlab._i18n import fmt_date, fmt_duration, fmt_int, fmt_pct, t
@@ -44,7 +46,7 @@ def kpi_cards(data: ReportData, lang: str) -> list[tuple[str, str]]:
 def _daily(data: ReportData, lang: str) -> pd.DataFrame:
     d = data.daily.copy()
     names = weekday_names(lang)
-    d["weekday"] = [names[pd.Timestamp(v).dayofweek] for v in d["day"]]
+    d["weekday"] = [names[pd.Timestamp(v).day_of_week] for v in d["day"]]
     return d[~d["closed"]]
 
 
@@ -53,8 +55,8 @@ def _tod(data: ReportData) -> pd.DataFrame:
     return tod[tod["arrivals_per_day"] >= 0.01 * tod["arrivals_per_day"].max()] if len(tod) else tod
 
 
-def sections(data: ReportData, lang: str, hashed: bool) -> list[Section]:
-    """The sections of one channel (no channel heading)."""
+def sections(data: ReportData, lang: str, hashed: bool, raw: dict[str, pd.DataFrame] | None = None) -> list[Section]:
+    """The sections of one channel (no channel heading); `raw` holds the (maybe hashed) id-bearing tables."""
     d, c, unit = data.defaults, data.contacts, data.defaults.time_unit
     first, last = c["arrived_at"].min(), c["arrived_at"].max()
     top = Section(t("rsum.title", lang)).lead(sentences(data, lang))
@@ -81,7 +83,7 @@ def sections(data: ReportData, lang: str, hashed: bool) -> list[Section]:
     waits = figures.wait_distribution(wait_seconds(c), limits, lang, unit=unit, threshold_s=d.sl_threshold)
     out.append(Section(t("report.fig_waits", lang)).figure(figures.to_png(waits), t("report.fig_waits", lang)))
     if data.compliance is not None:
-        out.append(_compliance(data, lang))
+        out.append(_compliance(data, lang, raw or {}))
     out.append(_staffing(data, lang))
     out.append(_patience(data, lang))
     out.append(_quality(data, lang))
@@ -97,14 +99,15 @@ def _daily_section(data: ReportData, lang: str) -> Section:
     closed = data.daily[data.daily["closed"]]
     if len(closed):
         names = weekday_names(lang)
-        dows = sorted({pd.Timestamp(v).dayofweek for v in closed["day"]})
+        dows = sorted({pd.Timestamp(v).day_of_week for v in closed["day"]})
         s.text(t("rsec.closed_days", lang, days=", ".join(names[i] for i in dows)))
     s.ltable(localise(_daily(data, lang), lang, data.defaults.time_unit, _DAY_COLS), max_rows=62)
     return s
 
 
-def _compliance(data: ReportData, lang: str) -> Section:
-    comp, name = data.compliance, data.defaults.rules_name
+def _compliance(data: ReportData, lang: str, raw: dict[str, pd.DataFrame]) -> Section:
+    comp: Any = data.compliance
+    name = data.defaults.rules_name
     s = Section(f"{t('cmp.title', lang)}: {name}")
     s.text(f"{t('cmp.source', lang)}: {comp.rules.source}")
     if comp.compliant:
@@ -114,10 +117,11 @@ def _compliance(data: ReportData, lang: str) -> Section:
         detail = s
         s.figure(figures.to_png(figures.breach_heatmap(comp.breaches, lang)), t("report.fig_heatmap", lang))
     detail.ltable(localise(comp.daily, lang, "min"), max_rows=62)
-    if len(comp.breaches):
-        detail.text(t("report.breaches", lang)).ltable(localise(comp.breaches, lang, "min", _BREACH_COLS), max_rows=30)
-    if len(comp.turn_order):
-        detail.text(t("report.turn_order", lang)).ltable(localise(comp.turn_order, lang, "min"), max_rows=30)
+    breaches, turns = raw.get("breaches", comp.breaches), raw.get("turn_order", comp.turn_order)
+    if len(breaches):
+        detail.text(t("report.breaches", lang)).ltable(localise(breaches, lang, "min", _BREACH_COLS), max_rows=30)
+    if len(turns):
+        detail.text(t("report.turn_order", lang)).ltable(localise(turns, lang, "min"), max_rows=30)
     detail.bullets(list(comp.notes))
     if detail is not s:
         s.blocks.append(("raw", detail))
