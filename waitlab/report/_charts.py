@@ -30,7 +30,7 @@ def time_of_day(tod: pd.DataFrame, lang: str, unit: str, target: float, threshol
     tod = _busy(tod)
     scale = 60.0 if unit == "min" else 1.0
     x = np.arange(len(tod))
-    fig = Figure(figsize=(9, 5.2))
+    fig = Figure(figsize=(9, 5.2), layout="tight")
     ax, bx = fig.subplots(2, 1, sharex=True)
     ax.bar(x, tod["arrivals_per_day"], color=COLORS["arrivals"], alpha=0.35, label=t("rcol.arrivals_per_day", lang))
     ax.set_ylabel(t("rcol.arrivals_per_day", lang))
@@ -53,7 +53,6 @@ def time_of_day(tod: pd.DataFrame, lang: str, unit: str, target: float, threshol
     step = max(1, len(x) // 24)
     bx.set_xticks(x[::step], list(tod.index[::step]), rotation=90, fontsize=7)
     bx.set_xlabel(t("rcol.slot", lang))
-    fig.tight_layout()
     return fig
 
 
@@ -69,7 +68,7 @@ def profile_heatmaps(prof: pd.DataFrame, lang: str, unit: str) -> Figure:
         ("asa", scale, f"{t('rcol.asa', lang)} ({unit})", "Oranges", "{:.0f}" if unit == "s" else "{:.1f}"),
         ("abandon_rate", 0.01, t("kpi.abandon_rate", lang) + " (%)", "Reds", "{:.0f}"),
     ]
-    fig = Figure(figsize=(10, 1.2 + 0.42 * len(days) * 2 + 1.2))
+    fig = Figure(figsize=(10, 1.2 + 0.42 * len(days) * 2 + 1.2), layout="tight")
     axes = fig.subplots(2, 2).ravel()
     for ax, (col, div, title, cmap, fmt) in zip(axes, panels, strict=True):
         grid = prof.pivot_table(index="weekday", columns="hour", values=col, aggfunc="first").reindex(
@@ -85,7 +84,6 @@ def profile_heatmaps(prof: pd.DataFrame, lang: str, unit: str) -> Figure:
                 if np.isfinite(v):
                     ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=6)
         fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
-    fig.tight_layout()
     return fig
 
 
@@ -93,7 +91,7 @@ def daily_trend(daily: pd.DataFrame, lang: str, target: float) -> Figure:
     """Arrivals per day (bars; days without data hatched) and service level (line); closed weekdays left out."""
     d = daily[~daily["closed"]].reset_index(drop=True)
     x = np.arange(len(d))
-    fig = Figure(figsize=(9, 3.6))
+    fig = Figure(figsize=(9, 3.6), layout="tight")
     ax = fig.add_subplot()
     ax.bar(x, d["arrivals"], color=COLORS["arrivals"], alpha=0.5, label=t("kpi.arrivals", lang))
     miss = d.index[d["missing"]]
@@ -116,7 +114,6 @@ def daily_trend(daily: pd.DataFrame, lang: str, target: float) -> Figure:
     h2, l2 = ay.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, fontsize=7, loc="lower left", ncol=3)
     ax.set_title(t("rsec.fig_daily", lang), fontsize=10)
-    fig.tight_layout()
     return fig
 
 
@@ -130,7 +127,7 @@ def staffing_by_slot(table: pd.DataFrame, lang: str, width_s: float) -> Figure:
     g = tb.groupby(slot).agg(required=("desks", "mean"), present=("desks_present", "mean"), arrivals=("arrivals", "mean"))
     g = g[(g["arrivals"] > 0.01 * g["arrivals"].max()) | (g["present"] > 0)]
     x = np.arange(len(g))
-    fig = Figure(figsize=(9, 3.2))
+    fig = Figure(figsize=(9, 3.2), layout="tight")
     ax = fig.add_subplot()
     ax.step(x, g["required"], where="mid", color=COLORS["required"], label=t("rcol.desks_required", lang))
     ax.step(x, g["present"], where="mid", color=COLORS["present"], label=t("rcol.desks_present", lang))
@@ -143,5 +140,4 @@ def staffing_by_slot(table: pd.DataFrame, lang: str, width_s: float) -> Figure:
     ax.set_xlabel(t("rcol.slot", lang))
     ax.legend(fontsize=7, loc="upper left")
     ax.set_title(t("rsec.fig_staffing", lang), fontsize=10)
-    fig.tight_layout()
     return fig

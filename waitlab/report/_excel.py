@@ -100,7 +100,9 @@ def _write_table(ws: Any, table: Table, fmts: dict[str, Any]) -> None:
     ws.freeze_panes(1, 0)
     if len(frame.columns):
         ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-    number, string = ws.write_number, ws.write_string
+    # the unwrapped writers: the public ones only add A1-notation parsing, and rows/columns here are numbers
+    number = getattr(ws, "_write_number", ws.write_number)
+    string = getattr(ws, "_write_string", ws.write_string)
     plan = [(j, cells, f, numeric) for j, (cells, f, numeric) in enumerate(columns)]
     for i in range(len(frame)):
         row = i + 1

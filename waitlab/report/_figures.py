@@ -24,7 +24,8 @@ COLORS = {"arrivals": "#4c78a8", "sl": "#54a24b", "abandon": "#e45756", "asa": "
 def to_png(fig: Figure, dpi: int = 96) -> bytes:
     """Render `fig` to PNG bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    laid_out = fig.get_layout_engine() is not None  # laid out when drawn: one draw, not two
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=None if laid_out else "tight")
     return buf.getvalue()
 
 

@@ -53,7 +53,14 @@ def neutralize_cells(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
             if isinstance(s.dtype, pd.CategoricalDtype):
                 continue
-            out[col] = s.map(_neutralize, na_action="ignore").astype(s.dtype)
+            if isinstance(s.dtype, pd.StringDtype):  # vectorised: one pass in C over the column
+                risky = s.str.startswith(DANGEROUS_PREFIXES).fillna(False).to_numpy(dtype=bool)
+                if risky.any():
+                    s = s.copy()
+                    s[risky] = "'" + s[risky]
+                out[col] = s
+            else:
+                out[col] = s.map(_neutralize, na_action="ignore").astype(s.dtype)
     out.columns = [_neutralize(c) if isinstance(c, str) else c for c in out.columns]
     if isinstance(out.index, pd.Index) and pd.api.types.is_string_dtype(out.index.dtype):
         out.index = out.index.map(_neutralize)

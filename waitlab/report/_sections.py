@@ -200,7 +200,10 @@ def sheets(data: ReportData, lang: str, raw: dict[str, pd.DataFrame], prefix: st
         out[name["daily"]] = localise(_daily(data, lang).drop(columns=["closed"]), lang, unit,
                                       ["day", "weekday", *[c for c in data.daily.columns if c not in ("day", "closed")]])
         for key, tb in (("intervals", data.intervals), ("intervals_queue", data.intervals_by_queue)):
-            busy = tb[(tb["arrivals"] > 0) | (tb["desks_present"].fillna(0) > 0)]
+            keep = tb["arrivals"] > 0
+            if key == "intervals":  # the whole log: also the open intervals nobody came in
+                keep |= tb["desks_present"].fillna(0) > 0
+            busy = tb[keep]
             out[name[key]] = localise(busy, lang, unit)
     comp = data.compliance
     if comp is not None:
