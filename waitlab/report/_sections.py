@@ -22,6 +22,7 @@ _SLOT_COLS = ["slot", "arrivals_per_day", "sl_offered", "asa", "wait_mean", "wai
 _POOLED_DROP = ["span_s", "waiting_mean", "waiting_max", "desks_present", "desks_busy", "occupancy"]  # time-weighted: not per slot
 _DAY_COLS = ["day", "weekday", "arrivals", "served", "sl_offered", "asa", "wait_mean", "abandon_rate", "missing"]
 _BREACH_COLS = ["contact_id", "rule", "day", "hour", "queue", "outcome", "observed_s", "limit_s", "excess_s"]
+_TURN_COLS = ["day", "queue", "ticket", "arrived_at", "called_at", "overtaken_ticket", "overtaken_arrived_at", "delay_s"]
 _STAFF_COLS = ["interval_start", "queue", "arrivals", "mean_service", "load", "desks", "desks_present", "shortfall",
                "service_level", "asa", "prob_abandon", "occupancy", "understaffed"]
 
@@ -121,7 +122,7 @@ def _compliance(data: ReportData, lang: str, raw: dict[str, pd.DataFrame]) -> Se
     if len(breaches):
         detail.text(t("report.breaches", lang)).ltable(localise(breaches, lang, "min", _BREACH_COLS), max_rows=30)
     if len(turns):
-        detail.text(t("report.turn_order", lang)).ltable(localise(turns, lang, "min"), max_rows=30)
+        detail.text(t("report.turn_order", lang)).ltable(localise(turns, lang, "min", _TURN_COLS), max_rows=30)
     detail.bullets(list(comp.notes))
     if detail is not s:
         s.blocks.append(("raw", detail))
