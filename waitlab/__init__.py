@@ -11,6 +11,8 @@ coerce_contacts     give a table the canonical columns, order and dtypes
 interval_stats      KPIs per interval and grouping
 parse_interval      an interval width ("30min", a Timedelta or seconds) in seconds; every
                     ``interval=`` argument is read with it
+defaults_for        a log's channel defaults: service-level target, rule set, time unit, stated
+                    in sentences (phone: 80 % within 20 s, no rule; kiosk: 15 min, CABA)
 summary_kpis        the same KPIs over the whole period
 summary_by          the same KPIs for each group over its own period, as a table
 idle_gaps           gaps between consecutive services of each desk
@@ -40,6 +42,7 @@ import importlib
 from typing import Any
 
 from waitlab._clock import parse_interval
+from waitlab._defaults import ChannelDefaults, defaults_for
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
 from waitlab.compliance import Seats, check_compliance, load_rules
 from waitlab.exceptions import LogFormatError, WaitlabError
@@ -58,6 +61,7 @@ from waitlab.targets import Target
 __all__ = [
     "BacktestResult",
     "ForecastResult",
+    "ChannelDefaults",
     "IngestReport",
     "LogFormatError",
     "Seats",
@@ -68,6 +72,7 @@ __all__ = [
     "coerce_contacts",
     "forecast",
     "forecast_backtest",
+    "defaults_for",
     "from_headcounts",
     "idle_gaps",
     "interval_stats",

@@ -32,17 +32,17 @@ def _log() -> pd.DataFrame:
 
 
 def test_report_shows_the_known_breaches_and_neutralises_formulas(tmp_path):
-    paths = write_report(_log(), tmp_path, rules="CABA", lang="en")
+    paths = write_report(_log(), tmp_path, rules="CABA", lang="en", contacts_sheet=True)
     html = paths["html"].read_text(encoding="utf-8")
     assert "Wait-time report" in html and "CABA" in html
     book = openpyxl.load_workbook(paths["excel"])
-    breaches = pd.DataFrame(book["compliance_breaches"].values)
+    breaches = pd.DataFrame(book["Breaches"].values)
     header, body = list(breaches.iloc[0]), breaches.iloc[1:]
     body.columns = header
-    got = {(r["contact_id"], r["rule"]): float(r["excess_s"]) for _, r in body.iterrows()}
-    # c2 waited 95 min = 5700 s: 5700 - 5400 over the total limit, 5700 - 1800 standing (no seat count)
-    assert got == {("c2", "total_90"): 300.0, ("c2", "standing_30"): 3900.0}
-    cells = [c.value for row in book["contacts"].iter_rows() for c in row if isinstance(c.value, str)]
+    got = {(r["Contact"], r["Rule"]): float(r["Excess (min)"]) for _, r in body.iterrows()}
+    # c2 waited 95 min: 95 - 90 over the total limit, 95 - 30 standing (no seat count); a branch log is in minutes
+    assert got == {("c2", "total_90"): 5.0, ("c2", "standing_30"): 65.0}
+    cells = [c.value for row in book["Contacts"].iter_rows() for c in row if isinstance(c.value, str)]
     assert "'=HYPERLINK(\"http://evil\")" in cells
     assert not any(v.startswith(("=", "+", "@")) for v in cells)
 

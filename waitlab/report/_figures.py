@@ -14,13 +14,18 @@ from matplotlib.figure import Figure
 
 from waitlab._i18n import t
 
-__all__ = ["arrivals_vs_desks", "breach_heatmap", "patience_curve", "to_png", "wait_distribution"]
+__all__ = ["COLORS", "arrivals_vs_desks", "breach_heatmap", "patience_curve", "to_png", "wait_distribution"]
+
+#: One colour per series, the same in both languages.
+COLORS = {"arrivals": "#4c78a8", "sl": "#54a24b", "abandon": "#e45756", "asa": "#f58518", "wait": "#72b7b2",
+          "required": "#e45756", "present": "#4c78a8", "missing": "#bab0ac"}
 
 
-def to_png(fig: Figure, dpi: int = 110) -> bytes:
+def to_png(fig: Figure, dpi: int = 96) -> bytes:
     """Render `fig` to PNG bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    laid_out = fig.get_layout_engine() is not None  # laid out when drawn: one draw, not two
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches=None if laid_out else "tight")
     return buf.getvalue()
 
 
@@ -48,17 +53,23 @@ def arrivals_vs_desks(hourly: pd.DataFrame, lang: str = "es") -> Figure:
     return fig
 
 
-def wait_distribution(waits_s: pd.Series, limits_min: list[float] | None = None, lang: str = "es") -> Figure:
-    """Histogram of waits in minutes, with the rule limits drawn as vertical lines."""
-    w = pd.to_numeric(waits_s, errors="coerce").dropna().to_numpy() / 60.0
-    fig = Figure(figsize=(8, 3.4))
+def wait_distribution(waits_s: pd.Series, limits_min: list[float] | None = None, lang: str = "es",
+                      unit: str = "min", threshold_s: float | None = None) -> Figure:
+    """Histogram of waits in `unit` ("s" or "min") up to their 99th percentile, rule limits and the SL threshold as lines."""
+    scale = 60.0 if unit == "min" else 1.0
+    w = pd.to_numeric(waits_s, errors="coerce").dropna().to_numpy() / scale
+    fig = Figure(figsize=(8, 3.2))
     ax = fig.add_subplot()
     if w.size:
-        ax.hist(w, bins=min(60, max(10, int(np.sqrt(w.size)))), color="#72b7b2")
+        top = float(np.quantile(w, 0.99)) or float(w.max()) or 1.0
+        ax.hist(np.clip(w, 0, top), bins=min(60, max(10, int(np.sqrt(w.size)))), range=(0, top), color=COLORS["wait"])
+    if threshold_s is not None:
+        ax.axvline(threshold_s / scale, color=COLORS["sl"], linewidth=1.5)
+    limits_min = [lim * 60.0 / scale for lim in (limits_min or [])]
     for lim in limits_min or []:
         ax.axvline(lim, color="#e45756", linestyle="--", linewidth=1)
         ax.text(lim, ax.get_ylim()[1] * 0.95, f" {lim:g}", color="#e45756", fontsize=8, va="top")
-    ax.set_xlabel(t("report.minutes", lang))
+    ax.set_xlabel(t(f"rsec.unit_{unit}", lang))
     ax.set_ylabel(t("report.contacts", lang))
     ax.set_title(t("report.fig_waits", lang))
     return fig
