@@ -60,8 +60,8 @@ from waitlab.targets import Target
 
 __all__ = [
     "BacktestResult",
-    "ForecastResult",
     "ChannelDefaults",
+    "ForecastResult",
     "IngestReport",
     "LogFormatError",
     "Seats",
@@ -70,9 +70,9 @@ __all__ = [
     "WaitlabError",
     "check_compliance",
     "coerce_contacts",
+    "defaults_for",
     "forecast",
     "forecast_backtest",
-    "defaults_for",
     "from_headcounts",
     "idle_gaps",
     "interval_stats",

@@ -110,7 +110,7 @@ def test_report_hash_ids_hashes_the_quarantine_csv_too(tmp_path, capsys):
     quarantine = pd.read_csv(tmp_path / "out" / "quarantine.csv", dtype=str)
     assert all(HEX16.match(v) for v in quarantine["call_id"])
     assert not [c for row in _cells(tmp_path / "out" / "quarantine.csv") for c in row if _formula_like(c)]
-    sheet = pd.read_excel(tmp_path / "out" / "report.xlsx", sheet_name="quarantine", dtype=str)
+    sheet = pd.read_excel(tmp_path / "out" / "report.xlsx", sheet_name="Cuarentena", dtype=str)  # Spanish by default; the file's own fields keep their names
     assert sorted(sheet["call_id"]) == sorted(quarantine["call_id"])  # one salt for the CSV and the workbook
 
 

@@ -106,10 +106,11 @@ def _kind(col: str, s: pd.Series) -> str:
 
 
 def localise(df: pd.DataFrame, lang: str, time_unit: str = "s", columns: list[str] | None = None,
-             index: bool = False) -> Table:
+             index: bool = False, verbatim: tuple[str, ...] = ()) -> Table:
     """`df` as a :class:`Table` in `lang`: chosen `columns` (default all), durations in `time_unit`.
 
-    `index=True` keeps the index as the first column (named by its ``name``).
+    `index=True` keeps the index as the first column (named by its ``name``). Columns in
+    `verbatim` (a log file's own fields, as in the quarantine) keep their name and text.
     """
     if index:
         df = df.reset_index()
@@ -119,6 +120,10 @@ def localise(df: pd.DataFrame, lang: str, time_unit: str = "s", columns: list[st
     kinds: list[str] = []
     for col in cols:
         s = df[col]
+        if col in verbatim:
+            data[str(col)] = s.astype(object).where(s.notna(), None).reset_index(drop=True)
+            kinds.append("text")
+            continue
         kind = _kind(str(col), s)
         if kind == "dur":
             s = pd.to_numeric(s, errors="coerce").astype(float) / scale

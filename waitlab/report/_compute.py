@@ -99,7 +99,10 @@ def _patience(c: pd.DataFrame, notes: list[str]) -> tuple[Any | None, bool]:
     notes.extend(pat.notes)
     longest = float(np.nanmax(wait_seconds(c).to_numpy(dtype=float))) if len(c) else math.nan
     mean = float(pat.chosen_mean) if pat.enough_data else math.nan  # waitlab.patience's guarded choice
-    simple = not math.isfinite(mean) or (math.isfinite(longest) and mean > longest)
+    # a Weibull or lognormal whose mean lies beyond every observed wait is not shown as the headline
+    # (the guard of waitlab.patience makes it rare); the exponential MLE is the simple estimate itself
+    simple = (pat.enough_data and pat.choice != "exponential"
+              and (not math.isfinite(mean) or (math.isfinite(longest) and mean > longest)))
     return pat, simple and math.isfinite(float(pat.mean_patience))
 
 

@@ -80,7 +80,7 @@ def _column(col: pd.Series, kind: str, fmts: dict[str, Any], unit: str) -> tuple
     if kind == "bool":
         yes, no = fmts["yes"], fmts["no"]
         return [None if v is None or v is pd.NA else (yes if v else no) for v in col.tolist()], None, False
-    return [None if v is None or v != v else str(v) for v in col.tolist()], None, False
+    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else str(v) for v in col.tolist()], None, False
 
 
 def _write_table(ws: Any, table: Table, fmts: dict[str, Any]) -> None:

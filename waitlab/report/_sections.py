@@ -146,7 +146,10 @@ def _patience(data: ReportData, lang: str) -> Section:
     pat = data.patience
     if pat is None:
         return s.text(t("rsec.patience_none", lang))
-    if data.patience_simple:
+    if not pat.enough_data:
+        s.text(f"{t('report.mean_patience', lang)}: "
+               f"{t('report.patience_not_enough', lang, n=pat.n_exact + pat.n_left, k=pat.min_abandons)}")
+    elif data.patience_simple:
         longest = float(wait_seconds(data.contacts).max())
         s.text(t("rsec.patience_simple", lang, fit=fmt_duration(pat.chosen_mean, lang),
                  longest=fmt_duration(longest, lang), simple=fmt_duration(headline(data), lang)))
@@ -221,7 +224,8 @@ def sheets(data: ReportData, lang: str, raw: dict[str, pd.DataFrame], prefix: st
         pf = data.patience.to_frame().drop(columns=["params", "loglik"], errors="ignore")
         out[name["patience"]] = localise(pf, lang, unit)
     if "quarantine" in raw and len(raw["quarantine"]):
-        out[name["quarantine"]] = localise(raw["quarantine"], lang, unit)
+        q = raw["quarantine"]  # line and reason are waitlab's; the rest are the file's own fields, as written
+        out[name["quarantine"]] = localise(q, lang, unit, verbatim=tuple(c for c in q.columns if c not in ("line", "reason")))
     if "contacts" in raw:
         out[name["contacts"]] = localise(raw["contacts"], lang, unit)
     notes = [t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)), *data.notes,

@@ -21,7 +21,7 @@ def width_label(seconds: float, lang: str) -> str:
 def headline(data: ReportData) -> float:
     """Mean patience as reported (s): the chosen fit, or the simple estimate when the fit is implausible."""
     pat = data.patience
-    if pat is None:
+    if pat is None or not pat.enough_data:
         return math.nan
     return float(pat.mean_patience if data.patience_simple else pat.chosen_mean)
 
