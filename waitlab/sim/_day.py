@@ -22,26 +22,18 @@ ENGINES = ("auto", "simpy", "fast")
 def choose_engine(scenario: Scenario, engine: str = "auto", draws: Draws | None = None) -> str:
     """Resolve `engine` to ``"simpy"`` or ``"fast"`` for `scenario`.
 
-    ``"auto"`` picks the fast engine whenever the scenario fits it (every desk group serves
-    one queue, no priority tickets); both give identical outcomes, the fast one about 100x
-    sooner.
+    ``"auto"`` is the fast (numba) engine, which runs every scenario: priority tickets, desk
+    groups serving several queues, schedules, patience and no-shows. The SimPy engine is the
+    readable reference; both give identical outcomes on the same draws.
 
     Raises
     ------
-    ValueError
-        If `engine` is unknown, or ``"fast"`` is asked for a scenario it cannot run.
+    ArgumentError
+        If `engine` is unknown.
     """
-    from waitlab.sim._engine_fast import fast_engine_reason
-
     if engine not in ENGINES:
         raise ArgumentError(f"`engine` must be one of {', '.join(ENGINES)}, got {engine!r}.")
-    reason = fast_engine_reason(scenario, draws)
-    if engine == "fast" and reason is not None:
-        raise ScenarioError(f"{scenario.source}: the fast engine cannot run this scenario: {reason}; "
-                            "use engine \"simpy\" or \"auto\".")
-    if engine == "auto":
-        return "fast" if reason is None else "simpy"
-    return engine
+    return "fast" if engine == "auto" else engine
 
 
 @dataclass(frozen=True, eq=False)
