@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waitlab.exceptions import ArgumentError, ScenarioError
+from waitlab.exceptions import ArgumentError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._draws import Draws, draw
 from waitlab.sim._outcome import ABANDONED, CODES, NO_SHOW, DayArrays
