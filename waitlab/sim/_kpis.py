@@ -54,10 +54,11 @@ def days_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
         return []
     table = summary_by(stack_contacts(days) if stacked is None else stacked, "replication",
                        sl_threshold=sl_threshold)
+    rows = table[list(KPI_COLUMNS)].astype(np.float64).to_dict("index")  # one conversion, not one .at per cell
     out = []
     for k, day in enumerate(days):
-        if k in table.index:
-            row = {c: float(table.at[k, c]) for c in KPI_COLUMNS}
+        if k in rows:
+            row = {c: float(rows[k][c]) for c in KPI_COLUMNS}
         else:  # a day without customers
             row = {c: float(v) for c, v in day_kpis(day, sl_threshold).items() if c in KPI_COLUMNS}
         row.update(_sim_kpis(day))
