@@ -38,7 +38,7 @@ def days(draw: st.DrawFn, max_customers: int = 80) -> tuple[Scenario, Draws]:
     length = draw(st.sampled_from([60.0, 300.0, 600.0]))
     names = [f"q{q}" for q in range(nq)]
     groups = []
-    for g in range(draw(st.integers(1, 4))):
+    for _ in range(draw(st.integers(1, 4))):
         serves = draw(st.sets(st.sampled_from(names), min_size=1, max_size=nq))
         counts = draw(st.lists(st.integers(0, 3), min_size=k, max_size=k))
         groups.append([sorted(serves, key=names.index), counts])
