@@ -36,13 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def bench_branch(days: int) -> None:
-    from waitlab.sim import Scenario, example_path, simulate_day
+    from waitlab.sim import Scenario, example_path, run, simulate_day
 
     sc = Scenario.from_toml(example_path("branch"))
     simulate_day(sc, rng=0, engine="fast")  # compile / load the numba cache
+    run(sc, 2, rng=0, rules="CABA", processes=1, engine="fast")  # imports, rule set
     times: dict[str, float] = {}
     results: dict[str, list] = {}
-    customers = 0
     for engine in ("simpy", "fast"):
         t0 = time.perf_counter()
         results[engine] = [simulate_day(sc, rng=s, engine=engine) for s in range(days)]
@@ -53,6 +53,15 @@ def bench_branch(days: int) -> None:
     for engine, t in times.items():
         print(f"  {engine:5s} {t:8.3f} s  {customers / t:12,.0f} customers/s")
     print(f"  ratio fast / simpy: {times['simpy'] / times['fast']:.1f}x; identical outcomes: {same}")
+    print(f"branch.toml, {days} days end to end (waitlab.sim.run: draws, simulation, KPIs, CABA compliance):")
+    per = {}
+    for engine in ("simpy", "fast"):
+        t0 = time.perf_counter()
+        per[engine] = run(sc, days, rng=1, rules="CABA", processes=1, engine=engine).per_replication
+        times[engine] = time.perf_counter() - t0
+        print(f"  {engine:5s} {times[engine]:8.3f} s")
+    print(f"  ratio fast / simpy: {times['simpy'] / times['fast']:.1f}x; "
+          f"identical per-replication KPIs: {per['simpy'].equals(per['fast'])}")
 
 
 def bench_whatif(replications: int) -> None:
