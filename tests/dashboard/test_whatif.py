@@ -110,7 +110,7 @@ def test_baseline_kpis_equal_the_library(simulated_es, expected):
     assert len(probs) == len(expected.breach_probability)
     any_row = _cell(at, RULE, i18n.t("wif.rule_any", "es"), col)
     assert any_row == i18n.fmt_pct(p_any, lang="es")
-    assert any(f"{REPS} días simulados" in c.value and "SimPy" in c.value for c in at.caption)
+    assert any(f"{REPS} días simulados" in c.value and "rápido (numba)" in c.value for c in at.caption)
 
 
 def test_adding_desks_lowers_the_mean_wait(kiosk, baseline_scenario):

@@ -38,7 +38,7 @@ def assert_little(contacts: pd.DataFrame) -> None:
 
 
 def random_fcfs_scenario(rng: np.random.Generator, *, channel: str, integer: bool) -> Scenario:
-    """A random scenario the fast engine covers: 1-3 queues, own desk groups, changing schedules.
+    """A random scenario the pooled kernel of the fast engine covers: 1-3 queues, own desk groups, changing schedules.
 
     With ``integer=True`` every time is a whole second, so completions, arrivals and
     openings often fall on the same instant (the tie-breaking rules get exercised).

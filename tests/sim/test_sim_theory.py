@@ -116,6 +116,40 @@ def test_mmc_plus_m_abandonment_and_mean_wait_match_erlang_a():
     assert float(m.mean_wait) == pytest.approx(ew, rel=1e-6)
 
 
+def _routed_scenario(rate_per_s: float, mean_service: float, desks: int, mean_patience: float | None) -> Scenario:
+    """The M/M/c(+M) queue split into two queues (40/60) with 30 % priority tickets and two desk
+    groups that both serve both queues (overlapping ``serves``): the routed kernel's territory."""
+    pat = None if mean_patience is None else Distribution(dist="exponential", mean=mean_patience)
+    svc = Distribution(dist="exponential", mean=mean_service)
+    return Scenario(
+        site="Theory", channel="phone", date=dt.date(2024, 3, 4), start=dt.time(0), end=dt.time(23),
+        interval=23 * 3600.0,
+        queues=tuple(QueueSpec(name=n, rates_per_hour=(rate_per_s * 3600 * share,), service=svc, patience=pat,
+                               priority_share=0.3) for n, share in (("a", 0.4), ("b", 0.6))),
+        desks=(DeskGroup(name="g1", serves=("a", "b"), open=(desks - 4,)),
+               DeskGroup(name="g2", serves=("b", "a"), open=(4,))),
+    )
+
+
+@pytest.mark.parametrize("engine", ["fast", pytest.param("simpy", marks=pytest.mark.slow)])
+def test_priorities_and_shared_desks_keep_the_erlang_a_totals(engine):
+    # Every customer needs the same exponential service and has the same exponential patience,
+    # and every desk serves every queue, so the number in system is the M/M/c+M birth-death chain
+    # whatever the order of calling (priority first, then longest wait): the totals P(wait > 0),
+    # P(abandon) and E[wait] are Erlang A's, while the priority class waits less.
+    lam, mean_service, desks, patience = 10 / 300.0, 300.0, 10, 600.0
+    pw, pab, ew = _birth_death(lam, 1 / mean_service, 1 / patience, desks)
+    sc = _routed_scenario(lam, mean_service, desks, patience)
+    reps = 200 if engine == "fast" else 20
+    per_day = _daily(sc, replications=reps, seed=23, engine=engine, check_little=True)
+    for col, theory in ((0, ew), (1, pw), (2, pab)):
+        lo, hi = _ci99(per_day[:, col])
+        assert lo <= theory <= hi, (col, lo, theory, hi)
+    day = simulate_day(sc, rng=1, engine=engine)
+    wait = np.where(np.isnan(day.arrays.called), day.arrays.ended, day.arrays.called) - day.draws.arrival
+    assert wait[day.draws.priority == 1].mean() < wait[day.draws.priority == 0].mean() / 2
+
+
 @pytest.mark.slow
 def test_simpy_engine_alone_matches_erlang_a_and_c():
     # the same checks through the general engine (slower), on fewer days

@@ -55,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--group", action="append", default=None,
                    help="desk group to plan (repeatable); default: every group, one after another")
     p.add_argument("--engine", choices=("auto", "simpy", "fast"), default="auto",
-                   help="simulation engine; auto uses the fast one where the scenario fits it [auto]")
+                   help="simulation engine; auto is the fast one, which runs every scenario [auto]")
     p.add_argument("--max-share", type=float, default=0.05,
                    help="largest share of an interval's arrivals breaking a limit [0.05]")
     p.add_argument("--max-day-prob", type=float, default=0.01,

@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("-n", "--replications", type=int, default=30, help="independent simulated days [30]")
     p.add_argument("--seed", type=int, default=None, help="root seed; the same seed repeats the run exactly")
     p.add_argument("--engine", choices=("auto", "simpy", "fast"), default="auto",
-                   help="auto uses the fast engine when the scenario fits it (identical results) [auto]")
+                   help="auto is the fast engine, which runs every scenario (identical results to simpy) [auto]")
     p.add_argument("--rules", default=None, help="judge each day with a rule set (CABA, limit15, ... or a TOML path)")
     p.add_argument("--seats", type=int, default=None, help="seats in the waiting room (for standing-time limits)")
     p.add_argument("--sl-threshold", type=float, default=20.0, help="service-level threshold in seconds [20]")

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waitlab.exceptions import ArgumentError, ScenarioError
+from waitlab.exceptions import ArgumentError
 from waitlab.schema import coerce_contacts
 from waitlab.sim._draws import Draws, draw
 from waitlab.sim._outcome import ABANDONED, CODES, NO_SHOW, DayArrays
@@ -22,26 +22,18 @@ ENGINES = ("auto", "simpy", "fast")
 def choose_engine(scenario: Scenario, engine: str = "auto", draws: Draws | None = None) -> str:
     """Resolve `engine` to ``"simpy"`` or ``"fast"`` for `scenario`.
 
-    ``"auto"`` picks the fast engine whenever the scenario fits it (every desk group serves
-    one queue, no priority tickets); both give identical outcomes, the fast one about 100x
-    sooner.
+    ``"auto"`` is the fast (numba) engine, which runs every scenario: priority tickets, desk
+    groups serving several queues, schedules, patience and no-shows. The SimPy engine is the
+    readable reference; both give identical outcomes on the same draws.
 
     Raises
     ------
-    ValueError
-        If `engine` is unknown, or ``"fast"`` is asked for a scenario it cannot run.
+    ArgumentError
+        If `engine` is unknown.
     """
-    from waitlab.sim._engine_fast import fast_engine_reason
-
     if engine not in ENGINES:
         raise ArgumentError(f"`engine` must be one of {', '.join(ENGINES)}, got {engine!r}.")
-    reason = fast_engine_reason(scenario, draws)
-    if engine == "fast" and reason is not None:
-        raise ScenarioError(f"{scenario.source}: the fast engine cannot run this scenario: {reason}; "
-                            "use engine \"simpy\" or \"auto\".")
-    if engine == "auto":
-        return "fast" if reason is None else "simpy"
-    return engine
+    return "fast" if engine == "auto" else engine
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,44 +153,63 @@ def stack_contacts(days: list[SimulatedDay], key: str = "replication") -> pd.Dat
     """Contacts of several days of one scenario in one table, with the day's index in `key`.
 
     Row for row equal to ``to_contacts(..., prefix=f"r{k}-")`` of each day ``k`` (so ids stay
-    unique), built and converted to the canonical dtypes once rather than once a day.
+    unique), built as numpy columns day by day and turned into one table, converted to the
+    canonical dtypes once rather than once a day.
     """
     if not days:
         raise ArgumentError("`days` is empty; give at least one simulated day.")
-    frames = [_raw_contacts(d.scenario, d.draws, d.arrays, f"r{k}-").assign(**{key: k}) for k, d in enumerate(days)]
-    return coerce_contacts(pd.concat(frames, ignore_index=True), tz=days[0].scenario.timezone)
+    origin = days[0].scenario.origin
+    if any(d.scenario.origin != origin for d in days):  # days of different dates: one frame each
+        frames = [_raw_contacts(d.scenario, d.draws, d.arrays, f"r{k}-").assign(**{key: k})
+                  for k, d in enumerate(days)]
+        return coerce_contacts(pd.concat(frames, ignore_index=True), tz=days[0].scenario.timezone)
+    parts = [_columns(d.scenario, d.draws, d.arrays, f"r{k}-") for k, d in enumerate(days)]
+    cols = {c: np.concatenate([p[c] for p in parts]) for c in parts[0]}
+    frame = _frame(origin, cols)
+    frame[key] = np.repeat(np.arange(len(days)), [len(d.draws) for d in days])
+    return coerce_contacts(frame, tz=days[0].scenario.timezone)
 
 
 def _raw_contacts(scenario: Scenario, draws: Draws, arrays: DayArrays, prefix: str) -> pd.DataFrame:
     """The columns of :func:`to_contacts` before their conversion to the canonical dtypes."""
+    return _frame(scenario.origin, _columns(scenario, draws, arrays, prefix))
+
+
+_TIMES = ("arrived_at", "called_at", "started_at", "ended_at")
+
+
+def _columns(scenario: Scenario, draws: Draws, arrays: DayArrays, prefix: str) -> dict[str, np.ndarray]:
+    """The contacts columns of one day as numpy arrays, times still in seconds after the day start."""
     n = len(draws)
-    origin = scenario.origin
     qnames = np.array([q.name for q in scenario.queues], dtype=object)
     width = max(len(str(n)), 1)
-    ids = np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)) if n else np.array([], str)
+    ids = np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object) \
+        if n else np.array([], dtype=object)
+    tickets = np.full(n, None, dtype=object)
     if scenario.channel == "kiosk" and n:
         seq = np.zeros(n, dtype=np.int64)
         for qi in range(len(scenario.queues)):
             mask = draws.queue == qi
             seq[mask] = np.arange(1, int(mask.sum()) + 1)
         letters = np.array([(q.name[:1] or "T").upper() for q in scenario.queues], dtype=object)
-        tickets = pd.Series(letters[draws.queue] + pd.Series(seq).astype(str).str.zfill(3).to_numpy(dtype=object))
-    else:
-        tickets = pd.Series([None] * n, dtype=object)
+        tickets = letters[draws.queue] + np.char.zfill(seq.astype(str), 3).astype(object)
     desk_names = np.array(list(scenario.desk_names) + [None], dtype=object)
-    server = desk_names[np.where(arrays.server >= 0, arrays.server, len(scenario.desk_names))]
-    frame = pd.DataFrame({
+    return {
         "contact_id": ids,
         "site": np.full(n, scenario.site, dtype=object),
         "queue": qnames[draws.queue] if n else np.array([], dtype=object),
         "channel": np.full(n, scenario.channel, dtype=object),
-        "ticket": tickets.to_numpy(dtype=object),
+        "ticket": tickets,
         "priority": draws.priority,
-        "arrived_at": _stamps(origin, draws.arrival),
-        "called_at": _stamps(origin, arrays.called),
-        "started_at": _stamps(origin, arrays.started),
-        "ended_at": _stamps(origin, arrays.ended),
+        "arrived_at": draws.arrival,
+        "called_at": arrays.called,
+        "started_at": arrays.started,
+        "ended_at": arrays.ended,
         "outcome": np.array(CODES, dtype=object)[arrays.outcome],
-        "server": server,
-    })
-    return frame
+        "server": desk_names[np.where(arrays.server >= 0, arrays.server, len(scenario.desk_names))],
+    }
+
+
+def _frame(origin: pd.Timestamp, cols: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The contacts table of :func:`_columns`' arrays, seconds turned into timestamps from `origin`."""
+    return pd.DataFrame({c: _stamps(origin, v) if c in _TIMES else v for c, v in cols.items()})

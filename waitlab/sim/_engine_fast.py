@@ -1,15 +1,19 @@
-"""The fast engine: a numba kernel for FCFS queues with their own desks.
+"""The fast engine: numba kernels that give exactly the SimPy engine's outcome, for every scenario.
 
-It covers the common case: one pooled queue, or several queues each with its own desk
-groups (no desk serving two queues), first come first served (no priority tickets), any
-time-varying number of desks, abandonment (phone), no-shows (kiosk). It walks the customers
-of each queue in arrival order: each one takes the desk that can call it first, ties going
-to the lowest desk id, which is exactly what the SimPy engine's dispatch does (rules in
-:mod:`waitlab.sim._outcome`), so both engines give identical outcomes on the same draws.
+Two kernels, one rule book (:mod:`waitlab.sim._outcome`):
 
-Desks live in two heaps: *idle* (free by the current arrival; ordered by desk id) and
-*busy* (ordered by the earliest time the desk can next call: its free time, moved to its
-next opening if it is off duty then; ties by desk id). Each customer costs O(log desks).
+* *pooled* (this module), for days where no desk serves two queues and nobody holds a
+  priority ticket: any time-varying number of desks, abandonment (phone), no-shows (kiosk).
+  It walks the customers of each queue in arrival order: each one takes the desk that can call
+  it first, ties going to the lowest desk id, which is exactly what the SimPy engine's dispatch
+  does. Desks live in two heaps: *idle* (free by the current arrival; ordered by desk id) and
+  *busy* (ordered by the earliest time the desk can next call: its free time, moved to its next
+  opening if it is off duty then; ties by desk id). Each customer costs O(log desks).
+* *routed* (:mod:`waitlab.sim._fast_routed`), for everything else: priority classes and desk
+  groups serving several queues, by an event loop that replays the SimPy engine's dispatch.
+
+Both give identical outcome arrays to the SimPy engine on the same draws (tested over
+generated scenarios in ``tests/sim/test_sim_equivalence.py``).
 """
 
 from __future__ import annotations
@@ -17,38 +21,47 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from waitlab.exceptions import SimulationError
+from waitlab.exceptions import ArgumentError
 from waitlab.sim._draws import Draws
+from waitlab.sim._fast_heap import heap_pop, heap_push, interval_index
 from waitlab.sim._outcome import DayArrays
 from waitlab.sim._scenario import Scenario
 
-__all__ = ["fast_engine_reason", "run_fast"]
+__all__ = ["KERNELS", "run_fast"]
+
+#: The fast engine's kernels; ``"auto"`` picks ``"pooled"`` whenever it applies.
+KERNELS = ("auto", "pooled", "routed")
 
 
-def fast_engine_reason(scenario: Scenario, draws: Draws | None = None) -> str | None:
-    """Why `scenario` needs the SimPy engine, or None when the fast engine covers it."""
-    for g in scenario.desks:
-        if len(g.serves) > 1:
-            return f"desk group {g.name!r} serves several queues ({', '.join(g.serves)})"
-    for q in scenario.queues:
-        if q.priority_share > 0:
-            return f"queue {q.name!r} has priority tickets (priority_share > 0)"
-    if draws is not None and len(draws) and draws.priority.any():
-        return "the draws contain priority customers"
-    return None
+def _pooled_fits(scenario: Scenario, draws: Draws) -> bool:
+    """True when no desk serves two queues and no customer holds a priority ticket."""
+    return bool((scenario.serves.sum(axis=1) <= 1).all() and not (len(draws) and draws.priority.any()))
 
 
-def run_fast(scenario: Scenario, draws: Draws) -> DayArrays:
-    """Simulate one day with the numba kernel; same outcome arrays as the SimPy engine.
+def run_fast(scenario: Scenario, draws: Draws, kernel: str = "auto") -> DayArrays:
+    """Simulate one day with a numba kernel; the same outcome arrays as the SimPy engine.
 
-    Raises
-    ------
-    ValueError
-        If the scenario is outside what the fast engine covers (see :func:`fast_engine_reason`).
+    Parameters
+    ----------
+    scenario : Scenario
+    draws : Draws
+    kernel : {"auto", "pooled", "routed"}
+        ``"auto"`` runs the pooled kernel when no desk serves two queues and nobody holds a
+        priority ticket, the routed one otherwise; forcing ``"routed"`` on a pooled day gives the
+        same outcome (the tests do, to check one kernel against the other).
     """
-    reason = fast_engine_reason(scenario, draws)
-    if reason is not None:
-        raise SimulationError(f"the fast engine cannot run this scenario: {reason}; use engine=\"simpy\".")
+    if kernel not in KERNELS:
+        raise ArgumentError(f"`kernel` must be one of {', '.join(KERNELS)}, got {kernel!r}.")
+    pooled = _pooled_fits(scenario, draws)
+    if kernel == "pooled" and not pooled:
+        raise ArgumentError("`kernel=\"pooled\"` needs desks that serve one queue each and no priority "
+                            "customers; use kernel=\"auto\".")
+    if kernel == "routed" or not pooled:
+        from waitlab.sim._fast_routed import run_routed
+
+        out = DayArrays.empty(len(draws))
+        run_routed(scenario, draws, out)
+        return out
     out = DayArrays.empty(len(draws))
     bounds = scenario.boundaries
     on_duty = np.ascontiguousarray(scenario.on_duty)
@@ -65,72 +78,16 @@ def run_fast(scenario: Scenario, draws: Draws) -> DayArrays:
 
 
 @njit(cache=True)
-def _interval(bounds: np.ndarray, t: float) -> int:
-    """Index of the last interval start <= t (bisect_right - 1)."""
-    lo, hi = 0, bounds.size
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if bounds[mid] <= t:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1
-
-
-@njit(cache=True)
 def _avail(j: int, t: float, desk: int, on_duty: np.ndarray, next_open: np.ndarray,
            bounds: np.ndarray) -> float:
     """Earliest time >= t at which local desk j is on duty (inf if never again)."""
-    k = _interval(bounds, t)
+    k = interval_index(bounds, t)
     if on_duty[desk, k]:
         return t
     k2 = next_open[j, k + 1]
     if k2 < 0:
         return np.inf
     return bounds[k2]
-
-
-@njit(cache=True)
-def _less(ka: float, ja: int, kb: float, jb: int) -> bool:
-    return ka < kb or (ka == kb and ja < jb)
-
-
-@njit(cache=True)
-def _push(keys: np.ndarray, ids: np.ndarray, n: int, key: float, j: int) -> int:
-    i = n
-    keys[i] = key
-    ids[i] = j
-    while i > 0:
-        p = (i - 1) // 2
-        if _less(keys[i], ids[i], keys[p], ids[p]):
-            keys[i], keys[p] = keys[p], keys[i]
-            ids[i], ids[p] = ids[p], ids[i]
-            i = p
-        else:
-            break
-    return n + 1
-
-
-@njit(cache=True)
-def _pop(keys: np.ndarray, ids: np.ndarray, n: int) -> int:
-    n -= 1
-    keys[0] = keys[n]
-    ids[0] = ids[n]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= n:
-            break
-        c = left
-        if left + 1 < n and _less(keys[left + 1], ids[left + 1], keys[left], ids[left]):
-            c = left + 1
-        if _less(keys[c], ids[c], keys[i], ids[i]):
-            keys[i], keys[c] = keys[c], keys[i]
-            ids[i], ids[c] = ids[c], ids[i]
-            i = c
-        else:
-            break
-    return n
 
 
 @njit(cache=True)
@@ -154,24 +111,24 @@ def _kernel(idx, arrival, service, deadline, absent, desks, on_duty, bounds, pho
     for j in range(m):
         key = _avail(j, 0.0, desks[j], on_duty, next_open, bounds)
         if key < np.inf:
-            nb = _push(busy_k, busy_j, nb, key, j)
+            nb = heap_push(busy_k, busy_j, nb, key, j)
     for i in idx:
         a = arrival[i]
         while nb > 0 and busy_k[0] <= a:
             j = busy_j[0]
-            nb = _pop(busy_k, busy_j, nb)
-            ni = _push(idle_k, idle_j, ni, 0.0, j)
-        k = _interval(bounds, a)
+            nb = heap_pop(busy_k, busy_j, nb)
+            ni = heap_push(idle_k, idle_j, ni, 0.0, j)
+        k = interval_index(bounds, a)
         j = -1
         while ni > 0:
             jj = idle_j[0]
             if on_duty[desks[jj], k]:
                 j = jj
                 break
-            ni = _pop(idle_k, idle_j, ni)
+            ni = heap_pop(idle_k, idle_j, ni)
             key = _avail(jj, a, desks[jj], on_duty, next_open, bounds)
             if key < np.inf:
-                nb = _push(busy_k, busy_j, nb, key, jj)
+                nb = heap_push(busy_k, busy_j, nb, key, jj)
         from_idle = j >= 0
         if from_idle:
             start = a
@@ -191,9 +148,9 @@ def _kernel(idx, arrival, service, deadline, absent, desks, on_duty, bounds, pho
             ended[i] = limit
             continue
         if from_idle:
-            ni = _pop(idle_k, idle_j, ni)
+            ni = heap_pop(idle_k, idle_j, ni)
         else:
-            nb = _pop(busy_k, busy_j, nb)
+            nb = heap_pop(busy_k, busy_j, nb)
         called[i] = start
         server[i] = desks[j]
         if (not phone) and (absent[i] or limit < start):
@@ -206,4 +163,4 @@ def _kernel(idx, arrival, service, deadline, absent, desks, on_duty, bounds, pho
         ended[i] = end
         key = _avail(j, end, desks[j], on_duty, next_open, bounds)
         if key < np.inf:
-            nb = _push(busy_k, busy_j, nb, key, j)
+            nb = heap_push(busy_k, busy_j, nb, key, j)

@@ -54,10 +54,11 @@ def days_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
         return []
     table = summary_by(stack_contacts(days) if stacked is None else stacked, "replication",
                        sl_threshold=sl_threshold)
+    rows = table[list(KPI_COLUMNS)].astype(np.float64).to_dict("index")  # one conversion, not one .at per cell
     out = []
     for k, day in enumerate(days):
-        if k in table.index:
-            row = {c: float(table.at[k, c]) for c in KPI_COLUMNS}
+        if k in rows:
+            row = {c: float(rows[k][c]) for c in KPI_COLUMNS}
         else:  # a day without customers
             row = {c: float(v) for c, v in day_kpis(day, sl_threshold).items() if c in KPI_COLUMNS}
         row.update(_sim_kpis(day))
@@ -136,14 +137,19 @@ def days_breaches(days: list[pd.DataFrame] | pd.DataFrame, rules: str | Path | R
     bday = b["replication"].to_numpy(dtype=np.int64)
     tday = turn["replication"].to_numpy(dtype=np.int64)
     sizes = np.bincount(key, minlength=n_days)
+    # counts per day by bincount (one pass each) rather than one filter of the breach table per day
+    first = ~b[["replication", "contact_id"]].duplicated().to_numpy(dtype=bool)
+    breaching_per_day = np.bincount(bday[first], minlength=n_days)
+    rule = b["rule"].to_numpy(dtype=object)
+    per_rule = {lim.id: np.bincount(bday[rule == lim.id], minlength=n_days) for lim in ruleset.limits}
+    violations_per_day = np.bincount(tday, minlength=n_days)
     out = []
     for k in range(n_days):
-        mine = b[bday == k]
-        breaching = float(mine["contact_id"].nunique())
+        breaching = float(breaching_per_day[k])
         row: dict[str, float] = {"breaching_share": breaching / sizes[k] if sizes[k] else float("nan")}
         for lim in ruleset.limits:
-            row[f"breaches_{lim.id}"] = float((mine["rule"] == lim.id).sum())
-        violations = float((tday == k).sum())
+            row[f"breaches_{lim.id}"] = float(per_rule[lim.id][k])
+        violations = float(violations_per_day[k])
         if ruleset.checks_turn_order:
             row["turn_order_violations"] = violations
         for lim in ruleset.limits:

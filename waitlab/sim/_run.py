@@ -234,7 +234,7 @@ def run(
         drawn from it. Day ``i`` uses ``SeedSequence(s).spawn(replications)[i]`` for the root
         seed ``s``, reported as ``result.seed``.
     engine : {"auto", "simpy", "fast"}
-        ``"auto"`` uses the fast engine when the scenario fits it (identical results).
+        ``"auto"`` is the fast engine, which runs every scenario (identical results to ``"simpy"``).
     processes : int or None
         Worker processes; None uses every CPU (at most one per replication), 1 runs here.
     progress : bool
