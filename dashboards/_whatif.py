@@ -266,8 +266,6 @@ def page(loaded: Any) -> None:
     engine = t(f"wif.engine_{b.engine}")
     seconds = b.seconds + (n.seconds if new_toml != base_toml else 0.0)  # the time it took when computed
     st.caption(t("wif.ran", n=i18n.fmt_int(reps), s=i18n.fmt_num(seconds, 1), engine=engine, seed=seed))
-    if b.engine == "simpy":
-        st.caption(t("wif.engine_why"))
 
     _cards(b, n, rules)
     st.subheader(t("wif.kpis"))
