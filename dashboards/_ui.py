@@ -264,9 +264,10 @@ def fmt_kpi(name: str, value: Any) -> str:
 
 
 def default_sl_threshold(contacts: pd.DataFrame) -> float:
-    """Default service-level threshold, seconds: 20 s for calls, 15 min when every contact is a kiosk ticket."""
-    channels = set(contacts["channel"].dropna().unique())
-    return 900.0 if channels == {"kiosk"} else 20.0
+    """Default service-level threshold, seconds: the channel's, from :func:`waitlab.defaults_for`."""
+    from waitlab import defaults_for
+
+    return float(defaults_for(contacts).sl_threshold)
 
 
 @dataclass(frozen=True)

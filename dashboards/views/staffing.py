@@ -9,7 +9,7 @@ import i18n
 import streamlit as st
 from i18n import t
 
-from waitlab import Target
+from waitlab import Target, defaults_for
 
 st.title(t("stf.title"))
 st.caption(t("stf.intro"))
@@ -43,14 +43,18 @@ def _row(name: str, default_on: bool = False):  # noqa: ANN202 - (on, column, co
 
 
 targets: list[Target] = []
-on, (a, b, _c, _d) = _row("sl")
-sl_pct = _ui.number(t("stf.sl_pct"), "stf_sl_pct", 80.0, where=a, min_value=1.0, max_value=99.9, step=5.0,
-                    disabled=not on)
-sl_s = _ui.number(t("stf.sl_s"), "stf_sl_s", _ui.default_sl_threshold(view.contacts), where=b, min_value=0.0,
+# the channel's defaults (waitlab.defaults_for): calls get 80 % within 20 s, kiosk tickets the wait limits
+# of their rule set; with abandonment a wait limit alone is met by almost no desk (callers leave first)
+dflt = defaults_for(view.contacts)
+branch = dflt.rules is not None
+on, (a, b, _c, _d) = _row("sl", not branch)
+sl_pct = _ui.number(t("stf.sl_pct"), "stf_sl_pct", 100.0 * dflt.sl_share, where=a, min_value=1.0, max_value=99.9,
+                    step=5.0, disabled=not on)
+sl_s = _ui.number(t("stf.sl_s"), "stf_sl_s", dflt.sl_threshold, where=b, min_value=0.0,
                   step=10.0, disabled=not on)
 if on:
     targets.append(Target.service_level(float(sl_s), float(sl_pct) / 100.0))
-on, (a, b, c, d) = _row("limits", True)
+on, (a, b, c, d) = _row("limits", branch)
 lim1 = _ui.number(t("stf.limit_min", n=1), "stf_lim1", 30.0, where=a, min_value=1.0, step=5.0, disabled=not on)
 p1 = _ui.number(t("stf.limit_pct", n=1), "stf_p1", 5.0, where=b, min_value=0.001, max_value=99.9, step=1.0,
                 disabled=not on)
