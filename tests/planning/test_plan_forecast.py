@@ -112,3 +112,31 @@ def test_cli_plans_the_forecast_day(tmp_path, capsys):
     assert desks["p95"] >= desks["mean"]
     assert main(["plan", str(scen), "--quantile", "95", "-o", str(tmp_path / "x")]) == 2
     assert "--forecast" in capsys.readouterr().err
+    assert main(["plan", "--forecast", str(path), "-o", str(tmp_path / "x")]) == 2  # neither SCENARIO nor --log
+    assert "--log" in capsys.readouterr().err
+
+
+def test_base_from_the_log_plans_the_forecast_day_on_the_logs_desks(tmp_path):
+    pytest.importorskip("statsmodels", reason="the forecast extra (statsmodels) is not installed")
+    pytest.importorskip("holidays", reason="the forecast extra (holidays) is not installed")
+    from pathlib import Path
+
+    import waitlab as wl
+
+    log = Path(__file__).resolve().parents[2] / "datasets" / "branch_kiosk.csv"
+    if not log.is_file():
+        pytest.skip(f"{log} is missing (run python datasets/make_datasets.py)")
+    contacts, _ = wl.read_log(log, format="kiosk", mapping="vendor_a_es")
+    fc = wl.forecast(contacts, horizon="7D", interval="30min", by=("queue",), country="AR")
+    sc = scenario_from_forecast(fc, contacts, day="2025-04-01")  # a Tuesday; the log's last Tuesday is 25 March
+    assert str(sc.date) == "2025-04-01" and sc.interval == 1800.0
+    day = fc.table[fc.table["interval_start"].dt.date.astype(str) == "2025-04-01"]
+    for q in sc.queues:  # every forecast arrival of the day is in the scenario, as a rate per hour
+        assert sum(q.rates_per_hour) / 2 == pytest.approx(day.loc[day["queue"] == q.name, "arrivals"].sum())
+    assert {q.name for q in sc.queues} == set(contacts["queue"].dropna().astype(str))
+    out = tmp_path / "f.csv"
+    fc.table.to_csv(out, index=False)
+    code = main(["plan", "--forecast", str(out), "--log", str(log), "--format", "kiosk", "--mapping", "vendor_a_es",
+                 "--day", "2025-04-01", "-n", "20", "--seed", "3", "--no-curve", "-q", "-o", str(tmp_path / "p")])
+    assert code in (0, 3)
+    assert (tmp_path / "p" / "plan.csv").is_file()

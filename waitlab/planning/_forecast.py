@@ -40,18 +40,20 @@ def forecast_days(fc: ForecastResult | pd.DataFrame, tz: str = "America/Argentin
     return sorted(set(_local(_table(fc)["interval_start"], tz).dt.date))
 
 
-def scenario_from_forecast(fc: ForecastResult | pd.DataFrame, base: Scenario, *, day: str | dt.date | None = None,
-                           quantile: int | None = None) -> Scenario:
+def scenario_from_forecast(fc: ForecastResult | pd.DataFrame, base: Scenario | pd.DataFrame, *,
+                           day: str | dt.date | None = None, quantile: int | None = None) -> Scenario:
     """The base scenario with its arrival rates and mean handling times taken from one forecast day.
 
     Parameters
     ----------
     fc : ForecastResult or DataFrame
         A :func:`waitlab.forecast` result, or its table (e.g. ``read_forecast("forecast.csv")``).
-    base : Scenario
-        Desks, schedules, opening hours, interval, patience, seats and service-time shape come
-        from it; its queues are matched to the forecast's ``queue`` column by name (a forecast
-        without a ``queue`` column fits a one-queue scenario).
+    base : Scenario or DataFrame
+        Desks, schedules, opening hours, interval, patience and service-time shape come from
+        it; its queues are matched to the forecast's ``queue`` column by name (a forecast
+        without a ``queue`` column fits a one-queue scenario). A contacts table (the log the
+        forecast came from) gives ``Scenario.from_log`` of its last day with the forecast day's
+        weekday (else its busiest day), on the forecast's intervals and the forecast day's hours.
     day : str or date, optional
         The forecast day to plan (local date); default the first day of the forecast.
     quantile : int, optional
@@ -75,7 +77,8 @@ def scenario_from_forecast(fc: ForecastResult | pd.DataFrame, base: Scenario, *,
         A forecast queue the base scenario has no queue for (or the reverse).
     """
     table = _table(fc).copy()
-    table["_start"] = _local(table["interval_start"], base.timezone)
+    tz = base.timezone if isinstance(base, Scenario) else _log_tz(base)
+    table["_start"] = _local(table["interval_start"], tz)
     days = sorted(set(table["_start"].dt.date))
     if not days:
         raise ArgumentError("the forecast has no rows; write one with `waitlab forecast LOG -o forecast.csv`.")
@@ -88,6 +91,8 @@ def scenario_from_forecast(fc: ForecastResult | pd.DataFrame, base: Scenario, *,
         levels = sorted(c.removeprefix("arrivals_hi_") for c in table.columns if c.startswith("arrivals_hi_"))
         raise ArgumentError(f"the forecast has no {quantile} % bound (column {col!r}); its levels are "
                             f"{', '.join(levels) or 'none'}; give --quantile one of them.")
+    if not isinstance(base, Scenario):
+        base = _base_from_log(base, table, want)
     _check_width(table, base)
     rows = table[table["_start"].dt.date == want]
     names = [q.name for q in base.queues]
@@ -134,6 +139,31 @@ def scenario_from_forecast(fc: ForecastResult | pd.DataFrame, base: Scenario, *,
     return dataclasses.replace(base, queues=tuple(queues), date=want,
                                name=f"{base.name} - forecast {want}" + ("" if quantile is None else f" (P{quantile})"),
                                notes=(*base.notes, *notes))
+
+
+def _log_tz(contacts: pd.DataFrame) -> str:
+    if not isinstance(contacts, pd.DataFrame) or "arrived_at" not in contacts:
+        raise ArgumentError("`base` must be a Scenario or a contacts table with `arrived_at` (waitlab.read_log).")
+    tz = getattr(contacts["arrived_at"].dt, "tz", None)
+    return str(tz) if tz is not None else "America/Argentina/Buenos_Aires"
+
+
+def _base_from_log(contacts: pd.DataFrame, table: pd.DataFrame, want: dt.date) -> Scenario:
+    """``Scenario.from_log`` of the log's last day with `want`'s weekday, on the forecast day's grid and hours."""
+    rows = table[table["_start"].dt.date == want].sort_values("_start")
+    key = table["queue"] if "queue" in table else pd.Series(0, index=table.index)
+    gaps = table.groupby(key.to_numpy())["_start"].diff().dt.total_seconds()
+    width = float(gaps[gaps > 0].min()) if (gaps > 0).any() else 1800.0
+    local = contacts["arrived_at"].dt.tz_localize(None) if contacts["arrived_at"].dt.tz is not None \
+        else contacts["arrived_at"]
+    same = sorted({d for d in local.dt.date.dropna() if d.weekday() == want.weekday()})
+    first = rows["_start"].iloc[0]
+    last = rows["_start"].iloc[-1] + pd.Timedelta(seconds=width)
+    end = "23:59" if last.date() > want else f"{last:%H:%M}"
+    if end == "23:59":
+        end = f"{(pd.Timestamp('2000-01-01') + pd.Timedelta(seconds=86400 - width)):%H:%M}"
+    return Scenario.from_log(contacts, date=same[-1] if same else None, interval=width,
+                             start=f"{first:%H:%M}", end=end)
 
 
 def _date(day: str | dt.date) -> dt.date:
