@@ -10,8 +10,7 @@ import pandas as pd
 
 from waitlab.exceptions import ArgumentError, ScenarioError
 from waitlab.forecasting import ForecastResult
-from waitlab.sim import Scenario
-from waitlab.sim._distributions import Distribution
+from waitlab.sim import Distribution, Scenario
 
 __all__ = ["forecast_days", "scenario_from_forecast"]
 
@@ -151,9 +150,7 @@ def _log_tz(contacts: pd.DataFrame) -> str:
 def _base_from_log(contacts: pd.DataFrame, table: pd.DataFrame, want: dt.date) -> Scenario:
     """``Scenario.from_log`` of the log's last day with `want`'s weekday, on the forecast day's grid and hours."""
     rows = table[table["_start"].dt.date == want].sort_values("_start")
-    key = table["queue"] if "queue" in table else pd.Series(0, index=table.index)
-    gaps = table.groupby(key.to_numpy())["_start"].diff().dt.total_seconds()
-    width = float(gaps[gaps > 0].min()) if (gaps > 0).any() else 1800.0
+    width = _width(table, 1800.0)
     local = contacts["arrived_at"].dt.tz_localize(None) if contacts["arrived_at"].dt.tz is not None \
         else contacts["arrived_at"]
     same = sorted({d for d in local.dt.date.dropna() if d.weekday() == want.weekday()})
@@ -175,11 +172,16 @@ def _date(day: str | dt.date) -> dt.date:
         raise ArgumentError(f"`day` must be a date such as '2025-03-24', got {day!r}.") from None
 
 
-def _check_width(table: pd.DataFrame, base: Scenario) -> None:
+def _width(table: pd.DataFrame, default: float) -> float:
+    """The forecast's interval width, seconds: the smallest step between a queue's interval starts."""
     key = table["queue"] if "queue" in table else pd.Series(0, index=table.index)
     gaps = table.groupby(key.to_numpy())["_start"].diff().dt.total_seconds()
     gaps = gaps[gaps > 0]
-    width = float(gaps.min()) if len(gaps) else base.interval
+    return float(gaps.min()) if len(gaps) else default
+
+
+def _check_width(table: pd.DataFrame, base: Scenario) -> None:
+    width = _width(table, base.interval)
     if abs(width - base.interval) > 1e-6:
         raise ArgumentError(f"the forecast's intervals are {width / 60:g} min but scenario {base.name!r}'s are "
                             f"{base.interval / 60:g} min; forecast with --interval {base.interval / 60:g}min.")
