@@ -348,3 +348,24 @@ def staffing(
 
     return staffing_from_log(_contacts, targets=targets, interval=interval, mean_patience=mean_patience, service_time=service_time,
                              shrinkage=shrinkage)
+
+
+# ---------------------------------------------------------------- forecast
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def forecast(key: str, _contacts: pd.DataFrame, interval: str, horizon: str, country: str | None) -> Any:
+    """:func:`waitlab.forecast` of the total arrivals (``by=None``): a :class:`waitlab.ForecastResult`."""
+    from waitlab import forecast as fc
+
+    return fc(_contacts, horizon=horizon, interval=interval, by=None, country=country)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def forecast_staffing(key: str, _fc: Any, targets: tuple[Any, ...], quantile: int | None) -> Any:
+    """:func:`waitlab.staffing_from_forecast` (Erlang C): a :class:`waitlab.StaffingResult`.
+
+    `key` identifies the forecast (the dataset key with the forecast options).
+    """
+    from waitlab import staffing_from_forecast
+
+    return staffing_from_forecast(_fc, targets=targets, quantile=quantile)

@@ -23,6 +23,10 @@ planned once more from its plan, the others at theirs; every group's figures com
 curve, report) and OUT/report.md and OUT/plan.csv give the overview. --group plans only the groups
 named (repeat it), the others keep their schedule.
 
+From a forecast: --forecast FILE.csv (written by `waitlab forecast -o`) plans one of its days (--day,
+default the first) with the forecast arrivals per interval and handling times in place of the scenario's
+rates; --quantile 95 plans for the upper bound of the 95 % prediction interval (a robust plan).
+
 Exit status: 0 when the plan (and the roster, if asked for) was made and meets its targets; 2 with
 one line on stderr when an input is wrong, or when the plan was made but no roster covers it (the
 other files are still written and the report says which interval cannot be covered); 3 when the
@@ -43,7 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("scenario", help="scenario file (TOML), or the name of a bundled example: branch, branch12h, mmc")
+    p.add_argument("scenario", nargs="?", default=None,
+                   help="scenario file (TOML), or the name of a bundled example: branch, branch12h, mmc "
+                   "(with --forecast it may be left out for --log)")
     p.add_argument("--rules", default="CABA", help="rule set whose limits are the targets (CABA, limit15, ... "
                    "or a TOML path) [CABA]")
     p.add_argument("--shifts", default=None, help="shift templates (TOML) for the roster; without it, no roster")
@@ -65,6 +71,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    "sets do not limit it, and on the phone abandoning callers never wait 30 min)")
     p.add_argument("--max-iterations", type=int, default=200, help="most simulations in each group's search [200]")
     p.add_argument("--no-curve", action="store_true", help="skip the cost and benefit curve")
+    p.add_argument("--forecast", default=None, metavar="CSV",
+                   help="plan a day of this forecast (written by `waitlab forecast -o`): its arrivals and handling "
+                   "times replace the scenario's, whose desks, hours and patience are kept")
+    p.add_argument("--day", default=None, metavar="YYYY-MM-DD",
+                   help="with --forecast: the forecast day to plan [the first day of the forecast]")
+    p.add_argument("--quantile", type=int, default=None, metavar="LEVEL",
+                   help="with --forecast: plan for the upper bound of the LEVEL %% prediction interval, e.g. 95")
+    p.add_argument("--log", default=None, metavar="LOG",
+                   help="with --forecast and no scenario: the log the forecast came from; its last day with the "
+                   "forecast day's weekday gives the desks, hours and patience")
+    p.add_argument("--format", default=None, help="with --log: the log's format [detected]")
+    p.add_argument("--mapping", default=None, help="with --log: column mapping (TOML path or shipped name)")
+    p.add_argument("--tz", default=None, help="with --log: IANA timezone of the log's local times")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=run)
@@ -80,6 +99,12 @@ def _check_args(args: argparse.Namespace) -> None:
             raise ArgumentError(f"{flag} must be a share between 0 and 1 (e.g. 0.05), got {v}.")
     if args.seats is not None and args.seats < 0:
         raise ArgumentError(f"--seats must be a whole number >= 0, got {args.seats}.")
+    if args.forecast is None and (args.day is not None or args.quantile is not None or args.log is not None):
+        raise ArgumentError("--day, --quantile and --log apply to a forecast only; add --forecast FILE or drop them.")
+    one_base = (args.scenario is None) != (args.log is None)  # exactly one of SCENARIO and --log
+    if not one_base:
+        raise ArgumentError("plan needs a SCENARIO, or with --forecast either a SCENARIO or --log LOG (not both); "
+                            "give one of them.")
     if args.shifts is not None and not Path(args.shifts).is_file():
         raise ShiftTemplateError(f"shift templates file {args.shifts!r} does not exist; check the path.")
 
@@ -96,8 +121,17 @@ def run(args: argparse.Namespace) -> int:
     from waitlab.sim import Scenario
 
     _check_args(args)
-    path = scenario_path(args.scenario)
-    scenario = Scenario.from_toml(path)
+    scenario: Any = None if args.scenario is None else Scenario.from_toml(scenario_path(args.scenario))
+    if args.forecast is not None:
+        from waitlab.forecasting._staff import read_forecast
+        from waitlab.planning import scenario_from_forecast
+
+        if scenario is None:
+            from waitlab import read_log
+
+            scenario, _ = read_log(args.log, format=args.format, mapping=args.mapping, tz=args.tz)
+        scenario = scenario_from_forecast(read_forecast(args.forecast), scenario, day=args.day,
+                                          quantile=args.quantile)
     targets = targets_from_rules(args.rules, max_share=args.max_share, max_day_prob=args.max_day_prob)
     if args.max_abandon is not None:
         targets.append(Target.abandon_rate(args.max_abandon))

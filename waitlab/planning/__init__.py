@@ -4,6 +4,7 @@ Public names
 ------------
 Pipeline: :func:`plan_scenario` -> :class:`PlanResult`, :func:`write_plan_report`; every desk group
 of a branch: :func:`plan_groups` -> :class:`BranchPlan`, :func:`write_branch_report`.
+From a forecast: :func:`scenario_from_forecast` (one forecast day as a scenario), :func:`forecast_days`.
 Rosters: :func:`load_shifts`, :class:`ShiftTemplates`, :class:`ShiftTemplate`, :class:`MealBreak`,
 :func:`solve_roster`, :class:`Roster`.
 Errors: :class:`PlanningError`, :class:`ShiftTemplateError`, :class:`RosterInfeasibleError`.
@@ -15,6 +16,7 @@ from waitlab.planning._assess import Assessment, SimulatedDays, TargetFigures, a
 from waitlab.planning._branch import BranchPlan, plan_groups, write_branch_report
 from waitlab.planning._curve import CostCurve, cost_curve, nested_allocations
 from waitlab.planning._errors import PlanningError, RosterInfeasibleError, ShiftTemplateError
+from waitlab.planning._forecast import forecast_days, scenario_from_forecast
 from waitlab.planning._pipeline import PlanResult, plan_scenario
 from waitlab.planning._report import write_plan_report
 from waitlab.planning._roster import Roster, solve_roster
@@ -29,6 +31,8 @@ __all__ = [
     "PlanResult",
     "plan_groups",
     "plan_scenario",
+    "forecast_days",
+    "scenario_from_forecast",
     "write_branch_report",
     "write_plan_report",
     "Assessment",
