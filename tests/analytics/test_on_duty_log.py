@@ -62,3 +62,35 @@ def test_sessions_without_log_estimator_is_refused(logged):
         interval_stats(contacts, "15min", sessions=report.agent_sessions)
     with pytest.raises(ArgumentError, match="sessions"):
         interval_stats(contacts, "15min", on_duty="log", sessions=[1, 2])
+
+
+def test_summary_kpis_over_the_span(logged):
+    from waitlab import summary_kpis
+
+    contacts, report = logged
+    s = summary_kpis(contacts, on_duty="log", sessions=report.agent_sessions)
+    # span: first arrival (minute 1) to last event (minute 58); the minute [0, 1) held 1001 and 1004
+    assert np.isclose(s["desks_on_duty"], (93 - 2) / 57)
+
+
+def test_agent_in_two_queues_counts_once_and_pauseall_pauses_both(tmp_path):
+    t = 1_709_542_800
+    lines = [
+        f"{t}|NONE|sales|SIP/1|ADDMEMBER|",
+        f"{t}|NONE|support|SIP/1|ADDMEMBER|",
+        f"{t + 600}|NONE|NONE|SIP/1|PAUSEALL|",
+        f"{t + 900}|NONE|NONE|SIP/1|UNPAUSEALL|",
+        f"{t + 60}|c1|sales|NONE|ENTERQUEUE||1|1",
+        f"{t + 70}|c1|sales|SIP/1|CONNECT|10|x|1",
+        f"{t + 130}|c1|sales|SIP/1|COMPLETEAGENT|10|60|1",
+        f"{t + 1000}|c2|support|NONE|ENTERQUEUE||2|1",
+        f"{t + 1010}|c2|support|SIP/1|CONNECT|10|x|1",
+        f"{t + 1800}|c2|support|SIP/1|COMPLETEAGENT|10|790|1",
+    ]
+    contacts, report = read_log(write_log(tmp_path, lines), format="asterisk", tz="UTC")
+    q = interval_stats(contacts, "15min", on_duty="log", sessions=report.agent_sessions)
+    # one agent, on duty [0, 10) and [15, 30) min: quarter 1 = 10/15, quarter 2 = 1 (not 2: one agent)
+    assert np.allclose(q["desks_on_duty"], [10 / 15, 1])
+    per = interval_stats(contacts, "15min", by="queue", on_duty="log", sessions=report.agent_sessions)
+    for queue in ("sales", "support"):
+        assert np.allclose(per[per["queue"] == queue]["desks_on_duty"], [10 / 15, 1])
