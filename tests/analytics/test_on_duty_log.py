@@ -62,6 +62,9 @@ def test_sessions_without_log_estimator_is_refused(logged):
         interval_stats(contacts, "15min", sessions=report.agent_sessions)
     with pytest.raises(ArgumentError, match="sessions"):
         interval_stats(contacts, "15min", on_duty="log", sessions=[1, 2])
+    naive = report.agent_sessions.assign(start=report.agent_sessions["start"].dt.tz_localize(None))
+    with pytest.raises(ArgumentError, match="timezone-aware"):
+        interval_stats(contacts, "15min", on_duty="log", sessions=naive)
 
 
 def test_summary_kpis_over_the_span(logged):

@@ -81,6 +81,10 @@ def on_duty_options(
     if not isinstance(sessions, pd.DataFrame) or not set(SESSION_COLUMNS) <= set(sessions.columns):
         raise ArgumentError(f"`sessions` must be a table with columns {list(SESSION_COLUMNS)} (the "
                             "report.agent_sessions of an Asterisk queue_log); got another object.")  # fmt: skip
+    for col in ("start", "end"):
+        if not isinstance(sessions[col].dtype, pd.DatetimeTZDtype):
+            raise ArgumentError(f"`sessions` column `{col}` must hold timezone-aware times (as in "
+                                "report.agent_sessions); localize it with .dt.tz_localize(...).")  # fmt: skip
     if sessions.empty:
         return OnDuty("gaps", opt.gap_ns, opt.bin_ns, fallback="the log records no member events (no "
                       "ADDMEMBER, AGENTLOGIN, PAUSE, ... lines: `sessions` is empty)")  # fmt: skip
