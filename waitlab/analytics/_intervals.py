@@ -16,7 +16,7 @@ import pandas as pd
 
 from waitlab._notes import NotedFrame
 from waitlab.analytics import kpis
-from waitlab.analytics._on_duty import OnDuty, on_duty_options, on_duty_spans
+from waitlab.analytics._on_duty import OnDuty, log_spans, on_duty_options, on_duty_spans
 from waitlab.analytics._pools import contact_pools
 from waitlab.analytics._prepare import (
     KPI_NEEDS,
@@ -66,7 +66,7 @@ class Options:
 
 def read_options(
     sl_threshold: SlThreshold, short_abandon: float, on_duty: str, on_duty_gap: str | pd.Timedelta | float,
-    on_duty_bin: str | pd.Timedelta | float,
+    on_duty_bin: str | pd.Timedelta | float, sessions: pd.DataFrame | None = None,
 ) -> Options:  # fmt: skip
     listed = not isinstance(sl_threshold, int | float | np.number)
     if listed and (not isinstance(sl_threshold, Sequence) or isinstance(sl_threshold, str) or not sl_threshold):
@@ -78,7 +78,7 @@ def read_options(
     if len({f"{t:g}" for t in values}) < len(values):
         raise ArgumentError(f"`sl_threshold` lists the same threshold twice ({values!r}); list each once.")
     return Options(tuple(float(t) for t in values), listed, float(short_abandon),
-                   on_duty_options(on_duty, on_duty_gap, on_duty_bin))  # fmt: skip
+                   on_duty_options(on_duty, on_duty_gap, on_duty_bin, sessions))  # fmt: skip
 
 
 def compute_cells(
@@ -144,12 +144,19 @@ def compute_cells(
     pairs = np.unique(cell[named] * (int(s_code.max(initial=0)) + 1) + s_code)
     distinct = np.bincount(pairs // (int(s_code.max(initial=0)) + 1), minlength=n_cells)
     out["desks_present"] = kpis.desks_present(distinct)
-    row, lo, hi = on_duty_spans(f, codes, opt.on_duty, per_group=length_ns is not None)
-    hi = hi - origin[row]
+    if opt.on_duty.estimator == "log" and opt.on_duty.sessions is not None:
+        grp, lo, hi = log_spans(f, codes, n_groups, opt.on_duty.sessions, work.notes)
+        g_origin = np.zeros(n_groups, dtype=np.int64)
+        g_origin[codes] = origin  # each group's own time zero
+        lo, hi = lo - g_origin[grp], hi - g_origin[grp]
+    else:
+        row, lo, hi = on_duty_spans(f, codes, opt.on_duty, per_group=length_ns is not None)
+        grp, lo, hi = codes[row], lo - origin[row], hi - origin[row]
     if length_ns is not None:  # a group's own period: a presence bin may run past its last event
-        hi = np.minimum(hi, length_ns[codes[row]])
-    part, b, ov = split_spans(lo - origin[row], hi, bin_ns, n_bins)
-    duty = np.bincount(codes[row][part] * n_bins + b, weights=ov / NS, minlength=n_cells)
+        hi = np.minimum(hi, length_ns[grp])
+        lo = np.maximum(lo, 0)
+    part, b, ov = split_spans(lo, hi, bin_ns, n_bins)
+    duty = np.bincount(grp[part] * n_bins + b, weights=ov / NS, minlength=n_cells)
     out["desks_on_duty"] = kpis.desks_on_duty(duty, length_s)
     out["desks_busy"] = busy
     out["occupancy"] = kpis.occupancy(busy, out["desks_present"])
@@ -226,6 +233,7 @@ def interval_stats(
     on_duty: str = "gaps",
     on_duty_gap: str | pd.Timedelta | float = kpis.ON_DUTY_GAP,
     on_duty_bin: str | pd.Timedelta | float = "5min",
+    sessions: pd.DataFrame | None = None,
 ) -> NotedFrame:
     """KPIs per interval (and per group): volumes, waits, service levels, queue and desks.
 
@@ -254,14 +262,21 @@ def interval_stats(
     short_abandon : float, default 0.0
         Abandons with wait < this (seconds) are dropped from both sides of
         ``abandon_rate_excl_short`` and from the denominator of ``sl_offered``.
-    on_duty : {"gaps", "presence"}, default "gaps"
+    on_duty : {"gaps", "presence", "log"}, default "gaps"
         Estimator of ``desks_on_duty`` (:func:`waitlab.analytics.kpis.desks_on_duty`): a desk
         is on duty through idle gaps shorter than `on_duty_gap` between its services
-        ("gaps"), or for every `on_duty_bin` bin in which it served ("presence").
+        ("gaps"), or for every `on_duty_bin` bin in which it served ("presence"); "log"
+        measures it from `sessions` (logged in and not paused). With "log" and no `sessions`
+        or an empty one (a log without member events), "gaps" is used and a note says so.
     on_duty_gap : float, str or Timedelta, default 900 (15 min)
         Break threshold of the "gaps" estimator: an idle gap this long or longer is a break.
     on_duty_bin : str, Timedelta or float, default "5min"
         Bin width of the "presence" estimator (it must divide a day).
+    sessions : DataFrame, optional
+        Agent sessions for ``on_duty="log"``: ``report.agent_sessions`` of an Asterisk
+        ``queue_log`` read with :func:`waitlab.read_log` (columns ``agent``, ``queue``,
+        ``start``, ``end``, ``paused``). A stretch counts for the group of its queue's
+        contacts (with no queue: of every group the agent served).
 
     Returns
     -------
@@ -286,7 +301,7 @@ def interval_stats(
     ``desks_on_duty`` of an hour is exactly the mean of its four 15-minute values.
     """
     by_list = [by] if isinstance(by, str) else list(by or [])
-    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
+    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin, sessions)
     bin_ns = interval_ns(interval)
     who = "interval_stats"
     work = read_contacts(with_pool(contacts, by_list), by_list, who=who)

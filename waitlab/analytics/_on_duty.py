@@ -7,7 +7,7 @@ in absolute nanoseconds, each tagged with the contact whose group it belongs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,8 @@ from waitlab.analytics import kpis
 from waitlab.analytics._prepare import NS, interval_ns, to_ns
 from waitlab.exceptions import ArgumentError
 
-ESTIMATORS = ("gaps", "presence")
+ESTIMATORS = ("gaps", "presence", "log")
+SESSION_COLUMNS = ("agent", "queue", "start", "end", "paused")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +28,25 @@ class OnDuty:
     estimator: str = "gaps"
     gap_ns: int = round(kpis.ON_DUTY_GAP * NS)
     bin_ns: int = 300 * NS
+    sessions: pd.DataFrame | None = field(default=None, compare=False)
+    fallback: str = ""  # why on_duty="log" fell back to "gaps"
 
     def note(self) -> str:
         """One sentence stating the estimator in use and the default."""
         gap, width = self.gap_ns / NS / 60, self.bin_ns / NS / 60
         default = kpis.ON_DUTY_GAP / 60
+        if self.estimator == "log":
+            return (
+                "desks_on_duty: estimator 'log', measured from the log's member events (ADDMEMBER/REMOVEMEMBER, "
+                "AGENTLOGIN/AGENTLOGOFF, PAUSE/UNPAUSE): the time-average number of agents logged in and not "
+                f"paused; the default is on_duty='gaps' (idle gaps shorter than {default:g} min bridged)."
+            )
+        if self.fallback:
+            return (
+                f"desks_on_duty: on_duty='log' was asked but {self.fallback}, so the default estimator 'gaps' "
+                f"is used: a desk counts as on duty from the start of a service through idle gaps shorter than "
+                f"{gap:g} min to its next service."
+            )
         if self.estimator == "gaps":
             which = "the default" if self.gap_ns == round(kpis.ON_DUTY_GAP * NS) else f"the default is {default:g}"
             return (
@@ -46,12 +61,83 @@ class OnDuty:
         )
 
 
-def on_duty_options(on_duty: str, on_duty_gap: str | pd.Timedelta | float, on_duty_bin: str | pd.Timedelta | float) -> OnDuty:
+def on_duty_options(
+    on_duty: str, on_duty_gap: str | pd.Timedelta | float, on_duty_bin: str | pd.Timedelta | float,
+    sessions: pd.DataFrame | None = None,
+) -> OnDuty:  # fmt: skip
     """Check the options; ArgumentError naming the one that is wrong."""
     if on_duty not in ESTIMATORS:
         raise ArgumentError(f"`on_duty` must be one of {list(ESTIMATORS)}, got {on_duty!r}.")
     gap = parse_width(on_duty_gap, "on_duty_gap")
-    return OnDuty(on_duty, round(gap * NS), interval_ns(on_duty_bin, "on_duty_bin"))
+    opt = OnDuty(on_duty, round(gap * NS), interval_ns(on_duty_bin, "on_duty_bin"))
+    if sessions is not None and on_duty != "log":
+        raise ArgumentError(f"`sessions` is only read with on_duty='log' (got on_duty={on_duty!r}); pass "
+                            "on_duty='log' to measure desks on duty from them, or drop `sessions`.")  # fmt: skip
+    if on_duty != "log":
+        return opt
+    if sessions is None:
+        return OnDuty("gaps", opt.gap_ns, opt.bin_ns, fallback="no `sessions` table was given (pass "
+                      "report.agent_sessions of an Asterisk queue_log)")  # fmt: skip
+    if not isinstance(sessions, pd.DataFrame) or not set(SESSION_COLUMNS) <= set(sessions.columns):
+        raise ArgumentError(f"`sessions` must be a table with columns {list(SESSION_COLUMNS)} (the "
+                            "report.agent_sessions of an Asterisk queue_log); got another object.")  # fmt: skip
+    for col in ("start", "end"):
+        if not isinstance(sessions[col].dtype, pd.DatetimeTZDtype):
+            raise ArgumentError(f"`sessions` column `{col}` must hold timezone-aware times (as in "
+                                "report.agent_sessions); localize it with .dt.tz_localize(...).")  # fmt: skip
+    if sessions.empty:
+        return OnDuty("gaps", opt.gap_ns, opt.bin_ns, fallback="the log records no member events (no "
+                      "ADDMEMBER, AGENTLOGIN, PAUSE, ... lines: `sessions` is empty)")  # fmt: skip
+    return OnDuty("log", opt.gap_ns, opt.bin_ns, sessions=sessions)
+
+
+def log_spans(
+    frame: pd.DataFrame, codes: np.ndarray, n_groups: int, sessions: pd.DataFrame, notes: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """On-duty spans ``(group, lo, hi)`` in absolute ns of the ``"log"`` estimator.
+
+    A session stretch that is not paused counts for the groups of the contacts of its queue
+    (of every queue when it names none); when those are several groups, for the ones among
+    them whose contacts the agent served. Per agent and group the stretches are merged, so an
+    agent logged in to two queues of one group counts once.
+    """
+    live = sessions[~sessions["paused"].astype(bool)]
+    lo_all, lo_ok = to_ns(live["start"])
+    hi_all, hi_ok = to_ns(live["end"])
+    queue = frame["queue"].astype("string") if "queue" in frame.columns else pd.Series(pd.NA, index=frame.index)
+    server = frame["server"].astype("string") if "server" in frame.columns else pd.Series(pd.NA, index=frame.index)
+    by_queue = pd.Series(codes).groupby(queue.to_numpy(), dropna=True).unique()
+    every = np.unique(codes)
+    agents, groups, los, his = [], [], [], []
+    lost = 0
+    for i, (a, q) in enumerate(zip(live["agent"].astype("string"), live["queue"].astype("string"), strict=True)):
+        if not (lo_ok[i] and hi_ok[i]):
+            continue
+        cand = every if pd.isna(q) else by_queue.get(q, np.zeros(0, np.int64))
+        if n_groups == 1:
+            cand = np.zeros(1, np.int64)
+        elif len(cand) > 1:
+            cand = np.intersect1d(cand, codes[(server == a).fillna(False).to_numpy(dtype=bool)])
+        if not len(cand):
+            lost += 1
+        for g in cand:
+            agents.append(a)
+            groups.append(int(g))
+            los.append(int(lo_all[i]))
+            his.append(int(hi_all[i]))
+    if lost:
+        notes.append(f"desks_on_duty: {lost:,} agent session stretch(es) could not be placed in a group (a queue "
+                     "without contacts, or an agent who served none of the groups) and were left out.")  # fmt: skip
+    if not groups:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    s = pd.DataFrame({"a": agents, "g": groups, "lo": los, "hi": his}).sort_values(["a", "g", "lo"])
+    key = s["a"].astype(str) + "\0" + s["g"].astype(str)
+    run_hi = s.groupby(key.to_numpy(), sort=False)["hi"].cummax().shift()  # latest end before each stretch
+    new = (key != key.shift()) | (s["lo"] > run_hi.where(key == key.shift()))
+    block = new.cumsum().to_numpy()
+    m = s.groupby(block).agg(g=("g", "first"), lo=("lo", "min"), hi=("hi", "max"))
+    return m["g"].to_numpy(np.int64), m["lo"].to_numpy(np.int64), m["hi"].to_numpy(np.int64)
 
 
 def on_duty_spans(

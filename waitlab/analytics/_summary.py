@@ -59,6 +59,7 @@ def summary_by(
     on_duty: str = "gaps",
     on_duty_gap: str | pd.Timedelta | float = kpis.ON_DUTY_GAP,
     on_duty_bin: str | pd.Timedelta | float = "5min",
+    sessions: pd.DataFrame | None = None,
 ) -> NotedFrame:
     """:func:`summary_kpis` of each group of `by`, each over its own period, as one table.
 
@@ -72,7 +73,7 @@ def summary_by(
         group (waiting, desks on duty and busy, occupancy) are averaged over that group's own
         span, from its first arrival to its last event, exactly as :func:`summary_kpis` of the
         group alone.
-    sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin
+    sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin, sessions
         As in :func:`~waitlab.analytics.interval_stats`.
 
     Returns
@@ -83,7 +84,7 @@ def summary_by(
         ``span_s``; ``.notes`` states the desks-on-duty estimator and what could not be
         computed and why.
     """
-    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
+    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin, sessions)
     who = "summary_by"
     work = read_contacts(with_pool(contacts, [by]), [by], who=who)
     if work.frame.empty:
@@ -104,6 +105,7 @@ def summary_kpis(
     on_duty: str = "gaps",
     on_duty_gap: str | pd.Timedelta | float = kpis.ON_DUTY_GAP,
     on_duty_bin: str | pd.Timedelta | float = "5min",
+    sessions: pd.DataFrame | None = None,
 ) -> KpiSummary:
     """The same KPIs as :func:`~waitlab.analytics.interval_stats` over the whole period, as one mapping.
 
@@ -111,7 +113,7 @@ def summary_kpis(
     ----------
     contacts : DataFrame
         A contacts table.
-    sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin
+    sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin, sessions
         As in :func:`~waitlab.analytics.interval_stats`.
 
     Returns
@@ -123,7 +125,7 @@ def summary_kpis(
         are ints, the rest floats (NaN when a KPI cannot be computed). ``.notes`` (a tuple of
         str) states the desks-on-duty estimator and what could not be computed and why.
     """
-    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin)
+    opt = read_options(sl_threshold, short_abandon, on_duty, on_duty_gap, on_duty_bin, sessions)
     who = "summary_kpis"
     work = read_contacts(contacts, [], who=who)
     if work.frame.empty:

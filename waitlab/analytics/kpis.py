@@ -283,6 +283,14 @@ def desks_on_duty(on_duty_seconds_in_interval: np.ndarray, length_s: float | np.
         5 min) from local midnight; a desk is on duty for the whole of every fine bin in which
         one of its services runs (the :func:`desks_present` rule at width :math:`\delta`).
 
+    ``"log"`` (:func:`waitlab.analytics._on_duty.log_spans`)
+        Not estimated but measured, when the log records logins: :math:`D(t)` is the number
+        of agents logged in and not paused at :math:`t`, from the agent sessions of an
+        Asterisk ``queue_log`` (``ADDMEMBER``/``REMOVEMEMBER``, ``AGENTLOGIN``/``AGENTLOGOFF``,
+        ``PAUSE``/``UNPAUSE``; :attr:`waitlab.readers.IngestReport.agent_sessions`). A
+        stretch belongs to the group of its queue's contacts (with no queue, to each group
+        the agent served); an agent logged in to several queues of one group counts once.
+
     Per group, each on-duty span belongs to the group of the contact whose service opens it
     (``"gaps"``: the gap after a service goes with that service, so a desk's time is split
     among groups without double counting), or to each group it served in that fine bin

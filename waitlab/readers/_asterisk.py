@@ -44,6 +44,14 @@ the call's ``ENTERQUEUE``, an exact repeat of an earlier line). An epoch the con
 cannot store (epoch milliseconds, say) quarantines every line of its call, the rest of the
 file is kept. A call id that enters queues several times yields one contact per visit,
 ``<callid>``, ``<callid>#2``, ... Epochs are UTC seconds, converted to the timezone asked for.
+
+Agent sessions: the member lines among the agent lines (``ADDMEMBER``, ``REMOVEMEMBER``,
+``PAUSE``, ``UNPAUSE``, ``PAUSEALL``, ``UNPAUSEALL``, ``AGENTLOGIN``, ``AGENTLOGOFF``,
+``AGENTCALLBACKLOGIN``, ``AGENTCALLBACKLOGOFF``) stay not-rows of the contacts table, and are
+also folded into :attr:`IngestReport.agent_sessions` (who was logged in to which queue, and
+when paused; rules in :mod:`waitlab.readers._agent_sessions`), the input of
+``interval_stats(..., on_duty="log", sessions=report.agent_sessions)``. A log without member
+lines gives an empty table.
 """
 
 from __future__ import annotations
@@ -54,6 +62,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from waitlab.readers._agent_sessions import MEMBER_EVENTS, agent_sessions
 from waitlab.readers._report import IngestReport
 from waitlab.readers._tables import _check_path, _detect_encoding, _raw_bytes
 from waitlab.schema import COLUMNS, coerce_contacts, row_problems
@@ -247,11 +256,19 @@ def read_asterisk(
                      f"{int(line_no[far][0])}); their calls' lines are quarantined, the rest of the file is kept.")
     notes.append("EXITWITHKEY counts as abandoned (the caller chose to leave); EXITWITHTIMEOUT, EXITEMPTY, "
                  "AGENTDUMP and FULL/JOINEMPTY/JOINUNAVAIL as other (the queue, not the caller, ended the wait).")
+    member = system & event.isin(MEMBER_EVENTS).fillna(False).to_numpy()
+    member &= epoch.between(_EPOCH_LO, _EPOCH_HI).fillna(False).to_numpy()
+    timed = epoch[~blank & epoch.between(_EPOCH_LO, _EPOCH_HI).fillna(False).to_numpy()]
+    sessions, s_notes = agent_sessions(
+        epoch[member], queue[member], agent[member], event[member],
+        first=float(timed.min()) if len(timed) else 0.0, last=float(timed.max()) if len(timed) else 0.0, tz=tz,
+    )  # fmt: skip
+    notes.extend(s_notes)
     counts = q["reason"].value_counts()
     report = IngestReport(
         path=str(path), format="asterisk", rows_read=rows_read, rows_used=int(rows_read - len(q)),
         rows_quarantined=len(q), reasons={str(k): int(v) for k, v in counts.items()}, notes=tuple(notes),
         quarantine=q, not_rows=not_rows, row_unit=_ROW_UNIT,
-        id_fields=("callid", "raw"),
+        id_fields=("callid", "raw"), agent_sessions=sessions,
     )  # fmt: skip
     return contacts, report

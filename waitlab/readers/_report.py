@@ -10,6 +10,8 @@ depends on the format and is stated in :attr:`IngestReport.row_unit`:
 * ``asterisk``: one *call event line* (a line with a call id). Agent and system lines
   (``QUEUESTART``, ``ADDMEMBER``, ``PAUSE``, ``AGENTLOGIN``, ...) are read but are not calls,
   so they are not rows either; they are counted in :attr:`IngestReport.not_rows` by event.
+  Their member events (logins, logoffs, pauses) are kept apart, as the agent sessions table
+  :attr:`IngestReport.agent_sessions`; the contacts table and the row accounting do not change.
 
 Quarantined rows keep ``line``: the 1-based physical line of the file, header included (so
 the first data line of a CSV with a header is line 2). For Excel it is the worksheet row
@@ -60,6 +62,13 @@ class IngestReport:
         Columns of `quarantine` that carry contact or customer identifiers as the file had
         them (the fields mapped to ``contact_id`` and ``customer_id``, and ``raw`` lines), so
         that an export with hashed ids hashes them too.
+    agent_sessions : pandas.DataFrame or None
+        ``asterisk`` only (None for formats that do not record logins): one row per stretch
+        of time an agent was logged in, ``agent``, ``queue`` (missing: all its queues),
+        ``start``, ``end`` (tz-aware) and ``paused``, from the log's member events
+        (:mod:`waitlab.readers._agent_sessions`; empty when the log has none). Pass it to
+        ``interval_stats(..., on_duty="log", sessions=report.agent_sessions)`` to measure
+        desks on duty from the log instead of estimating it.
     """
 
     path: str
@@ -73,6 +82,7 @@ class IngestReport:
     not_rows: dict[str, int] = field(default_factory=dict)
     row_unit: str = "one data record (a non-blank line after the header)"
     id_fields: tuple[str, ...] = ()
+    agent_sessions: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_used + self.rows_quarantined:
