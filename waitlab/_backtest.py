@@ -256,7 +256,7 @@ def backtest(
         preds["erlang_c"] = ErlangC(arrival_rate=lam, mean_service=svc, desks=desks)
     if "erlang_a" in models:
         preds["erlang_a"] = ErlangA(arrival_rate=lam, mean_service=svc, mean_patience=mp, desks=desks)
-    kpis: list[tuple[str, str]] = [(k, v) for k, v in _OBSERVED.items()]
+    kpis: list[tuple[str, str]] = list(_OBSERVED.items())
     kpis += [(f"sl_{t:g}", f"sl_offered_{t:g}") for t in sl_thresholds]
     frames = []
     base = cells[["interval_start", *by_list, "arrivals", "mean_service", "desks_on_duty"]].assign(
