@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 import pytest
-from backtest_helpers import DESKS, PATIENCE
+from backtest_helpers import DESKS, PATIENCE, sim_log_fixture  # noqa: F401  (the `log` fixture)
 
 import waitlab
 from waitlab.exceptions import ArgumentError, SchemaError

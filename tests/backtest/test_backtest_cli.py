@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from backtest_helpers import sim_log_fixture  # noqa: F401  (the `log` fixture)
 
 from waitlab.cli import main
 
@@ -15,9 +16,9 @@ from waitlab.cli import main
     (["--test", "2024-03-10:2024-03-15", "--sl", "x"], "--sl"),
 ])  # fmt: skip
 def test_option_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], word: str) -> None:
-    log = tmp_path / "log.csv"
-    log.write_text("arrived_at\n2024-03-04 10:00:00\n")
-    assert main(["backtest", str(log), "--train", "2024-03-04:2024-03-09", *extra]) == 2
+    path = tmp_path / "log.csv"
+    path.write_text("arrived_at\n2024-03-04 10:00:00\n")
+    assert main(["backtest", str(path), "--train", "2024-03-04:2024-03-09", *extra]) == 2
     err = capsys.readouterr().err.strip()
     assert word in err and len(err.splitlines()) == 1 and err.endswith(".")
 
