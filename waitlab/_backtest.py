@@ -218,7 +218,7 @@ def backtest(
     if hours is not None:
         keep &= (start.dt.hour >= hours[0]) & (start.dt.hour < hours[1])
     if weekdays is not None:
-        keep &= start.dt.dayofweek.isin(list(weekdays))
+        keep &= start.dt.day_of_week.isin(list(weekdays))
     cells = pd.DataFrame(st[keep.to_numpy(dtype=bool)]).reset_index(drop=True)
     if by_list:
         key = pd.MultiIndex.from_frame(cells[by_list]) if len(by_list) > 1 else pd.Index(cells[by_list[0]])
