@@ -27,6 +27,8 @@ write_report        HTML report and Excel workbook
 forecast            next week's arrivals (with prediction bounds) and handling time per interval,
                     public holidays included, against the seasonal-naive baseline
 forecast_backtest   rolling-origin backtest of the forecast: WAPE and MAE by horizon day
+backtest            Erlang C and Erlang A predictions of a test period's interval KPIs against the
+                    log (abandonment, ASA, P(wait > 0), SL): table and errors per model
 staffing_from_forecast  required desks per interval of a forecast (optionally at an upper bound)
 
 Sub-packages, loaded on first use: ``waitlab.models`` (Erlang B/C/A, staffing),
@@ -41,6 +43,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from waitlab._backtest import ModelBacktestResult, backtest
 from waitlab._clock import parse_interval
 from waitlab._defaults import ChannelDefaults, defaults_for
 from waitlab.analytics import from_headcounts, idle_gaps, interval_stats, patience, summary_by, summary_kpis
@@ -64,10 +67,12 @@ __all__ = [
     "ForecastResult",
     "IngestReport",
     "LogFormatError",
+    "ModelBacktestResult",
     "Seats",
     "StaffingResult",
     "Target",
     "WaitlabError",
+    "backtest",
     "check_compliance",
     "coerce_contacts",
     "defaults_for",
