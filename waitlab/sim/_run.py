@@ -61,17 +61,23 @@ def replicate_many(
     The results equal ``[replicate(scenario, s, ...) for s in seeds]`` (tested): the days are
     stacked into one contacts table, measured by :func:`waitlab.analytics.summary_by` and
     judged by one compliance call (see :func:`waitlab.sim._kpis.days_breaches`), which costs
-    little more than measuring a single day. Each KPI named in `by_interval` is also reported
+    little more than measuring a single day; rule sets that need no seat sweep are judged from
+    the outcome arrays instead (:mod:`waitlab.sim._fast_kpis`, same results). Each KPI named in `by_interval` is also reported
     for every interval of the scenario, as keys ``"<kpi>[<i>]"`` (from
     :func:`waitlab.analytics.interval_stats` with the scenario's interval).
     """
+    from waitlab.compliance import load_rules
+    from waitlab.sim._fast_kpis import fast_breaches, fast_covers
     from waitlab.sim._kpis import days_breaches, days_kpis
 
     days = [simulate_day(scenario, np.random.default_rng(s), engine=engine) for s in seeds]
     stacked = stack_contacts(days)
     out = days_kpis(days, sl_threshold=sl_threshold, stacked=stacked)
     if rules is not None:
-        for kpis, breaches in zip(out, days_breaches(stacked, rules, seats), strict=True):
+        ruleset = load_rules(rules)
+        # limits judged from the arrays when no seat sweep is needed (equal results, tested)
+        judged = fast_breaches(days, ruleset) if fast_covers(ruleset, seats) else days_breaches(stacked, ruleset, seats)
+        for kpis, breaches in zip(out, judged, strict=True):
             kpis.update(breaches)
     if by_interval:
         _add_intervals(out, scenario, stacked, by_interval, sl_threshold)
