@@ -147,7 +147,8 @@ def replay(
     t0 = math.floor(first / interval) * interval
     t1 = min((math.floor((last - midnight).total_seconds() / interval) + 1) * interval, 86400.0)
     sc = scenario_from_log(
-        log, date=when, interval=interval, arrivals="trace", patience=None, start=time_of_day(t0), end=time_of_day(t1),
+        log, date=when, interval=interval, arrivals="trace", patience=None, start=time_of_day(t0),
+        end=time_of_day(t1) if t1 < 86400 else "24:00", _open="present",
     )  # fmt: skip
     notes += [n for n in sc.notes if n.startswith(("date:", "no_show_seconds", "desk groups"))]
     if desks:
