@@ -106,7 +106,7 @@ def replay(
         A contacts log (:mod:`waitlab.schema`) with ``server``.
     desks : mapping of group name to schedule, optional
         Overrides of the desk groups of :func:`~waitlab.sim.scenario_from_log` (one group per
-        set of queues the desks called; the error for an unknown name lists them). A
+        pool of desks, :func:`waitlab.analytics.pools`; the error for an unknown name lists them). A
         schedule is an int (that many desks all day), ``"+n"`` / ``"-n"`` (n more / fewer than
         the log had in every interval, never below 0), a list with one count per interval,
         or ``{"HH:MM": n}`` (n desks from that time on; earlier intervals keep the log's).
