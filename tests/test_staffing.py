@@ -43,7 +43,10 @@ def test_plan_matches_the_textbook_erlang_c_answer_and_flags_the_shortfall():
     lam, mu, a = 100 / 1800, 1 / 180, Fraction(10)
     assert _erlang_c_sl(13, a, mu, lam, 20.0) < 0.8 <= _erlang_c_sl(14, a, mu, lam, 20.0)
     assert first["desks"] == 14
-    assert first["desks_present"] == 10 and first["shortfall"] == 4 and bool(first["understaffed"])
+    # desk k serves back to back from 10:00 + 18k s: on duty 1800 - 18k s of the half hour, so
+    # sum_k (1800 - 18k) / 1800 = (18000 - 810) / 1800 = 9.55 desks on duty (10 seen serving)
+    assert first["desks_present"] == 10 and first["desks_on_duty"] == pytest.approx(17190 / 1800)
+    assert first["shortfall"] == 5 and bool(first["understaffed"])  # ceil(14 - 9.55)
     # the next half hour only finishes services: no arrivals, nothing required, not understaffed
     assert plan.iloc[1]["arrivals"] == 0 and plan.iloc[1]["desks"] == 0 and not plan.iloc[1]["understaffed"]
     assert any("Erlang C" in n for n in notes)
@@ -57,13 +60,13 @@ def test_default_target_is_stated():
 
 def test_result_summary_dict_and_text():
     res = staffing_from_log(_steady_log(), interval="30min", targets=Target.service_level(20.0, 0.8))
-    # one half hour with 100 arrivals, needing 14 desks where 10 were present
-    assert res.summary() == {"intervals": 2, "intervals_with_arrivals": 1, "understaffed": 1, "max_shortfall": 4}
+    # one half hour with 100 arrivals, needing 14 desks where 9.55 were on duty: 5 whole desks short
+    assert res.summary() == {"intervals": 2, "intervals_with_arrivals": 1, "understaffed": 1, "max_shortfall": 5}
     d = res.to_dict()
     assert d["model"] == "erlang_c" and d["targets"] == ["share served within 20 s >= 80.00% in every interval"]
     assert d["notes"] == list(res.notes)
     text = str(res)
-    assert "1 intervals with arrivals; 1 understaffed (largest shortfall 4 desks)" in text
+    assert "1 intervals with arrivals; 1 understaffed (largest shortfall 5 desks)" in text
     assert all(f"- {n}" in text for n in res.notes)
 
 
@@ -188,3 +191,25 @@ def test_staff_on_the_seelab_month_by_queue_has_zero_service_intervals_and_does_
     assert main(["staff", str(SEELAB), "--format", "seelab", "--by", "queue"]) == 0
     out = capsys.readouterr().out
     assert "had only services measured as 0 s long" in out
+
+
+def test_the_verdict_uses_desks_on_duty_not_desks_seen():
+    # 10:00-11:00, desk A serves 10:00-10:20, 10:25-10:45 and
+    # 10:50-11:00 (gaps of 5 min: on duty all hour); desk B serves one call 10:00-10:05 and is gone
+    # (5 of 60 min). Seen serving: 2 desks; on duty: 1 + 1/12.
+    start = pd.Timestamp("2025-03-10 10:00")
+    spans = [(0, 20, "A"), (25, 45, "A"), (50, 60, "A"), (0, 5, "B")]
+    rows = [(f"t{i}", start + pd.Timedelta(minutes=a), start + pd.Timedelta(minutes=a), start + pd.Timedelta(minutes=a),
+             start + pd.Timedelta(minutes=b), d) for i, (a, b, d) in enumerate(spans)]
+    df = pd.DataFrame(rows, columns=["contact_id", "arrived_at", "called_at", "started_at", "ended_at", "server"])
+    df["queue"], df["channel"], df["outcome"], df["site"] = "Q", "phone", "served", "S"
+    log = coerce_contacts(df, tz="America/Argentina/Buenos_Aires")
+    res = staffing_from_log(log, interval="1h", mean_patience=None, targets=Target.service_level(20.0, 0.8))
+    row = res.table.iloc[0]
+    # AHT (20 + 20 + 10 + 5) / 4 min = 825 s, 4 arrivals an hour: a = 4 * 825 / 3600 erlangs
+    lam, mu, a = 4 / 3600, 1 / 825, Fraction(4 * 825, 3600)
+    assert _erlang_c_sl(2, a, mu, lam, 20.0) < 0.8 <= _erlang_c_sl(3, a, mu, lam, 20.0)
+    assert row["desks"] == 3 and row["desks_present"] == 2
+    assert row["desks_on_duty"] == pytest.approx(1 + 5 / 60)
+    assert row["shortfall"] == 2 and bool(row["understaffed"])  # ceil(3 - 1.083), not 3 - 2
+    assert any("desks on duty" in n and "understaffed" in n for n in res.notes)

@@ -193,6 +193,11 @@ def seconds_of_time(t: dt.time) -> float:
     return t.hour * 3600.0 + t.minute * 60.0 + t.second + t.microsecond / 1e6
 
 
+def end_seconds(t: dt.time) -> float:
+    """Seconds since midnight of a closing time; ``00:00`` is the end of the day (86400, "24:00")."""
+    return 86400.0 if t == dt.time(0) else seconds_of_time(t)
+
+
 def time_of_day(seconds: float) -> dt.time:
     """:class:`datetime.time` of seconds since midnight (whole seconds); 86400 and later give 23:59:59."""
     s = round(seconds)

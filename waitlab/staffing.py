@@ -1,11 +1,11 @@
 """Staffing from a log: required desks per interval (Erlang C or A) against the desks observed.
 
 This is the bridge between the analytics of a real (or simulated) day and the queueing
-models: :func:`staffing_from_log` measures arrivals and handling time per interval with
-:func:`waitlab.analytics.interval_stats`, estimates patience with
+models: :func:`staffing_from_log` measures arrivals, handling time and desks on duty per
+interval with :func:`waitlab.analytics.interval_stats`, estimates patience with
 :func:`waitlab.analytics.patience` when Erlang A is asked for, solves the fewest desks with
-:func:`waitlab.models.staffing_plan`, and flags the intervals where fewer desks were present
-than required. The CLI (``waitlab staff``), the dashboard's Staffing page and the demo all call
+:func:`waitlab.models.staffing_plan`, and flags the intervals where fewer desks were on duty
+(time average over the interval) than required. The CLI (``waitlab staff``), the dashboard's Staffing page and the demo all call
 it, so they give the same plan for the same log and options.
 """
 
@@ -42,8 +42,10 @@ class StaffingResult:
         ``arrivals``, ``mean_service`` (s, after filling), ``load`` (erlangs), ``desks`` (required),
         ``staff`` (after shrinkage), the achieved ``prob_wait``, ``asa``, ``prob_abandon``,
         ``occupancy``, ``service_level`` / ``p_wait_gt_<limit>s`` for the targets,
-        ``desks_present`` (desks present in the log), ``shortfall`` (required - observed,
-        >= 0) and ``understaffed`` (observed < required).
+        ``desks_present`` (desks seen serving in the interval, as before), ``desks_on_duty``
+        (time-average desks on duty, :func:`waitlab.analytics.kpis.desks_on_duty`, default
+        estimator), ``shortfall`` (whole desks to add: required - on duty rounded up, >= 0) and
+        ``understaffed`` (on duty < required).
     notes : tuple of str
         The model, the patience estimate, the handling-time fills, the default target and every
         other assumption made, in plain sentences.
@@ -71,7 +73,7 @@ class StaffingResult:
             "intervals": len(self.table),
             "intervals_with_arrivals": len(busy),
             "understaffed": int(busy["understaffed"].sum()),
-            "max_shortfall": int(busy["shortfall"].max()) if len(busy) else 0,
+            "max_shortfall": int(busy["shortfall"].max()) if len(busy) else 0,  # whole desks
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,7 +95,8 @@ class StaffingResult:
         plan = self.table
         worst = plan[plan["understaffed"]].sort_values("shortfall", ascending=False, kind="stable").head(10)
         if len(worst):
-            cols = [c for c in ("interval_start", "queue", "arrivals", "mean_service", "desks", "desks_present", "shortfall")
+            cols = [c for c in ("interval_start", "queue", "arrivals", "mean_service", "desks", "desks_present",
+                                 "desks_on_duty", "shortfall")
                     if c in worst.columns]
             lines.append(worst[cols].to_string(index=False))
         return "\n".join(lines)
@@ -186,10 +189,15 @@ def staffing_from_log(
     )
     keys = ["interval_start", *keys_by]
     out = pd.concat([stats[keys].reset_index(drop=True), plan.reset_index(drop=True)], axis=1)
-    observed = stats["desks_present"].fillna(0).to_numpy()
-    out["desks_present"] = observed
-    out["shortfall"] = (out["desks"] - observed).clip(lower=0)
-    out["understaffed"] = out["desks"] > observed
+    out["desks_present"] = stats["desks_present"].fillna(0).to_numpy()
+    on_duty = stats["desks_on_duty"].fillna(0).to_numpy(dtype=float)
+    out["desks_on_duty"] = on_duty
+    gap = out["desks"].to_numpy(dtype=float) - on_duty
+    out["shortfall"] = np.ceil(np.round(gap, 9)).clip(min=0).astype(np.int64)  # whole desks to add
+    out["understaffed"] = out["shortfall"] > 0
+    notes.append("verdict: an interval is understaffed when the desks on duty (time average over the interval, "
+                 "desks_on_duty) are fewer than the desks required; shortfall = required - on duty, rounded up "
+                 "to whole desks; desks_present (desks seen serving in the interval) is shown but not used")
     return StaffingResult(out, tuple(notes), "erlang_c" if theta is None else "erlang_a", theta, goal, width)
 
 

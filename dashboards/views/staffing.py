@@ -101,7 +101,7 @@ m = [*st.columns(2), *st.columns(2)]  # two rows: every label and value shows wh
 m[0].metric(t("stf.intervals_short"), f"{i18n.fmt_int(open_['understaffed'].sum())} / {i18n.fmt_int(len(open_))}",
             border=True, help=t("stf.intervals_short_help"))
 m[1].metric(t("stf.desk_hours_required"), i18n.fmt_num(open_["desks"].sum() * hours, 1), border=True)
-m[2].metric(t("stf.desk_hours_observed"), i18n.fmt_num(open_["desks_present"].sum() * hours, 1), border=True)
+m[2].metric(t("stf.desk_hours_observed"), i18n.fmt_num(open_["desks_on_duty"].sum() * hours, 1), border=True)
 m[3].metric(t("stf.staff_hours"), i18n.fmt_num(open_["staff"].sum() * hours, 1), border=True,
             help=t("stf.staff_hours_help"))
 
@@ -109,9 +109,9 @@ series = _ui.naive_times(open_, "interval_start")
 order = _ui.slots(series["interval_start"])  # business hours: open intervals side by side
 series = series.assign(slot=series["interval_start"].map(order), day=series["interval_start"].dt.date.astype(str))
 x = _ui.slot_x(order, t("dash.business_hours"))
-long = series.melt(id_vars=["interval_start", "slot", "day", "understaffed"], value_vars=["desks", "desks_present"],
+long = series.melt(id_vars=["interval_start", "slot", "day", "understaffed"], value_vars=["desks", "desks_on_duty"],
                    var_name="what", value_name="count")
-names = {"desks": t("stf.required"), "desks_present": t("stf.observed")}  # colours follow the code
+names = {"desks": t("stf.required"), "desks_on_duty": t("stf.observed")}  # colours follow the code
 long["what"] = long["what"].map(names)
 lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
     x=x, y=alt.Y("count:Q", title=t("stf.desks")), detail="day:N",
@@ -121,16 +121,16 @@ lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
              alt.Tooltip("what:N", title=" "), alt.Tooltip("count:Q", title=t("stf.desks"), format=",.1f")],
 )
 short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=40, filled=True).encode(
-    x="slot:Q", y="desks_present:Q",
+    x="slot:Q", y="desks_on_duty:Q",
     tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time())])
 rules_layer = _ui.day_rules(order)
 layers = [rules_layer] if rules_layer is not None else []
 _ui.chart(alt.layer(*layers, lines, short).properties(height=320))
 st.caption(t("dash.short_dots"))
 
-cols = ["interval_start", "arrivals", "mean_service", "load", "desks_present", "desks", "staff", "prob_wait", "asa",
+cols = ["interval_start", "arrivals", "mean_service", "load", "desks_present", "desks_on_duty", "desks", "staff", "prob_wait", "asa",
         "prob_abandon", "occupancy", *[c for c in plan.columns if c.startswith(("service_level", "p_wait_gt_"))]]
-_ui.table(open_[cols], {"arrivals": "int", "load": "num2", "desks_present": "num", "desks": "int", "staff": "int",
+_ui.table(open_[cols], {"arrivals": "int", "load": "num2", "desks_present": "num", "desks_on_duty": "num", "desks": "int", "staff": "int",
                         "prob_wait": "pct", "prob_abandon": "pct", "service_level": "pct",
                         **{c: "pct" for c in cols if c.startswith("p_wait_gt_")}},
           highlight=open_["understaffed"], key="stf_plan")

@@ -41,6 +41,7 @@ def test_library_cli_and_page_give_the_same_desks_per_interval(name, fmt, mappin
     cli = pd.read_csv(out)
     assert cli["desks"].tolist() == plan["desks"].tolist()
     assert cli["desks_present"].tolist() == pytest.approx(plan["desks_present"].tolist())
+    assert cli["desks_on_duty"].tolist() == pytest.approx(plan["desks_on_duty"].tolist())
 
     at = load_sample(new_app("es"), name)
     at.switch_page("views/staffing.py").run()
@@ -57,5 +58,6 @@ def test_library_cli_and_page_give_the_same_desks_per_interval(name, fmt, mappin
     assert len(shown) == len(open_) > 0
     assert shown[i18n.t("col.desks", "es")].tolist() == open_["desks"].tolist()
     assert shown[i18n.t("col.desks_present", "es")].tolist() == pytest.approx(open_["desks_present"].tolist())
+    assert shown[i18n.t("col.desks_on_duty", "es")].tolist() == pytest.approx(open_["desks_on_duty"].tolist())
     assert pd.DatetimeIndex(shown[i18n.t("col.interval_start", "es")]).equals(pd.DatetimeIndex(open_["interval_start"]))
 

@@ -23,8 +23,8 @@ _POOLED_DROP = ["span_s", "waiting_mean", "waiting_max", "desks_present", "desks
 _DAY_COLS = ["day", "weekday", "arrivals", "served", "sl_offered", "asa", "wait_mean", "abandon_rate", "missing"]
 _BREACH_COLS = ["contact_id", "rule", "day", "hour", "queue", "outcome", "observed_s", "limit_s", "excess_s"]
 _TURN_COLS = ["day", "queue", "ticket", "arrived_at", "called_at", "overtaken_ticket", "overtaken_arrived_at", "delay_s"]
-_STAFF_COLS = ["interval_start", "queue", "arrivals", "mean_service", "load", "desks", "desks_present", "shortfall",
-               "service_level", "asa", "prob_abandon", "occupancy", "understaffed"]
+_STAFF_COLS = ["interval_start", "queue", "arrivals", "mean_service", "load", "desks", "desks_present", "desks_on_duty",
+               "shortfall", "service_level", "asa", "prob_abandon", "occupancy", "understaffed"]
 
 
 def kpi_cards(data: ReportData, lang: str) -> list[tuple[str, str]]:

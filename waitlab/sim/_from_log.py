@@ -8,9 +8,12 @@ What is taken from where (every choice is also written to the notes):
   too few services to estimate a spread; service times vary less from day to day than
   arrivals do). Service is the desk time ``ended_at - called_at`` of served and transferred
   contacts: the simulator has no walk-to-the-desk phase, so the walk is part of the service;
-* desks -- desks grouped by the set of queues they called over the whole log; a group's
-  ``open`` count in an interval is the number of its desks with work (call to end)
-  overlapping the interval on the day;
+* desks -- desks grouped in pools (:func:`waitlab.analytics.pools`, over the whole log: the
+  queues that make at least 10 % of a desk's services); a group's ``open`` count in an
+  interval is its desks on duty that day (``desks_on_duty`` of
+  :func:`waitlab.analytics.interval_stats`, default estimator), a time average rounded to the
+  nearest whole desk (halves up). A pool with no desk on duty all day is left out when
+  other groups serve its queues;
 * ``no_show_seconds`` -- the median time a desk lost on a no-show (``ended_at - called_at``,
   or the gap to the desk's next call when someone was already waiting).
 """
@@ -28,7 +31,8 @@ from waitlab._clock import clock, parse_clock, parse_interval, time_of_day
 from waitlab.exceptions import ArgumentError, ScenarioError
 from waitlab.sim._distributions import Distribution
 from waitlab.sim._log_day import desk_seconds, log_channel, no_show_seconds, pick_day, site_log
-from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
+from waitlab.sim._log_desks import ensure_cover, open_counts, pool_groups
+from waitlab.sim._scenario import QueueSpec, Scenario
 
 __all__ = ["scenario_from_log"]
 
@@ -47,6 +51,7 @@ def scenario_from_log(
     start: dt.time | str | None = None,
     end: dt.time | str | None = None,
     name: str = "",
+    _open: str = "on_duty",
 ) -> Scenario:
     """Scenario of one day of one site of a contacts log, "the site as it is".
 
@@ -79,6 +84,8 @@ def scenario_from_log(
         `interval` (local time). Arrivals outside are left out (a note counts them).
     name : str
         Scenario name; default ``"<site> <date> (from log)"``.
+    _open : {"on_duty", "present"}
+        Private (replay): ``"present"`` opens every desk with work overlapping the interval.
 
     Returns
     -------
@@ -103,7 +110,7 @@ def scenario_from_log(
     t_day = (day["arrived_at"] - midnight).dt.total_seconds().to_numpy()
     t0 = _time_arg(start, "start") if start is not None else math.floor(t_day.min() / length) * length
     t1 = _time_arg(end, "end") if end is not None else (math.floor(t_day.max() / length) + 1) * length
-    if t1 > 86400 or t1 <= t0:
+    if t1 > 86400 or t1 <= t0:  # 86400 ("24:00") is a center open until midnight
         raise ScenarioError(
             f"from_log: the day would run from {clock(t0)} to {clock(t1)}; "
             "give `start` and `end` within one day, end after start."
@@ -121,7 +128,7 @@ def scenario_from_log(
         )
     desk = desk_seconds(log)
     qnames = sorted(set(log["queue"].dropna().astype(str)))
-    groups = _groups(log, qnames)
+    groups = pool_groups(log, qnames)
     covered = {q for qs, _ in groups.values() for q in qs}
     queues: list[QueueSpec] = []
     for q in qnames:
@@ -158,8 +165,8 @@ def scenario_from_log(
             priority_share=float(prio.mean()) if len(prio) else 0.0, **spec,
         ))  # fmt: skip
     kept = {q.name for q in queues}
-    desks = _open_counts(day, groups, kept, midnight + pd.Timedelta(seconds=t0), length, k)
-    _ensure_cover(queues, desks, length, notes)
+    desks = open_counts(day, groups, kept, midnight + pd.Timedelta(seconds=t0), length, k, rule=_open)
+    ensure_cover(queues, desks, length, notes)
     channel = log_channel(day, notes)
     ns = no_show_seconds(log, notes) if channel == "kiosk" else 60.0
     notes += [
@@ -172,8 +179,11 @@ def scenario_from_log(
         "Weibull or lognormal fit is clearly better and supported by the observed waits; None where nobody left)."
         if patience == "auto"
         else f"patience: {patience!r} for every queue.",
-        "desk groups: desks grouped by the set of queues they called in the log; open = desks with work "
-        "overlapping each interval that day.",
+        "desk groups: pools of waitlab.analytics.pools over the whole log (a desk's pool is the queues that make "
+        "at least 10% of its services); open = "
+        + ("the pool's desks on duty that day (desks_on_duty, estimator 'gaps': on duty through idle gaps "
+           "shorter than 15 min), a time average per interval rounded to the nearest whole desk (halves up)."
+           if _open == "on_duty" else "the pool's desks with work overlapping each interval that day."),
         "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
     ]
     sc = Scenario(
@@ -182,7 +192,7 @@ def scenario_from_log(
         desks=tuple(desks),
         date=when,
         start=time_of_day(t0),
-        end=time_of_day(t1),
+        end=time_of_day(t1) if t1 < 86400 else dt.time(0),  # 00:00 = midnight, the end of the day
         interval=length,
         timezone=tz,
         channel=channel,
@@ -267,67 +277,3 @@ def _best_fit(result: Any, queue: str, notes: list[str]) -> Distribution | None:
     notes.append(f"patience of {queue!r}: {family} (mean {mean / 60:.1f} min, cv {cv:.2f}), the guarded choice "
                  f"of waitlab.patience (simple estimate {float(result.mean_patience) / 60:.1f} min).")
     return dist
-
-
-def _groups(log: pd.DataFrame, queues: list[str]) -> dict[str, tuple[tuple[str, ...], list[str]]]:
-    """Desk group name -> (the queue set its desks called in the log, its desks)."""
-    work = log[log["server"].notna().to_numpy(dtype=bool)]
-    sets = work.groupby(work["server"].astype(str))["queue"].agg(lambda s: tuple(sorted(set(map(str, s)))))
-    groups: dict[str, tuple[tuple[str, ...], list[str]]] = {}
-    for server, qs in sets.items():
-        qs = tuple(q for q in qs if q in queues)
-        if qs:
-            groups.setdefault("+".join(qs), (qs, []))[1].append(str(server))
-    return dict(sorted(groups.items()))
-
-
-def _open_counts(
-    day: pd.DataFrame,
-    groups: dict[str, tuple[tuple[str, ...], list[str]]],
-    kept: set[str],
-    origin: pd.Timestamp,
-    length: float,
-    k: int,
-) -> list[DeskGroup]:
-    work = day[(day["server"].notna() & day["called_at"].notna()).to_numpy(dtype=bool)]
-    lo = (work["called_at"] - origin).dt.total_seconds().to_numpy(dtype=float)
-    end = (work["ended_at"].fillna(work["called_at"]) - origin).dt.total_seconds().to_numpy(dtype=float)
-    server = work["server"].astype(str).to_numpy(dtype=object)
-    out = []
-    for qs, members in groups.values():
-        serves = tuple(q for q in qs if q in kept)
-        if not serves:
-            continue
-        mine = np.isin(server, members)
-        counts = []
-        for i in range(k):
-            a, b = i * length, (i + 1) * length
-            hit = mine & (lo < b) & ((end > a) | (lo >= a))  # work overlapping [a, b), or a call inside it
-            counts.append(len(set(server[hit])))
-        out.append(DeskGroup(name="+".join(serves), serves=serves, open=tuple(counts)))
-    return out
-
-
-def _ensure_cover(queues: list[QueueSpec], desks: list[DeskGroup], length: float, notes: list[str]) -> None:
-    """Open one desk where a queue with arrivals would otherwise never be served (the validator's rule)."""
-    for q in queues:
-        mine = [i for i, g in enumerate(desks) if q.name in g.serves]
-        if any(c > 0 for i in mine for c in desks[i].open):
-            continue
-        if q.arrival_times is not None:
-            busy = np.zeros(len(desks[mine[0]].open), dtype=bool)
-            busy[(np.asarray(q.arrival_times) // length).astype(np.int64)] = True
-        else:
-            busy = np.asarray(q.rates_per_hour) > 0
-        if not busy.any():
-            continue
-        g = desks[mine[0]]
-        desks[mine[0]] = DeskGroup(
-            name=g.name,
-            serves=g.serves,
-            open=tuple(max(c, 1) if b else c for c, b in zip(g.open, busy, strict=True)),
-        )
-        notes.append(
-            f"desks {g.name!r}: no desk of queue {q.name!r} worked that day; 1 desk opened in each "
-            "interval with arrivals so the scenario can serve it."
-        )

@@ -106,7 +106,7 @@ def replay(
         A contacts log (:mod:`waitlab.schema`) with ``server``.
     desks : mapping of group name to schedule, optional
         Overrides of the desk groups of :func:`~waitlab.sim.scenario_from_log` (one group per
-        set of queues the desks called; the error for an unknown name lists them). A
+        pool of desks, :func:`waitlab.analytics.pools`; the error for an unknown name lists them). A
         schedule is an int (that many desks all day), ``"+n"`` / ``"-n"`` (n more / fewer than
         the log had in every interval, never below 0), a list with one count per interval,
         or ``{"HH:MM": n}`` (n desks from that time on; earlier intervals keep the log's).
@@ -147,7 +147,8 @@ def replay(
     t0 = math.floor(first / interval) * interval
     t1 = min((math.floor((last - midnight).total_seconds() / interval) + 1) * interval, 86400.0)
     sc = scenario_from_log(
-        log, date=when, interval=interval, arrivals="trace", patience=None, start=time_of_day(t0), end=time_of_day(t1),
+        log, date=when, interval=interval, arrivals="trace", patience=None, start=time_of_day(t0),
+        end=time_of_day(t1) if t1 < 86400 else "24:00", _open="present",
     )  # fmt: skip
     notes += [n for n in sc.notes if n.startswith(("date:", "no_show_seconds", "desk groups"))]
     if desks:

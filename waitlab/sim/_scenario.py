@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from waitlab._clock import clock, seconds_of_time
+from waitlab._clock import clock, end_seconds, seconds_of_time
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import DEFAULT_TZ
 from waitlab.sim._distributions import Distribution
@@ -98,7 +98,8 @@ class Scenario:
     start, end : datetime.time
         Opening and closing time (local to `timezone`). Customers arrive in ``[start, end)``;
         those still waiting at `end` are served by the desks open in the last interval
-        (the doors close, the branch empties).
+        (the doors close, the branch empties). An `end` of ``00:00`` is midnight, the end of the
+        day (``"24:00"`` in scenario TOML).
     interval : float, str or Timedelta, default 1800.0 (30 min)
         Length of a schedule interval: seconds, or a length such as ``"30min"`` or a
         Timedelta (read as :func:`waitlab.parse_interval` reads it); stored as seconds
@@ -157,8 +158,8 @@ class Scenario:
     # -- geometry of the day --------------------------------------------------------------
     @property
     def horizon(self) -> float:
-        """Length of the opening hours, seconds."""
-        return seconds_of_time(self.end) - seconds_of_time(self.start)
+        """Length of the opening hours, seconds (an `end` of 00:00 is midnight, the end of the day)."""
+        return end_seconds(self.end) - seconds_of_time(self.start)
 
     @property
     def n_intervals(self) -> int:

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from waitlab._clock import clock, seconds_of_time
+from waitlab._clock import clock, end_seconds, seconds_of_time
 from waitlab.exceptions import ScenarioError
 from waitlab.schema import DEFAULT_TZ
 from waitlab.sim._distributions import DISTRIBUTIONS, Distribution
@@ -73,7 +73,7 @@ class _Parser:
         interval = self.number(minutes, "[scenario] key `interval_minutes`") * 60.0
         if interval <= 0:
             raise self.fail("[scenario] key `interval_minutes`", f"got {minutes!r}", "use e.g. interval_minutes = 30")
-        span = seconds_of_time(end) - seconds_of_time(start)
+        span = end_seconds(end) - seconds_of_time(start)
         if span <= 0:
             raise self.fail("[scenario]", f"`end` ({end}) is not after `start` ({start})",
                             "set end later than start on the same day")
@@ -144,7 +144,7 @@ class _Parser:
     # -- values ----------------------------------------------------------------------------
     def per_interval(self, value: Any, where: str, kind: type) -> list[Any]:
         start, end, interval = self.bounds
-        k = max(0, round((seconds_of_time(end) - seconds_of_time(start)) / interval)) if interval > 0 else 0
+        k = max(0, round((end_seconds(end) - seconds_of_time(start)) / interval)) if interval > 0 else 0
         if isinstance(value, list):
             return [self.count(v, where) if kind is int else self.number(v, where) for v in value]
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -209,6 +209,8 @@ class _Parser:
         if isinstance(value, dt.time):
             return value
         if isinstance(value, str):
+            if value.strip() in ("24:00", "24:00:00"):
+                return dt.time(0)  # midnight, the end of the day (only meaningful as `end`)
             try:
                 return dt.time.fromisoformat(value)
             except ValueError:
@@ -235,7 +237,7 @@ def write_scenario(sc: Scenario) -> str:
         f"date = {sc.date.isoformat()}",
         f"timezone = {_q(sc.timezone)}",
         f"start = {_q(sc.start.isoformat())}",
-        f"end = {_q(sc.end.isoformat())}",
+        f"end = {_q('24:00' if sc.end == dt.time(0) else sc.end.isoformat())}",
         f"interval_minutes = {sc.interval / 60!r}",
         f"channel = {_q(sc.channel)}",
         f"no_show_seconds = {float(sc.no_show_seconds)!r}",

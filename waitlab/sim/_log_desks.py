@@ -1,0 +1,129 @@
+"""Desk groups and open desks of a scenario built from a log (from_log and replay share them)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from waitlab.sim._scenario import DeskGroup, QueueSpec
+
+__all__ = ["ensure_cover", "open_counts", "pool_groups"]
+
+Groups = dict[str, tuple[tuple[str, ...], list[str]]]
+
+
+def pool_groups(log: pd.DataFrame, queues: list[str]) -> Groups:
+    """Pool name -> (the queues its desks serve, its desks), from :func:`waitlab.analytics.pools`.
+
+    A pool serves its main queues and every queue whose pool it is
+    (:func:`waitlab.analytics.queue_pools`: the pool that gives the queue most services), so every
+    queue a desk served is served by some group.
+    """
+    from waitlab.analytics import pools, queue_pools
+
+    work = log.drop(columns=["site"], errors="ignore")  # one site already: pools per desk name
+    work = work[(work["server"].notna() & work["queue"].notna()).to_numpy(dtype=bool)]
+    if work.empty:
+        return {}
+    desk_pool = pools(work)["pool"]
+    by_queue = queue_pools(work)
+    known = set(queues)
+    groups: dict[str, tuple[tuple[str, ...], list[str]]] = {}
+    for pool in sorted(set(desk_pool)):
+        own = {q for q in str(pool).split("+") if q in known} | {str(pool)} & known
+        own |= {str(q) for q, p in by_queue.items() if p == pool and str(q) in known}
+        members = [str(s) for s, p in desk_pool.items() if p == pool]
+        if own:
+            groups[str(pool)] = (tuple(sorted(own)), members)
+    return groups
+
+
+def open_counts(
+    day: pd.DataFrame, groups: Groups, kept: set[str], origin: pd.Timestamp, length: float, k: int, *, rule: str = "on_duty"
+) -> list[DeskGroup]:
+    """Each pool's open desks per interval: its desks on duty that day, rounded to the nearest whole desk.
+
+    With ``rule="present"`` (replay) a group's count is its desks with work (call to end)
+    overlapping the interval instead. Desks on duty is :func:`waitlab.analytics.interval_stats`' ``desks_on_duty`` (default
+    estimator) with each contact in its desk's pool; it is computed on bins aligned on `origin`
+    and averaged to `length` (exact: it is a time average). Halves round up.
+    """
+    if rule == "present":
+        return _present(day, groups, kept, origin, length, k)
+    from waitlab.analytics import interval_stats
+
+    pool_of = {s: name for name, (_, members) in groups.items() for s in members}
+    work = day[day["server"].notna().to_numpy(dtype=bool)]
+    work = work.assign(pool=work["server"].astype(str).map(pool_of))
+    work = work[work["pool"].notna().to_numpy(dtype=bool)]
+    midnight = origin.normalize()
+    offset = round((origin - midnight).total_seconds())
+    fine = math.gcd(round(length), offset % round(length)) or round(length)
+    per = round(length) // fine
+    duty: dict[str, np.ndarray] = {}
+    if not work.empty:
+        table = interval_stats(work.drop(columns=["site"], errors="ignore"), interval=float(fine), by="pool")
+        rel = ((table["interval_start"] - origin).dt.total_seconds() // fine).to_numpy(dtype=np.int64)
+        for name, sub in table.assign(_bin=rel).groupby("pool"):
+            values = np.zeros(k * per)
+            sub = sub[(sub["_bin"] >= 0) & (sub["_bin"] < k * per)]
+            values[sub["_bin"].to_numpy(dtype=np.int64)] = sub["desks_on_duty"].fillna(0).to_numpy(dtype=float)
+            duty[str(name)] = values.reshape(k, per).mean(axis=1)
+    out: list[DeskGroup] = []
+    for name, (qs, _) in groups.items():
+        serves = tuple(q for q in qs if q in kept)
+        if not serves:
+            continue
+        on = duty.get(name, np.zeros(k))
+        counts = tuple(int(math.floor(x + 0.5)) for x in on)
+        out.append(DeskGroup(name=name, serves=serves, open=counts))
+    # no empty groups: drop a pool with no desk on duty all day when other groups serve its queues
+    covered = {q for g in out if any(g.open) for q in g.serves}
+    return [g for g in out if any(g.open) or not set(g.serves) <= covered]
+
+
+def ensure_cover(queues: list[QueueSpec], desks: list[DeskGroup], length: float, notes: list[str]) -> None:
+    """Open one desk where a queue with arrivals would otherwise never be served (the validator's rule)."""
+    for q in queues:
+        mine = [i for i, g in enumerate(desks) if q.name in g.serves]
+        if any(c > 0 for i in mine for c in desks[i].open):
+            continue
+        if q.arrival_times is not None:
+            busy = np.zeros(len(desks[mine[0]].open), dtype=bool)
+            busy[(np.asarray(q.arrival_times) // length).astype(np.int64)] = True
+        else:
+            busy = np.asarray(q.rates_per_hour) > 0
+        if not busy.any():
+            continue
+        g = desks[mine[0]]
+        desks[mine[0]] = DeskGroup(
+            name=g.name,
+            serves=g.serves,
+            open=tuple(max(c, 1) if b else c for c, b in zip(g.open, busy, strict=True)),
+        )
+        notes.append(
+            f"desks {g.name!r}: no desk of queue {q.name!r} worked that day; 1 desk opened in each "
+            "interval with arrivals so the scenario can serve it."
+        )
+
+
+def _present(day: pd.DataFrame, groups: Groups, kept: set[str], origin: pd.Timestamp, length: float, k: int) -> list[DeskGroup]:
+    work = day[(day["server"].notna() & day["called_at"].notna()).to_numpy(dtype=bool)]
+    lo = (work["called_at"] - origin).dt.total_seconds().to_numpy(dtype=float)
+    end = (work["ended_at"].fillna(work["called_at"]) - origin).dt.total_seconds().to_numpy(dtype=float)
+    server = work["server"].astype(str).to_numpy(dtype=object)
+    out = []
+    for name, (qs, members) in groups.items():
+        serves = tuple(q for q in qs if q in kept)
+        if not serves:
+            continue
+        mine = np.isin(server, members)
+        counts = []
+        for i in range(k):
+            a, b = i * length, (i + 1) * length
+            hit = mine & (lo < b) & ((end > a) | (lo >= a))  # work overlapping [a, b), or a call inside it
+            counts.append(len(set(server[hit])))
+        out.append(DeskGroup(name=name, serves=serves, open=tuple(counts)))
+    return out
