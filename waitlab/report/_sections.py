@@ -110,7 +110,9 @@ def _compliance(data: ReportData, lang: str, raw: dict[str, pd.DataFrame]) -> Se
     comp: Any = data.compliance
     name = data.defaults.rules_name
     s = Section(f"{t('cmp.title', lang)}: {name}")
-    s.text(f"{t('cmp.source', lang)}: {comp.rules.source}")
+    desc = comp.rules.text("description", lang)  # the rule set's own texts in the report's language
+    s.text(comp.rules.text("jurisdiction", lang) + (f". {desc}" if desc else ""))
+    s.text(f"{t('cmp.source', lang)}: {comp.rules.text('source', lang)}")
     if comp.compliant:
         s.text(t("rsec.compliance_ok", lang, name=name))
         detail = Section("", collapsed=t("rsec.compliance_detail", lang))
