@@ -59,3 +59,6 @@ def test_fields_are_filled_and_unknown_text_is_kept():
     assert reason_text("missing arrived_at", "es") == "falta arrived_at"
     assert reason_text("a reason nobody wrote yet", "es") == "a reason nobody wrote yet"
     assert note_text("Timezone UTC (as given).", "es") == "Zona horaria UTC (indicada)."
+    note = "13,045 served calls never queued: arrived_at = vru_exit, wait 0."
+    assert note_text(note, "es").startswith("13.045 llamadas atendidas") and note_text(note, "en") == note
+    assert note_text("Field separator tab, inferred from the header line.", "es").startswith("Separador de campos tabulador,")

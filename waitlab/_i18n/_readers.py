@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from waitlab._i18n._catalogue import check_lang, t
+from waitlab._i18n._format import fmt_int
 
 # Specific patterns before the generic ones they would also match.
 _REASONS: tuple[tuple[str, str], ...] = (
@@ -108,4 +109,11 @@ def note_text(text: str, lang: str = "es") -> str:
     'Codificación de texto UTF-8, detectada.'
     """
     found = note_key(text)
-    return t(found[0], check_lang(lang), **found[1]) if found else text
+    if not found:
+        return text
+    fields = dict(found[1])
+    if "n" in fields:  # counts are written the English way ("13,045"): rewrite them in `lang`
+        fields["n"] = fmt_int(int(fields["n"].replace(",", "")), lang)
+    if fields.get("sep") == "tab":
+        fields["sep"] = t("rnote.tab", lang)
+    return t(found[0], check_lang(lang), **fields)
