@@ -192,11 +192,14 @@ def display_name(loaded: Loaded) -> str:
 
 
 def reasons_table(report: Any) -> pd.DataFrame:
-    """The ingest report's quarantine reasons as a table: reason, count, share of rows read."""
+    """The ingest report's quarantine reasons as a table: reason (in the page's language), count, share of rows read."""
     reasons = dict(getattr(report, "reasons", {}) or {})
+    import i18n
+
     total = max(int(getattr(report, "rows_read", 0)), 1)
+    lang = i18n.current_lang()
     return pd.DataFrame({
-        "reason": pd.Series(list(reasons), dtype="string"),
+        "reason": pd.Series([i18n.lib.reason_text(r, lang) for r in reasons], dtype="string"),
         "count": pd.Series(list(reasons.values()), dtype="int64"),
         "share": pd.Series([n / total for n in reasons.values()], dtype="float64"),
     })

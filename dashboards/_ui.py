@@ -151,6 +151,11 @@ def kept(key: str, default: Any = None) -> Any:
     return st.session_state.get(f"keep.{key}", default)
 
 
+def picked(key: str) -> bool:
+    """Whether the user changed the kept widget `key` themselves (a default shown does not count)."""
+    return bool(st.session_state.get(f"picked.{key}", False))
+
+
 def _keep(widget: Callable[..., Any], label: str, key: str, value_kw: str, value: Any, **kwargs: Any) -> Any:
     lang = i18n.current_lang()
     wkey = f"{key}.{lang}"
@@ -166,6 +171,7 @@ def _keep(widget: Callable[..., Any], label: str, key: str, value_kw: str, value
 
     def sync() -> None:
         st.session_state[skey] = st.session_state[wkey]
+        st.session_state[f"picked.{key}"] = True  # the user chose it (not just the page's default shown)
 
     if wkey not in st.session_state:
         kwargs[value_kw] = value
@@ -355,10 +361,35 @@ def report_downloads(loaded: Any, view: View, *, rules: str, seats: Seats, prefi
         st.caption(t("rep.hashed"))
 
 
-def rules_and_seats(rule_sets: list[str]) -> tuple[str, int | None]:
-    """The rule set and seat-count widgets shared by the Compliance and Export pages (same keys)."""
+def default_rules(contacts: pd.DataFrame) -> str | None:
+    """The channel's rule set from :func:`waitlab.defaults_for` (CABA for kiosk logs, None for phone logs)."""
+    from waitlab import defaults_for
+
+    d = defaults_for(contacts)
+    names = [part.rules_name for part in (d, *d.parts.values())]
+    return next((n for n in names if n is not None), None)
+
+
+def chosen_rules(contacts: pd.DataFrame) -> str | None:
+    """The rule set to judge `contacts` by: the user's pick on the Compliance page, else the channel's default."""
+    return kept("cmp_rules") if picked("cmp_rules") else default_rules(contacts)
+
+
+def rules_and_seats(rule_sets: list[str], contacts: pd.DataFrame) -> tuple[str, int | None]:
+    """The rule set and seat-count widgets shared by the Compliance and Export pages (same keys).
+
+    The rule set defaults to the channel's (CABA for a kiosk log); a phone log, which no rule
+    applies to by default, shows the first shipped rule set with a caption saying so.
+    """
     c1, c2 = st.columns([2, 1])
-    rules = selectbox(t("cmp.rules"), rule_sets, "cmp_rules", "CABA", where=c1)
+    channel_rules = default_rules(contacts)
+    default = chosen_rules(contacts) or rule_sets[0]
+    wkey = f"cmp_rules.{i18n.current_lang()}"
+    if not picked("cmp_rules") and st.session_state.get(wkey) != default:
+        st.session_state.pop(wkey, None)  # another log was loaded: show this channel's default
+    rules = selectbox(t("cmp.rules"), rule_sets, "cmp_rules", default, where=c1)
+    if channel_rules is None and not picked("cmp_rules"):
+        c1.caption(t("cmp.no_rules_phone"))
     seats = number(t("cmp.seats"), "cmp_seats", None, where=c2, min_value=0, step=1,
                    placeholder=t("cmp.seats_unknown"), help=t("cmp.seats_help"))
     return rules, None if seats is None else int(seats)

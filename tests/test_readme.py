@@ -44,3 +44,12 @@ def test_command_examples_parse(line):
     # every option of every example exists with that spelling and takes a valid value
     args = build_parser().parse_args(shlex.split(line)[1:])
     assert callable(args.func)
+
+
+def test_readme_pictures_exist_and_stay_small():
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", README)
+    assert {"docs/img/report_es.png", "docs/img/dashboard_compliance_es.png"} <= set(pictures)
+    for rel in pictures:
+        path = ROOT / rel
+        assert path.is_file(), f"README shows {rel}, which is missing"
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size < 400_000, rel

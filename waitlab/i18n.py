@@ -35,7 +35,11 @@ from waitlab._i18n import (
     fmt_time,
     language_name,
     locale,
+    note_key,
+    note_text,
     parse_number,
+    reason_key,
+    reason_text,
     strings,
     t,
 )
@@ -55,7 +59,11 @@ __all__ = [
     "fmt_time",
     "language_name",
     "locale",
+    "note_key",
+    "note_text",
     "parse_number",
+    "reason_key",
+    "reason_text",
     "strings",
     "t",
 ]

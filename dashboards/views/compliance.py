@@ -18,7 +18,7 @@ view = _ui.filters(loaded, width=False)
 if view is None:
     st.stop()
 
-rules, seats = _ui.rules_and_seats(_data.rule_sets())
+rules, seats = _ui.rules_and_seats(_data.rule_sets(), view.contacts)
 try:
     comp = _data.compliance(view.key, view.contacts, rules, seats)
 except WaitlabError as exc:
@@ -26,7 +26,8 @@ except WaitlabError as exc:
     st.stop()
 
 rs = comp.rules
-st.markdown(f"**{rs.name}** · {rs.jurisdiction}  \n{t('cmp.source')}: {rs.source}")
+lang = i18n.current_lang()  # the rule set's own texts in the page's language (the plain text when it has none)
+st.markdown(f"**{rs.name}** · {rs.text('jurisdiction', lang)}  \n{t('cmp.source')}: {rs.text('source', lang)}")
 st.markdown("\n".join(
     [f"- {t(f'cmp.kind_{lim.kind}', m=i18n.fmt_num(lim.minutes, 0))}" for lim in rs.limits]
     + ([f"- {t('cmp.turn_rule')}"] if rs.checks_turn_order else [])

@@ -109,7 +109,7 @@ with left:
 with right:
     st.markdown(f"**{t('data.assumptions')}**")
     if rep.notes:
-        st.markdown("\n".join(f"- {a}" for a in rep.notes))
+        st.markdown("\n".join(f"- {i18n.lib.note_text(a, i18n.current_lang())}" for a in rep.notes))
     else:
         st.caption(t("common.none"))
     if rep.not_rows:

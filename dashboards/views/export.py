@@ -17,7 +17,7 @@ view = _ui.filters(loaded, width=False)
 if view is None:
     st.stop()
 
-rules, seats = _ui.rules_and_seats(_data.rule_sets())
+rules, seats = _ui.rules_and_seats(_data.rule_sets(), view.contacts)
 c3, c4 = st.columns([2, 1])
 lang = _ui.radio(t("exp.lang"), list(i18n.LANGS), "exp_lang", i18n.current_lang(), where=c3,
                  format_func=i18n.LANG_NAMES.__getitem__, horizontal=True)

@@ -20,20 +20,21 @@ key, contacts, interval = view.key, view.contacts, view.interval
 sl_t = float(_ui.number(t("ov.sl_threshold"), "ov_sl", _ui.default_sl_threshold(contacts), min_value=0.0,
                         step=5.0, help=t("ov.sl_threshold_help")))
 kpi = _data.summary(key, contacts, sl_t)
-rules, seats = _ui.kept("cmp_rules", "CABA"), _ui.kept("cmp_seats")
-comp = _data.compliance(key, contacts, rules, seats)
+rules, seats = _ui.chosen_rules(contacts), _ui.kept("cmp_seats")  # phone logs: no rule unless picked
+comp = _data.compliance(key, contacts, rules, seats) if rules is not None else None
 
 st.caption(t("common.period", start=i18n.fmt_datetime(kpi["first_arrival"]), end=i18n.fmt_datetime(kpi["last_event"]),
              tz=str(contacts["arrived_at"].dt.tz)))
-cards = [*st.columns(3), *st.columns(3)]  # two rows of three: every value shows whole
+cards = [*st.columns(3), *st.columns(3 if comp is not None else 2)]  # two rows: every value shows whole
 cards[0].metric(t("kpi.arrivals"), i18n.fmt_int(kpi["arrivals"]), border=True)
 cards[1].metric(t("kpi.asa"), i18n.fmt_duration(kpi["asa"]), help=t("kpi.asa_help"), border=True)
 cards[2].metric(t("kpi.sl", s=i18n.fmt_duration(sl_t)), i18n.fmt_pct(kpi["sl_offered"]), help=t("kpi.sl_help"),
                 border=True)
 cards[3].metric(t("kpi.abandon_rate"), i18n.fmt_pct(kpi["abandon_rate"]), help=t("kpi.abandon_help"), border=True)
 cards[4].metric(t("kpi.wait_max"), i18n.fmt_duration(kpi["wait_max"]), border=True)
-cards[5].metric(t("kpi.breaches", rules=comp.rules.name), i18n.fmt_int(comp.breaching_contacts),
-                help=t("kpi.breaches_help"), border=True)
+if comp is not None:
+    cards[5].metric(t("kpi.breaches", rules=comp.rules.name), i18n.fmt_int(comp.breaching_contacts),
+                    help=t("kpi.breaches_help"), border=True)
 
 with st.expander(t("ov.all_kpis")):
     rows = [(k, kpi[k]) for k in _ui.KPI_ORDER if k in kpi]

@@ -20,6 +20,7 @@ from waitlab._i18n._format import (
     locale,
     parse_number,
 )
+from waitlab._i18n._readers import note_key, note_text, reason_key, reason_text
 
 __all__ = [
     "DATE_PATTERNS",
@@ -36,7 +37,11 @@ __all__ = [
     "fmt_time",
     "language_name",
     "locale",
+    "note_key",
+    "note_text",
     "parse_number",
+    "reason_key",
+    "reason_text",
     "strings",
     "t",
 ]

@@ -6,12 +6,14 @@ A rule set file looks like::
     source = "..."                 # citation / URL of the regulation
     jurisdiction = "..."
     description = "..."            # optional
+    source_es = "..."              # optional, likewise jurisdiction_es/_en, description_es/_en:
+    source_en = "..."              #   the text shown on Spanish / English pages and reports
 
     [[limit]]
     id = "standing_30"             # letters, digits, "_" and "-"; unique in the file
     kind = "standing"              # standing | seated | total
     minutes = 30                   # > 0
-    description = "..."            # optional
+    description = "..."            # optional; description_es / description_en likewise
 
     [turn_order]                   # optional
     required = true
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from waitlab.compliance._toml_lines import _LineFinder
 from waitlab.exceptions import RuleError
 
 __all__ = ["LIMIT_KINDS", "Limit", "RuleSet", "TurnOrderRule", "available_rules", "load_rules"]
@@ -40,9 +43,15 @@ LIMIT_KINDS: Final = ("standing", "seated", "total")
 
 RULES_DIR: Final = Path(__file__).with_name("rules")
 
-_TOP_KEYS: Final = ("name", "source", "jurisdiction", "description", "limit", "turn_order")
-_LIMIT_KEYS: Final = ("id", "kind", "minutes", "description")
-_TURN_KEYS: Final = ("required", "tolerance_seconds", "description")
+#: Optional per-language texts: ``source_es``, ``source_en``, ... (the plain key is the fallback).
+_LANG_KEYS: Final = tuple(f"{k}_{lang}" for k in ("source", "jurisdiction", "description") for lang in ("es", "en"))
+_TOP_KEYS: Final = ("name", "source", "jurisdiction", "description", "limit", "turn_order", *_LANG_KEYS)
+_LIMIT_KEYS: Final = ("id", "kind", "minutes", "description", "description_es", "description_en")
+_TURN_KEYS: Final = ("required", "tolerance_seconds", "description", "description_es", "description_en")
+
+
+def _text(obj: Limit | TurnOrderRule | RuleSet, key: str, lang: str | None) -> str:
+    return str(obj.texts.get(f"{key}_{lang}") or getattr(obj, key)) if lang else str(getattr(obj, key))
 _ID_RE: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 
 
@@ -62,12 +71,19 @@ class Limit:
         The limit, minutes (> 0). A wait breaches it when it is strictly longer.
     description : str
         Plain-language statement of the limit.
+    texts : dict of str to str
+        The description per language (``"description_es"``, ``"description_en"``); see :meth:`text`.
     """
 
     id: str
     kind: str
     minutes: float
     description: str = ""
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def text(self, key: str = "description", lang: str | None = None) -> str:
+        """The `key` text in `lang` ("es" or "en") when the rule set gives one, else the plain one."""
+        return _text(self, key, lang)
 
     def __post_init__(self) -> None:
         if not (isinstance(self.id, str) and _ID_RE.match(self.id)):
@@ -100,11 +116,18 @@ class TurnOrderRule:
         violation (two desks calling almost at once), seconds, >= 0.
     description : str
         Plain-language statement of the rule.
+    texts : dict of str to str
+        The description per language (``"description_es"``, ``"description_en"``).
     """
 
     required: bool = True
     tolerance_seconds: float = 0.0
     description: str = ""
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def text(self, key: str = "description", lang: str | None = None) -> str:
+        """The `key` text in `lang` ("es" or "en") when the rule set gives one, else the plain one."""
+        return _text(self, key, lang)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -127,6 +150,8 @@ class RuleSet:
         Optional longer description.
     path : Path or None
         The file the rule set was read from (None when built in code).
+    texts : dict of str to str
+        ``source``, ``jurisdiction`` and ``description`` per language (``"source_es"``, ...).
     """
 
     name: str
@@ -136,6 +161,15 @@ class RuleSet:
     turn_order: TurnOrderRule | None = None
     description: str = ""
     path: Path | None = field(default=None, compare=False)
+    texts: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def text(self, key: str, lang: str | None = None) -> str:
+        """``source``, ``jurisdiction`` or ``description`` in `lang` ("es"/"en"), else the plain text.
+
+        >>> load_rules("CABA").text("jurisdiction", "en")
+        'City of Buenos Aires, Argentina'
+        """
+        return _text(self, key, lang)
 
     def __post_init__(self) -> None:
         ids = [lim.id for lim in self.limits]
@@ -257,7 +291,7 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
             raise RuleError(
                 f'rules file {where}: required key `{key}` is missing; add `{key} = "..."` at the top.'
             )
-    for key in ("name", "source", "jurisdiction", "description"):
+    for key in ("name", "source", "jurisdiction", "description", *_LANG_KEYS):
         if key in data and not (isinstance(data[key], str) and (data[key].strip() or key == "description")):
             raise fail(None, key, 0, f"must be a non-empty string, got {data[key]!r}.")
 
@@ -296,10 +330,11 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
             raise fail("limit", "minutes", i, f"must be a number of minutes, got {minutes!r}.")
         if not (math.isfinite(minutes) and minutes > 0):
             raise fail("limit", "minutes", i, f"must be a positive number of minutes, got {minutes!r}.")
-        desc = raw.get("description", "")
-        if not isinstance(desc, str):
-            raise fail("limit", "description", i, f"must be a string, got {desc!r}.")
-        limits.append(Limit(id=lid, kind=kind, minutes=minutes, description=desc))
+        for key in ("description", "description_es", "description_en"):
+            if not isinstance(raw.get(key, ""), str):
+                raise fail("limit", key, i, f"must be a string, got {raw[key]!r}.")
+        limits.append(Limit(id=lid, kind=kind, minutes=minutes, description=raw.get("description", ""),
+                            texts={k: raw[k] for k in _LIMIT_KEYS[4:] if k in raw}))
 
     turn = None
     if "turn_order" in data:
@@ -322,10 +357,11 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
             raise fail(
                 "turn_order", "tolerance_seconds", 0, f"must be a number of seconds >= 0, got {tol!r}."
             )
-        desc = raw.get("description", "")
-        if not isinstance(desc, str):
-            raise fail("turn_order", "description", 0, f"must be a string, got {desc!r}.")
-        turn = TurnOrderRule(required=required, tolerance_seconds=float(tol), description=desc)
+        for key in ("description", "description_es", "description_en"):
+            if not isinstance(raw.get(key, ""), str):
+                raise fail("turn_order", key, 0, f"must be a string, got {raw[key]!r}.")
+        turn = TurnOrderRule(required=required, tolerance_seconds=float(tol), description=raw.get("description", ""),
+                             texts={k: raw[k] for k in _TURN_KEYS[3:] if k in raw})
 
     if not limits and not (turn and turn.required):
         raise RuleError(
@@ -339,54 +375,5 @@ def parse_rules(text: str, origin: str | Path = "<rules>") -> RuleSet:
         limits=tuple(limits),
         turn_order=turn,
         path=origin if isinstance(origin, Path) else None,
+        texts={k: data[k] for k in _LANG_KEYS if k in data},
     )
-
-
-class _LineFinder:
-    """Locate a key's line in TOML text, by section (table header) and occurrence of that section."""
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_\-\"'. ]+?)\s*\]\]?\s*(#.*)?$")
-
-    def __init__(self, text: str) -> None:
-        # entries: (line number, section or None, occurrence of that section, key)
-        self.keys: list[tuple[int, str | None, int, str]] = []
-        self.headers: list[tuple[int, str, int]] = []
-        section: str | None = None
-        counts: dict[str, int] = {}
-        in_multiline = False
-        for n, line in enumerate(text.splitlines(), start=1):
-            if in_multiline:
-                if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
-                    in_multiline = False
-                continue
-            m = self._HEADER.match(line)
-            if m:
-                section = m.group(2).strip().strip("\"'")
-                occ = counts.get(section, 0)
-                counts[section] = occ + 1
-                self.headers.append((n, section, occ))
-                continue
-            km = re.match(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-]+)\s*=""", line)
-            if km:
-                key = km.group(1).strip("\"'")
-                occ = counts.get(section, 1) - 1 if section else 0
-                self.keys.append((n, section, occ, key))
-                rest = line[km.end() :]
-                if rest.count('"""') % 2 == 1 or rest.count("'''") % 2 == 1:
-                    in_multiline = True
-
-    def line_of(self, key: str, section: str | None, occurrence: int) -> int | None:
-        for n, sec, occ, k in self.keys:
-            if k == key and sec == section and occ == occurrence:
-                return n
-        if section is None:  # a key that opens a table, e.g. [turn_order] or [[limit]]
-            for n, sec, _occ in self.headers:
-                if sec == key:
-                    return n
-        return None
-
-    def header_line(self, section: str, occurrence: int) -> int | None:
-        for n, sec, occ in self.headers:
-            if sec == section and occ == occurrence:
-                return n
-        return None

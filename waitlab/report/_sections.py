@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from waitlab._i18n import fmt_date, fmt_duration, fmt_int, fmt_pct, t
+from waitlab._i18n import fmt_date, fmt_duration, fmt_int, fmt_pct, note_text, reason_text, t
 from waitlab.report import _charts as charts
 from waitlab.report import _figures as figures
 from waitlab.report._columns import Table, localise, weekday_names
@@ -110,7 +110,9 @@ def _compliance(data: ReportData, lang: str, raw: dict[str, pd.DataFrame]) -> Se
     comp: Any = data.compliance
     name = data.defaults.rules_name
     s = Section(f"{t('cmp.title', lang)}: {name}")
-    s.text(f"{t('cmp.source', lang)}: {comp.rules.source}")
+    desc = comp.rules.text("description", lang)  # the rule set's own texts in the report's language
+    s.text(comp.rules.text("jurisdiction", lang) + (f". {desc}" if desc else ""))
+    s.text(f"{t('cmp.source', lang)}: {comp.rules.text('source', lang)}")
     if comp.compliant:
         s.text(t("rsec.compliance_ok", lang, name=name))
         detail = Section("", collapsed=t("rsec.compliance_detail", lang))
@@ -172,10 +174,11 @@ def _quality(data: ReportData, lang: str) -> Section:
                 (t("report.rows_used", lang), fmt_int(ing.rows_used, lang)),
                 (t("report.rows_quarantined", lang), fmt_int(ing.rows_quarantined, lang))])
         if ing.reasons:
-            s.ltable(localise(pd.DataFrame({"reason": list(ing.reasons), "count": list(ing.reasons.values())}), lang))
+            s.ltable(localise(pd.DataFrame({"reason": [reason_text(r, lang) for r in ing.reasons],
+                                            "count": list(ing.reasons.values())}), lang))
         elif not ing.rows_quarantined:
             s.text(t("rsec.quality_ok", lang))
-        s.bullets(list(ing.notes))
+        s.bullets([note_text(n, lang) for n in ing.notes])
     s.text(t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)))
     if data.notes:
         s.text(t("report.notes", lang)).bullets(data.notes)
