@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _axis
 import _data
 import _ui
 import altair as alt
@@ -62,8 +63,8 @@ hist = _ui.naive_times(_data.intervals(view.key, view.contacts, view.interval, (
 hist = hist[hist["arrivals"] > 0]
 hist = hist[hist["interval_start"] >= hist["interval_start"].max().normalize() - pd.Timedelta(days=13)]
 lo, hi = f"arrivals_lo_{level}", f"arrivals_hi_{level}"
-order = _ui.slots(pd.concat([hist["interval_start"], table["interval_start"]], ignore_index=True))
-x = _ui.slot_x(order, t("dash.business_hours"))
+order = _axis.slots(pd.concat([hist["interval_start"], table["interval_start"]], ignore_index=True))
+x = _axis.slot_x(order, t("dash.business_hours"))
 names = {"history": t("fc.history"), "forecast": t("fc.forecast")}
 past = pd.DataFrame({"interval_start": hist["interval_start"], "count": hist["arrivals"].astype(float),
                      "what": names["history"]})
@@ -79,18 +80,18 @@ lines = alt.Chart(series).mark_line(interpolate="step-after").encode(
     x=x, y=alt.Y("count:Q", title=t("fc.arrivals")), detail="day:N", tooltip=tip,
     color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom"),
                     scale=alt.Scale(domain=list(names.values()), range=["#4c78a8", "#f58518"])))
-rules_layer = _ui.day_rules(order)
+rules_layer = _axis.day_rules(order)
 _ui.chart(alt.layer(*([rules_layer] if rules_layer is not None else []), band, lines).properties(height=320))
 st.caption(t("fc.band", level=level))
 
 st.markdown(f"**{t('fc.staffing')}**")
-porder = _ui.slots(plan["interval_start"])
+porder = _axis.slots(plan["interval_start"])
 pplan = plan.assign(slot=plan["interval_start"].map(porder), day=plan["interval_start"].dt.date.astype(str))
 desks = alt.Chart(pplan).mark_line(interpolate="step-after", color="#e45756").encode(
-    x=_ui.slot_x(porder, t("dash.business_hours")), y=alt.Y("desks:Q", title=t("fc.desks")), detail="day:N",
+    x=_axis.slot_x(porder, t("dash.business_hours")), y=alt.Y("desks:Q", title=t("fc.desks")), detail="day:N",
     tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time()),
              alt.Tooltip("desks:Q", title=t("fc.desks"))])
-prules = _ui.day_rules(porder)
+prules = _axis.day_rules(porder)
 _ui.chart(alt.layer(*([prules] if prules is not None else []), desks).properties(height=260))
 
 st.markdown(f"**{t('fc.per_day')}**")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _axis
 import _data
 import _ui
 import altair as alt
@@ -45,12 +46,12 @@ stats = _data.intervals(key, contacts, interval, (), sl_t)
 series = _ui.naive_times(stats, "interval_start")
 # business hours only: the intervals with arrivals or open desks, side by side (nights and closed days left out)
 series = series[(series["arrivals"] > 0) | (series["desks_present"].fillna(0) > 0)].copy()
-order = _ui.slots(series["interval_start"])
+order = _axis.slots(series["interval_start"])
 series["slot"] = series["interval_start"].map(order)
 series["slot_end"] = series["slot"] + 0.9
 series["day"] = series["interval_start"].dt.date.astype(str)  # lines break between days
-x = _ui.slot_x(order, t("dash.business_hours"))
-rules_layer = _ui.day_rules(order)
+x = _axis.slot_x(order, t("dash.business_hours"))
+rules_layer = _axis.day_rules(order)
 when = alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time())
 
 st.subheader(t("ov.arrivals_vs_desks", width=t(f"freq.{interval}")))

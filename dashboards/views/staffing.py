@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _axis
 import _data
 import _ui
 import altair as alt
@@ -106,9 +107,9 @@ m[3].metric(t("stf.staff_hours"), i18n.fmt_num(open_["staff"].sum() * hours, 1),
             help=t("stf.staff_hours_help"))
 
 series = _ui.naive_times(open_, "interval_start")
-order = _ui.slots(series["interval_start"])  # business hours: open intervals side by side
+order = _axis.slots(series["interval_start"])  # business hours: open intervals side by side
 series = series.assign(slot=series["interval_start"].map(order), day=series["interval_start"].dt.date.astype(str))
-x = _ui.slot_x(order, t("dash.business_hours"))
+x = _axis.slot_x(order, t("dash.business_hours"))
 long = series.melt(id_vars=["interval_start", "slot", "day", "understaffed"], value_vars=["desks", "desks_on_duty"],
                    var_name="what", value_name="count")
 names = {"desks": t("stf.required"), "desks_on_duty": t("stf.observed")}  # colours follow the code
@@ -123,7 +124,7 @@ lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
 short = alt.Chart(series[series["understaffed"]]).mark_point(color="#d62728", size=40, filled=True).encode(
     x="slot:Q", y="desks_on_duty:Q",
     tooltip=[alt.Tooltip("interval_start:T", title=t("ov.time"), format=_ui.tooltip_time())])
-rules_layer = _ui.day_rules(order)
+rules_layer = _axis.day_rules(order)
 layers = [rules_layer] if rules_layer is not None else []
 _ui.chart(alt.layer(*layers, lines, short).properties(height=320))
 st.caption(t("dash.short_dots"))
