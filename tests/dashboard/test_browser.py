@@ -145,7 +145,7 @@ def test_sample_breach_day_in_a_real_browser(server):
 
     with _page(server, 1800) as page:
         page.get_by_role("button", name="Cargar").click()
-        expect(page.get_by_text("Filas leídas")).to_be_visible()
+        expect(page.get_by_text("Filas leídas", exact=True)).to_be_visible()
         expect(page.get_by_text("5.330")).to_be_visible()  # rows read, decimal marks of Spanish
         page.get_by_role("link", name="Cumplimiento").click()
         expect(page.get_by_role("heading", name="Cumplimiento normativo")).to_be_visible()
@@ -279,7 +279,7 @@ def test_every_page_in_both_languages(module_server, tmp_path, case):
                 page.get_by_text(t("data.source_upload", "es")).click()
                 page.locator("input[type='file']").set_input_files(str(upload))
                 page.get_by_role("button", name=t("data.read", "es")).click()
-            expect(page.get_by_text(t("data.rows_read", "es"))).to_be_visible()
+            expect(page.get_by_text(t("data.rows_read", "es"), exact=True)).to_be_visible()
             _settled(page)
             for lang in ("es", "en"):
                 if lang == "en":
