@@ -17,53 +17,8 @@ Keys are namespaced by where they are shown (``"report.title"``, ``"kpi.arrivals
 ``"stf.title"``); :func:`strings` returns the whole catalogue (key -> ``(es, en)``). Numbers and
 dates are written by Babel with the ``es_AR`` and ``en_US`` locales (:func:`locale`); the few
 choices made on top of Babel are listed in ``waitlab/_i18n/_format.py``. Every function takes
-`lang` (``"es"`` or ``"en"``) and refuses any other with a ValueError.
+`lang` (``"es"`` or ``"en"``) and refuses any other with an :class:`~waitlab.exceptions.ArgumentError`.
 """
 
-from waitlab._i18n import (
-    DATE_PATTERNS,
-    LANGS,
-    MISSING,
-    TIME_PATTERN,
-    check_lang,
-    fmt_date,
-    fmt_datetime,
-    fmt_duration,
-    fmt_int,
-    fmt_number,
-    fmt_pct,
-    fmt_time,
-    language_name,
-    locale,
-    note_key,
-    note_text,
-    parse_number,
-    reason_key,
-    reason_text,
-    strings,
-    t,
-)
-
-__all__ = [
-    "DATE_PATTERNS",
-    "LANGS",
-    "MISSING",
-    "TIME_PATTERN",
-    "check_lang",
-    "fmt_date",
-    "fmt_datetime",
-    "fmt_duration",
-    "fmt_int",
-    "fmt_number",
-    "fmt_pct",
-    "fmt_time",
-    "language_name",
-    "locale",
-    "note_key",
-    "note_text",
-    "parse_number",
-    "reason_key",
-    "reason_text",
-    "strings",
-    "t",
-]
+from waitlab._i18n import *  # noqa: F403 - the public face of the private package, name for name
+from waitlab._i18n import __all__ as __all__

@@ -64,3 +64,20 @@ def test_seelab_last_two_weeks_beat_seasonal_naive_by_ten_percent():
     print(bt)
     for _, fold in bt.folds.iterrows():
         assert fold["wape"] <= 0.9 * fold["baseline_wape"], fold.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("Sucursal;Fecha\nCentro;25/03/2025 \xf3\n".encode("cp1252"), "is not a forecast table (UnicodeDecodeError)"),
+        (b"interval_start,arrivals\nfoo,3\n", "`interval_start` holds values that are not times"),
+        (b"", "is not a forecast table (EmptyDataError)"),
+        (b"a,b\n1,2\n", "has no `interval_start` and `arrivals` columns"),
+    ],
+)
+def test_staff_forecast_refuses_a_file_that_is_not_a_forecast_in_one_sentence(tmp_path, capsys, content, said):
+    bad = tmp_path / "not_a_forecast.csv"
+    bad.write_bytes(content)
+    assert main(["staff", "--forecast", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert said in err and "waitlab forecast LOG -o" in err and "Traceback" not in err and len(err.splitlines()) == 1

@@ -21,11 +21,17 @@ def read_forecast(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     if not p.is_file():
         raise ArgumentError(f"forecast file {str(p)!r} does not exist; write one with `waitlab forecast LOG -o {p.name}`.")
-    table = pd.read_csv(p)
+    fix = "give a CSV written by `waitlab forecast LOG -o FILE.csv`"
+    try:  # waitlab writes UTF-8 CSV; anything else is not one of its forecasts
+        table = pd.read_csv(p, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise SchemaError(f"forecast file {str(p)!r} is not a forecast table ({type(exc).__name__}); {fix}.") from None
     if "interval_start" not in table.columns or "arrivals" not in table.columns:
-        raise SchemaError(f"forecast file {str(p)!r} has no `interval_start` and `arrivals` columns; "
-                          "give a CSV written by `waitlab forecast`.")
-    table["interval_start"] = pd.to_datetime(table["interval_start"], utc=False, format="ISO8601")
+        raise SchemaError(f"forecast file {str(p)!r} has no `interval_start` and `arrivals` columns; {fix}.")
+    try:
+        table["interval_start"] = pd.to_datetime(table["interval_start"], utc=False, format="ISO8601")
+    except (ValueError, TypeError):
+        raise SchemaError(f"forecast file {str(p)!r}: `interval_start` holds values that are not times; {fix}.") from None
     return table
 
 
