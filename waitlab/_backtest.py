@@ -117,7 +117,7 @@ def backtest(
     contacts: pd.DataFrame, *, train: Period | pd.DataFrame, test: Period, interval: str | pd.Timedelta | float = "1h",
     by: str | Sequence[str] | None = None, sl_thresholds: Sequence[float] = (20,),
     models: Sequence[str] = MODELS, hours: tuple[int, int] | None = None,
-    weekdays: Sequence[int] | None = None, min_arrivals: int = 1, on_duty: str = "gaps",
+    weekdays: Sequence[int] | None = None, min_arrivals: int = 1, on_duty: str = "available",
 ) -> ModelBacktestResult:  # fmt: skip
     """Erlang C and Erlang A predictions of a test period's interval KPIs against what the log shows.
 
@@ -148,7 +148,7 @@ def backtest(
         Only intervals on these days (0 = Monday ... 6 = Sunday).
     min_arrivals : int, default 1
         Intervals with fewer arrivals are left out.
-    on_duty : {"gaps", "presence"}, default "gaps"
+    on_duty : {"available", "gaps", "presence"}, default "available"
         Estimator of ``desks_on_duty`` (:func:`waitlab.interval_stats`); the notes state it.
 
     Returns

@@ -66,7 +66,7 @@ def test_a_known_data_problem_is_a_note_on_each_result_and_no_warning(flawed):
 def test_a_clean_log_has_no_data_notes_only_the_desks_on_duty_method():
     c = build([("1", "served", "09:00:00", "09:01:00", "09:01:00", "09:05:00", "A")])
     for notes in (summary_kpis(c).notes, interval_stats(c).notes, summary_by(c, "queue").notes):
-        assert len(notes) == 1 and notes[0].startswith("desks_on_duty: estimator 'gaps' (the default)")
+        assert len(notes) == 1 and notes[0].startswith("desks_on_duty: estimator 'available' (the default)")
 
 
 def test_noted_frame_keeps_notes_through_selection_and_copy_and_drops_them_in_concat(flawed, tmp_path):

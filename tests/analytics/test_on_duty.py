@@ -28,31 +28,53 @@ def shift():
 
 
 def test_gaps_estimator_matches_the_hand_count(shift):
-    t = interval_stats(shift, interval="1h")
+    t = interval_stats(shift, interval="1h", on_duty="gaps")
     # hour 9: A 21 + 10 min, B 13 min (its two calls overlap: counted once); hour 10: A 5 min
     assert t["desks_on_duty"].tolist() == pytest.approx([44 / 60, 5 / 60], abs=1e-12)
     assert t["desks_present"].tolist() == [2, 1]  # seen serving: the whole hour each
     assert t["desks_busy"].iloc[0] == pytest.approx((10 + 9 + 10 + 9 + 9) / 60)
-    assert any(n.startswith("desks_on_duty: estimator 'gaps' (the default)") for n in t.notes)
+    assert any(n.startswith("desks_on_duty: estimator 'gaps'") for n in t.notes)
+
+
+def test_available_estimator_drops_idle_time_while_the_pool_waited(shift):
+    # As 'gaps', except A's idle [09:10, 09:12) while call 2 waited 09:11-09:12: A was not
+    # available then (an idle desk on duty would have taken it). Call 6 waits 09:36:00-09:36:10
+    # while B is busy: nothing to drop. Hour 9: A 20 + 10, B 13 min.
+    t = interval_stats(shift, interval="1h")
+    assert t["desks_on_duty"].tolist() == pytest.approx([43 / 60, 5 / 60], abs=1e-12)
+    assert any(n.startswith("desks_on_duty: estimator 'available' (the default)") for n in t.notes)
+    # a wait of another pool's contact (a queue A never serves, served by desk C) changes nothing
+    other = pd.concat([shift, build([
+        ("7", "served", "09:14:00", "09:20:00", "09:20:00", "09:25:00", "C"),
+    ]).assign(queue="otra")], ignore_index=True)  # fmt: skip
+    t2 = interval_stats(other, interval="1h")
+    assert t2["desks_on_duty"].iloc[0] == pytest.approx((43 + 5) / 60, abs=1e-12)  # + C's 5 busy minutes
+    # a long wait in A's pool during A's 2-min gap removes the whole gap
+    long = shift.copy()
+    long.loc[long["contact_id"] == "2", "arrived_at"] = long.loc[long["contact_id"] == "1", "arrived_at"].to_numpy()
+    t3 = interval_stats(long, interval="1h")
+    assert t3["desks_on_duty"].iloc[0] == pytest.approx(42 / 60, abs=1e-12)
 
 
 def test_the_hour_is_the_mean_of_its_quarters(shift):
-    for opts in ({}, {"on_duty": "presence"}, {"on_duty_gap": 60}):
+    for opts in ({}, {"on_duty": "gaps"}, {"on_duty": "presence"}, {"on_duty_gap": 60}):
         hour = interval_stats(shift, interval="1h", **opts)["desks_on_duty"].to_numpy()
         q = interval_stats(shift, interval="15min", **opts)["desks_on_duty"].to_numpy()
         assert len(q) == 5  # the table ends with the quarter of the last event (10:05); later ones are 0
         q = np.r_[q, 0.0, 0.0, 0.0]
         assert q.reshape(2, 4).mean(axis=1) == pytest.approx(hour, abs=1e-12)
-    q = interval_stats(shift, interval="15min")["desks_on_duty"].to_numpy()
+    q = interval_stats(shift, interval="15min", on_duty="gaps")["desks_on_duty"].to_numpy()
     assert q[:4] == pytest.approx([15 / 15, 6 / 15, 13 / 15, 10 / 15], abs=1e-12)
+    q = interval_stats(shift, interval="15min")["desks_on_duty"].to_numpy()  # available: 09:11-09:12 out
+    assert q[:4] == pytest.approx([14 / 15, 6 / 15, 13 / 15, 10 / 15], abs=1e-12)
 
 
 def test_break_threshold_and_presence_estimator(shift):
     # a 30-min threshold bridges A's 29-min gap: A is on duty 09:00-10:05
-    wide = interval_stats(shift, interval="1h", on_duty_gap="30min")
+    wide = interval_stats(shift, interval="1h", on_duty="gaps", on_duty_gap="30min")
     assert wide["desks_on_duty"].tolist() == pytest.approx([(60 + 13) / 60, 5 / 60], abs=1e-12)
     # 1-min threshold: A's 2-min gap is a break too
-    narrow = interval_stats(shift, interval="1h", on_duty_gap=60)
+    narrow = interval_stats(shift, interval="1h", on_duty="gaps", on_duty_gap=60)
     assert narrow["desks_on_duty"].tolist() == pytest.approx([(10 + 9 + 10 + 13) / 60, 5 / 60], abs=1e-12)
     # presence: 5-min bins with a service. A: 09:00, 09:05, 09:10, 09:15, 09:20, 09:50, 09:55 | 10:00;
     # B: 09:30, 09:35, 09:40
@@ -63,7 +85,7 @@ def test_break_threshold_and_presence_estimator(shift):
 
 def test_a_desks_time_is_split_among_groups_without_double_counting(shift):
     shift.loc[shift["contact_id"] == "2", "queue"] = "otra"
-    t = interval_stats(shift, interval="1h", by="queue").set_index(["queue", "interval_start"])
+    t = interval_stats(shift, interval="1h", by="queue", on_duty="gaps").set_index(["queue", "interval_start"])
     # the gap after a service goes with that service: A's [09:00, 09:12) is caja, [09:12, 09:21) otra
     assert t.loc["otra", "desks_on_duty"].tolist() == pytest.approx([9 / 60, 0.0], abs=1e-12)
     assert t.loc["caja", "desks_on_duty"].tolist() == pytest.approx([35 / 60, 5 / 60], abs=1e-12)
@@ -71,10 +93,11 @@ def test_a_desks_time_is_split_among_groups_without_double_counting(shift):
 
 def test_summary_kpis_and_summary_by_average_over_the_span(shift):
     # span 09:00 -> 10:05 = 65 min; on duty A 21 + 15, B 13 desk-minutes
-    k = summary_kpis(shift)
+    k = summary_kpis(shift, on_duty="gaps")
     assert k["desks_on_duty"] == pytest.approx((21 + 15 + 13) / 65, abs=1e-12)
-    assert summary_by(shift, "queue").loc["caja", "desks_on_duty"] == pytest.approx(k["desks_on_duty"])
+    assert summary_by(shift, "queue", on_duty="gaps").loc["caja", "desks_on_duty"] == pytest.approx(k["desks_on_duty"])
     assert any(n.startswith("desks_on_duty: estimator 'gaps'") for n in k.notes)
+    assert summary_kpis(shift)["desks_on_duty"] == pytest.approx((20 + 15 + 13) / 65, abs=1e-12)
 
 
 def test_prob_wait_counts_waits_over_half_a_second(shift):

@@ -46,12 +46,12 @@ def test_on_duty_from_the_log_per_queue(logged):
     assert np.allclose(h.set_index("queue")["desks_on_duty"].loc[["sales", "support"]], [93 / 60, 30 / 60])
 
 
-def test_log_without_member_events_falls_back_to_gaps(tmp_path):
+def test_log_without_member_events_falls_back_to_the_default(tmp_path):
     contacts, report = read_log(write_log(tmp_path, CALLS), format="asterisk", tz="UTC")
     got = interval_stats(contacts, "15min", on_duty="log", sessions=report.agent_sessions)
     default = interval_stats(contacts, "15min")
     assert np.allclose(got["desks_on_duty"], default["desks_on_duty"])
-    assert any("no member events" in n and "'gaps' is used" in n for n in got.notes)
+    assert any("no member events" in n and "'available' is used" in n for n in got.notes)
     nothing = interval_stats(contacts, "15min", on_duty="log")
     assert any("no `sessions` table was given" in n for n in nothing.notes)
 

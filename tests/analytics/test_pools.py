@@ -32,30 +32,37 @@ def log():
 
 def test_a_queue_below_the_share_does_not_make_a_new_pool(log):
     p = pools(log)
-    assert p["pool"].to_dict() == {"A": "PS", "B": "NW+PS", "C": "IN"}
+    assert p["queues"].to_dict() == {"A": "PS", "B": "NW+PS", "C": "IN"}  # each desk's main queues
+    # A and B both mainly serve PS: they compete for the same calls, one pool
+    assert p["pool"].to_dict() == {"A": "NW+PS", "B": "NW+PS", "C": "IN"}
     assert p["services"].to_dict() == {"A": 50, "B": 50, "C": 10}
     assert p.loc["A", "share_in_pool"] == pytest.approx(49 / 50)
     assert "10%" in p.notes[0]
-    assert pools(log, min_share=0.01).loc["A", "pool"] == "IN+PS"  # 1 of 50 is 2 % >= 1 %
-    assert pools(log, min_share=0.7).loc["B", "pool"] == "NW"  # no queue reaches 70 %: the main one
+    low = pools(log, min_share=0.01)  # 1 of 50 is 2 % >= 1 %: IN is one of A's main queues, all connect
+    assert low.loc["A", "queues"] == "IN+PS" and set(low["pool"]) == {"IN+NW+PS"}
+    high = pools(log, min_share=0.7)  # no queue reaches 70 % for B: its most served one, NW
+    assert high.loc["B", "queues"] == "NW" and high["pool"].to_dict() == {"A": "PS", "B": "NW", "C": "IN"}
 
 
 def test_each_queue_goes_to_the_pool_that_serves_it_most(log):
-    # PS: 49 calls by pool PS (A), 20 by NW+PS (B); NW: 30 by NW+PS; IN: 10 by IN (C), 1 by PS (A)
-    assert queue_pools(log).to_dict() == {"IN": "IN", "NW": "NW+PS", "PS": "PS"}
+    # PS: 69 calls by pool NW+PS (A, B); NW: 30 by NW+PS; IN: 10 by IN (C), 1 by NW+PS (A)
+    assert queue_pools(log).to_dict() == {"IN": "IN", "NW": "NW+PS", "PS": "NW+PS"}
     labels = contact_pools(log)
     assert labels.index.equals(log.index)
-    assert (labels == log["queue"].map({"IN": "IN", "NW": "NW+PS", "PS": "PS"})).all()
+    assert (labels == log["queue"].map({"IN": "IN", "NW": "NW+PS", "PS": "NW+PS"})).all()
+    # with B serving NW only, PS and NW are two pools: PS goes to A's, NW to B's
+    apart = log[~((log["server"] == "B") & (log["queue"] == "PS"))]
+    assert queue_pools(apart).to_dict() == {"IN": "IN", "NW": "NW", "PS": "PS"}
 
 
 def test_interval_stats_by_pool(log):
     t = interval_stats(log, interval="1D", by="pool").set_index("pool")
-    assert t["arrivals"].to_dict() == {"IN": 11, "NW+PS": 30, "PS": 69}
+    assert t["arrivals"].to_dict() == {"IN": 11, "NW+PS": 99}
     assert t["arrivals"].sum() == len(log)
     # an explicit pool column wins over the computed one
     own = interval_stats(log.assign(pool="all"), interval="1D", by="pool")
     assert own["pool"].tolist() == ["all"]
-    assert summary_by(log, "pool").loc["PS", "arrivals"] == 69
+    assert summary_by(log, "pool").loc["NW+PS", "arrivals"] == 99
 
 
 def test_sites_keep_their_desks_apart(log):

@@ -230,7 +230,7 @@ def interval_stats(
     sl_threshold: SlThreshold = 20.0,
     short_abandon: float = 0.0,
     *,
-    on_duty: str = "gaps",
+    on_duty: str = kpis.ON_DUTY_DEFAULT,
     on_duty_gap: str | pd.Timedelta | float = kpis.ON_DUTY_GAP,
     on_duty_bin: str | pd.Timedelta | float = "5min",
     sessions: pd.DataFrame | None = None,
@@ -262,14 +262,16 @@ def interval_stats(
     short_abandon : float, default 0.0
         Abandons with wait < this (seconds) are dropped from both sides of
         ``abandon_rate_excl_short`` and from the denominator of ``sl_offered``.
-    on_duty : {"gaps", "presence", "log"}, default "gaps"
+    on_duty : {"available", "gaps", "presence", "log"}, default "available"
         Estimator of ``desks_on_duty`` (:func:`waitlab.analytics.kpis.desks_on_duty`): a desk
-        is on duty through idle gaps shorter than `on_duty_gap` between its services
-        ("gaps"), or for every `on_duty_bin` bin in which it served ("presence"); "log"
-        measures it from `sessions` (logged in and not paused). With "log" and no `sessions`
-        or an empty one (a log without member events), "gaps" is used and a note says so.
+        is on duty through idle gaps shorter than `on_duty_gap` between its services, except
+        while contacts of its pool were waiting ("available"), through those gaps whatever
+        happened ("gaps"), or for every `on_duty_bin` bin in which it served ("presence");
+        "log" measures it from `sessions` (logged in and not paused). With "log" and no
+        `sessions` or an empty one (a log without member events), "available" is used and a
+        note says so.
     on_duty_gap : float, str or Timedelta, default 900 (15 min)
-        Break threshold of the "gaps" estimator: an idle gap this long or longer is a break.
+        Break threshold of "available" and "gaps": an idle gap this long or longer is a break.
     on_duty_bin : str, Timedelta or float, default "5min"
         Bin width of the "presence" estimator (it must divide a day).
     sessions : DataFrame, optional

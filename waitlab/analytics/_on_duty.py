@@ -17,7 +17,7 @@ from waitlab.analytics import kpis
 from waitlab.analytics._prepare import NS, interval_ns, to_ns
 from waitlab.exceptions import ArgumentError
 
-ESTIMATORS = ("gaps", "presence", "log")
+ESTIMATORS = ("available", "gaps", "presence", "log")
 SESSION_COLUMNS = ("agent", "queue", "start", "end", "paused")
 
 
@@ -25,7 +25,7 @@ SESSION_COLUMNS = ("agent", "queue", "start", "end", "paused")
 class OnDuty:
     """The checked options of the desks-on-duty estimator."""
 
-    estimator: str = "gaps"
+    estimator: str = kpis.ON_DUTY_DEFAULT
     gap_ns: int = round(kpis.ON_DUTY_GAP * NS)
     bin_ns: int = 300 * NS
     sessions: pd.DataFrame | None = field(default=None, compare=False)
@@ -34,30 +34,35 @@ class OnDuty:
     def note(self) -> str:
         """One sentence stating the estimator in use and the default."""
         gap, width = self.gap_ns / NS / 60, self.bin_ns / NS / 60
-        default = kpis.ON_DUTY_GAP / 60
+        default = f"the default is on_duty='available' (idle gaps shorter than {kpis.ON_DUTY_GAP / 60:g} min bridged, except while contacts of the desk's pool waited)"
         if self.estimator == "log":
             return (
                 "desks_on_duty: estimator 'log', measured from the log's member events (ADDMEMBER/REMOVEMEMBER, "
                 "AGENTLOGIN/AGENTLOGOFF, PAUSE/UNPAUSE): the time-average number of agents logged in and not "
-                f"paused; the default is on_duty='gaps' (idle gaps shorter than {default:g} min bridged)."
+                f"paused; {default}."
             )
         if self.fallback:
             return (
-                f"desks_on_duty: on_duty='log' was asked but {self.fallback}, so the default estimator 'gaps' "
+                f"desks_on_duty: on_duty='log' was asked but {self.fallback}, so the default estimator 'available' "
                 f"is used: a desk counts as on duty from the start of a service through idle gaps shorter than "
-                f"{gap:g} min to its next service."
+                f"{gap:g} min to its next service, except while contacts of its pool were waiting."
+            )
+        if self.estimator == "available":
+            which = "the default" if self.gap_ns == round(kpis.ON_DUTY_GAP * NS) else f"the default gap is {kpis.ON_DUTY_GAP / 60:g} min"
+            return (
+                f"desks_on_duty: estimator 'available' ({which}): a desk counts as on duty from the start of a "
+                f"service through idle gaps shorter than {gap:g} min to its next service (on_duty_gap), except "
+                "while contacts of its pool were waiting (an idle desk on duty would have taken them)."
             )
         if self.estimator == "gaps":
-            which = "the default" if self.gap_ns == round(kpis.ON_DUTY_GAP * NS) else f"the default is {default:g}"
             return (
-                f"desks_on_duty: estimator 'gaps' ({which}): a desk counts as on duty from the start of a "
-                f"service through idle gaps shorter than {gap:g} min to its next service (on_duty_gap); "
-                "on_duty='presence' counts the desks serving in each 5-min bin instead."
+                f"desks_on_duty: estimator 'gaps': a desk counts as on duty from the start of a service through "
+                f"idle gaps shorter than {gap:g} min to its next service (on_duty_gap), contacts waiting or not; "
+                f"{default}."
             )
         return (
             f"desks_on_duty: estimator 'presence': a desk counts as on duty for each {width:g}-min bin "
-            f"(on_duty_bin) in which it served; the default is on_duty='gaps' with idle gaps shorter "
-            f"than {default:g} min bridged."
+            f"(on_duty_bin) in which it served; {default}."
         )
 
 
@@ -76,7 +81,7 @@ def on_duty_options(
     if on_duty != "log":
         return opt
     if sessions is None:
-        return OnDuty("gaps", opt.gap_ns, opt.bin_ns, fallback="no `sessions` table was given (pass "
+        return OnDuty(kpis.ON_DUTY_DEFAULT, opt.gap_ns, opt.bin_ns, fallback="no `sessions` table was given (pass "
                       "report.agent_sessions of an Asterisk queue_log)")  # fmt: skip
     if not isinstance(sessions, pd.DataFrame) or not set(SESSION_COLUMNS) <= set(sessions.columns):
         raise ArgumentError(f"`sessions` must be a table with columns {list(SESSION_COLUMNS)} (the "
@@ -86,7 +91,7 @@ def on_duty_options(
             raise ArgumentError(f"`sessions` column `{col}` must hold timezone-aware times (as in "
                                 "report.agent_sessions); localize it with .dt.tz_localize(...).")  # fmt: skip
     if sessions.empty:
-        return OnDuty("gaps", opt.gap_ns, opt.bin_ns, fallback="the log records no member events (no "
+        return OnDuty(kpis.ON_DUTY_DEFAULT, opt.gap_ns, opt.bin_ns, fallback="the log records no member events (no "
                       "ADDMEMBER, AGENTLOGIN, PAUSE, ... lines: `sessions` is empty)")  # fmt: skip
     return OnDuty("log", opt.gap_ns, opt.bin_ns, sessions=sessions)
 
@@ -169,7 +174,57 @@ def on_duty_spans(
     if opt.estimator == "gaps":
         row, lo, hi = kpis.on_duty_spans_gaps(desk, start, end, opt.gap_ns)
         return idx[row], lo, hi
+    if opt.estimator == "available":
+        row, lo, hi, idle = kpis.on_duty_spans_gaps(desk, start, end, opt.gap_ns, idle=True)
+        return _available(frame, idx, row, lo, hi, idle)
     first = pd.Timestamp(int(start.min()), tz="UTC").tz_convert(frame["started_at"].dt.tz)
     origin = int(first.normalize().as_unit("ns").value)  # local midnight before the first service
     row, lo, hi = kpis.on_duty_spans_presence(desk, codes[idx], start - origin, end - origin, opt.bin_ns)
     return idx[row], lo + origin, hi + origin
+
+
+def _wait_class(frame: pd.DataFrame) -> np.ndarray:
+    """Per contact, the code of its site, replication and pool: the contacts a desk would take."""
+    from waitlab.analytics._pools import contact_pools
+
+    keys = []
+    for col in ("site", "replication"):
+        if col in frame.columns:
+            keys.append(frame[col].astype("string").fillna("").to_numpy(dtype=object))
+    if "queue" in frame.columns and "server" in frame.columns and frame["server"].notna().any():
+        keys.append(contact_pools(frame.drop(columns=["pool"], errors="ignore")).fillna("").to_numpy(dtype=object))
+    if not keys:
+        return np.zeros(len(frame), dtype=np.int64)
+    return pd.MultiIndex.from_arrays(keys).factorize()[0].astype(np.int64)
+
+
+def _available(
+    frame: pd.DataFrame, idx: np.ndarray, row: np.ndarray, lo: np.ndarray, hi: np.ndarray, idle: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``"available"`` spans: each gaps span minus the times contacts of its desk's pool were waiting.
+
+    A desk's pool is the pool of the contacts it serves (:func:`contact_pools`); its idle time
+    ``[idle, hi)`` loses the union of the waits ``[arrived_at, arrived_at + wait)`` of that
+    pool's contacts (same site and replication), its busy part ``[lo, idle)`` stays whole.
+    """
+    from waitlab.analytics._prepare import waits_and_services
+
+    cls = _wait_class(frame)
+    wait, _ = waits_and_services(frame)
+    a_ns, a_ok = to_ns(frame["arrived_at"])
+    w_ok = a_ok & np.isfinite(wait) & (wait > 0)
+    w_lo = a_ns[w_ok]
+    w_hi = w_lo + np.round(wait[w_ok] * NS).astype(np.int64)
+    w_cls = cls[w_ok]
+    rows, los, his = [idx[row]], [lo], [idle]  # the busy parts
+    gap = np.flatnonzero(hi > idle)
+    g_cls = cls[idx[row[gap]]]
+    for k in np.unique(g_cls):
+        mine = gap[g_cls == k]
+        sel = w_cls == k
+        u_lo, u_hi = kpis.union_spans(w_lo[sel], w_hi[sel])
+        part, p_lo, p_hi = kpis.subtract_spans(idle[mine], hi[mine], u_lo, u_hi)
+        rows.append(idx[row[mine[part]]])
+        los.append(p_lo)
+        his.append(p_hi)
+    return np.concatenate(rows), np.concatenate(los), np.concatenate(his)

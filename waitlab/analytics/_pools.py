@@ -1,11 +1,13 @@
 """Pools: desks grouped by the queues they mainly serve, and the pool each contact belongs to.
 
 A desk's *main queues* are the queues that make at least `min_share` of its services (when none
-does, its most served queue); its pool is that set, named by the queues joined with ``"+"`` in
-sorted order (``"NE+NW+PS"``). A queue that a desk serves now and then (one internet call in
-fifty) does not put the desk in a new pool. A queue's pool is the pool whose desks give it the
-most services; a contact belongs to its queue's pool. With a ``site`` column, desks and queues
-are per site (``(site, server)``, ``(site, queue)``), and the pool names carry no site.
+does, its most served queue). A queue that a desk serves now and then (one internet call in
+fifty) is not one of its main queues. Desks whose main queues overlap compete for the same
+contacts, so they are one pool: a pool is a connected set of desks and main queues (desk A
+mainly serves PS, desk B NW and PS: one pool ``"NW+PS"``), named by its main queues joined with
+``"+"`` in sorted order. A queue's pool is the pool whose desks give it the most services; a
+contact belongs to its queue's pool. With a ``site`` column, desks and queues are per site
+(``(site, server)``, ``(site, queue)``), and the pool names carry no site.
 """
 
 from __future__ import annotations
@@ -50,11 +52,37 @@ def _desk_table(served: pd.DataFrame, site: list[str], min_share: float) -> pd.D
     n = served.groupby([*desk, "queue"], sort=True).size().rename("n").reset_index()
     n["share"] = n["n"] / n.groupby(desk)["n"].transform("sum")
     main = n[n["share"] >= np.minimum(min_share, n.groupby(desk)["share"].transform("max"))]
-    pool = main.groupby(desk)["queue"].agg(lambda q: "+".join(sorted(q))).rename("pool")
-    out = n.groupby(desk).agg(services=("n", "sum")).join(pool)
-    in_pool = main.groupby(desk)["n"].sum()
-    out["share_in_pool"] = in_pool.reindex(out.index).to_numpy() / out["services"].to_numpy()
-    return out[["pool", "services", "share_in_pool"]]
+    queues = main.groupby(desk)["queue"].agg(lambda q: "+".join(sorted(q))).rename("queues")
+    out = n.groupby(desk).agg(services=("n", "sum")).join(queues)
+    out["pool"] = _components(out["queues"], site)
+    own = main.join(out["pool"], on=desk)
+    pool_queues = own.groupby([*site, "pool"])["queue"].agg(lambda q: "+".join(sorted(set(q))))
+    key = pd.MultiIndex.from_arrays([out.index.get_level_values(c) for c in site] + [out["pool"]]) if site else out["pool"]
+    out["pool"] = pool_queues.reindex(key).to_numpy()
+    served_pool = n.join(out["pool"], on=desk)
+    in_pool = served_pool[[q in str(p).split("+") for q, p in zip(served_pool["queue"], served_pool["pool"], strict=True)]]
+    out["share_in_pool"] = in_pool.groupby(desk)["n"].sum().reindex(out.index).fillna(0).to_numpy() / out["services"].to_numpy()
+    return out[["pool", "queues", "services", "share_in_pool"]]
+
+
+def _components(queues: pd.Series, site: list[str]) -> np.ndarray:
+    """A component number per desk: desks sharing a main queue (within a site) are connected."""
+    parent = list(range(len(queues)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple, int] = {}
+    sites = [queues.index.get_level_values(c) for c in site]
+    for i, qs in enumerate(queues.to_numpy(dtype=object)):
+        where = tuple(str(s[i]) for s in sites)
+        for q in str(qs).split("+"):
+            j = first.setdefault((*where, q), i)
+            parent[find(i)] = find(j)
+    return np.array([find(i) for i in range(len(queues))], dtype=np.int64)
 
 
 def pools(contacts: pd.DataFrame, min_share: float = MIN_SHARE) -> NotedFrame:
@@ -73,19 +101,21 @@ def pools(contacts: pd.DataFrame, min_share: float = MIN_SHARE) -> NotedFrame:
     Returns
     -------
     NotedFrame
-        Indexed by ``server`` (``site, server`` with sites): ``pool`` (its main queues, sorted,
-        joined with ``"+"``), ``services`` and ``share_in_pool`` (share of its services that are
-        in its pool's queues). ``.notes`` states the rule and the share used.
+        Indexed by ``server`` (``site, server`` with sites): ``pool`` (the main queues of its
+        connected set of desks, sorted, joined with ``"+"``), ``queues`` (its own main
+        queues), ``services`` and ``share_in_pool`` (share of its services that are in its
+        pool's queues). ``.notes`` states the rule and the share used.
 
     Examples
     --------
-    A desk with 49 calls of queue PS and 1 of IN is in pool ``"PS"``, not ``"IN+PS"``.
+    A desk with 49 calls of queue PS and 1 of IN is in pool ``"PS"``, not ``"IN+PS"``; with a
+    second desk serving NW and PS, both are in pool ``"NW+PS"``.
     """
     site = _check(contacts, min_share, "pools")
     table = _desk_table(_services(contacts, site), site, float(min_share))
     notes = (
-        f"pools: a desk's pool is the set of queues that make at least {min_share:.0%} of its services "
-        "(min_share); queues below that share do not make a new pool.",
+        f"pools: a desk's main queues are those that make at least {min_share:.0%} of its services "
+        "(min_share); desks sharing a main queue form one pool; queues below that share do not make a new pool.",
     )
     return NotedFrame(table, notes=notes)
 

@@ -44,6 +44,8 @@ __all__ = [
     "desks_on_duty",
     "desks_present",
     "on_duty_spans_gaps",
+    "subtract_spans",
+    "union_spans",
     "on_duty_spans_presence",
     "no_show",
     "occupancy",
@@ -63,8 +65,10 @@ __all__ = [
 #: Waits up to this many seconds count as "answered at once" in :func:`prob_wait`.
 WAIT_EPSILON = 0.5
 
-#: Default break threshold of the "gaps" estimator of :func:`desks_on_duty`, seconds.
+#: Default break threshold of the "available" and "gaps" estimators of :func:`desks_on_duty`, seconds.
 ON_DUTY_GAP = 900.0
+#: Default estimator of :func:`desks_on_duty`.
+ON_DUTY_DEFAULT = "available"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +275,16 @@ def desks_on_duty(on_duty_seconds_in_interval: np.ndarray, length_s: float | np.
     services does not record when a desk is staffed, so :math:`D(t)` is *estimated* from its
     activity (services without a named server are not counted):
 
-    ``"gaps"`` (default; :func:`on_duty_spans_gaps`)
+    ``"available"`` (default)
+        As ``"gaps"`` below, except that an idle gap does not count while a contact of the
+        desk's pool (:func:`waitlab.analytics.contact_pools`) was waiting:
+        :math:`D(t) = \#\{d : t \in [s_{d,k}, e_{d,k})\} + \#\{d : t` in a bridged idle gap
+        of :math:`d` and :math:`Q_{p(d)}(t) = 0\}`, where :math:`Q_p(t)` is the number of
+        contacts of pool :math:`p` waiting at :math:`t`. A desk on duty and idle would have
+        taken a waiting contact (work conservation), so an idle desk while its contacts wait
+        was not available (after-call work, a break, another task). This is the capacity the
+        queue actually had, which the Erlang models and the simulator take as desks.
+    ``"gaps"`` (:func:`on_duty_spans_gaps`)
         A desk is on duty from the start of each service until the start of its next service
         when the idle gap between them is shorter than the break threshold :math:`g`
         (``on_duty_gap``, default :data:`ON_DUTY_GAP` = 15 min), else until the end of the
@@ -292,7 +305,7 @@ def desks_on_duty(on_duty_seconds_in_interval: np.ndarray, length_s: float | np.
         the agent served); an agent logged in to several queues of one group counts once.
 
     Per group, each on-duty span belongs to the group of the contact whose service opens it
-    (``"gaps"``: the gap after a service goes with that service, so a desk's time is split
+    (``"available"``, ``"gaps"``: the gap after a service goes with that service, so a desk's time is split
     among groups without double counting), or to each group it served in that fine bin
     (``"presence"``).
     """
@@ -300,14 +313,16 @@ def desks_on_duty(on_duty_seconds_in_interval: np.ndarray, length_s: float | np.
 
 
 def on_duty_spans_gaps(
-    desk: np.ndarray, start: np.ndarray, end: np.ndarray, gap: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    desk: np.ndarray, start: np.ndarray, end: np.ndarray, gap: int, idle: bool = False
+) -> tuple[np.ndarray, ...]:
     """On-duty spans of the ``"gaps"`` estimator of :func:`desks_on_duty`.
 
     `desk` (int codes), `start`, `end` (int64, one unit, e.g. ns) describe services; `gap` is
     the break threshold in the same unit (> 0). Returns ``(row, lo, hi)``: one span
     ``[lo, hi)`` per service, opened by service `row`; the spans of a desk are disjoint and
-    their union is its on-duty time. Overlapping services of one desk count once.
+    their union is its on-duty time. Overlapping services of one desk count once. With
+    `idle`, also the start of each span's idle part (``hi`` when it has none; the
+    ``"available"`` estimator removes waiting time from it).
     """
     order = np.lexsort((end, start, desk))
     d, s, e = desk[order], start[order], end[order]
@@ -315,7 +330,44 @@ def on_duty_spans_gaps(
     same = np.r_[d[1:] == d[:-1], False]
     nxt = np.r_[s[1:], 0]
     bridged = same & (nxt - reach < gap)  # also true when the next service starts before `reach`
-    return order, s, np.where(bridged, nxt, reach)
+    hi = np.where(bridged, nxt, reach)
+    if idle:
+        return order, s, hi, np.minimum(np.maximum(reach, s), hi)
+    return order, s, hi
+
+
+def union_spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The union of half-open spans ``[lo, hi)`` as sorted disjoint spans (empty spans dropped)."""
+    keep = hi > lo
+    lo, hi = lo[keep], hi[keep]
+    if not len(lo):
+        return lo, hi
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], hi[order]
+    reach = np.maximum.accumulate(hi)
+    new = np.r_[True, lo[1:] > reach[:-1]]
+    return lo[new], np.maximum.reduceat(hi, np.flatnonzero(new))
+
+
+def subtract_spans(
+    lo: np.ndarray, hi: np.ndarray, u_lo: np.ndarray, u_hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of each span ``[lo, hi)`` outside the sorted disjoint spans ``[u_lo, u_hi)``.
+
+    Returns ``(row, lo, hi)``: the non-empty pieces, each with the index of its span.
+    """
+    first = np.searchsorted(u_hi, lo, side="right")  # first union span ending after lo
+    last = np.maximum(np.searchsorted(u_lo, hi, side="left"), first)  # union spans starting before hi
+    k = last - first  # union spans overlapping each span: k + 1 candidate pieces
+    row = np.repeat(np.arange(len(lo), dtype=np.int64), k + 1)
+    j = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(k + 1) - (k + 1), k + 1)
+    u = first[row] + j  # the union span that ends each piece (when j < k)
+    p_lo = np.where(j == 0, lo[row], u_hi[np.clip(u - 1, 0, max(len(u_hi) - 1, 0))] if len(u_hi) else lo[row])
+    p_hi = np.where(j == k[row], hi[row], u_lo[np.clip(u, 0, max(len(u_lo) - 1, 0))] if len(u_lo) else hi[row])
+    p_lo = np.maximum(p_lo, lo[row])
+    p_hi = np.minimum(p_hi, hi[row])
+    keep = p_hi > p_lo
+    return row[keep], p_lo[keep], p_hi[keep]
 
 
 def on_duty_spans_presence(

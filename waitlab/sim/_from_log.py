@@ -8,8 +8,8 @@ What is taken from where (every choice is also written to the notes):
   too few services to estimate a spread; service times vary less from day to day than
   arrivals do). Service is the desk time ``ended_at - called_at`` of served and transferred
   contacts: the simulator has no walk-to-the-desk phase, so the walk is part of the service;
-* desks -- desks grouped in pools (:func:`waitlab.analytics.pools`, over the whole log: the
-  queues that make at least 10 % of a desk's services); a group's ``open`` count in an
+* desks -- desks grouped by their main queues (``queues`` of :func:`waitlab.analytics.pools`,
+  over the whole log: the queues that make at least 10 % of a desk's services); a group's ``open`` count in an
   interval is its desks on duty that day (``desks_on_duty`` of
   :func:`waitlab.analytics.interval_stats`, default estimator), a time average rounded to the
   nearest whole desk (halves up). A pool with no desk on duty all day is left out when
@@ -179,10 +179,11 @@ def scenario_from_log(
         "Weibull or lognormal fit is clearly better and supported by the observed waits; None where nobody left)."
         if patience == "auto"
         else f"patience: {patience!r} for every queue.",
-        "desk groups: pools of waitlab.analytics.pools over the whole log (a desk's pool is the queues that make "
-        "at least 10% of its services); open = "
-        + ("the pool's desks on duty that day (desks_on_duty, estimator 'gaps': on duty through idle gaps "
-           "shorter than 15 min), a time average per interval rounded to the nearest whole desk (halves up)."
+        "desk groups: desks grouped by their main queues over the whole log (the queues that make at least 10% of "
+        "a desk's services, waitlab.analytics.pools); open = "
+        + ("the group's desks on duty that day (desks_on_duty, estimator 'available': on duty through idle gaps "
+           "shorter than 15 min, except while contacts of its pool waited), a time average per interval rounded "
+           "to the nearest whole desk (halves up)."
            if _open == "on_duty" else "the pool's desks with work overlapping each interval that day."),
         "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
     ]

@@ -11,6 +11,8 @@ from waitlab.sim._scenario import DeskGroup, QueueSpec
 
 __all__ = ["ensure_cover", "open_counts", "pool_groups"]
 
+_UNSERVED = "\0unserved"  # the group of contacts no pool desk served (only their waits count)
+
 Groups = dict[str, tuple[tuple[str, ...], list[str]]]
 
 
@@ -27,7 +29,7 @@ def pool_groups(log: pd.DataFrame, queues: list[str]) -> Groups:
     work = work[(work["server"].notna() & work["queue"].notna()).to_numpy(dtype=bool)]
     if work.empty:
         return {}
-    desk_pool = pools(work)["pool"]
+    desk_pool = pools(work)["queues"]
     by_queue = queue_pools(work)
     known = set(queues)
     groups: dict[str, tuple[tuple[str, ...], list[str]]] = {}
@@ -55,15 +57,14 @@ def open_counts(
     from waitlab.analytics import interval_stats
 
     pool_of = {s: name for name, (_, members) in groups.items() for s in members}
-    work = day[day["server"].notna().to_numpy(dtype=bool)]
-    work = work.assign(pool=work["server"].astype(str).map(pool_of))
-    work = work[work["pool"].notna().to_numpy(dtype=bool)]
+    # every contact stays: the waits of those nobody served tell when the desks were not available
+    work = day.assign(pool=day["server"].astype("string").map(pool_of).fillna(_UNSERVED).astype(str))
     midnight = origin.normalize()
     offset = round((origin - midnight).total_seconds())
     fine = math.gcd(round(length), offset % round(length)) or round(length)
     per = round(length) // fine
     duty: dict[str, np.ndarray] = {}
-    if not work.empty:
+    if (work["pool"] != _UNSERVED).any():
         table = interval_stats(work.drop(columns=["site"], errors="ignore"), interval=float(fine), by="pool")
         rel = ((table["interval_start"] - origin).dt.total_seconds() // fine).to_numpy(dtype=np.int64)
         for name, sub in table.assign(_bin=rel).groupby("pool"):
