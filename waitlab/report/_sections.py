@@ -125,7 +125,7 @@ def _compliance(data: ReportData, lang: str, raw: dict[str, pd.DataFrame]) -> Se
         detail.text(t("report.breaches", lang)).ltable(localise(breaches, lang, "min", _BREACH_COLS), max_rows=30)
     if len(turns):
         detail.text(t("report.turn_order", lang)).ltable(localise(turns, lang, "min", _TURN_COLS), max_rows=30)
-    detail.bullets(list(comp.notes))
+    detail.bullets([note_text(n, lang) for n in comp.notes])
     if detail is not s:
         s.blocks.append(("raw", detail))
     return s
@@ -181,7 +181,7 @@ def _quality(data: ReportData, lang: str) -> Section:
         s.bullets([note_text(n, lang) for n in ing.notes])
     s.text(t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)))
     if data.notes:
-        s.text(t("report.notes", lang)).bullets(data.notes)
+        s.text(t("report.notes", lang)).bullets([note_text(n, lang) for n in data.notes])
     return s
 
 
@@ -231,8 +231,8 @@ def sheets(data: ReportData, lang: str, raw: dict[str, pd.DataFrame], prefix: st
         out[name["quarantine"]] = localise(q, lang, unit, verbatim=tuple(c for c in q.columns if c not in ("line", "reason")))
     if "contacts" in raw:
         out[name["contacts"]] = localise(raw["contacts"], lang, unit)
-    notes = [t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)), *data.notes,
-             *(comp.notes if comp is not None else ())]
+    notes = [t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)),
+             *(note_text(n, lang) for n in (*data.notes, *(comp.notes if comp is not None else ())))]
     out[name["notes"]] = Table(pd.DataFrame({t("rcol.note", lang): notes}), ["text"])
     return out
 
