@@ -121,13 +121,15 @@ def _field(name: str, value: str, lang: str) -> str:
         return "; ".join(note_text(p, lang) for p in value.split("; "))
     if name.startswith("msg") or name == "how":
         return note_text(value, lang)
+    if name == "fit" and f"family.{value}" in strings():
+        return t(f"family.{value}", lang)
     if name == "sep" and value == "tab":
         return t("rnote.tab", lang)
     if name[:1] in "nx" and (name[1:2] in ("", "_") or name[1:].isdigit()) and _EN_NUMBER.fullmatch(value):
         if name[0] == "n" and "." not in value:
             return fmt_int(int(value.replace(",", "")), lang)
         if lang == "es":
-            return value.translate(str.maketrans({",": ".", ".": ","}))
+            return value.translate(str.maketrans(",.", ".,"))
     return value
 
 
