@@ -89,4 +89,4 @@ st.subheader(t("cmp.report"))
 _ui.report_downloads(loaded, view, rules=rules, seats=seats, prefix="cmp")
 
 with st.expander(t("common.notes")):
-    st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(comp.notes)))
+    st.markdown("\n".join(f"- {i18n.lib.note_text(n, i18n.current_lang())}" for n in dict.fromkeys(comp.notes)))

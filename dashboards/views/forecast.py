@@ -107,4 +107,4 @@ _ui.download_csv(plan, "fc.download_staff", "forecast_staffing.csv", key="dl_for
 notes = [*fc.notes, *staff.notes]
 if notes:
     with st.expander(t("common.notes")):
-        st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes)))
+        st.markdown("\n".join(f"- {i18n.lib.note_text(n, i18n.current_lang())}" for n in dict.fromkeys(notes)))

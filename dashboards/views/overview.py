@@ -100,4 +100,4 @@ with right:
 
 if kpi.notes or stats.notes:
     with st.expander(t("common.notes")):
-        st.markdown("\n".join(f"- {n}" for n in dict.fromkeys([*kpi.notes, *stats.notes])))
+        st.markdown("\n".join(f"- {i18n.lib.note_text(n, i18n.current_lang())}" for n in dict.fromkeys([*kpi.notes, *stats.notes])))

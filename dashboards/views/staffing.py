@@ -138,4 +138,4 @@ _ui.table(open_[cols], {"arrivals": "int", "load": "num2", "desks_present": "num
 _ui.download_csv(_ui.naive_times(open_, "interval_start"), "stf.download", "staffing.csv", key="dl_staffing")
 if notes:
     with st.expander(t("common.notes")):
-        st.markdown("\n".join(f"- {n}" for n in dict.fromkeys(notes)))
+        st.markdown("\n".join(f"- {i18n.lib.note_text(n, i18n.current_lang())}" for n in dict.fromkeys(notes)))

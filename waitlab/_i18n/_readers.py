@@ -1,17 +1,24 @@
-"""Reader messages in Spanish and English: quarantine reasons and ingest notes, matched by their stable text.
+"""Messages in Spanish and English: quarantine reasons and every ``.notes`` sentence, matched by their text.
 
-Readers write their quarantine reasons and notes as English sentences (the reason is stored as
-written, in the quarantine table). Each pattern below matches one kind of message and names the
-catalogue key that says it in both languages; its named groups fill the key's ``{fields}``
-(column names, encodings, zones: left as written). A message no pattern knows is shown as is.
+Readers, analytics, compliance, staffing and the report write their quarantine reasons and notes
+as English sentences (``.notes`` stay plain English strings; the reason is stored as written, in
+the quarantine table). Each kind of message has a code in the catalogue, under ``rnote.``
+(readers), ``note.`` (analytics, compliance, staffing, report) or ``dflt.`` (channel defaults):
+its English text, with ``{fields}``, is the sentence as emitted, so :func:`note_text` finds the
+code by matching the sentence against that template and says it in the other language. Field
+names tell how a value is shown: ``n...`` a count (thousands marks of the language), ``x...`` a
+decimal number (the language's marks), ``msg...`` a nested note (translated in turn), ``parts`` a
+``"; "``-joined list of nested notes; any other field (columns, zones, names) as written. The
+hand-written patterns below come first (older messages). A message no pattern knows is shown as is.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
-from waitlab._i18n._catalogue import check_lang, t
+from waitlab._i18n._catalogue import check_lang, strings, t
 from waitlab._i18n._format import fmt_int
 
 # Specific patterns before the generic ones they would also match.
@@ -68,6 +75,28 @@ _COMPILED = {name: tuple((re.compile(p + r"\Z"), key) for p, key in table)
              for name, table in (("reason", _REASONS), ("note", _NOTES))}
 
 
+_AUTO_PREFIXES = ("rnote.", "note.", "dflt.")
+_FIELD = re.compile(r"\{(\w+)\}")
+_TIGHT = dict.fromkeys(("fit", "format", "mapping", "tz", "enc", "line", "row"), r"\S+")  # one word each
+
+
+@functools.cache
+def _auto() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """A pattern per catalogue note code, from its English template; the most literal text first."""
+    out = []
+    for key, (_, en) in strings().items():
+        if not key.startswith(_AUTO_PREFIXES):
+            continue
+        pieces = _FIELD.split(en)  # literal, field, literal, field, ...
+        if len(pieces) > 1 and not "".join(pieces[0::2]).strip():
+            continue  # a template that is only fields would match anything
+        regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>{_TIGHT.get(p, '.+?')})"
+                        for i, p in enumerate(pieces))
+        out.append((len("".join(pieces[0::2])), re.compile(regex + r"\Z", re.DOTALL), key))
+    out.sort(key=lambda item: -item[0])
+    return tuple((pattern, key) for _, pattern, key in out)
+
+
 def _match(kind: str, text: Any) -> tuple[str, dict[str, str]] | None:
     if not isinstance(text, str):
         return None
@@ -75,7 +104,33 @@ def _match(kind: str, text: Any) -> tuple[str, dict[str, str]] | None:
         m = pattern.match(text.strip())
         if m:
             return key, m.groupdict()
+    if kind == "note":
+        for pattern, key in _auto():
+            m = pattern.match(text.strip())
+            if m:
+                return key, m.groupdict()
     return None
+
+
+_EN_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})*(\.\d+)?|[+-]?\d+(\.\d+)?")
+
+
+def _field(name: str, value: str, lang: str) -> str:
+    """One captured field of a note, shown in `lang` (module docstring: the field-name rules)."""
+    if name == "parts":
+        return "; ".join(note_text(p, lang) for p in value.split("; "))
+    if name.startswith("msg") or name == "how":
+        return note_text(value, lang)
+    if name == "fit" and f"family.{value}" in strings():
+        return t(f"family.{value}", lang)
+    if name == "sep" and value == "tab":
+        return t("rnote.tab", lang)
+    if name[:1] in "nx" and (name[1:2] in ("", "_") or name[1:].isdigit()) and _EN_NUMBER.fullmatch(value):
+        if name[0] == "n" and "." not in value:
+            return fmt_int(int(value.replace(",", "")), lang)
+        if lang == "es":
+            return value.translate(str.maketrans(",.", ".,"))
+    return value
 
 
 def reason_key(text: str) -> tuple[str, dict[str, str]] | None:
@@ -108,12 +163,10 @@ def note_text(text: str, lang: str = "es") -> str:
     >>> note_text("Text encoding UTF-8, detected.", "es")
     'Codificación de texto UTF-8, detectada.'
     """
+    if check_lang(lang) == "en":
+        return text
     found = note_key(text)
     if not found:
         return text
-    fields = dict(found[1])
-    if "n" in fields:  # counts are written the English way ("13,045"): rewrite them in `lang`
-        fields["n"] = fmt_int(int(fields["n"].replace(",", "")), lang)
-    if fields.get("sep") == "tab":
-        fields["sep"] = t("rnote.tab", lang)
-    return t(found[0], check_lang(lang), **fields)
+    fields = {name: _field(name, value, lang) for name, value in found[1].items()}
+    return t(found[0], lang, **fields)

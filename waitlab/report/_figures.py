@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from waitlab._i18n import t
+from waitlab._i18n import strings, t
 
 __all__ = ["COLORS", "arrivals_vs_desks", "breach_heatmap", "patience_curve", "to_png", "wait_distribution"]
 
@@ -117,7 +117,8 @@ def patience_curve(result: object, lang: str = "es") -> Figure:
     chosen = getattr(result, "choice", None)
     for name, dist in fits.items():
         if dist is not None:  # the guarded choice drawn thicker, labelled with a check mark
-            ax.plot(x / 60.0, dist.sf(x), label=f"{name} ✓" if name == chosen else name,
+            label = t(f"family.{name}", lang) if f"family.{name}" in strings() else name
+            ax.plot(x / 60.0, dist.sf(x), label=f"{label} ✓" if name == chosen else label,
                     linewidth=2.2 if name == chosen else 1)
     ax.set_xlabel(t("report.minutes", lang))
     ax.set_ylabel(t("report.survival", lang))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from waitlab._i18n import fmt_date, fmt_duration, fmt_int, fmt_pct, note_text, reason_text, t
+from waitlab._i18n import fmt_date, fmt_duration, fmt_int, fmt_pct, note_text, reason_text, strings, t
 from waitlab.report import _charts as charts
 from waitlab.report import _figures as figures
 from waitlab.report._columns import Table, localise, weekday_names
@@ -25,6 +25,11 @@ _BREACH_COLS = ["contact_id", "rule", "day", "hour", "queue", "outcome", "observ
 _TURN_COLS = ["day", "queue", "ticket", "arrived_at", "called_at", "overtaken_ticket", "overtaken_arrived_at", "delay_s"]
 _STAFF_COLS = ["interval_start", "queue", "arrivals", "mean_service", "load", "desks", "desks_present", "desks_on_duty",
                "shortfall", "service_level", "asa", "prob_abandon", "occupancy", "understaffed"]
+
+
+def _family(name: str, lang: str) -> str:
+    """A fitted distribution's name in `lang` (exponential -> exponencial)."""
+    return t(f"family.{name}", lang) if f"family.{name}" in strings() else name
 
 
 def kpi_cards(data: ReportData, lang: str) -> list[tuple[str, str]]:
@@ -125,7 +130,7 @@ def _compliance(data: ReportData, lang: str, raw: dict[str, pd.DataFrame]) -> Se
         detail.text(t("report.breaches", lang)).ltable(localise(breaches, lang, "min", _BREACH_COLS), max_rows=30)
     if len(turns):
         detail.text(t("report.turn_order", lang)).ltable(localise(turns, lang, "min", _TURN_COLS), max_rows=30)
-    detail.bullets(list(comp.notes))
+    detail.bullets([note_text(n, lang) for n in comp.notes])
     if detail is not s:
         s.blocks.append(("raw", detail))
     return s
@@ -158,7 +163,7 @@ def _patience(data: ReportData, lang: str) -> Section:
     else:
         lo, hi = pat.chosen_mean_ci
         s.text(t("rsec.patience_fit", lang, mean=fmt_duration(pat.chosen_mean, lang), lo=fmt_duration(lo, lang),
-                 hi=fmt_duration(hi, lang)) + " " + t("report.patience_fit", lang, family=pat.choice) + ".")
+                 hi=fmt_duration(hi, lang)) + " " + t("report.patience_fit", lang, family=_family(pat.choice, lang)) + ".")
         lo, hi = pat.mean_patience_ci  # the simple estimate, always beside the chosen fit
         s.text(f"{t('report.patience_simple', lang)}: {fmt_duration(pat.mean_patience, lang)} "
                f"({fmt_duration(lo, lang)} – {fmt_duration(hi, lang)}).")
@@ -181,7 +186,7 @@ def _quality(data: ReportData, lang: str) -> Section:
         s.bullets([note_text(n, lang) for n in ing.notes])
     s.text(t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)))
     if data.notes:
-        s.text(t("report.notes", lang)).bullets(data.notes)
+        s.text(t("report.notes", lang)).bullets([note_text(n, lang) for n in data.notes])
     return s
 
 
@@ -231,8 +236,8 @@ def sheets(data: ReportData, lang: str, raw: dict[str, pd.DataFrame], prefix: st
         out[name["quarantine"]] = localise(q, lang, unit, verbatim=tuple(c for c in q.columns if c not in ("line", "reason")))
     if "contacts" in raw:
         out[name["contacts"]] = localise(raw["contacts"], lang, unit)
-    notes = [t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)), *data.notes,
-             *(comp.notes if comp is not None else ())]
+    notes = [t("rsec.tz", lang, tz=str(data.contacts["arrived_at"].dt.tz)),
+             *(note_text(n, lang) for n in (*data.notes, *(comp.notes if comp is not None else ())))]
     out[name["notes"]] = Table(pd.DataFrame({t("rcol.note", lang): notes}), ["text"])
     return out
 
