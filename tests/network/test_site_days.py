@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from network_helpers import steady, table, ticket
+
 from waitlab.exceptions import ArgumentError
 from waitlab.network._site_days import site_days
 from waitlab.targets import Target

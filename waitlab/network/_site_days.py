@@ -259,7 +259,8 @@ def combine_days(frames: list[pd.DataFrame], opt: Options, notes: list[str]) -> 
 
 def site_intervals(rows: pd.DataFrame, opt: Options) -> NotedFrame:
     """One site's interval table: observed KPIs next to the desks needed, partition by partition."""
-    frames, notes = [], []
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
     for site, month, part in partitions_of(rows):
         part = _ordered(part)
         goal = _target(part, opt)
