@@ -1,0 +1,61 @@
+"""`waitlab network`: a store or logs in, the ranking printed, network.html and network.xlsx out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "network"))
+from network_helpers import steady, table, ticket, write_store  # noqa: E402
+
+from waitlab.cli import main  # noqa: E402
+
+
+def _store(tmp_path: Path) -> Path:
+    rows = steady("Alfa", "2024-03-04", 10) + steady("Beta", "2024-03-04", 10)
+    rows += [ticket("Beta", "2024-03-04", 90 + i, 0, 95, 100 + i, f"P{i}", queue="prestamos") for i in range(3)]  # 95-min waits
+    store = tmp_path / "store"
+    write_store(table(rows), store)
+    return store
+
+
+def test_network_prints_the_ranking_and_writes_both_files(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["network", str(_store(tmp_path)), "--seats", "50", "-o", str(out), "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    first = [ln for ln in text.splitlines() if ln.strip().startswith("1.")][0]
+    assert "Beta" in first and "23.1%" in first  # 3 of 13 contacts over the 90-min limit
+    html = (out / "network.html").read_text(encoding="utf-8")
+    assert "Desk-hours to comply" in html and "Beta" in html
+    sheets = pd.read_excel(out / "network.xlsx", sheet_name=None)
+    ranking = next(v for k, v in sheets.items() if k.startswith("Ranking"))
+    assert ranking.iloc[0, 0] == "Beta"
+
+
+def test_network_in_spanish_by_default(tmp_path, capsys):
+    assert main(["network", str(_store(tmp_path)), "-o", str(tmp_path / "o")]) == 0
+    assert "Peores primero" in capsys.readouterr().out
+    assert "Puesto-horas para cumplir" in (tmp_path / "o" / "network.html").read_text(encoding="utf-8")
+
+
+def test_a_missing_source_is_one_sentence_and_status_2(tmp_path, capsys):
+    assert main(["network", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "neither a store folder nor a log file" in err and err.count("\n") == 1
+
+
+def test_an_empty_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["network", str(tmp_path / "empty")]) == 2
+    assert "holds no site=" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("extra", [["--scheduler", "local"]])
+def test_a_scheduler_with_log_files_is_refused(tmp_path, capsys, extra):
+    log = tmp_path / "a.csv"
+    log.write_text("x\n")
+    assert main(["network", str(log), *extra]) == 2
+    assert "--scheduler" in capsys.readouterr().err
