@@ -108,6 +108,9 @@ def draw(scenario: Scenario, rng: np.random.Generator | int | None = None) -> Dr
             t = np.minimum(np.sort(t), np.nextafter(scenario.horizon, 0.0))
         n = t.size
         service = q.service.sample(rng, n)
+        if q.service_scale:  # after the sample, so the random stream is the same with or without it
+            at = np.clip((t // length).astype(np.int64), 0, len(q.service_scale) - 1)
+            service = service * np.asarray(q.service_scale, dtype=np.float64)[at]
         patience = q.patience.sample(rng, n) if q.patience is not None else np.full(n, np.inf)
         priority = (rng.random(n) < q.priority_share).astype(np.int64)
         absent = rng.random(n) < q.no_show

@@ -51,6 +51,7 @@ def scenario_from_log(
     start: dt.time | str | None = None,
     end: dt.time | str | None = None,
     name: str = "",
+    service_profile: bool = True,
     _open: str = "on_duty",
 ) -> Scenario:
     """Scenario of one day of one site of a contacts log, "the site as it is".
@@ -84,6 +85,11 @@ def scenario_from_log(
         `interval` (local time). Arrivals outside are left out (a note counts them).
     name : str
         Scenario name; default ``"<site> <date> (from log)"``.
+    service_profile : bool, default True
+        Scale each interval's service times by that day's own pace: the ratio of the desk
+        time observed in the interval to what the queues' whole-log means predict for the
+        same contacts, shrunk toward 1 by :data:`PROFILE_PSEUDO` contacts (service is often
+        slower at some hours than at others). False keeps the whole-log service all day.
     _open : {"on_duty", "present"}
         Private (replay): ``"present"`` opens every desk with work overlapping the interval.
 
@@ -128,6 +134,7 @@ def scenario_from_log(
         )
     desk = desk_seconds(log)
     qnames = sorted(set(log["queue"].dropna().astype(str)))
+    scale = _service_scale(log, desk, day, t_rel, length, k) if service_profile else ()
     groups = pool_groups(log, qnames)
     covered = {q for qs, _ in groups.values() for q in qs}
     queues: list[QueueSpec] = []
@@ -162,7 +169,7 @@ def scenario_from_log(
         )
         queues.append(QueueSpec(
             name=q, service=_service(values, service, q), patience=_patience(log[log["queue"] == q], patience, q, notes),
-            priority_share=float(prio.mean()) if len(prio) else 0.0, **spec,
+            priority_share=float(prio.mean()) if len(prio) else 0.0, service_scale=scale, **spec,
         ))  # fmt: skip
     kept = {q.name for q in queues}
     desks = open_counts(day, groups, kept, midnight + pd.Timedelta(seconds=t0), length, k, rule=_open)
@@ -187,6 +194,10 @@ def scenario_from_log(
            if _open == "on_duty" else "the pool's desks with work overlapping each interval that day."),
         "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
     ]
+    if scale:
+        notes.append(f"service pace: each interval's service times scaled by that day's observed desk time over the "
+                     f"queues' whole-log means (from {min(scale):.2f} to {max(scale):.2f}; shrunk toward 1 by "
+                     f"{PROFILE_PSEUDO} contacts per interval).")  # fmt: skip
     sc = Scenario(
         site=site,
         queues=tuple(queues),
@@ -278,3 +289,25 @@ def _best_fit(result: Any, queue: str, notes: list[str]) -> Distribution | None:
     notes.append(f"patience of {queue!r}: {family} (mean {mean / 60:.1f} min, cv {cv:.2f}), the guarded choice "
                  f"of waitlab.patience (simple estimate {float(result.mean_patience) / 60:.1f} min).")
     return dist
+
+
+#: Pseudo-contacts at the whole-log pace added to each interval of the service profile.
+PROFILE_PSEUDO = 10
+
+
+def _service_scale(
+    log: pd.DataFrame, desk: np.ndarray, day: pd.DataFrame, t_rel: np.ndarray, length: float, k: int
+) -> tuple[float, ...]:
+    """Per interval, the day's desk time over the queues' whole-log means, shrunk toward 1."""
+    means = pd.Series(desk).groupby(log["queue"].astype("string").to_numpy()).mean()
+    own = desk_seconds(day)
+    expect = day["queue"].astype("string").map(means).to_numpy(dtype=float, na_value=np.nan)
+    ok = np.isfinite(own) & np.isfinite(expect)
+    if not ok.any():
+        return ()
+    at = np.clip((t_rel[ok] // length).astype(np.int64), 0, k - 1)
+    seen = np.bincount(at, weights=own[ok], minlength=k)
+    exp = np.bincount(at, weights=expect[ok], minlength=k)
+    n = np.bincount(at, minlength=k)
+    pace = np.where(n > 0, exp / np.maximum(n, 1), float(np.mean(expect[ok])))  # mean expected time per contact
+    return tuple(float(x) for x in (seen + PROFILE_PSEUDO * pace) / (exp + PROFILE_PSEUDO * pace))

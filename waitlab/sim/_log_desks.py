@@ -19,18 +19,21 @@ Groups = dict[str, tuple[tuple[str, ...], list[str]]]
 def pool_groups(log: pd.DataFrame, queues: list[str]) -> Groups:
     """Pool name -> (the queues its desks serve, its desks), from :func:`waitlab.analytics.pools`.
 
-    A pool serves its main queues and every queue whose pool it is
-    (:func:`waitlab.analytics.queue_pools`: the pool that gives the queue most services), so every
-    queue a desk served is served by some group.
+    A group (the desks with the same main queues, ``queues`` of :func:`waitlab.analytics.pools`)
+    serves its main queues and every queue it gives the most services, so every queue a desk
+    served is served by some group.
     """
-    from waitlab.analytics import pools, queue_pools
+    from waitlab.analytics import pools
 
     work = log.drop(columns=["site"], errors="ignore")  # one site already: pools per desk name
     work = work[(work["server"].notna() & work["queue"].notna()).to_numpy(dtype=bool)]
     if work.empty:
         return {}
     desk_pool = pools(work)["queues"]
-    by_queue = queue_pools(work)
+    # each queue goes to the desk group that gives it the most services (ties: the first by name)
+    n = work.assign(_g=work["server"].astype(str).map(desk_pool)).groupby(["queue", "_g"], observed=True).size()
+    best = n.reset_index(name="n").sort_values(["queue", "n", "_g"], ascending=[True, False, True])
+    by_queue = best.drop_duplicates("queue").set_index("queue")["_g"]
     known = set(queues)
     groups: dict[str, tuple[tuple[str, ...], list[str]]] = {}
     for pool in sorted(set(desk_pool)):
@@ -72,17 +75,50 @@ def open_counts(
             sub = sub[(sub["_bin"] >= 0) & (sub["_bin"] < k * per)]
             values[sub["_bin"].to_numpy(dtype=np.int64)] = sub["desks_on_duty"].fillna(0).to_numpy(dtype=float)
             duty[str(name)] = values.reshape(k, per).mean(axis=1)
+    counts = _round_together(groups, {n: duty.get(n, np.zeros(k)) for n in groups}, k)
     out: list[DeskGroup] = []
     for name, (qs, _) in groups.items():
         serves = tuple(q for q in qs if q in kept)
         if not serves:
             continue
-        on = duty.get(name, np.zeros(k))
-        counts = tuple(int(math.floor(x + 0.5)) for x in on)
-        out.append(DeskGroup(name=name, serves=serves, open=counts))
+        out.append(DeskGroup(name=name, serves=serves, open=counts[name]))
     # no empty groups: drop a pool with no desk on duty all day when other groups serve its queues
     covered = {q for g in out if any(g.open) for q in g.serves}
     return [g for g in out if any(g.open) or not set(g.serves) <= covered]
+
+
+def _round_together(groups: Groups, duty: dict[str, np.ndarray], k: int) -> dict[str, tuple[int, ...]]:
+    """Whole desks per group and interval: groups that share a queue are rounded together.
+
+    Per interval, the groups of one connected set (groups serving a common queue) get the
+    set's total desks on duty rounded to the nearest whole desk (halves up), shared by the
+    largest-remainder rule (ties: the first group by name), so rounding errors do not add up
+    across groups that serve the same customers.
+    """
+    names = sorted(groups)
+    parent = {n: n for n in names}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    seen: dict[str, str] = {}
+    for n in names:
+        for q in groups[n][0]:
+            parent[find(n)] = find(seen.setdefault(q, n))
+    out: dict[str, tuple[int, ...]] = {}
+    for root in sorted({find(n) for n in names}):
+        members = [n for n in names if find(n) == root]
+        x = np.vstack([np.asarray(duty[n], dtype=float) for n in members])  # groups x intervals
+        base = np.floor(x)
+        total = np.floor(x.sum(axis=0) + 0.5)
+        extra = (total - base.sum(axis=0)).astype(np.int64)  # desks left to hand out, per interval
+        rank = np.argsort(np.argsort(-(x - base), axis=0, kind="stable"), axis=0, kind="stable")
+        whole = base + (rank < extra[None, :])
+        for i, n in enumerate(members):
+            out[n] = tuple(int(c) for c in whole[i])
+    return out
 
 
 def ensure_cover(queues: list[QueueSpec], desks: list[DeskGroup], length: float, notes: list[str]) -> None:

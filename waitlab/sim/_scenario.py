@@ -49,6 +49,9 @@ class QueueSpec:
         Share of customers holding a priority ticket (priority 1), in [0, 1].
     no_show : float
         Probability a kiosk customer is absent when called whatever the wait, in [0, 1).
+    service_scale : tuple of float, optional
+        One factor (> 0) per interval of the day multiplying the service time of the
+        customers who arrive in it (service is slower at some hours); empty means 1.
     """
 
     name: str
@@ -58,6 +61,7 @@ class QueueSpec:
     patience: Distribution | None = None
     priority_share: float = 0.0
     no_show: float = 0.0
+    service_scale: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -111,6 +111,12 @@ def _validate_queue(sc: Scenario, q: QueueSpec) -> None:
             raise _fail(sc, f"{where}, key `rates_per_hour`",
                         f"interval {sc.interval_labels()[i]} has rate {rates[i]!r}",
                         "rates are customers per hour and must be >= 0")
+    if q.service_scale:
+        scale = np.asarray(q.service_scale, dtype=float)
+        if scale.size != k or not (np.isfinite(scale) & (scale > 0)).all():
+            raise _fail(sc, f"{where}, key `service_scale`",
+                        f"got {scale.size} value(s) (the day has {k} interval(s)), all must be finite and > 0",
+                        "give one factor > 0 per interval, or leave it out")
     if not (0.0 <= q.priority_share <= 1.0):
         raise _fail(sc, f"{where}, key `priority_share`", f"got {q.priority_share!r}",
                     "give the share of priority tickets between 0 and 1")
