@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from network_helpers import kiosk_log
+
 from waitlab.exceptions import ArgumentError, LogFormatError, WaitlabError
 from waitlab.network import NetworkIngestReport, read_logs
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from network_helpers import kiosk_log
 
 import waitlab
-from network_helpers import kiosk_log
 from waitlab.cli import main
 from waitlab.exceptions import ArgumentError, SchemaError
 from waitlab.network import Partition, ingest_to_store, read_logs, read_store, store_partitions, write_store

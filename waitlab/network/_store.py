@@ -171,8 +171,8 @@ def write_store(contacts: pd.DataFrame, store: str | Path, *,
     written: list[Path] = []
     start = 0
     for r in reports:
-        digest = report.sha256.get(r.path) if isinstance(report, NetworkIngestReport) else None
-        digest = digest or file_digest(r.path)
+        known = report.sha256.get(r.path) if isinstance(report, NetworkIngestReport) else None
+        digest = known or file_digest(r.path)
         part = contacts.iloc[start : start + r.rows_used]
         start += r.rows_used
         parts = _write_parts(part, root, _source_id(digest))
