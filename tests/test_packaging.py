@@ -18,7 +18,7 @@ from waitlab.exceptions import MissingExtraError, WaitlabError
 ROOT = Path(__file__).resolve().parents[1]
 
 #: Loaded on first use only: the numba kernels, the models, and every heavy optional library.
-HEAVY = ["numba", "waitlab.models", "waitlab.sim", "waitlab.planning", "waitlab.report", "scipy.optimize",
+HEAVY = ["numba", "waitlab.models", "waitlab.sim", "waitlab.planning", "waitlab.report", "waitlab.network", "scipy.optimize",
          "scipy.stats", "matplotlib", "simpy", "dask", "distributed", "streamlit", "altair"]
 
 

@@ -33,7 +33,8 @@ staffing_from_forecast  required desks per interval of a forecast (optionally at
 
 Sub-packages, loaded on first use: ``waitlab.models`` (Erlang B/C/A, staffing),
 ``waitlab.sim`` (simulation), ``waitlab.planning`` (rosters, iterative staffing),
-``waitlab.report`` (reports and safe exports). ``import waitlab`` loads none of them, nor
+``waitlab.report`` (reports and safe exports), ``waitlab.network`` (many logs, the
+partitioned store). ``import waitlab`` loads none of them, nor
 numba, scipy or matplotlib; ``__version__`` is read from the installed package's metadata
 (``pyproject.toml`` is the one place it is written).
 """
@@ -93,7 +94,7 @@ __all__ = [
     "write_report",
 ]
 
-_SUBPACKAGES = {"models", "sim", "planning", "report"}
+_SUBPACKAGES = {"models", "sim", "planning", "report", "network"}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,4 +1,5 @@
-"""Hand-built network contacts for the network tests: times in minutes after 09:00 of a given day."""
+"""Hand-built network inputs whose answers are known: contacts tables (times in minutes after 09:00 of a
+given day) and kiosk logs (vendor_a_es layout)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,21 @@ def write_store(contacts: pd.DataFrame, store: Path, chunks: int = 1) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for i in range(chunks):  # several source files per partition, each a slice of the rows
             rows.iloc[i::chunks].to_parquet(folder / f"part-{i:012x}.parquet")
+
+HEADER = ("Sucursal;Fecha;Nro Turno;Servicio;Prioridad;Hora Emision;Hora Llamado;Hora Inicio;Hora Fin;"
+          "Puesto;Estado;DNI")
+
+
+def kiosk_log(path: Path, site: str, days: list[str], per_day: int, bad: int = 0) -> Path:
+    """`per_day` served tickets on each dd/mm/yyyy day, then `bad` rows with an unknown Estado (quarantined)."""
+    lines = [HEADER]
+    for day in days:
+        for k in range(per_day):
+            m = 10 + k // 6
+            s = (k % 6) * 10
+            lines.append(f"{site};{day};C{k + 1:03d};Caja;Normal;{m:02d}:{s:02d}:00;{m:02d}:{s:02d}:30;"
+                         f"{m:02d}:{s:02d}:45;{m:02d}:{s + 5:02d}:00;Caja 1;ATENDIDO;{1000 + k}")
+    for k in range(bad):
+        lines.append(f"{site};{days[0]};X{k + 1:03d};Caja;Normal;12:00:00;12:01:00;12:02:00;12:03:00;Caja 1;XX;9")
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
+    return path

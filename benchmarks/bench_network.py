@@ -1,0 +1,129 @@
+"""Network ingest: N branches x D days of kiosk logs into the partitioned store, then one site back.
+
+Generates the network with ``datasets/make_network.py`` (seeded; ``benchmarks/data/network-N-D/``,
+git-ignored; reused when present), then times, in this process,
+
+* ``waitlab.network.ingest_to_store(folder, store)``: every file read, checked and written as
+  Parquet by site and month (rows per second over the rows read),
+* ``waitlab.network.read_store(store, sites=<one site>)``: one site's contacts back,
+* :func:`analyse` on the store (the network analysis; a hook, see below),
+
+and prints the peak resident memory after each step. ``--growth`` repeats the ingest for a
+list of branch counts at the same number of days and prints seconds per million rows, which is
+flat when the time grows linearly.
+
+Usage::
+
+    python benchmarks/bench_network.py                          # 20 branches x 20 days (quick)
+    python benchmarks/bench_network.py --branches 50 --days 250
+    python benchmarks/bench_network.py --growth 50,100,200 --days 60
+    python benchmarks/bench_network.py --branches 500 --days 250 --jobs 2   # the issue's size (opt-in, long)
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+sys.path.insert(0, str(HERE.parent / "datasets"))
+
+from make_network import write_network  # noqa: E402
+
+
+def _maxrss_mib() -> float:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 1024 / 1024 if sys.platform == "darwin" else rss / 1024
+
+
+def generate(branches: int, days: int, jobs: int) -> Path:
+    """The network's folder (plain CSV), generated once and reused."""
+    folder = DATA / f"network-{branches}-{days}"
+    done = folder / "_network.json"
+    if not done.exists():
+        t0 = time.perf_counter()
+        write_network(folder, branches=branches, days=days, compress=False, jobs=jobs)
+        print(f"generated {branches} branches x {days} days in {time.perf_counter() - t0:.1f} s -> {folder}")
+    return folder
+
+
+def analyse(store: Path) -> None:
+    """HOOK for the lead: run the full network analysis on `store` and time it.
+
+    To be wired to ``waitlab.network.network_analysis(store, rules="CABA")`` (helper n2's
+    piece) once both pieces are merged; until then it only says it did nothing.
+    """
+    try:
+        from waitlab.network import network_analysis  # type: ignore[attr-defined]
+    except ImportError:
+        print("analyse: waitlab.network.network_analysis is not merged yet; skipped")
+        return
+    t0 = time.perf_counter()
+    result = network_analysis(store, rules="CABA")
+    print(f"analyse: {time.perf_counter() - t0:.1f} s, {len(result.sites)} sites; peak RSS {_maxrss_mib():,.0f} MiB")
+
+
+def ingest(folder: Path, store: Path) -> tuple[int, float]:
+    """Ingest `folder` into a fresh `store`; return (rows read, seconds)."""
+    from waitlab.network import ingest_to_store
+
+    shutil.rmtree(store, ignore_errors=True)
+    t0 = time.perf_counter()
+    report = ingest_to_store(folder, store)
+    seconds = time.perf_counter() - t0
+    assert report.ok, report.failed
+    return report.rows_read, seconds
+
+
+def run(branches: int, days: int, jobs: int, analyse_too: bool = True) -> None:
+    from waitlab.network import read_store, store_partitions
+
+    folder = generate(branches, days, jobs)
+    store = DATA / f"store-{branches}-{days}"
+    size = sum(p.stat().st_size for p in folder.glob("*.csv")) / 2**20
+    rows, seconds = ingest(folder, store)
+    stored = sum(f.stat().st_size for p in store_partitions(store) for f in p.files) / 2**20
+    print(f"ingest {branches} x {days}: {rows:,} rows ({size:,.0f} MiB CSV -> {stored:,.0f} MiB Parquet) in "
+          f"{seconds:.1f} s = {rows / seconds:,.0f} rows/s; peak RSS {_maxrss_mib():,.0f} MiB")
+    t0 = time.perf_counter()
+    site = store_partitions(store)[0].site
+    one = read_store(store, sites=site)
+    print(f"one site ({site}, {len(one):,} rows) from the store in {time.perf_counter() - t0:.3f} s")
+    t0 = time.perf_counter()
+    again = __import__("waitlab.network", fromlist=["ingest_to_store"]).ingest_to_store(folder, store)
+    print(f"re-ingest of the same folder (skipped, idempotent): {time.perf_counter() - t0:.2f} s, "
+          f"{again.rows_used:,} rows reported")
+    if analyse_too:
+        analyse(store)
+
+
+def growth(counts: list[int], days: int, jobs: int) -> None:
+    print(f"{'branches':>8} {'rows':>12} {'seconds':>9} {'s per M rows':>13} {'peak RSS MiB':>13}")
+    for n in counts:
+        folder = generate(n, days, jobs)
+        rows, seconds = ingest(folder, DATA / f"store-{n}-{days}")
+        print(f"{n:>8} {rows:>12,} {seconds:>9.1f} {seconds / rows * 1e6:>13.2f} {_maxrss_mib():>13,.0f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--branches", type=int, default=20)
+    p.add_argument("--days", type=int, default=20)
+    p.add_argument("--jobs", type=int, default=2, help="processes generating the logs [2]")
+    p.add_argument("--growth", default=None, help="comma-separated branch counts, e.g. 50,100,200,500")
+    p.add_argument("--no-analyse", action="store_true", help="skip the analyse() hook")
+    args = p.parse_args(argv)
+    if args.growth:
+        growth([int(x) for x in args.growth.split(",")], args.days, args.jobs)
+    else:
+        run(args.branches, args.days, args.jobs, not args.no_analyse)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
