@@ -153,10 +153,16 @@ def on_duty_spans(
     A desk is ``server`` within its ``site`` and, in stacked simulated days, its
     ``replication`` (when the frame has those columns), and within its group when `per_group`
     (each group measured as if alone, as :func:`summary_by` promises); only services with a
-    named server and ``started_at <= ended_at`` count.
+    named server and ``started_at <= ended_at`` count. With ``"available"`` a desk is engaged
+    from ``called_at`` (a kiosk desk waits for the called customer to walk up, or gives up on
+    a no-show), so its spans start there when the call time is known.
     """
     s_ns, s_ok = to_ns(frame["started_at"])
     e_ns, e_ok = to_ns(frame["ended_at"])
+    if opt.estimator == "available" and "called_at" in frame.columns:
+        c_ns, c_ok = to_ns(frame["called_at"])
+        use = c_ok & (~s_ok | (c_ns <= s_ns))
+        s_ns, s_ok = np.where(use, c_ns, s_ns), s_ok | use
     server = frame["server"]
     ok = s_ok & e_ok & (e_ns >= s_ns) & server.notna().to_numpy(dtype=bool)
     idx = np.flatnonzero(ok)
