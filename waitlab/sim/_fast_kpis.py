@@ -143,7 +143,11 @@ def _turn_order(s: dict[str, np.ndarray], kiosk: np.ndarray, n_days: int, rulese
     if not len(day):
         return np.zeros(n_days)
     q, p = s["queue"][keep], s["priority"][keep]
-    group = np.unique(np.stack([day, q, p]), axis=1, return_inverse=True)[1].ravel()
+    nq = int(q.max()) + 1
+    key = (day.astype(np.int64) * nq + q) * 2 + np.clip(p, 0, 1)  # orders as (day, queue, class)
+    if p.min() < 0 or p.max() > 1:  # other classes: rank the triples
+        key = np.unique(np.stack([day, q, p]), axis=1, return_inverse=True)[1].ravel()
+    group = np.unique(key, return_inverse=True)[1].ravel()
     order = np.lexsort((arr, group))
     g, a, c = group[order], arr[order], call[order]
     base = c.min()
