@@ -8,10 +8,11 @@ numbers: times are first rounded to whole nanoseconds exactly as the contacts ta
 ``TimedeltaIndex.total_seconds`` as the contacts route does, and the per-day KPIs are computed by the very functions of
 :mod:`waitlab.analytics.kpis` with one cell per day.
 
-Covered: the counts and wait KPIs of :data:`FAST_KPIS`; rule sets whose limits are ``total``
-limits, or ``standing`` limits when the seat count is unknown (every second of waiting
-counts as standing, kiosk contacts only), and the turn order with its tolerance. Seated
-limits and standing time with a seat count need the waiting-room sweep: the contacts route.
+Covered: the counts and wait KPIs of :data:`FAST_KPIS` (:func:`fast_kpis`), every KPI of a
+day with the time-weighted ones of :mod:`waitlab.sim._fast_time` (:func:`fast_days_kpis`), and
+every limit of a rule set, total, standing and seated, with or without a seat count (the seat
+sweep of :mod:`waitlab.sim._fast_seats`), plus the turn order with its tolerance
+(:func:`fast_breaches`). ``waitlab.sim.run`` measures and judges its days only this way.
 """
 
 from __future__ import annotations
