@@ -111,6 +111,11 @@ def fast_breaches(days: list[SimulatedDay], ruleset: Any, seats: Any = None,
     kiosk = np.concatenate([np.full(len(d.draws), d.scenario.channel == "kiosk") for d in days]) \
         if days else np.zeros(0, bool)
     observed = {"total": wait}
+    if seats is not None:  # checked as the contacts route checks it, whatever the limits
+        from waitlab.sim._fast_seats import day_seat_count
+
+        for d in days[:1]:
+            day_seat_count(d.scenario.site, seats)
     if any(lim.kind != "total" for lim in ruleset.limits):
         observed["standing"], observed["seated"] = fast_standing(days, s, seats)
     any_hit = np.zeros(len(day), bool)

@@ -269,6 +269,8 @@ def run(
     Returns
     -------
     RunResult
+        Measured and judged from the engines' outcome arrays: no contacts table is built
+        (``result.contacts`` and ``result.day(k).contacts`` re-run the days and build one on demand).
 
     Raises
     ------
