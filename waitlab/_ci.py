@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -29,9 +30,15 @@ def t_interval(x: ArrayLike, confidence: float = 0.95, *,
     if n < 2:
         return mean, math.nan, math.nan, math.nan, 1
     std = float(v.std(ddof=1))
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * std / math.sqrt(n))
+    half = float(_t_quantile(0.5 + confidence / 2, n - 1) * std / math.sqrt(n))
     low = max(mean - half, 0.0) if clip_nonnegative and v.min() >= 0 else mean - half
     return mean, low, mean + half, std, n
+
+
+@functools.lru_cache(maxsize=256)
+def _t_quantile(q: float, df: int) -> float:
+    """``stats.t.ppf(q, df)``, remembered: a run asks it once per KPI with the same arguments."""
+    return float(stats.t.ppf(q, df))
 
 
 def wilson(p: ArrayLike, n: ArrayLike, z: float = 1.959963984540054) -> tuple[np.ndarray, np.ndarray]:

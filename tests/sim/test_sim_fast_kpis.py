@@ -8,7 +8,7 @@ import pytest
 from waitlab.compliance import load_rules
 from waitlab.sim import Scenario, example_path, simulate_day
 from waitlab.sim._day import stack_contacts
-from waitlab.sim._fast_kpis import FAST_KPIS, fast_breaches, fast_covers, fast_kpis
+from waitlab.sim._fast_kpis import FAST_KPIS, fast_breaches, fast_kpis
 from waitlab.sim._kpis import days_breaches, days_kpis
 
 
@@ -30,7 +30,6 @@ def test_fast_breaches_equal_compliance(name: str, rules: str) -> None:
     sc = Scenario.from_toml(example_path(name))
     days = [simulate_day(sc, rng=k) for k in range(4)]
     ruleset = load_rules(rules)
-    assert fast_covers(ruleset, None)
     assert fast_breaches(days, ruleset) == days_breaches(stack_contacts(days), ruleset, None)
 
 
@@ -52,6 +51,10 @@ def test_turn_order_counts_an_overtaking_ticket() -> None:
     assert fast == days_breaches(stack_contacts([day]), ruleset, None)[0]
 
 
-def test_seats_need_the_contacts_route() -> None:
-    assert not fast_covers(load_rules("CABA"), 20)
-    assert not fast_covers(load_rules("standing45_seated60"), None)
+@pytest.mark.parametrize("rules", ["CABA", "standing45_seated60"])
+@pytest.mark.parametrize("seats", [0, 3, 25, {"other site": 4}])
+def test_fast_breaches_with_seats_equal_compliance(rules: str, seats: object) -> None:
+    sc = Scenario.from_toml(example_path("branch"))
+    days = [simulate_day(sc, rng=k) for k in range(3)]
+    ruleset = load_rules(rules)
+    assert fast_breaches(days, ruleset, seats) == days_breaches(stack_contacts(days), ruleset, seats)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from waitlab._clock import seconds_of_time
-from waitlab.compliance import Seats, standing_times
+from waitlab.compliance import Seats
 from waitlab.exceptions import ArgumentError
 from waitlab.planning._assess import SimulatedDays
 from waitlab.planning._errors import PlanningError
@@ -76,8 +76,8 @@ class ScenarioEvaluator:
         Simulation engine (see :func:`waitlab.sim.choose_engine`).
     seats : int, mapping or None
         Seats in the waiting room (kiosk scenarios, :data:`waitlab.compliance.Seats`): with a
-        count, standing and seated times come from :func:`waitlab.compliance.standing_times`
-        (slower); None counts every second of waiting as standing, as the compliance module
+        count, standing and seated times come from the seat sweep of
+        :func:`waitlab.compliance.standing_times` (run on the arrays, :meth:`SimulatedDay.standing`); None counts every second of waiting as standing, as the compliance module
         does when the seat count is unknown. A mapping site -> count is read at the scenario's
         site (it must name it; its value may be None).
 
@@ -155,9 +155,9 @@ class ScenarioEvaluator:
             wait.append(np.where(np.isnan(w), np.inf, w)[mine])  # never called: an endless wait
             aband.append(day.left_unserved[mine])
             if self.seats is not None and self.scenario.channel == "kiosk":
-                st = standing_times(day.contacts, seats=self.seats)
-                stand.append(st["standing_s"].to_numpy(dtype=float)[mine])
-                seat.append(st["seated_s"].to_numpy(dtype=float)[mine])
+                standing, seated = day.standing(self.seats)  # the seat sweep, from the arrays
+                stand.append(standing[mine])
+                seat.append(seated[mine])
         self.customers_simulated += n_total
         self.seconds += time.perf_counter() - t0
         return SimulatedDays(

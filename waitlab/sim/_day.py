@@ -79,6 +79,18 @@ class SimulatedDay:
         """True for each customer who left without service (``abandoned`` or ``no_show``)."""
         return np.isin(self.arrays.outcome, (ABANDONED, NO_SHOW))
 
+    def standing(self, seats: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """Standing and seated seconds of each customer (in the order of the draws), NaN off the waiting room.
+
+        The seat sweep of :func:`waitlab.compliance.standing_times` with `seats` (one count, a
+        mapping site -> count, or None: unknown, all waiting is standing), computed from the
+        arrays: equal to ``standing_times(day.contacts, seats)`` (tested) without building the table.
+        """
+        from waitlab.sim._fast_kpis import _stack
+        from waitlab.sim._fast_seats import fast_standing
+
+        return fast_standing([self], _stack([self]), seats)
+
     def kpis(self, sl_threshold: float = 20.0) -> dict[str, float]:
         """Day KPIs (see :func:`waitlab.sim.day_kpis`)."""
         from waitlab.sim._kpis import day_kpis

@@ -8,10 +8,11 @@ numbers: times are first rounded to whole nanoseconds exactly as the contacts ta
 ``TimedeltaIndex.total_seconds`` as the contacts route does, and the per-day KPIs are computed by the very functions of
 :mod:`waitlab.analytics.kpis` with one cell per day.
 
-Covered: the counts and wait KPIs of :data:`FAST_KPIS`; rule sets whose limits are ``total``
-limits, or ``standing`` limits when the seat count is unknown (every second of waiting
-counts as standing, kiosk contacts only), and the turn order with its tolerance. Seated
-limits and standing time with a seat count need the waiting-room sweep: the contacts route.
+Covered: the counts and wait KPIs of :data:`FAST_KPIS` (:func:`fast_kpis`), every KPI of a
+day with the time-weighted ones of :mod:`waitlab.sim._fast_time` (:func:`fast_days_kpis`), and
+every limit of a rule set, total, standing and seated, with or without a seat count (the seat
+sweep of :mod:`waitlab.sim._fast_seats`), plus the turn order with its tolerance
+(:func:`fast_breaches`). ``waitlab.sim.run`` measures and judges its days only this way.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from waitlab.sim._outcome import ABANDONED, NO_SHOW, SERVED
 if TYPE_CHECKING:
     from waitlab.sim._day import SimulatedDay
 
-__all__ = ["FAST_KPIS", "fast_breaches", "fast_covers", "fast_kpis"]
+__all__ = ["FAST_KPIS", "fast_breaches", "fast_days_kpis", "fast_kpis"]
 
 #: KPI columns of :func:`waitlab.analytics.summary_by` measured here (the time-weighted ones,
 #: waiting and desks, are not; ``prob_wait`` of a simulated day is the simulation's own, from
@@ -67,6 +68,8 @@ def _stack(days: list[SimulatedDay]) -> dict[str, np.ndarray]:
         "day": np.repeat(np.arange(len(days)), n), "wait": wait, "service": service,
         "outcome": cat([d.arrays.outcome for d in days]) if days else np.zeros(0, np.int8),
         "arrival_ns": _ns(arrival), "called_ns": _ns(called), "called_known": ~np.isnan(called),
+        "leave_ns": _ns(leave), "started_ns": _ns(started), "ended_ns": _ns(ended),
+        "server": cat([d.arrays.server for d in days]) if days else np.zeros(0, np.int64),
         "queue": cat([d.draws.queue for d in days]) if days else np.zeros(0, np.int64),
         "priority": cat([d.draws.priority for d in days]) if days else np.zeros(0, np.int64),
     }
@@ -93,26 +96,32 @@ def fast_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
     return [{k: float(out[k][i]) for k in FAST_KPIS} for i in range(len(days))]
 
 
-def fast_covers(ruleset: Any, seats: Any) -> bool:
-    """Whether :func:`fast_breaches` judges `ruleset` with `seats` (else use the contacts route)."""
-    return all(lim.kind == "total" or (lim.kind == "standing" and seats is None) for lim in ruleset.limits)
-
-
-def fast_breaches(days: list[SimulatedDay], ruleset: Any,
+def fast_breaches(days: list[SimulatedDay], ruleset: Any, seats: Any = None,
                   stacked: dict[str, np.ndarray] | None = None) -> list[dict[str, float]]:
-    """:func:`waitlab.sim._kpis.days_breaches` from the arrays (only when :func:`fast_covers`)."""
+    """:func:`waitlab.sim._kpis.days_breaches` from the arrays: every limit kind, with or without seats.
+
+    Total limits judge the wait; standing and seated limits judge the standing and seated
+    seconds of the seat sweep (:func:`waitlab.sim._fast_seats.fast_standing`), kiosk days only.
+    """
+    from waitlab.sim._fast_seats import fast_standing
+
     s = _stack(days) if stacked is None else stacked
     n_days = len(days)
     day, wait = s["day"], s["wait"]
     kiosk = np.concatenate([np.full(len(d.draws), d.scenario.channel == "kiosk") for d in days]) \
         if days else np.zeros(0, bool)
-    obs = np.nan_to_num(wait, nan=-np.inf)
+    observed = {"total": wait}
+    if seats is not None:  # checked as the contacts route checks it, whatever the limits
+        from waitlab.sim._fast_seats import day_seat_count
+
+        for d in days[:1]:
+            day_seat_count(d.scenario.site, seats)
+    if any(lim.kind != "total" for lim in ruleset.limits):
+        observed["standing"], observed["seated"] = fast_standing(days, s, seats)
     any_hit = np.zeros(len(day), bool)
     per_rule = {}
     for lim in ruleset.limits:
-        hit = obs > lim.seconds
-        if lim.kind == "standing":
-            hit &= kiosk
+        hit = np.nan_to_num(observed[lim.kind], nan=-np.inf) > lim.seconds
         any_hit |= hit
         per_rule[lim.id] = np.bincount(day[hit], minlength=n_days)
     breaching = np.bincount(day[any_hit], minlength=n_days)
@@ -140,7 +149,11 @@ def _turn_order(s: dict[str, np.ndarray], kiosk: np.ndarray, n_days: int, rulese
     if not len(day):
         return np.zeros(n_days)
     q, p = s["queue"][keep], s["priority"][keep]
-    group = np.unique(np.stack([day, q, p]), axis=1, return_inverse=True)[1].ravel()
+    nq = int(q.max()) + 1
+    key = (day.astype(np.int64) * nq + q) * 2 + np.clip(p, 0, 1)  # orders as (day, queue, class)
+    if p.min() < 0 or p.max() > 1:  # other classes: rank the triples
+        key = np.unique(np.stack([day, q, p]), axis=1, return_inverse=True)[1].ravel()
+    group = np.unique(key, return_inverse=True)[1].ravel()
     order = np.lexsort((arr, group))
     g, a, c = group[order], arr[order], call[order]
     base = c.min()
@@ -155,3 +168,31 @@ def _turn_order(s: dict[str, np.ndarray], kiosk: np.ndarray, n_days: int, rulese
     tol = int(round(ruleset.turn_order.tolerance_seconds * 1e9))
     over = valid & (before - rel > tol)
     return np.bincount(day[order][over], minlength=n_days).astype(float)
+
+
+def fast_days_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
+                   stacked: dict[str, np.ndarray] | None = None) -> list[dict[str, float]]:
+    """:func:`waitlab.sim._kpis.days_kpis` from the arrays: every KPI of every day, no contacts table.
+
+    The :data:`FAST_KPIS` (:func:`fast_kpis`), the time-weighted ones
+    (:func:`waitlab.sim._fast_time.fast_time_kpis`) and the simulation's own
+    (:data:`waitlab.sim._kpis.SIM_KPIS`), keys in the order of ``days_kpis``; a day without
+    customers is measured by the contacts route (its KPIs are mostly NaN and 0).
+    """
+    from waitlab.analytics import KPI_COLUMNS
+    from waitlab.sim._fast_time import fast_time_kpis
+    from waitlab.sim._kpis import _sim_kpis, day_kpis
+
+    s = _stack(days) if stacked is None else stacked
+    base = fast_kpis(days, sl_threshold, stacked=s)
+    timed = fast_time_kpis(days, s)
+    out = []
+    for k, day in enumerate(days):
+        if not len(day.draws):
+            row = {c: float(v) for c, v in day_kpis(day, sl_threshold).items() if c in KPI_COLUMNS}
+        else:
+            row = {c: base[k][c] if c in base[k] else float(timed[c][k]) if c in timed else float("nan")
+                   for c in KPI_COLUMNS}
+        row.update(_sim_kpis(day))
+        out.append(row)
+    return out

@@ -58,29 +58,36 @@ def replicate_many(
 ) -> list[dict[str, float]]:
     """:func:`replicate` for several seeds, measuring and judging all the days in one pass.
 
-    The results equal ``[replicate(scenario, s, ...) for s in seeds]`` (tested): the days are
-    stacked into one contacts table, measured by :func:`waitlab.analytics.summary_by` and
-    judged by one compliance call (see :func:`waitlab.sim._kpis.days_breaches`), which costs
-    little more than measuring a single day; rule sets that need no seat sweep are judged from
-    the outcome arrays instead (:mod:`waitlab.sim._fast_kpis`, same results). Each KPI named in `by_interval` is also reported
-    for every interval of the scenario, as keys ``"<kpi>[<i>]"`` (from
-    :func:`waitlab.analytics.interval_stats` with the scenario's interval).
+    The results equal ``[replicate(scenario, s, ...) for s in seeds]`` (tested), and are
+    measured straight from the engines' arrays, with no contacts table: the KPIs of
+    :func:`waitlab.analytics.summary_by` (time-weighted ones included) by
+    :func:`waitlab.sim._fast_kpis.fast_days_kpis`, every limit (standing and seated time with a
+    seat count included) and the turn order by :func:`waitlab.sim._fast_kpis.fast_breaches`;
+    the same numbers as the contacts route (:func:`waitlab.sim._kpis.days_kpis`,
+    :func:`~waitlab.sim._kpis.days_breaches`), tested. Each KPI named in `by_interval` is also
+    reported for every interval of the scenario, as keys ``"<kpi>[<i>]"`` (the values of
+    :func:`waitlab.analytics.interval_stats` with the scenario's interval; from the arrays for
+    the KPIs of :data:`waitlab.sim._fast_intervals.INTERVAL_KPIS`, from the stacked contacts for
+    the time-weighted ones).
     """
     from waitlab.compliance import load_rules
-    from waitlab.sim._fast_kpis import fast_breaches, fast_covers
-    from waitlab.sim._kpis import days_breaches, days_kpis
+    from waitlab.sim._fast_intervals import INTERVAL_KPIS, fast_intervals
+    from waitlab.sim._fast_kpis import _stack, fast_breaches, fast_days_kpis
 
     days = [simulate_day(scenario, np.random.default_rng(s), engine=engine) for s in seeds]
-    stacked = stack_contacts(days)
-    out = days_kpis(days, sl_threshold=sl_threshold, stacked=stacked)
+    arrays = _stack(days)
+    out = fast_days_kpis(days, sl_threshold=sl_threshold, stacked=arrays)
     if rules is not None:
-        ruleset = load_rules(rules)
-        # limits judged from the arrays when no seat sweep is needed (equal results, tested)
-        judged = fast_breaches(days, ruleset) if fast_covers(ruleset, seats) else days_breaches(stacked, ruleset, seats)
+        judged = fast_breaches(days, load_rules(rules), seats, stacked=arrays)
         for kpis, breaches in zip(out, judged, strict=True):
             kpis.update(breaches)
-    if by_interval:
-        _add_intervals(out, scenario, stacked, by_interval, sl_threshold)
+    stacked = None
+    for kpi in by_interval:  # in the order asked
+        if kpi in INTERVAL_KPIS:
+            fast_intervals(out, scenario, arrays, (kpi,), sl_threshold)
+        elif days:
+            stacked = stack_contacts(days) if stacked is None else stacked
+            _add_intervals(out, scenario, stacked, (kpi,), sl_threshold)
     return out
 
 
@@ -262,6 +269,8 @@ def run(
     Returns
     -------
     RunResult
+        Measured and judged from the engines' outcome arrays: no contacts table is built
+        (``result.contacts`` and ``result.day(k).contacts`` re-run the days and build one on demand).
 
     Raises
     ------
