@@ -23,17 +23,23 @@ SIM_KPIS = {
 }
 
 
+#: Estimator of ``desks_on_duty`` for simulated days (the array path computes the same).
+SIM_ON_DUTY = "gaps"
+
+
 def day_kpis(day: SimulatedDay, sl_threshold: float = 20.0) -> dict[str, float]:
     """KPIs of one simulated day.
 
     The KPIs of :func:`waitlab.analytics.summary_kpis` (so a simulated day is measured
     exactly like a real one: ``arrivals``, ``served``, ``wait_mean``, ``wait_p90``, ``asa``,
     ``mean_service``, ``sl_offered``, ``abandon_rate``, ``occupancy``, ...) plus :data:`SIM_KPIS`.
-    Times in seconds, shares in [0, 1].
+    Times in seconds, shares in [0, 1]. ``desks_on_duty`` of a simulated day uses the
+    ``"gaps"`` estimator (:data:`SIM_ON_DUTY`): a simulated desk is open by its schedule, so
+    its idle time is never absence; the scheduled desk time is ``desk_hours``.
     """
     from waitlab.analytics import KPI_COLUMNS, summary_kpis
 
-    summary = summary_kpis(day.contacts, sl_threshold=sl_threshold)
+    summary = summary_kpis(day.contacts, sl_threshold=sl_threshold, on_duty=SIM_ON_DUTY)
     out: dict[str, float] = {k: float(summary[k]) for k in KPI_COLUMNS}
     out.update(_sim_kpis(day))
     return out
@@ -53,7 +59,7 @@ def days_kpis(days: list[SimulatedDay], sl_threshold: float = 20.0,
     if not days:
         return []
     table = summary_by(stack_contacts(days) if stacked is None else stacked, "replication",
-                       sl_threshold=sl_threshold)
+                       sl_threshold=sl_threshold, on_duty=SIM_ON_DUTY)
     rows = table[list(KPI_COLUMNS)].astype(np.float64).to_dict("index")  # one conversion, not one .at per cell
     out = []
     for k, day in enumerate(days):

@@ -97,8 +97,10 @@ def _add_intervals(out: list[dict[str, float]], scenario: Scenario, stacked: pd.
     from waitlab.analytics import interval_stats
 
     n = scenario.n_intervals
+    from waitlab.sim._kpis import SIM_ON_DUTY
+
     table = interval_stats(stacked, interval=scenario.interval, by=["replication"],
-                           sl_threshold=sl_threshold)
+                           sl_threshold=sl_threshold, on_duty=SIM_ON_DUTY)
     pos = ((table["interval_start"] - scenario.origin).dt.total_seconds() // scenario.interval).to_numpy()
     table = table[(pos >= 0) & (pos < n)].assign(_i=pos[(pos >= 0) & (pos < n)].astype(int))
     for kpi in kpis:
