@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from waitlab._clock import parse_interval
 from waitlab._backtest_noise import binomial_mad, cell_counts, mean_se_mad
+from waitlab._clock import parse_interval
 from waitlab._notes import NotedFrame
 from waitlab.analytics import contact_pools, interval_stats, patience
 from waitlab.exceptions import ArgumentError, SchemaError

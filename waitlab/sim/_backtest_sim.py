@@ -118,7 +118,7 @@ class AsIsSimulator:
 def _covered(contacts: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """`contacts` without the queues no desk group of the log serves (from_log cannot build them)."""
     out = []
-    for site, log in (contacts.groupby("site", observed=True) if "site" in contacts.columns else [(None, contacts)]):
+    for _site, log in (contacts.groupby("site", observed=True) if "site" in contacts.columns else [(None, contacts)]):
         qnames = sorted(set(log["queue"].dropna().astype(str)))
         covered = {q for qs, _ in pool_groups(log, qnames).values() for q in qs}
         lost = [q for q in qnames if q not in covered]
