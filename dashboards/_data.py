@@ -372,3 +372,17 @@ def forecast_staffing(key: str, _fc: Any, targets: tuple[Any, ...], quantile: in
     from waitlab import staffing_from_forecast
 
     return staffing_from_forecast(_fc, targets=targets, quantile=quantile)
+
+
+# ---------------------------------------------------------------- validation (backtest)
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def backtest(key: str, _contacts: pd.DataFrame, train: tuple[str, str], test: tuple[str, str], by: str | None,
+             sl_thresholds: tuple[float, ...], models: tuple[str, ...]) -> Any:
+    """:func:`waitlab.backtest` (hourly; the simulator, when chosen, 20 replications with a fixed seed)."""
+    from waitlab import backtest as run
+    from waitlab.sim import as_is_simulator
+
+    simulate = as_is_simulator(20, rng=0) if "simulation" in models else None
+    return run(_contacts, train=train, test=test, interval="1h", by=by, sl_thresholds=sl_thresholds,
+               models=models, simulate=simulate)

@@ -47,6 +47,7 @@ PAGES = [
     st.Page("views/staffing.py", title=t("nav.staffing"), icon=":material/groups:", url_path="staffing"),
     st.Page("views/forecast.py", title=t("nav.forecast"), icon=":material/trending_up:", url_path="forecast"),
     st.Page("views/whatif.py", title=t("nav.whatif"), icon=":material/science:", url_path="whatif"),
+    st.Page("views/validation.py", title=t("nav.validation"), icon=":material/fact_check:", url_path="validation"),
     st.Page("views/export.py", title=t("nav.export"), icon=":material/download:", url_path="export"),
 ]
 # every page has its own address (deep links such as /data or /staffing); the root is a hidden page

@@ -12,13 +12,15 @@ and before the simulator.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from waitlab._backtest_noise import binomial_mad, cell_counts, mean_se_mad
 from waitlab._clock import parse_interval
 from waitlab._notes import NotedFrame
 from waitlab.analytics import contact_pools, interval_stats, patience
@@ -26,8 +28,8 @@ from waitlab.exceptions import ArgumentError, SchemaError
 
 __all__ = ["MODELS", "ModelBacktestResult", "backtest"]
 
-#: The models :func:`backtest` knows, by name.
-MODELS = ("erlang_c", "erlang_a")
+#: The models :func:`backtest` knows, by name ("simulation" needs ``simulate=``).
+MODELS = ("erlang_c", "erlang_a", "simulation")
 #: Observed column of each KPI (``sl_<T>`` uses ``sl_offered_<T>``).
 _OBSERVED = {"abandon": "abandon_rate", "asa": "asa", "prob_wait": "prob_wait"}
 
@@ -43,10 +45,13 @@ class ModelBacktestResult:
     table : NotedFrame
         One row per interval, group, KPI and model: ``interval_start``, the `by` columns,
         ``kpi``, ``model``, ``observed``, ``predicted``, ``error`` (predicted - observed) and
-        the inputs ``arrivals``, ``mean_service``, ``desks_on_duty``, ``mean_patience``.
+        the inputs ``arrivals``, ``mean_service``, ``desks_on_duty``, ``mean_patience``, then
+        ``noise``: the absolute error a model exactly right would still make in that cell
+        from sampling alone (:mod:`waitlab._backtest_noise`).
     errors : NotedFrame
-        One row per model and KPI: ``mae``, ``bias`` (mean of predicted - observed) and
-        ``intervals`` (interval-group cells with both values finite).
+        One row per model and KPI: ``mae``, ``bias`` (mean of predicted - observed),
+        ``noise_mae`` (mean ``noise`` over the same cells: the MAE sampling noise alone
+        gives) and ``intervals`` (interval-group cells with both values finite).
     notes : tuple of str
         What was assumed and what was left out.
     """
@@ -59,12 +64,44 @@ class ModelBacktestResult:
         """The long table (``.table``)."""
         return self.table
 
+    def to_csv(self, path: str | Path) -> Path:
+        """Write ``.table`` to a CSV file, cells neutralised (:func:`waitlab.report.neutralize_cells`)."""
+        from waitlab._cells import neutralize_cells
+
+        out = Path(path)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        neutralize_cells(self.table).to_csv(out, index=False, date_format="%Y-%m-%d %H:%M:%S%z")
+        return out
+
+    def to_excel(self, path: str | Path, lang: str = "en") -> Path:
+        """Write an Excel workbook: sheets ``errors``, ``backtest`` (the long table) and ``notes``.
+
+        Written by the report layer's safe workbook writer (cells neutralised, local wall times).
+        """
+        from waitlab.report._excel import write_workbook  # the one safe xlsx writer, loaded on use
+
+        notes = pd.DataFrame({"note": list(self.notes)})
+        return write_workbook(Path(path), {"errors": self.errors, "backtest": self.table, "notes": notes}, lang=lang)
+
+    def by_hour(self, kpi: str) -> pd.DataFrame:
+        """Observed and predicted `kpi` by hour of day: the mean over the test cells of each hour, per model."""
+        from waitlab._backtest_plot import by_hour
+
+        return by_hour(self, kpi)
+
+    def plot(self, kpi: str = "abandon", lang: str = "en"):  # type: ignore[no-untyped-def]
+        """Matplotlib figure (object API, no backend): observed and each model's predicted `kpi` by hour of day."""
+        from waitlab._backtest_plot import backtest_figure
+
+        return backtest_figure(self, kpi, lang=lang)
+
     def __str__(self) -> str:
         lines = ["Backtest: hourly errors per model and KPI (predicted - observed)"]
         e = self.errors
-        lines.append(f"{'model':<10} {'kpi':<10} {'MAE':>9} {'bias':>9} {'intervals':>9}")
+        lines.append(f"{'model':<10} {'kpi':<10} {'MAE':>9} {'bias':>9} {'noise MAE':>9} {'intervals':>9}")
         for r in e.itertuples(index=False):
-            lines.append(f"{r.model:<10} {r.kpi:<10} {r.mae:>9.4g} {r.bias:>9.4g} {r.intervals:>9d}")
+            lines.append(f"{r.model:<10} {r.kpi:<10} {r.mae:>9.4g} {r.bias:>9.4g} {r.noise_mae:>9.4g} "
+                         f"{r.intervals:>9d}")
         lines += [f"- {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -116,8 +153,9 @@ def _check_args(models: Sequence[str], sl_thresholds: Sequence[float], hours: An
 def backtest(
     contacts: pd.DataFrame, *, train: Period | pd.DataFrame, test: Period, interval: str | pd.Timedelta | float = "1h",
     by: str | Sequence[str] | None = None, sl_thresholds: Sequence[float] = (20,),
-    models: Sequence[str] = MODELS, hours: tuple[int, int] | None = None,
+    models: Sequence[str] = ("erlang_c", "erlang_a"), hours: tuple[int, int] | None = None,
     weekdays: Sequence[int] | None = None, min_arrivals: int = 1, on_duty: str = "available",
+    simulate: Callable[..., tuple[pd.DataFrame, list[str]]] | None = None,
 ) -> ModelBacktestResult:  # fmt: skip
     """Erlang C and Erlang A predictions of a test period's interval KPIs against what the log shows.
 
@@ -141,7 +179,8 @@ def backtest(
     sl_thresholds : list of float, default (20,)
         Service-level thresholds T, seconds: the KPI ``sl_<T>`` is the share of arrivals
         answered within T (``sl_offered_<T>``), which both models predict.
-    models : list of {"erlang_c", "erlang_a"}
+    models : list of {"erlang_c", "erlang_a", "simulation"}
+        ``"simulation"`` needs `simulate` (and is added when `simulate` is given).
     hours : (first, last), optional
         Only intervals starting at or after ``first`` and before ``last`` o'clock (local).
     weekdays : list of int, optional
@@ -150,6 +189,11 @@ def backtest(
         Intervals with fewer arrivals are left out.
     on_duty : {"available", "gaps", "presence"}, default "available"
         Estimator of ``desks_on_duty`` (:func:`waitlab.interval_stats`); the notes state it.
+    simulate : callable, optional
+        The simulator as a model, e.g. ``waitlab.sim.as_is_simulator(replications=20)``:
+        called as ``simulate(contacts, train, cells, by=, interval=, sl_thresholds=)`` it
+        returns the predicted KPIs per test cell and its notes. The backtest sits before the
+        simulator in the layer order, so the simulator is handed in rather than imported.
 
     Returns
     -------
@@ -168,7 +212,12 @@ def backtest(
     """
     from waitlab.models import ErlangA, ErlangC  # lazy: import waitlab must not load the models
 
+    if simulate is not None and "simulation" not in models:
+        models = (*models, "simulation")
     _check_args(models, sl_thresholds, hours, weekdays)
+    if "simulation" in models and simulate is None:
+        raise ArgumentError("`models` names 'simulation' but no `simulate` was given; pass "
+                            "simulate=waitlab.sim.as_is_simulator(replications=20).")
     if isinstance(min_arrivals, bool) or not isinstance(min_arrivals, int) or min_arrivals < 1:
         raise ArgumentError(f"`min_arrivals` must be a whole number >= 1, got {min_arrivals!r}.")
     width = parse_interval(interval, "interval")
@@ -251,22 +300,18 @@ def backtest(
         notes.append(f"{n_few} interval(s) with arrivals but fewer than 1 desk on duty were left out.")
     if not np.isfinite(mp).all():
         raise ArgumentError(f"`train`: nobody abandoned in {train_text}, so patience cannot be fitted; give a longer training period.")
-    preds: dict[str, Any] = {}
-    if "erlang_c" in models:
-        preds["erlang_c"] = ErlangC(arrival_rate=lam, mean_service=svc, desks=desks)
-    if "erlang_a" in models:
-        preds["erlang_a"] = ErlangA(arrival_rate=lam, mean_service=svc, mean_patience=mp, desks=desks)
     kpis: list[tuple[str, str]] = list(_OBSERVED.items())
     kpis += [(f"sl_{t:g}", f"sl_offered_{t:g}") for t in sl_thresholds]
-    frames = []
-    base = cells[["interval_start", *by_list, "arrivals", "mean_service", "desks_on_duty"]].assign(
-        mean_service=svc, mean_patience=mp)
-    for name, m in preds.items():
+    preds: dict[str, dict[str, np.ndarray]] = {}
+    for name in [m for m in MODELS if m in models and m != "simulation"]:
+        m = (ErlangC(arrival_rate=lam, mean_service=svc, desks=desks) if name == "erlang_c" else
+             ErlangA(arrival_rate=lam, mean_service=svc, mean_patience=mp, desks=desks))  # fmt: skip
         unstable = np.zeros(len(cells), dtype=bool) if name == "erlang_a" else (lam * svc >= desks)
         if name == "erlang_c" and unstable.any():
             notes.append(f"Erlang C: {int(unstable.sum())} interval(s) with load >= desks on duty (unstable) "
                          "have no prediction.")  # fmt: skip
-        for kpi, col in kpis:
+        preds[name] = {}
+        for kpi, _ in kpis:
             if kpi == "abandon":
                 p = np.asarray(m.prob_abandon, dtype=float)
             elif kpi == "asa":
@@ -275,18 +320,56 @@ def backtest(
                 p = np.asarray(m.prob_wait, dtype=float)
             else:
                 p = np.asarray(m.service_level(float(kpi[3:])), dtype=float)
-            p = np.where(unstable, np.nan, np.broadcast_to(p, lam.shape))
-            obs = cells[col].to_numpy(dtype=float)
-            frames.append(base.assign(kpi=kpi, model=name, observed=obs, predicted=p, error=p - obs))
+            preds[name][kpi] = np.where(unstable, np.nan, np.broadcast_to(p, lam.shape))
+    if "simulation" in models and simulate is not None:
+        preds["simulation"] = _simulated(simulate, contacts, train_df, cells, by_list, width, sl_thresholds,
+                                         [k for k, _ in kpis], notes)  # fmt: skip
+    counts = cell_counts(test_df, width, by_list)
+    counts = _align(cells, counts, by_list)
+    frames = []
+    base = cells[["interval_start", *by_list, "arrivals", "mean_service", "desks_on_duty"]].assign(
+        mean_service=svc, mean_patience=mp)
+    for name, pk in preds.items():
+        for kpi, col in kpis:
+            p, obs = pk[kpi], cells[col].to_numpy(dtype=float)
+            if kpi == "asa":
+                noise = mean_se_mad(counts["sd_answered"], counts["n_answered"])
+            else:
+                noise = binomial_mad(counts["n_waits" if kpi == "prob_wait" else "n_offered"], p)
+            frames.append(base.assign(kpi=kpi, model=name, observed=obs, predicted=p, error=p - obs, noise=noise))
     table = pd.concat(frames, ignore_index=True)
     cols = ["interval_start", *by_list, "kpi", "model", "observed", "predicted", "error",
-            "arrivals", "mean_service", "desks_on_duty", "mean_patience"]  # fmt: skip
+            "arrivals", "mean_service", "desks_on_duty", "mean_patience", "noise"]  # fmt: skip
     table = table[cols]
     fin = table.dropna(subset=["error"])
     fin = fin[np.isfinite(fin["error"].to_numpy(dtype=float))]
     order = {k: i for i, (k, _) in enumerate(kpis)}
     err = (fin.assign(abs_error=fin["error"].abs()).groupby(["model", "kpi"], sort=False)
-           .agg(mae=("abs_error", "mean"), bias=("error", "mean"), intervals=("error", "size")).reset_index())  # fmt: skip
+           .agg(mae=("abs_error", "mean"), bias=("error", "mean"), noise_mae=("noise", "mean"),
+                intervals=("error", "size")).reset_index())  # fmt: skip
     err = err.sort_values(["model", "kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s).reset_index(drop=True)
     err["intervals"] = err["intervals"].astype(int)
+    notes.append("noise_mae: the MAE a model exactly right would still score from sampling alone (shares: "
+                 "E|X/n - p| with X ~ Binomial(n, predicted p) per interval; ASA: sqrt(2/pi) x the standard error "
+                 "of the interval's mean answered wait); an MAE near it is all the log can resolve.")  # fmt: skip
     return ModelBacktestResult(NotedFrame(table, notes=notes), NotedFrame(err, notes=notes), tuple(notes))
+
+
+def _keys(frame: pd.DataFrame, by: list[str]) -> pd.MultiIndex:
+    parts = [pd.to_datetime(frame["interval_start"]).astype("int64")] + [frame[b].astype("string") for b in by]
+    return pd.MultiIndex.from_arrays(parts)
+
+
+def _align(cells: pd.DataFrame, other: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Rows of `other` (keyed by interval_start and `by`) in the order of `cells`; NaN where missing."""
+    return other.set_axis(_keys(other, by)).reindex(_keys(cells, by)).reset_index(drop=True)
+
+
+def _simulated(simulate: Callable[..., tuple[pd.DataFrame, list[str]]], contacts: pd.DataFrame,
+               train: pd.DataFrame, cells: pd.DataFrame, by: list[str], width: float,
+               sl_thresholds: Sequence[float], kpis: list[str], notes: list[str]) -> dict[str, np.ndarray]:
+    pred, sim_notes = simulate(contacts, train, cells[["interval_start", *by]], by=by, interval=width,
+                               sl_thresholds=list(sl_thresholds))
+    notes += sim_notes
+    got = _align(cells, pred, by)
+    return {k: got[k].to_numpy(dtype=float) for k in kpis}

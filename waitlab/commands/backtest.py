@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from waitlab._backtest import ModelBacktestResult
 from waitlab.commands._options import interval_from_args, log_options, read_log_from_args
 from waitlab.exceptions import ArgumentError
+from waitlab.i18n import t
 
 __all__ = ["register", "run"]
 
@@ -33,7 +35,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--sl", default="20", metavar="SECONDS", help="comma-separated SL thresholds, seconds [20]")
     p.add_argument("--hours", default=None, metavar="FIRST-LAST", help="only intervals from FIRST to LAST o'clock, e.g. 7-23")
     p.add_argument("--days", default=None, metavar="DAYS", help="only these weekdays, e.g. sun,mon,tue,wed,thu")
-    p.add_argument("-o", "--out", default=None, help="write the observed-vs-predicted table to this CSV or .xlsx")
+    p.add_argument("--models", default="erlang_c,erlang_a", metavar="LIST",
+                   help="comma-separated models: erlang_c, erlang_a, simulation [erlang_c,erlang_a]")
+    p.add_argument("--simulate", type=int, default=None, metavar="REPS",
+                   help="add the simulator as a model: REPS replications of each test day as it was [off; 20 with "
+                   "--models ...,simulation]")
+    p.add_argument("--seed", type=int, default=0, help="seed of the simulator's replications [0]")
+    p.add_argument("-o", "--out", default=None, metavar="DIR",
+                   help="write backtest.csv, backtest.xlsx and backtest_<kpi>.png to this folder (or only the table "
+                   "to a path ending in .csv or .xlsx)")
+    p.add_argument("--lang", choices=("es", "en"), default="es", help="language of the figures and workbook [es]")
     p.set_defaults(func=run)
 
 
@@ -76,18 +87,33 @@ def run(args: argparse.Namespace) -> int:
     else:
         train = _period(args.train, "--train")
     by = None if not args.by or args.by.lower() == "none" else args.by.split(",")
+    models = [m.strip() for m in args.models.split(",") if m.strip()]
+    if args.simulate is not None and args.simulate < 1:
+        raise ArgumentError(f"--simulate {args.simulate} must be a number of replications >= 1, e.g. 20.")
+    simulate = None
+    if args.simulate is not None or "simulation" in models:
+        from waitlab.sim import as_is_simulator
+
+        simulate = as_is_simulator(args.simulate or 20, rng=args.seed)
     res = waitlab.backtest(contacts, train=train, test=test, interval=interval, by=by, sl_thresholds=sl,
-                           hours=hours, weekdays=days)
+                           hours=hours, weekdays=days, models=models, simulate=simulate)
     print(res)
     if args.out:
-        from waitlab.report._excel import write_workbook
-        from waitlab.report._safe import neutralize_cells
-
-        out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix.lower() == ".xlsx":
-            write_workbook(out, {"backtest": res.table, "errors": res.errors})
-        else:
-            neutralize_cells(res.table).to_csv(out, index=False)
-        print(f"backtest written to {out}")
+        for path in _write(res, Path(args.out), args.lang):
+            print(t("backtest.written", args.lang, path=path))
     return 0
+
+
+def _write(res: ModelBacktestResult, out: Path, lang: str) -> list[Path]:
+    """The table (CSV), the workbook and one figure per KPI in folder `out`; or one table file."""
+    if out.suffix.lower() == ".xlsx":
+        return [res.to_excel(out, lang=lang)]
+    if out.suffix.lower() == ".csv":
+        return [res.to_csv(out)]
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [res.to_csv(out / "backtest.csv"), res.to_excel(out / "backtest.xlsx", lang=lang)]
+    for kpi in dict.fromkeys(res.table["kpi"]):
+        png = out / f"backtest_{kpi}.png"
+        res.plot(str(kpi), lang=lang).savefig(png, dpi=110)
+        paths.append(png)
+    return paths

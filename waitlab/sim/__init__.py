@@ -27,6 +27,9 @@ scenario_from_log
 replay, ReplayResult
     A real day of a log (its arrivals and service times) replayed against another desk
     schedule; KPIs and breaches as it was and as replayed, side by side.
+as_is_simulator, AsIsSimulator
+    The simulator as the third model of :func:`waitlab.backtest` (``simulate=``): replications
+    of each test day as it was, service and patience fitted on the training period.
 example_path
     Path of a bundled example scenario (``"branch"``, ``"mmc"``).
 """
@@ -36,6 +39,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from waitlab.exceptions import ArgumentError
+from waitlab.sim._backtest_sim import AsIsSimulator, as_is_simulator
 from waitlab.sim._compare import Comparison, compare
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day
 from waitlab.sim._distributions import Distribution
@@ -49,6 +53,7 @@ from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
 from waitlab.sim._sweep import SweepResult, dask_executor, sweep
 
 __all__ = [
+    "AsIsSimulator",
     "Comparison",
     "DayArrays",
     "DeskGroup",
@@ -60,6 +65,7 @@ __all__ = [
     "Scenario",
     "SimulatedDay",
     "SweepResult",
+    "as_is_simulator",
     "choose_engine",
     "compare",
     "dask_executor",
