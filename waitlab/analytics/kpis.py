@@ -44,8 +44,6 @@ __all__ = [
     "desks_on_duty",
     "desks_present",
     "on_duty_spans_gaps",
-    "subtract_spans",
-    "union_spans",
     "on_duty_spans_presence",
     "no_show",
     "occupancy",
@@ -334,40 +332,6 @@ def on_duty_spans_gaps(
     if idle:
         return order, s, hi, np.minimum(np.maximum(reach, s), hi)
     return order, s, hi
-
-
-def union_spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The union of half-open spans ``[lo, hi)`` as sorted disjoint spans (empty spans dropped)."""
-    keep = hi > lo
-    lo, hi = lo[keep], hi[keep]
-    if not len(lo):
-        return lo, hi
-    order = np.argsort(lo, kind="stable")
-    lo, hi = lo[order], hi[order]
-    reach = np.maximum.accumulate(hi)
-    new = np.r_[True, lo[1:] > reach[:-1]]
-    return lo[new], np.maximum.reduceat(hi, np.flatnonzero(new))
-
-
-def subtract_spans(
-    lo: np.ndarray, hi: np.ndarray, u_lo: np.ndarray, u_hi: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The parts of each span ``[lo, hi)`` outside the sorted disjoint spans ``[u_lo, u_hi)``.
-
-    Returns ``(row, lo, hi)``: the non-empty pieces, each with the index of its span.
-    """
-    first = np.searchsorted(u_hi, lo, side="right")  # first union span ending after lo
-    last = np.maximum(np.searchsorted(u_lo, hi, side="left"), first)  # union spans starting before hi
-    k = last - first  # union spans overlapping each span: k + 1 candidate pieces
-    row = np.repeat(np.arange(len(lo), dtype=np.int64), k + 1)
-    j = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(k + 1) - (k + 1), k + 1)
-    u = first[row] + j  # the union span that ends each piece (when j < k)
-    p_lo = np.where(j == 0, lo[row], u_hi[np.clip(u - 1, 0, max(len(u_hi) - 1, 0))] if len(u_hi) else lo[row])
-    p_hi = np.where(j == k[row], hi[row], u_lo[np.clip(u, 0, max(len(u_lo) - 1, 0))] if len(u_lo) else hi[row])
-    p_lo = np.maximum(p_lo, lo[row])
-    p_hi = np.minimum(p_hi, hi[row])
-    keep = p_hi > p_lo
-    return row[keep], p_lo[keep], p_hi[keep]
 
 
 def on_duty_spans_presence(
