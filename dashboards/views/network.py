@@ -54,7 +54,7 @@ except WaitlabError as exc:
 
 lang = i18n.current_lang()
 sites, ranking = result.sites, result.ranking
-m = st.columns(4)
+m = st.columns([1, 1, 2, 1.4])
 m[0].metric(t("net.metric_sites"), i18n.fmt_int(len(sites)), border=True)
 m[1].metric(t("net.metric_contacts"), i18n.fmt_int(int(sites["volume"].sum()) if len(sites) else 0), border=True)
 m[2].metric(t("net.metric_worst"), str(ranking["site"].iloc[0]) if len(ranking) else i18n.DASH, border=True)
@@ -78,7 +78,7 @@ bars = pd.DataFrame({"site": ranking["site"].astype(str), "share": ranking["brea
 median = float(bars["share"].median()) if len(bars) > 1 else None
 base = alt.Chart(bars).mark_bar(color="#c0392b").encode(
     x=alt.X("share:Q", title=t("net.chart_axis"), axis=alt.Axis(format="%")),
-    y=alt.Y("site:N", title=t("col.site"), sort=list(bars["site"])),
+    y=alt.Y("site:N", title=t("col.site"), sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=260)),
     tooltip=[alt.Tooltip("site:N", title=t("col.site")), alt.Tooltip("share:Q", title=t("net.chart_axis"), format=".1%")],
 )
 layers: alt.TopLevelMixin = base
@@ -86,7 +86,7 @@ if median is not None:
     rule = alt.Chart(pd.DataFrame({"m": [median]})).mark_rule(strokeDash=[4, 4]).encode(
         x="m:Q", tooltip=[alt.Tooltip("m:Q", title=t("net.network_median"), format=".1%")])
     layers = base + rule
-_ui.chart(layers.properties(height=max(160, 28 * len(bars))))
+_ui.chart(layers.properties(height=max(160, 34 * len(bars))))
 if median is not None:
     st.caption(t("net.network_median") + f": {i18n.fmt_pct(median)} (- - -)")
 
@@ -101,12 +101,16 @@ if pick in names:
         st.stop()
     st.caption(t("net.drill_caption", site=pick))
     cols = [c for c in detail.columns if c != "site"]
-    _ui.table(detail[cols], {"sl": "pct", "abandon_rate": "pct", "desks_on_duty": "num", "desks_needed": "int",
-                             "shortfall": "num"}, highlight=detail["understaffed"], key="net_detail")
+    heads = {"abandoned": t("kpi.abandoned"), "no_show": t("kpi.no_show"), "wait_p90": t("kpi.wait_p90"),
+             "sl": t("net.col_sl"), "desks_needed": t("net.col_desks_needed"), "shortfall": t("net.col_shortfall")}
+    kinds = {"sl": "pct", "abandon_rate": "pct", "desks_on_duty": "num", "desks_needed": "int", "shortfall": "num",
+             "wait_p90": "dur"}
+    table = pd.DataFrame(detail[cols]).rename(columns=heads)
+    _ui.table(table, {heads.get(c, c): k for c, k in kinds.items()}, highlight=detail["understaffed"], key="net_detail")
     plot = _ui.naive_times(pd.DataFrame(detail), "interval_start")
     long = plot.melt(id_vars=["interval_start"], value_vars=["desks_on_duty", "desks_needed"], var_name="what",
                      value_name="desks")
-    long["what"] = long["what"].map(_ui.col_label)
+    long["what"] = long["what"].map(lambda c: heads.get(c) or _ui.col_label(c))
     st.markdown(f"**{t('net.drill_chart')}**")
     _ui.chart(alt.Chart(long).mark_line(interpolate="step-after").encode(
         x=alt.X("interval_start:T", title=t("col.interval_start"), axis=_ui.time_axis()),
