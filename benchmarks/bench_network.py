@@ -52,20 +52,15 @@ def generate(branches: int, days: int, jobs: int) -> Path:
     return folder
 
 
-def analyse(store: Path) -> None:
-    """HOOK for the lead: run the full network analysis on `store` and time it.
+def analyse(store: Path) -> float:
+    """The full network analysis on `store` (in process, partition by partition), timed; return seconds."""
+    from waitlab.network import network_analysis
 
-    To be wired to ``waitlab.network.network_analysis(store, rules="CABA")`` (helper n2's
-    piece) once both pieces are merged; until then it only says it did nothing.
-    """
-    try:
-        from waitlab.network import network_analysis  # type: ignore[attr-defined]
-    except ImportError:
-        print("analyse: waitlab.network.network_analysis is not merged yet; skipped")
-        return
     t0 = time.perf_counter()
     result = network_analysis(store, rules="CABA")
-    print(f"analyse: {time.perf_counter() - t0:.1f} s, {len(result.sites)} sites; peak RSS {_maxrss_mib():,.0f} MiB")
+    seconds = time.perf_counter() - t0
+    print(f"analyse: {seconds:.1f} s, {len(result.sites)} sites; peak RSS {_maxrss_mib():,.0f} MiB")
+    return seconds
 
 
 def ingest(folder: Path, store: Path) -> tuple[int, float]:
@@ -102,12 +97,28 @@ def run(branches: int, days: int, jobs: int, analyse_too: bool = True) -> None:
         analyse(store)
 
 
-def growth(counts: list[int], days: int, jobs: int) -> None:
-    print(f"{'branches':>8} {'rows':>12} {'seconds':>9} {'s per M rows':>13} {'peak RSS MiB':>13}")
+def growth(counts: list[int], days: int, jobs: int, analyse_too: bool = True) -> None:
+    """Ingest (and analyse) each size; seconds per million rows is flat when time grows linearly.
+
+    The peak RSS is this process's peak so far (run one size per process for a per-size peak).
+    """
+    print(f"{'branches':>8} {'rows':>12} {'ingest s':>9} {'rows/s':>9} {'analyse s':>10} {'rows/s':>9} "
+          f"{'s per M rows':>13} {'peak RSS MiB':>13}")
     for n in counts:
         folder = generate(n, days, jobs)
-        rows, seconds = ingest(folder, DATA / f"store-{n}-{days}")
-        print(f"{n:>8} {rows:>12,} {seconds:>9.1f} {seconds / rows * 1e6:>13.2f} {_maxrss_mib():>13,.0f}")
+        store = DATA / f"store-{n}-{days}"
+        rows, seconds = ingest(folder, store)
+        if analyse_too:
+            from waitlab.network import network_analysis
+
+            t0 = time.perf_counter()
+            network_analysis(store, rules="CABA")
+            a_seconds = time.perf_counter() - t0
+        else:
+            a_seconds = float("nan")
+        total = seconds + (0.0 if a_seconds != a_seconds else a_seconds)
+        print(f"{n:>8} {rows:>12,} {seconds:>9.1f} {rows / seconds:>9,.0f} {a_seconds:>10.1f} "
+              f"{rows / a_seconds:>9,.0f} {total / rows * 1e6:>13.2f} {_maxrss_mib():>13,.0f}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-analyse", action="store_true", help="skip the analyse() hook")
     args = p.parse_args(argv)
     if args.growth:
-        growth([int(x) for x in args.growth.split(",")], args.days, args.jobs)
+        growth([int(x) for x in args.growth.split(",")], args.days, args.jobs, not args.no_analyse)
     else:
         run(args.branches, args.days, args.jobs, not args.no_analyse)
     return 0

@@ -69,6 +69,7 @@ class Sample:
 SAMPLES: dict[str, Sample] = {
     "branch_kiosk": Sample("branch_kiosk.csv", "kiosk", "vendor_a_es"),
     "callcenter_month": Sample("callcenter_month.csv", "acd"),
+    "network": Sample("network", "kiosk", "vendor_a_es"),  # a folder: six branches read together (read_logs)
 }
 
 
@@ -86,7 +87,7 @@ class Loaded:
 
 def available_samples() -> list[str]:
     """Names of the bundled samples whose file is present."""
-    return [name for name, s in SAMPLES.items() if s.path.is_file()]
+    return [name for name, s in SAMPLES.items() if s.path.is_file() or (s.path / "_network.json").is_file()]
 
 
 # ---------------------------------------------------------------- session state
@@ -123,6 +124,22 @@ def require() -> Loaded:
 def _read(path: Path, fmt: str | None, mapping: str | None, tz: str | None) -> tuple[pd.DataFrame, Any]:
     from waitlab.readers import read_log
 
+    if path.is_dir():  # a folder of logs (the sample network): every file, each contact's site from its log
+        from collections import Counter
+
+        from waitlab.network import read_logs
+        from waitlab.readers import IngestReport
+
+        contacts, net = read_logs(path, format=fmt, mapping=mapping, tz=tz)
+        files = net.files  # one report for the Data page: the files' counts summed, their notes kept
+        one = IngestReport(
+            path=str(path), format=files[0].format, rows_read=net.rows_read, rows_used=net.rows_used,
+            rows_quarantined=net.rows_quarantined, reasons=dict(sum((Counter(f.reasons) for f in files), Counter())),
+            notes=tuple(dict.fromkeys(n for f in files for n in f.notes)) + tuple(net.notes),
+            quarantine=net.quarantine(), not_rows=dict(sum((Counter(f.not_rows) for f in files), Counter())),
+            row_unit=files[0].row_unit,
+        )
+        return contacts, one
     return read_log(path, format=fmt, mapping=mapping, tz=tz)
 
 
@@ -386,3 +403,17 @@ def backtest(key: str, _contacts: pd.DataFrame, train: tuple[str, str], test: tu
     simulate = as_is_simulator(20, rng=0) if "simulation" in models else None
     return run(_contacts, train=train, test=test, interval="1h", by=by, sl_thresholds=sl_thresholds,
                models=models, simulate=simulate)
+# ---------------------------------------------------------------- network
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def network(key: str, _source: Any, rules: str | None, seats: int | None) -> Any:
+    """:func:`waitlab.network.network_analysis` of a contacts table or a store folder (``key`` names it)."""
+    from waitlab.network import network_analysis
+
+    return network_analysis(_source, rules=rules, seats=seats)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def network_site(key: str, _result: Any, site: str) -> Any:
+    """One site's interval table of a cached network result (:meth:`NetworkResult.site`)."""
+    return _result.site(site)

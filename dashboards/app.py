@@ -46,6 +46,7 @@ PAGES = [
     st.Page("views/compliance.py", title=t("nav.compliance"), icon=":material/gavel:", url_path="compliance"),
     st.Page("views/staffing.py", title=t("nav.staffing"), icon=":material/groups:", url_path="staffing"),
     st.Page("views/forecast.py", title=t("nav.forecast"), icon=":material/trending_up:", url_path="forecast"),
+    st.Page("views/network.py", title=t("nav.network"), icon=":material/hub:", url_path="network"),
     st.Page("views/whatif.py", title=t("nav.whatif"), icon=":material/science:", url_path="whatif"),
     st.Page("views/validation.py", title=t("nav.validation"), icon=":material/fact_check:", url_path="validation"),
     st.Page("views/export.py", title=t("nav.export"), icon=":material/download:", url_path="export"),

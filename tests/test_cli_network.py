@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "network"))
-from network_helpers import steady, table, ticket, write_store  # noqa: E402
+from network_helpers import kiosk_log, steady, table, ticket, write_store  # noqa: E402
 
 from waitlab.cli import main  # noqa: E402
 
@@ -50,7 +50,7 @@ def test_a_missing_source_is_one_sentence_and_status_2(tmp_path, capsys):
 def test_an_empty_folder_is_refused(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["network", str(tmp_path / "empty")]) == 2
-    assert "holds no site=" in capsys.readouterr().err
+    assert "not a waitlab store" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("extra", [["--scheduler", "local"]])
@@ -59,3 +59,26 @@ def test_a_scheduler_with_log_files_is_refused(tmp_path, capsys, extra):
     log.write_text("x\n")
     assert main(["network", str(log), *extra]) == 2
     assert "--scheduler" in capsys.readouterr().err
+
+
+def test_a_folder_of_logs_is_read_together_with_the_site_from_the_file_name(tmp_path, capsys):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    kiosk_log(logs / "B1-norte.csv", "Central", ["04/03/2024"], 12)  # the log says "Central": --site-from wins
+    kiosk_log(logs / "B2-sur.csv", "Central", ["04/03/2024", "05/03/2024"], 6)
+    out = tmp_path / "out"
+    args = ["network", str(logs), "--site-from", r"^(B\d)-", "--rules", "none", "-o", str(out), "--lang", "en"]
+    assert main(args) == 0
+    ranking = next(v for k, v in pd.read_excel(out / "network.xlsx", sheet_name=None).items() if k.startswith("Ranking"))
+    assert sorted(ranking.iloc[:, 0]) == ["B1", "B2"]
+    text = capsys.readouterr().out
+    assert "B1:" in text and "B2:" in text
+
+
+def test_an_unreadable_log_among_several_is_reported_and_the_status_is_1(tmp_path, capsys):
+    good = kiosk_log(tmp_path / "B1.csv", "B1", ["04/03/2024"], 6)
+    bad = tmp_path / "B2.csv"
+    bad.write_text("not;a;kiosk;log\n1;2;3;4\n", encoding="utf-8")
+    assert main(["network", str(good), str(bad), "--rules", "none", "-o", str(tmp_path / "o")]) == 1
+    err = capsys.readouterr().err
+    assert "Not read:" in err and "B2.csv" in err

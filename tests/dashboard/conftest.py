@@ -17,7 +17,7 @@ CALLS = DATASETS / "callcenter_month.csv"
 if str(DASH) not in sys.path:  # the dashboard's modules import each other as top-level modules
     sys.path.insert(0, str(DASH))
 
-PAGES = ["data", "overview", "compliance", "staffing", "forecast", "whatif", "validation", "export"]
+PAGES = ["data", "overview", "compliance", "staffing", "forecast", "network", "whatif", "validation", "export"]
 
 
 def new_app(lang: str = "es"):

@@ -197,7 +197,7 @@ SEELAB = next((p for p in SEELAB_CANDIDATES if p.is_file()), None)
 ASTERISK = ROOT / "datasets" / "asterisk_queue_log.txt"
 #: (nav.* key, heading key) of every page, in menu order.
 PAGES = [("data", "data.title"), ("overview", "ov.title"), ("compliance", "cmp.title"),
-         ("staffing", "stf.title"), ("forecast", "fc.title"), ("whatif", "wif.title"), ("validation", "backtest.title"),
+         ("staffing", "stf.title"), ("forecast", "fc.title"), ("network", "net.title"), ("whatif", "wif.title"), ("validation", "backtest.title"),
          ("export", "exp.title")]
 
 

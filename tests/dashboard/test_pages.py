@@ -32,7 +32,7 @@ def test_no_page_raises_before_or_after_loading(lang, kiosk):
         at.switch_page(f"views/{page}.py").run()
         assert not at.exception, (page, at.exception)
         assert at.title[0].value == i18n.t(f"nav.{page}" if page != "compliance" else "cmp.title", lang) or page in {
-            "overview", "staffing", "whatif", "validation", "export", "data"}
+            "overview", "staffing", "whatif", "validation", "export", "data", "network"}
 
 
 def test_data_page_shows_the_readers_row_accounting(loaded_es, kiosk):

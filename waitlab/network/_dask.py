@@ -19,21 +19,21 @@ import pandas as pd
 from waitlab._extras import require
 from waitlab.compliance._rules import RuleSet
 from waitlab.exceptions import ArgumentError
-from waitlab.network._parts import list_partitions, read_partition
 from waitlab.network._ranking import peer_table, rank_sites, site_totals
 from waitlab.network._result import NetworkResult
 from waitlab.network._site_days import Options, combine_days, notes_for, partition_days, partitions_of
+from waitlab.network._store import Partition, read_partition, store_partitions
 from waitlab.targets import Target
 
 __all__ = ["network_analysis"]
 
 
-def _store_task(site: str, month: str, files: tuple[Path, ...], opt: Options) -> tuple[pd.DataFrame, list[str]]:
+def _store_task(part: Partition, opt: Options) -> tuple[pd.DataFrame, list[str]]:
     """One partition of the store: read, coerce, site-days (runs on a worker)."""
-    return partition_days(read_partition(files), opt, site, month)
+    return partition_days(read_partition(part), opt, part.site, part.month)
 
 
-def _on_dask(parts: list[tuple[str, str, tuple[Path, ...]]], opt: Options, scheduler: Any) -> list[tuple[pd.DataFrame, list[str]]]:
+def _on_dask(parts: list[Partition], opt: Options, scheduler: Any) -> list[tuple[pd.DataFrame, list[str]]]:
     """Run one task per partition on a dask cluster; results in partition order."""
     distributed = require("dask.distributed", "cluster", "running the network analysis on dask")
     own_cluster = None
@@ -47,8 +47,8 @@ def _on_dask(parts: list[tuple[str, str, tuple[Path, ...]]], opt: Options, sched
             address = scheduler
         client, own_client = distributed.Client(address, set_as_default=False), True
     try:
-        futures = [client.submit(_store_task, s, m, f, opt, pure=False, key=f"network-{i}-{s}-{m}")
-                   for i, (s, m, f) in enumerate(parts)]  # fmt: skip
+        futures = [client.submit(_store_task, p, opt, pure=False, key=f"network-{i}-{p.site}-{p.month}")
+                   for i, p in enumerate(parts)]  # fmt: skip
         return list(client.gather(futures))
     finally:
         if own_client:
@@ -112,11 +112,12 @@ def network_analysis(
         results = [partition_days(rows, opt, s, m) for s, m, rows in partitions_of(source)]
         origin: pd.DataFrame | Path = source
     elif isinstance(source, str | Path):
-        parts = list_partitions(source, sites)
+        parts = store_partitions(source, sites=sites)
         if not parts:
-            raise ArgumentError(f"none of the sites {sites!r} is in store {str(source)!r}; check the names.")
+            raise ArgumentError(f"store {str(source)!r} holds no site=<name>/month=<YYYY-MM>/part-*.parquet files; "
+                                "ingest logs into it first (waitlab ingest LOGS --store STORE).")  # fmt: skip
         if scheduler is None:
-            results = [_store_task(s, m, f, opt) for s, m, f in parts]
+            results = [_store_task(p, opt) for p in parts]
         else:
             results = _on_dask(parts, opt, scheduler)
         origin = Path(source)

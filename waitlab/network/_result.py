@@ -10,8 +10,8 @@ import pandas as pd
 
 from waitlab._notes import NotedFrame
 from waitlab.exceptions import ArgumentError
-from waitlab.network._parts import site_rows
 from waitlab.network._site_days import Options, site_intervals
+from waitlab.network._store import read_store
 
 __all__ = ["NetworkResult"]
 
@@ -56,7 +56,7 @@ class NetworkResult:
         if isinstance(self.source, pd.DataFrame):
             rows = self.source[self.source["site"].astype("string") == name]
         else:
-            rows = site_rows(self.source, name)
+            rows = read_store(self.source, sites=name)
         return site_intervals(rows, self.options)
 
     def to_dict(self) -> dict[str, Any]:

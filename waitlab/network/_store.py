@@ -43,7 +43,7 @@ from waitlab.network._many import (
 from waitlab.readers import IngestReport
 from waitlab.schema import COLUMNS, DEFAULT_TZ, coerce_contacts, empty_contacts
 
-__all__ = ["Partition", "ingest_to_store", "read_store", "store_partitions", "write_store"]
+__all__ = ["Partition", "ingest_to_store", "read_partition", "read_store", "store_partitions", "write_store"]
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _INGEST = "_ingest"
@@ -315,6 +315,19 @@ def store_partitions(store: str | Path, *, sites: str | Iterable[str] | None = N
             listed = ", ".join(sorted(held)[:10]) + (" ..." if len(held) > 10 else "")
             raise ArgumentError(f"{label} {missing[0]!r} is not in store {root}; it holds: {listed or 'nothing'}.")
     return sorted(found, key=lambda p: (p.site, p.month))
+
+
+def read_partition(partition: Partition, *, tz: str | None = None) -> pd.DataFrame:
+    """The contacts of one partition (its part files, in name order) as one canonical table.
+
+    `tz` is the timezone of the result; None keeps the first part's own timezone.
+    """
+    frames = [pd.read_parquet(f) for f in partition.files]
+    if not frames:
+        return empty_contacts(tz or DEFAULT_TZ)
+    zone = tz or str(frames[0]["arrived_at"].dt.tz)
+    tables = [coerce_contacts(f, tz=zone) for f in frames]
+    return pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
 
 
 def read_store(store: str | Path, *, sites: str | Iterable[str] | None = None,
