@@ -155,6 +155,7 @@ def backtest(
     by: str | Sequence[str] | None = None, sl_thresholds: Sequence[float] = (20,),
     models: Sequence[str] = ("erlang_c", "erlang_a"), hours: tuple[int, int] | None = None,
     weekdays: Sequence[int] | None = None, min_arrivals: int = 1, on_duty: str = "available",
+    sessions: pd.DataFrame | None = None,
     simulate: Callable[..., tuple[pd.DataFrame, list[str]]] | None = None,
 ) -> ModelBacktestResult:  # fmt: skip
     """Erlang C and Erlang A predictions of a test period's interval KPIs against what the log shows.
@@ -187,8 +188,10 @@ def backtest(
         Only intervals on these days (0 = Monday ... 6 = Sunday).
     min_arrivals : int, default 1
         Intervals with fewer arrivals are left out.
-    on_duty : {"available", "gaps", "presence"}, default "available"
+    on_duty : {"available", "gaps", "presence", "log"}, default "available"
         Estimator of ``desks_on_duty`` (:func:`waitlab.interval_stats`); the notes state it.
+    sessions : DataFrame, optional
+        ``report.agent_sessions`` of an Asterisk ``queue_log``, for ``on_duty="log"``.
     simulate : callable, optional
         The simulator as a model, e.g. ``waitlab.sim.as_is_simulator(replications=20)``:
         called as ``simulate(contacts, train, cells, by=, interval=, sl_thresholds=)`` it
@@ -260,7 +263,8 @@ def backtest(
         svc_train = g["_w"] / g["_n"].where(g["_n"] > 0)
     pooled_svc = float(ms.sum() / served.sum()) if served.sum() > 0 else math.nan
     # Observed test cells.
-    st = interval_stats(test_df, interval=width, by=by_list or None, sl_threshold=list(sl_thresholds), on_duty=on_duty)
+    st = interval_stats(test_df, interval=width, by=by_list or None, sl_threshold=list(sl_thresholds), on_duty=on_duty,
+                        sessions=sessions)
     notes += [n for n in st.notes if n.startswith("desks_on_duty")]
     start = pd.to_datetime(st["interval_start"])
     keep = (start >= te_lo) & (start < te_hi) & (st["arrivals"] >= min_arrivals)

@@ -112,6 +112,8 @@ def staffing_from_log(
     service_time: Literal["interval", "period"] = "interval",
     service_fill: Literal["group", "period"] = "group",
     shrinkage: float = 0.0,
+    on_duty: str = "available",
+    sessions: pd.DataFrame | None = None,
 ) -> StaffingResult:
     """Required versus observed desks for every interval of a contacts table.
 
@@ -140,6 +142,12 @@ def staffing_from_log(
     shrinkage : float, default 0.0
         Share of paid time not available for service, in [0, 1).
 
+    on_duty : {"available", "gaps", "presence", "log"}, default "available"
+        How the desks on duty the verdict compares with are measured
+        (:func:`waitlab.interval_stats`); ``"log"`` takes `sessions`.
+    sessions : DataFrame, optional
+        ``report.agent_sessions`` of an Asterisk ``queue_log``, for ``on_duty="log"``.
+
     Returns
     -------
     StaffingResult
@@ -160,7 +168,7 @@ def staffing_from_log(
     if service_fill not in ("group", "period"):
         raise ModelInputError(f"`service_fill` must be 'group' or 'period', got {service_fill!r}.")
     keys_by = list(by or [])
-    stats = interval_stats(contacts, interval=width, by=keys_by or None)
+    stats = interval_stats(contacts, interval=width, by=keys_by or None, on_duty=on_duty, sessions=sessions)
     notes = [f"interval width {width / 60:g} min; arrivals measured per interval from the log"]
     notes += list(stats.notes)
     theta = _patience(contacts, mean_patience, notes)

@@ -97,3 +97,22 @@ def test_agent_in_two_queues_counts_once_and_pauseall_pauses_both(tmp_path):
     per = interval_stats(contacts, "15min", by="queue", on_duty="log", sessions=report.agent_sessions)
     for queue in ("sales", "support"):
         assert np.allclose(per[per["queue"] == queue]["desks_on_duty"], [10 / 15, 1])
+
+
+def test_staffing_verdicts_compare_with_the_logged_in_agents(logged, tmp_path, capsys):
+    from waitlab import staffing_from_log
+    from waitlab.cli import main
+
+    contacts, report = logged
+    res = staffing_from_log(contacts, interval="15min", on_duty="log", sessions=report.agent_sessions)
+    # the same hand count as above: minutes logged in and not paused per quarter
+    assert np.allclose(res.table["desks_on_duty"], [30 / 15, 20 / 15, 25 / 15, 18 / 15])
+    assert any("measured from the log's member events" in n for n in res.notes)
+    path = write_log(tmp_path, MEMBER + CALLS)
+    assert main(["staff", str(path), "--format", "asterisk", "--tz", "UTC", "--interval", "15min",
+                 "--on-duty", "log", "-o", str(tmp_path / "plan.csv")]) == 0
+    import pandas as pd
+
+    plan = pd.read_csv(tmp_path / "plan.csv")
+    assert np.allclose(plan["desks_on_duty"], [30 / 15, 20 / 15, 25 / 15, 18 / 15])
+    assert "member events" in capsys.readouterr().out

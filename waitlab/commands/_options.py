@@ -51,6 +51,21 @@ def read_log_from_args(args: argparse.Namespace) -> tuple[pd.DataFrame, IngestRe
                     encoding=args.encoding, sep=args.sep, dayfirst=args.dayfirst)
 
 
+def on_duty_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--on-duty ESTIMATOR`` (the desks-on-duty estimator of :func:`waitlab.interval_stats`)."""
+    p.add_argument("--on-duty", choices=("available", "gaps", "presence", "log"), default="available",
+                   help="how desks on duty are measured: 'available' (default: through idle gaps under 15 min, "
+                   "except while the desk's contacts waited), 'gaps', 'presence' (5-min bins) or 'log' (an "
+                   "Asterisk queue_log's logins and pauses)")
+
+
+def on_duty_from_args(args: argparse.Namespace, ingest: IngestReport) -> dict[str, object]:
+    """Keyword arguments ``on_duty`` and ``sessions`` from ``--on-duty`` and the log's ingest report."""
+    if args.on_duty != "log":
+        return {"on_duty": args.on_duty}
+    return {"on_duty": "log", "sessions": ingest.agent_sessions}
+
+
 def interval_option(p: argparse.ArgumentParser, what: str) -> None:
     """Add ``--interval WIDTH`` (default 30min) to `p`; `what` says what the width is for."""
     p.add_argument("--interval", default="30min", metavar="WIDTH",

@@ -8,7 +8,13 @@ from pathlib import Path
 import pandas as pd
 
 from waitlab._backtest import ModelBacktestResult
-from waitlab.commands._options import interval_from_args, log_options, read_log_from_args
+from waitlab.commands._options import (
+    interval_from_args,
+    log_options,
+    on_duty_from_args,
+    on_duty_option,
+    read_log_from_args,
+)
 from waitlab.exceptions import ArgumentError
 from waitlab.i18n import t
 
@@ -40,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--simulate", type=int, default=None, metavar="REPS",
                    help="add the simulator as a model: REPS replications of each test day as it was [off; 20 with "
                    "--models ...,simulation]")
+    on_duty_option(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the simulator's replications [0]")
     p.add_argument("-o", "--out", default=None, metavar="DIR",
                    help="write backtest.csv, backtest.xlsx and backtest_<kpi>.png to this folder (or only the table "
@@ -96,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
 
         simulate = as_is_simulator(args.simulate or 20, rng=args.seed)
     res = waitlab.backtest(contacts, train=train, test=test, interval=interval, by=by, sl_thresholds=sl,
-                           hours=hours, weekdays=days, models=models, simulate=simulate)
+                           hours=hours, weekdays=days, models=models, simulate=simulate,
+                           **on_duty_from_args(args, ingest))  # type: ignore[arg-type]
     print(res)
     if args.out:
         for path in _write(res, Path(args.out), args.lang):

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-from waitlab.commands._options import interval_from_args, interval_option, log_options, read_log_from_args
+from waitlab.commands._options import (
+    interval_from_args,
+    interval_option,
+    log_options,
+    on_duty_from_args,
+    on_duty_option,
+    read_log_from_args,
+)
 from waitlab.exceptions import ArgumentError, TargetError
 from waitlab.targets import Target
 
@@ -61,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="plan the forecast week of this file (written by `waitlab forecast -o`) instead of a log")
     p.add_argument("--quantile", type=int, default=None, metavar="LEVEL",
                    help="with --forecast: plan for the upper bound of the LEVEL %% prediction interval, e.g. 95")
+    on_duty_option(p)
     p.add_argument("-o", "--out", default=None, help="write the plan to this CSV or .xlsx")
     p.set_defaults(func=run)
 
@@ -105,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     result = staffing_from_log(
         contacts, targets=targets, interval=interval, by=args.by.split(",") if args.by else None,
         mean_patience=pat, service_time=args.service_time, service_fill=args.service_fill, shrinkage=args.shrinkage,
+        **on_duty_from_args(args, ingest),  # type: ignore[arg-type]
     )
     print(result)
     _write(result.table, args.out)
