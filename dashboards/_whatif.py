@@ -19,6 +19,7 @@ import _sim
 import _ui
 import altair as alt
 import i18n
+import numpy as np
 import pandas as pd
 import streamlit as st
 from i18n import t
@@ -216,6 +217,19 @@ def _chart(base: _sim.SimRun, new: _sim.SimRun, observed: pd.DataFrame) -> alt.C
     return alt.layer(band, line).properties(height=320)
 
 
+def _gap(base: _sim.SimRun, logged: Any) -> None:
+    """One sentence: the logged day's mean wait against the spread of the simulated as-is days."""
+    days = base.result.per_replication["wait_mean"].dropna().to_numpy(dtype=float) / 60.0
+    obs = float(logged["wait_mean"]) / 60.0
+    if not len(days) or not obs > 0:
+        return
+    sim = float(days.mean())
+    lo, hi = (float(x) for x in np.percentile(days, [2.5, 97.5]))
+    inside = t("wif.gap_inside") if lo <= obs <= hi else t("wif.gap_outside")
+    st.caption(t("wif.gap", obs=i18n.fmt_num(obs, 1), sim=i18n.fmt_num(sim, 1), lo=i18n.fmt_num(lo, 1),
+                 hi=i18n.fmt_num(hi, 1), gap=i18n.fmt_pct(sim / obs - 1.0), inside=inside))
+
+
 def page(loaded: Any) -> None:
     """The What-if page for the session's dataset `loaded`."""
     picked = _pick_day(loaded)
@@ -280,6 +294,7 @@ def page(loaded: Any) -> None:
     observed = observed.loc[(observed["interval_start"] >= lo) & (observed["interval_start"] <= hi)]
     _ui.chart(_chart(b, n, observed))
     st.caption(t("wif.chart_help"))
+    _gap(b, _data.summary(f"{key}|day={day}", day_rows, sl))
 
     if rules is not None and len(b.breach_probability):
         st.subheader(t("wif.breach", rules=rules))

@@ -111,6 +111,12 @@ def test_baseline_kpis_equal_the_library(simulated_es, expected):
     any_row = _cell(at, RULE, i18n.t("wif.rule_any", "es"), col)
     assert any_row == i18n.fmt_pct(p_any, lang="es")
     assert any(f"{REPS} días simulados" in c.value and "rápido (numba)" in c.value for c in at.caption)
+    # the gap between the logged day and the simulated as-is days, in one sentence, with the simulated
+    # days' mean from the library's own replications
+    days = expected.per_replication["wait_mean"].to_numpy(dtype=float) / 60.0
+    gap = [c.value for c in at.caption if c.value.startswith("Día real según el registro")]
+    assert len(gap) == 1, [c.value for c in at.caption]
+    assert f"{i18n.fmt_num(days.mean(), 1, 'es')} min en promedio" in gap[0]
 
 
 def test_adding_desks_lowers_the_mean_wait(kiosk, baseline_scenario):
