@@ -17,6 +17,8 @@ from waitlab.exceptions import WaitlabError
 st.title(t("net.title"))
 
 loaded = _data.current()
+if loaded is not None and loaded.contacts.empty:  # say so, as every page does; a store can still be ranked
+    st.warning(t("dash.no_contacts", name=_data.display_name(loaded)), icon=":material/info:")
 several = loaded is not None and loaded.contacts["site"].dropna().nunique() > 1
 source = _ui.radio(t("net.source"), ["loaded", "store"], "net_source", default="loaded" if several else "store",
                    format_func=lambda k: t(f"net.source_{k}"), horizontal=True)
