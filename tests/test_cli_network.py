@@ -38,7 +38,12 @@ def test_network_prints_the_ranking_and_writes_both_files(tmp_path, capsys):
 def test_network_in_spanish_by_default(tmp_path, capsys):
     assert main(["network", str(_store(tmp_path)), "-o", str(tmp_path / "o")]) == 0
     assert "Peores primero" in capsys.readouterr().out
-    assert "Puesto-horas para cumplir" in (tmp_path / "o" / "network.html").read_text(encoding="utf-8")
+    html = (tmp_path / "o" / "network.html").read_text(encoding="utf-8")
+    assert "Puesto-horas para cumplir" in html
+    # rule limits in words, notes in Spanish: no code names or English sentences left for the client
+    assert "Incumplen de pie &gt; 30 min" in html or "Incumplen de pie > 30 min" in html
+    assert "breaches_" not in html.split("Notas y supuestos")[0]
+    assert "One row per site and day" not in html and "Una fila por sucursal y día" in html
 
 
 def test_a_missing_source_is_one_sentence_and_status_2(tmp_path, capsys):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from waitlab._i18n import fmt_int, fmt_number, fmt_pct, t
+from waitlab._i18n import fmt_int, fmt_number, fmt_pct, note_text, t
 from waitlab.report._columns import Table, localise
 from waitlab.report._excel import write_workbook
 from waitlab.report._html import Section, render_page
@@ -22,11 +22,20 @@ _OWN = ("volume", "sl", "days", "breach_share", "noncompliance", "desk_hours_on_
         "rank_compliance", "rank_understaffed", "rank_to_comply", "peers", "desks_needed")  # fmt: skip
 
 
+#: Columns of the per-site totals in the report's first table (volume and waits); the rest go in the second.
+_SITE_VOLUME = ("site", "days", "volume", "served", "abandoned", "no_show", "wait_mean", "wait_p90_worst_day", "sl",
+                "abandon_rate")  # fmt: skip
+
+
 def _header(col: str, lang: str) -> str | None:
     if col in _OWN:
         return t(f"net.col_{col}", lang)
     if col.startswith("breaches_"):
-        return t("net.col_breaches", lang, rule=col.removeprefix("breaches_"))
+        rule = col.removeprefix("breaches_")
+        kind, _, minutes = rule.rpartition("_")
+        if kind in ("standing", "seated", "total") and minutes.isdigit():  # a rule limit's id: its words
+            rule = t(f"dash.limit_{kind}", lang, m=minutes)
+        return t("net.col_breaches", lang, rule=rule)
     for prefix, key in (("peers_", "net.col_peers_of"),):
         if col.startswith(prefix):
             return t(key, lang, what=_header(col.removeprefix(prefix), lang) or t(f"kpi.{col.removeprefix(prefix)}", lang))
@@ -95,12 +104,21 @@ def write_network_report(result: Any, out_dir: str | Path, *, lang: str = "es", 
     names = list(tables)
     head = t("net.summary", lang, sites=fmt_int(len(result.sites), lang), days=fmt_int(len(result.site_days), lang),
              contacts=fmt_int(int(result.sites["volume"].sum()) if len(result.sites) else 0, lang))  # fmt: skip
+    notes = [note_text(n, lang) for n in result.notes]
+    sites = pd.DataFrame(result.sites)
+    volume = [c for c in _SITE_VOLUME if c in sites.columns]
+    comply = ["site", *(c for c in sites.columns if c not in volume)]
+    peers = pd.DataFrame(result.peers)
+    who = [f"{s}: {p.replace('; ', ', ')}" for s, p in zip(peers["site"], peers["peers"], strict=True)]
+    shown = [c for c in peers.columns if c != "peers" and not c.startswith("peers_")]  # the medians: in the workbook
     sections = [Section(t("net.ranking", lang)).text(head).ltable(tables[names[0]]),
-                Section(names[1]).ltable(tables[names[1]]), Section(names[2]).ltable(tables[names[2]]),
+                Section(names[1]).ltable(_table(sites[volume], lang, unit))
+                .ltable(_table(sites[comply], lang, unit)),
+                Section(names[2]).ltable(_table(peers[shown], lang, unit))
+                .text(t("net.col_peers", lang) + ":").bullets(who),
                 Section(names[3], collapsed=names[3]).ltable(tables[names[3]], max_rows=500),
-                Section(t("net.notes", lang)).bullets(list(result.notes))]  # fmt: skip
+                Section(t("net.notes", lang)).bullets(notes)]  # fmt: skip
     html_path = out / "network.html"
     html_path.write_text(render_page(t("net.title", lang), sections, lang), encoding="utf-8")
-    notes = pd.DataFrame({"note": list(result.notes)})
-    xlsx = write_workbook(out / "network.xlsx", {**tables, t("net.notes", lang): notes}, lang)
+    xlsx = write_workbook(out / "network.xlsx", {**tables, t("net.notes", lang): pd.DataFrame({"note": notes})}, lang)
     return {"html": html_path, "excel": xlsx}
