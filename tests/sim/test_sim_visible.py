@@ -16,8 +16,16 @@ import pytest
 from test_sim_from_log import make_log, served
 
 from waitlab.exceptions import ScenarioError
-from waitlab.sim import DeskGroup, Distribution, Draws, QueueSpec, Scenario, example_path, scenario_from_log
-from waitlab.sim import simulate_day
+from waitlab.sim import (
+    DeskGroup,
+    Distribution,
+    Draws,
+    QueueSpec,
+    Scenario,
+    example_path,
+    scenario_from_log,
+    simulate_day,
+)
 from waitlab.sim._engine_fast import run_fast
 from waitlab.sim._engine_simpy import run_simpy
 from waitlab.sim._fast_kpis import fast_days_kpis

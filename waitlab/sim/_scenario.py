@@ -119,7 +119,8 @@ class Scenario:
         IANA timezone of the site (default Buenos Aires).
     channel : {"kiosk", "phone"}
         Written to the ``channel`` column; decides whether impatient customers are seen
-        leaving (phone: ``abandoned``) or found missing when called (kiosk: ``no_show``).
+        leaving (phone: ``abandoned``) or found missing when called (kiosk: ``no_show``, unless
+        they leave visibly: :attr:`QueueSpec.visible_abandon`).
     no_show_seconds : float
         Call-and-wait time a desk loses calling an absent kiosk customer, seconds.
     name : str
