@@ -56,7 +56,9 @@ def random_fcfs_scenario(rng: np.random.Generator, *, channel: str, integer: boo
             pat = Distribution(dist="exponential", mean=300.0)
             spec = {"rates_per_hour": tuple(rng.uniform(0, 60, k))}
         queues.append(QueueSpec(name=f"q{q}", service=svc, patience=None if rng.random() < 0.3 else pat,
-                                no_show=0.1 if channel == "kiosk" else 0.0, **spec))
+                                no_show=0.1 if channel == "kiosk" else 0.0,
+                                visible_abandon=float(rng.choice([0.0, 0.5, 1.0])) if channel == "kiosk" else 0.0,
+                                **spec))
         for g in range(int(rng.integers(1, 3))):
             counts = [int(x) for x in rng.integers(0, 4, k)]
             counts[0] = max(counts[0], 1)

@@ -1,7 +1,8 @@
 """The fast engine against the SimPy engine (the readable reference) on generated days.
 
 Hypothesis builds scenarios with several queues, desk groups whose ``serves`` overlap, priority
-tickets, schedules with zeros and changes, patience or none, kiosk no-shows and arrivals that
+tickets, schedules with zeros and changes, patience or none, kiosk no-shows, kiosk customers
+who leave visibly (``visible``; set on phone days too, where it must change nothing) and arrivals that
 tie (whole seconds), and draws made by hand for them; on the same draws both engines must give
 identical outcome arrays, bit for bit (NaN equal to NaN). The SimPy engine is an independent
 implementation of the rules (events and a SimPy clock instead of a compiled event loop).
@@ -56,6 +57,7 @@ def days(draw: st.DrawFn, max_customers: int = 80) -> tuple[Scenario, Draws]:
         "patience": draw(st.lists(PATIENCE, min_size=n, max_size=n)),
         "priority": draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)),
         "absent": draw(st.lists(st.booleans(), min_size=n, max_size=n)) if channel == "kiosk" else [False] * n,
+        "visible": draw(st.lists(st.booleans(), min_size=n, max_size=n)),
     }
     end = (dt.datetime(2024, 3, 4, 10) + dt.timedelta(seconds=horizon)).time()
     svc = Distribution(dist="exponential", mean=100.0)
@@ -90,7 +92,8 @@ def test_both_engines_identical_on_generated_busy_days(day):
 
 @st.composite
 def drawn_days(draw: st.DrawFn) -> tuple[Scenario, Draws]:
-    """A scenario with rates, real distributions, patience, priority shares and no-shows, and its own draws."""
+    """A scenario with rates, real distributions, patience, priority shares, no-shows and visible kiosk
+    abandonment, and its own draws."""
     sc, _ = draw(days(max_customers=0))
     k = sc.n_intervals
     queues = []
@@ -104,7 +107,9 @@ def drawn_days(draw: st.DrawFn) -> tuple[Scenario, Draws]:
                                 service=Distribution(dist="gamma", mean=float(draw(st.sampled_from([30, 120, 400]))),
                                                      cv=0.9),
                                 priority_share=draw(st.sampled_from([0.0, 0.1, 0.5])),
-                                no_show=draw(st.sampled_from([0.0, 0.1])) if sc.channel == "kiosk" else 0.0))
+                                no_show=draw(st.sampled_from([0.0, 0.1])) if sc.channel == "kiosk" else 0.0,
+                                visible_abandon=draw(st.sampled_from([0.0, 0.3, 1.0])) if sc.channel == "kiosk"
+                                else 0.0))
     sc = Scenario(site="Gen", channel=sc.channel, date=sc.date, start=sc.start, end=sc.end, interval=sc.interval,
                   no_show_seconds=sc.no_show_seconds, queues=tuple(queues), desks=sc.desks)
     return sc, sc.draw(draw(st.integers(0, 2**32 - 1)))

@@ -29,6 +29,7 @@ from waitlab.sim._kpis import day_kpis, days_breaches, days_kpis
 from waitlab.sim._run import _add_intervals, replicate_many, seed_sequences
 
 RULES = ("CABA", "standing45_seated60", "limit15")
+DRAW_FIELDS = ("arrival", "queue", "service", "patience", "priority", "absent", "visible")
 INTERVAL_KPIS = ("arrivals", "served", "no_show", "wait_mean", "wait_p90", "sl_offered", "prob_wait",
                  "abandon_rate")
 
@@ -43,8 +44,8 @@ def assert_rows_equal(ref: list[dict[str, float]], got: list[dict[str, float]]) 
 
 def some_days(sc: Scenario, draws: Draws, cut: int) -> list:
     """Three days of one scenario: the draws, their first `cut` customers (another span), and nobody."""
-    part = Draws(*(getattr(draws, f)[:cut] for f in ("arrival", "queue", "service", "patience", "priority", "absent")))
-    none = Draws(*(getattr(draws, f)[:0] for f in ("arrival", "queue", "service", "patience", "priority", "absent")))
+    part = Draws(*(getattr(draws, f)[:cut] for f in DRAW_FIELDS))
+    none = Draws(*(getattr(draws, f)[:0] for f in DRAW_FIELDS))
     return [simulate_day(sc, draws=d) for d in (draws, part, none)]
 
 
@@ -75,7 +76,7 @@ def check_everything(sc: Scenario, days: list, seats: object) -> None:
 
 
 def _generated(day: tuple[Scenario, Draws], cut: int, seats: object) -> None:
-    # hand-made draws: whole-second ties, zero services and patience, no-shows, phone and kiosk
+    # hand-made draws: whole-second ties, zero services and patience, no-shows, visible leavers, phone and kiosk
     sc, draws = day
     check_everything(sc, some_days(sc, draws, cut), seats)
 

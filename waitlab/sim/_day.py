@@ -69,7 +69,8 @@ class SimulatedDay:
         """Wait of each customer (in the order of the draws), seconds.
 
         From arrival until called (served, or a kiosk no-show found missing when called) or, for a
-        phone customer who abandoned, until leaving; NaN for a customer neither called nor seen leaving.
+        customer who abandoned (phone, or a visible kiosk leaver), until leaving; NaN for a customer
+        neither called nor seen leaving.
         """
         a = self.arrays
         return np.where(np.isnan(a.called), a.ended, a.called) - self.draws.arrival

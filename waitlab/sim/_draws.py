@@ -6,7 +6,7 @@ seed reproduces a day bit for bit and two engines can be compared on the same dr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,6 +34,12 @@ class Draws:
         Priority class, 0 (regular) or 1 (priority ticket).
     absent : ndarray of bool
         Kiosk no-show whatever the wait (drawn with the queue's `no_show` probability).
+    visible : ndarray of bool, optional
+        Kiosk customer who, once their patience runs out, leaves visibly (``abandoned`` at
+        ``arrival + patience``) instead of staying unseen until called (``no_show``); drawn
+        with the queue's `visible_abandon` share. Default (not given) all False. Ignored on the phone
+        (every impatient caller leaves visibly) and for an `absent` customer (a no-show
+        when called whatever the wait).
     """
 
     arrival: np.ndarray
@@ -42,14 +48,17 @@ class Draws:
     patience: np.ndarray
     priority: np.ndarray
     absent: np.ndarray
+    visible: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
 
     def __post_init__(self) -> None:
         n = len(self.arrival)
-        for name in ("queue", "service", "patience", "priority", "absent"):
+        if n and not len(self.visible):  # not given: nobody leaves visibly
+            object.__setattr__(self, "visible", np.zeros(n, dtype=np.bool_))
+        for name in ("queue", "service", "patience", "priority", "absent", "visible"):
             if len(getattr(self, name)) != n:
                 raise SimulationError(f"`{name}` has {len(getattr(self, name))} values but `arrival` has {n}.")
         casts = {"arrival": np.float64, "queue": np.int64, "service": np.float64, "patience": np.float64,
-                 "priority": np.int64, "absent": np.bool_}
+                 "priority": np.int64, "absent": np.bool_, "visible": np.bool_}
         for name, dtype in casts.items():
             object.__setattr__(self, name, np.ascontiguousarray(getattr(self, name), dtype=dtype))
         if n and (not np.all(np.isfinite(self.arrival)) or np.any(np.diff(self.arrival) < 0)):
@@ -61,6 +70,15 @@ class Draws:
 
     def __len__(self) -> int:
         return len(self.arrival)
+
+    def leaves(self, phone: bool) -> np.ndarray:
+        """Per customer, True when running out of patience means leaving visibly (``abandoned``).
+
+        Every phone caller; a kiosk customer flagged `visible` and not `absent`.
+        """
+        if phone:
+            return np.ones(len(self), dtype=np.bool_)
+        return self.visible & ~self.absent
 
     def check(self, scenario: Scenario) -> None:
         """Raise ScenarioError unless these draws fit `scenario` (queue indices, horizon)."""
@@ -93,7 +111,10 @@ def draw(scenario: Scenario, rng: np.random.Generator | int | None = None) -> Dr
     thinning and needs no rejection. Queues are drawn one after the other in file order and,
     within a queue, always in the same order (arrivals, service, patience, priority, absence)
     whatever the parameters, so changing a desk schedule keeps the same customers (common
-    random numbers across what-if scenarios).
+    random numbers across what-if scenarios). The `visible` flags are drawn last, after every
+    queue, and only for the queues with ``visible_abandon > 0`` (in file order): a scenario
+    without visible abandonment draws exactly what it drew before the option existed, and
+    setting the option keeps the same customers.
     """
     rng = np.random.default_rng(rng)
     length = float(scenario.interval)
@@ -115,6 +136,8 @@ def draw(scenario: Scenario, rng: np.random.Generator | int | None = None) -> Dr
         priority = (rng.random(n) < q.priority_share).astype(np.int64)
         absent = rng.random(n) < q.no_show
         parts.append((t, np.full(n, qi, dtype=np.int64), service, patience, priority, absent))
-    cols = [np.concatenate([p[j] for p in parts]) for j in range(6)]
+    visible = [rng.random(p[0].size) < q.visible_abandon if q.visible_abandon > 0 else np.zeros(p[0].size, bool)
+               for q, p in zip(scenario.queues, parts, strict=True)]
+    cols = [np.concatenate([p[j] for p in parts]) for j in range(6)] + [np.concatenate(visible)]
     order = np.argsort(cols[0], kind="stable")
     return Draws(*(c[order] for c in cols))

@@ -3,7 +3,8 @@
 Two kernels, one rule book (:mod:`waitlab.sim._outcome`):
 
 * *pooled* (this module), for days where no desk serves two queues and nobody holds a
-  priority ticket: any time-varying number of desks, abandonment (phone), no-shows (kiosk).
+  priority ticket: any time-varying number of desks, abandonment (phone, and kiosk customers
+  who leave visibly), no-shows (kiosk).
   It walks the customers of each queue in arrival order: each one takes the desk that can call
   it first, ties going to the lowest desk id, which is exactly what the SimPy engine's dispatch
   does. Desks live in two heaps: *idle* (free by the current arrival; ordered by desk id) and
@@ -66,13 +67,14 @@ def run_fast(scenario: Scenario, draws: Draws, kernel: str = "auto") -> DayArray
     bounds = scenario.boundaries
     on_duty = np.ascontiguousarray(scenario.on_duty)
     deadline = draws.arrival + draws.patience
+    leaves = draws.leaves(scenario.channel == "phone")
     for qi in range(len(scenario.queues)):
         idx = np.flatnonzero(draws.queue == qi)
         if idx.size == 0:
             continue
         desks = np.flatnonzero(scenario.serves[:, qi]).astype(np.int64)
-        _kernel(idx, draws.arrival, draws.service, deadline, draws.absent, desks, on_duty, bounds,
-                scenario.channel == "phone", float(scenario.no_show_seconds),
+        _kernel(idx, draws.arrival, draws.service, deadline, draws.absent, leaves, desks, on_duty, bounds,
+                float(scenario.no_show_seconds),
                 out.called, out.started, out.ended, out.outcome, out.server)
     return out
 
@@ -91,7 +93,7 @@ def _avail(j: int, t: float, desk: int, on_duty: np.ndarray, next_open: np.ndarr
 
 
 @njit(cache=True)
-def _kernel(idx, arrival, service, deadline, absent, desks, on_duty, bounds, phone, cost,
+def _kernel(idx, arrival, service, deadline, absent, leaves, desks, on_duty, bounds, cost,
             called, started, ended, outcome, server):  # pragma: no cover - compiled
     m = desks.size
     nk = bounds.size
@@ -139,11 +141,11 @@ def _kernel(idx, arrival, service, deadline, absent, desks, on_duty, bounds, pho
             start = np.inf
         limit = deadline[i]
         if start == np.inf:  # never called
-            if phone and limit < np.inf:
+            if leaves[i] and limit < np.inf:
                 outcome[i] = 1
                 ended[i] = limit
             continue
-        if phone and limit < start:  # abandoned before a desk could call: desks unchanged
+        if leaves[i] and limit < start:  # abandoned before a desk could call: desks unchanged
             outcome[i] = 1
             ended[i] = limit
             continue
@@ -153,7 +155,7 @@ def _kernel(idx, arrival, service, deadline, absent, desks, on_duty, bounds, pho
             nb = heap_pop(busy_k, busy_j, nb)
         called[i] = start
         server[i] = desks[j]
-        if (not phone) and (absent[i] or limit < start):
+        if (not leaves[i]) and (absent[i] or limit < start):
             outcome[i] = 2
             end = start + cost
         else:

@@ -15,9 +15,10 @@ The clock takes exactly the values the fast engine computes: a completion's dela
 service time itself (SimPy adds it to the same ``now``), and an arrival's or opening's delay
 is chosen so that ``now + delay`` lands on its absolute time (:func:`_until`).
 
-Impatient customers are removed lazily: nobody schedules an abandonment event; a customer
-whose ``arrival + patience`` has passed is found gone when a desk looks at the queue (or at
-the end of the day). Their leaving time is exact, and the dynamics are identical to
+Impatient customers who leave visibly (phone callers, visible kiosk leavers) are removed
+lazily: nobody schedules an abandonment event; such a customer whose ``arrival + patience``
+has passed is found gone when reaching the head of its line as a desk looks (or at the end of
+the day); an unseen kiosk leaver stays in line to be called as a no-show. Their leaving time is exact, and the dynamics are identical to
 scheduling it, for about a third of the events.
 """
 
@@ -77,6 +78,7 @@ class _Day:
         self.deadline = (draws.arrival + draws.patience).tolist()
         self.priority = draws.priority.tolist()
         self.absent = draws.absent.tolist()
+        self.leaves = draws.leaves(self.phone).tolist()  # patience ran out: abandoned (else a kiosk no-show)
         nq = len(scenario.queues)
         # one FIFO line per (queue, class); a desk scans its lines, priority class first
         self.lines: list[list[deque[int]]] = [[deque(), deque()] for _ in range(nq)]
@@ -166,11 +168,7 @@ class _Day:
             pick = -1
             pick_line = None
             for line in lines:
-                if not self.phone:
-                    if line and (pick < 0 or line[0] < pick):
-                        pick, pick_line = line[0], line
-                    continue
-                while line and self.deadline[line[0]] < now:  # gone before now
+                while line and self.leaves[line[0]] and self.deadline[line[0]] < now:  # gone before now
                     j = line.popleft()
                     self.outcome[j] = ABANDONED
                     self.ended[j] = self.deadline[j]
@@ -186,7 +184,7 @@ class _Day:
     def assign(self, d: int, i: int, now: float) -> bool:
         self.called[i] = now
         self.server[i] = d
-        if not self.phone and (self.absent[i] or self.deadline[i] < now):
+        if not self.phone and (self.absent[i] or self.deadline[i] < now):  # (a visible leaver is gone)
             self.outcome[i] = NO_SHOW
             delay = self.cost
         else:
@@ -204,7 +202,7 @@ class _Day:
         for per_queue in self.lines:
             for line in per_queue:
                 for j in line:  # never called
-                    if self.phone and self.deadline[j] != float("inf"):
+                    if self.leaves[j] and self.deadline[j] != float("inf"):
                         self.outcome[j] = ABANDONED
                         self.ended[j] = self.deadline[j]
         return DayArrays(

@@ -9,7 +9,7 @@ arrival index (the longest wait; equal arrival times keep queue order). A zero-l
 
 The draws are known up front, so each (queue, class) line is a slice of one array of customer
 indices in arrival order: the customers from ``head`` to ``tail`` are waiting; an arrival moves
-``tail`` by one, a call or a (lazily found) phone abandonment moves ``head``. Completions sit in
+``tail`` by one, a call or a (lazily found) visible abandonment moves ``head``. Completions sit in
 a (time, desk) heap. A dispatch scans the desks, so a moment costs O(desks); the branch
 scenarios have a few dozen desks at most.
 """
@@ -41,27 +41,26 @@ def run_routed(scenario: Scenario, draws: Draws, out: DayArrays) -> None:
     rises = on_duty[:, 1:] & ~on_duty[:, :-1]
     openings = bounds[1:][rises.any(axis=0)] if bounds.size > 1 else bounds[:0]
     _routed(draws.arrival, line, members, start, draws.service, draws.arrival + draws.patience, draws.absent,
-            desk_queues.astype(np.int64), desk_start, on_duty, bounds, openings,
-            scenario.channel == "phone", float(scenario.no_show_seconds),
+            draws.leaves(scenario.channel == "phone"), desk_queues.astype(np.int64), desk_start, on_duty, bounds,
+            openings, float(scenario.no_show_seconds),
             out.called, out.started, out.ended, out.outcome, out.server)
 
 
 @njit(cache=True)
-def _best(d, t, phone, desk_queues, desk_start, members, head, tail, deadline, outcome, ended):
-    """Customer desk `d` calls at `t` (-1: none) and how many phone abandonments it found."""
+def _best(d, t, leaves, desk_queues, desk_start, members, head, tail, deadline, outcome, ended):
+    """Customer desk `d` calls at `t` (-1: none) and how many visible abandonments it found."""
     gone = 0
     for cls in (1, 0):
         pick = -1
         pick_line = -1
         for p in range(desk_start[d], desk_start[d + 1]):
             ln = desk_queues[p] * 2 + cls
-            if phone:
-                while head[ln] < tail[ln] and deadline[members[head[ln]]] < t:  # left before t
-                    j = members[head[ln]]
-                    outcome[j] = 1
-                    ended[j] = deadline[j]
-                    head[ln] += 1
-                    gone += 1
+            while head[ln] < tail[ln] and leaves[members[head[ln]]] and deadline[members[head[ln]]] < t:  # left
+                j = members[head[ln]]
+                outcome[j] = 1
+                ended[j] = deadline[j]
+                head[ln] += 1
+                gone += 1
             if head[ln] < tail[ln]:
                 cand = members[head[ln]]
                 if pick < 0 or cand < pick:
@@ -74,8 +73,8 @@ def _best(d, t, phone, desk_queues, desk_start, members, head, tail, deadline, o
 
 
 @njit(cache=True)
-def _routed(arrival, line, members, start, service, deadline, absent, desk_queues, desk_start, on_duty,
-            bounds, openings, phone, cost, called, started, ended, outcome, server):  # pragma: no cover
+def _routed(arrival, line, members, start, service, deadline, absent, leaves, desk_queues, desk_start, on_duty,
+            bounds, openings, cost, called, started, ended, outcome, server):  # pragma: no cover
     n = arrival.size
     nd = on_duty.shape[0]
     head = start[:-1].copy()
@@ -85,7 +84,7 @@ def _routed(arrival, line, members, start, service, deadline, absent, desk_queue
     done_t = np.empty(nd, dtype=np.float64)  # completion heap: (time, desk)
     done_d = np.empty(nd, dtype=np.int64)
     nb = 0
-    waiting = 0  # customers in the lines, including phone callers already gone but not yet found
+    waiting = 0  # customers in the lines, including visible leavers already gone but not yet found
     i = 0
     o = 0
     while i < n or nb > 0 or o < openings.size:
@@ -115,14 +114,14 @@ def _routed(arrival, line, members, start, service, deadline, absent, desk_queue
             if not free[d] or not on_duty[d, k]:
                 continue
             while waiting > 0:
-                c, gone = _best(d, t, phone, desk_queues, desk_start, members, head, tail, deadline, outcome, ended)
+                c, gone = _best(d, t, leaves, desk_queues, desk_start, members, head, tail, deadline, outcome, ended)
                 waiting -= gone
                 if c < 0:
                     break
                 waiting -= 1
                 called[c] = t
                 server[c] = d
-                if (not phone) and (absent[c] or deadline[c] < t):
+                if (not leaves[c]) and (absent[c] or deadline[c] < t):
                     outcome[c] = 2
                     end = t + cost
                 else:
@@ -135,11 +134,10 @@ def _routed(arrival, line, members, start, service, deadline, absent, desk_queue
                     nfree -= 1
                     nb = heap_push(done_t, done_d, nb, end, d)
                     break
-    if phone:  # never called: abandoned at their deadline when they had one
-        for ln in range(head.size):
-            for p in range(head[ln], tail[ln]):
-                j = members[p]
-                if deadline[j] != np.inf:
-                    outcome[j] = 1
-                    ended[j] = deadline[j]
+    for ln in range(head.size):  # never called: visible leavers abandoned at their deadline when they had one
+        for p in range(head[ln], tail[ln]):
+            j = members[p]
+            if leaves[j] and deadline[j] != np.inf:
+                outcome[j] = 1
+                ended[j] = deadline[j]
 

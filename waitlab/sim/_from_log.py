@@ -14,6 +14,9 @@ What is taken from where (every choice is also written to the notes):
   :func:`waitlab.analytics.interval_stats`, default estimator), a time average rounded to the
   nearest whole desk (halves up). A pool with no desk on duty all day is left out when
   other groups serve its queues;
+* visible abandonment (kiosk) -- per queue, abandoned / (abandoned + no_show) of its kiosk
+  contacts over the whole log (0 when nobody left): the share of impatient customers who
+  leave visibly rather than being found missing when called;
 * ``no_show_seconds`` -- the median time a desk lost on a no-show (``ended_at - called_at``,
   or the gap to the desk's next call when someone was already waiting).
 """
@@ -133,6 +136,7 @@ def scenario_from_log(
             f"{length / 60:g}-min intervals; change `start`, `end` or `interval`."
         )
     desk = desk_seconds(log)
+    channel = log_channel(day, notes)
     qnames = sorted(set(log["queue"].dropna().astype(str)))
     scale = _service_scale(log, desk, day, t_rel, length, k) if service_profile else ()
     groups = pool_groups(log, qnames)
@@ -169,12 +173,12 @@ def scenario_from_log(
         )
         queues.append(QueueSpec(
             name=q, service=_service(values, service, q), patience=_patience(log[log["queue"] == q], patience, q, notes),
-            priority_share=float(prio.mean()) if len(prio) else 0.0, service_scale=scale, **spec,
+            priority_share=float(prio.mean()) if len(prio) else 0.0, service_scale=scale,
+            visible_abandon=_visible_share(log[log["queue"] == q]) if channel == "kiosk" else 0.0, **spec,
         ))  # fmt: skip
     kept = {q.name for q in queues}
     desks = open_counts(day, groups, kept, midnight + pd.Timedelta(seconds=t0), length, k, rule=_open)
     ensure_cover(queues, desks, length, notes)
-    channel = log_channel(day, notes)
     ns = no_show_seconds(log, notes) if channel == "kiosk" else 60.0
     notes += [
         f"arrivals: {'real arrival times' if arrivals == 'trace' else 'counts per interval as rates'} of "
@@ -194,6 +198,11 @@ def scenario_from_log(
            if _open == "on_duty" else "the pool's desks with work overlapping each interval that day."),
         "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
     ]
+    if channel == "kiosk":
+        notes.append("visible abandonment: per queue, the share of its kiosk leavers over the whole log that the log "
+                     "records as abandoned (seen leaving) rather than no_show: "
+                     + ", ".join(f"{q.name!r} {q.visible_abandon:.2f}" for q in queues)
+                     + "; those leave at the end of their patience and cost no desk time.")
     if scale:
         notes.append(f"service pace: each interval's service times scaled by that day's observed desk time over the "
                      f"queues' whole-log means (from {min(scale):.2f} to {max(scale):.2f}; shrunk toward 1 by "
@@ -214,6 +223,14 @@ def scenario_from_log(
         notes=tuple(notes),
     )
     return sc
+
+
+def _visible_share(qlog: pd.DataFrame) -> float:
+    """abandoned / (abandoned + no_show) of the queue's kiosk contacts (0 when none left)."""
+    kiosk = qlog["channel"].astype("string").fillna("kiosk").eq("kiosk") if "channel" in qlog.columns else True
+    outcome = qlog.loc[kiosk, "outcome"].astype("string")
+    gone = int(outcome.eq("abandoned").sum()) + int(outcome.eq("no_show").sum())
+    return int(outcome.eq("abandoned").sum()) / gone if gone else 0.0
 
 
 def _interval(interval: Any) -> float:

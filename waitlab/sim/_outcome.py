@@ -12,12 +12,14 @@ Both engines follow the same rules, stated here once:
 * At any moment ``t``, after every completion, opening and arrival at ``t`` has happened, the
   free on-duty desks call in increasing desk id; each calls, among the queues it serves, the
   highest priority class and then the longest-waiting customer (lowest arrival index).
-* A phone customer whose patience ran out strictly before ``t`` (``arrival + patience < t``)
-  has abandoned at ``arrival + patience``; one whose patience ends exactly at ``t`` is still
-  there. A kiosk customer in the same situation (or drawn ``absent``) is a ``no_show`` when
-  called: the desk loses ``no_show_seconds``.
+* A customer who *leaves visibly* (every phone caller; a kiosk customer drawn ``visible`` and
+  not ``absent``: :meth:`~waitlab.sim.Draws.leaves`) whose patience ran out strictly before
+  ``t`` (``arrival + patience < t``) has abandoned at ``arrival + patience``; one whose
+  patience ends exactly at ``t`` is still there. Any other kiosk customer in the same
+  situation (or drawn ``absent``) is a ``no_show`` when called: the desk loses
+  ``no_show_seconds``.
 * A customer never called (no desk ever on duty for them again) is ``abandoned`` at
-  ``arrival + patience`` on the phone when the patience is finite, ``other`` otherwise.
+  ``arrival + patience`` when they leave visibly and the patience is finite, ``other`` otherwise.
 """
 
 from __future__ import annotations

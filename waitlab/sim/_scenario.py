@@ -44,7 +44,8 @@ class QueueSpec:
     patience : Distribution or None
         Time a customer is willing to wait, seconds; None means nobody leaves. On the phone
         an impatient caller abandons (``abandoned``, leaving time known); at a kiosk the
-        customer leaves unseen and is found missing when called (``no_show``).
+        customer leaves unseen and is found missing when called (``no_show``), or leaves
+        visibly (see `visible_abandon`).
     priority_share : float
         Share of customers holding a priority ticket (priority 1), in [0, 1].
     no_show : float
@@ -52,6 +53,11 @@ class QueueSpec:
     service_scale : tuple of float, optional
         One factor (> 0) per interval of the day multiplying the service time of the
         customers who arrive in it (service is slower at some hours); empty means 1.
+    visible_abandon : float
+        Kiosk only: share of the customers, in [0, 1], who leave *visibly* when their patience
+        runs out (``abandoned`` at ``arrival + patience``, never called, no desk time), as a
+        kiosk log records when a ticket is cancelled; the others leave unseen and are
+        ``no_show`` when called. 0 (default) keeps every impatient kiosk customer a no-show.
     """
 
     name: str
@@ -62,6 +68,7 @@ class QueueSpec:
     priority_share: float = 0.0
     no_show: float = 0.0
     service_scale: tuple[float, ...] = ()
+    visible_abandon: float = 0.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,7 +119,8 @@ class Scenario:
         IANA timezone of the site (default Buenos Aires).
     channel : {"kiosk", "phone"}
         Written to the ``channel`` column; decides whether impatient customers are seen
-        leaving (phone: ``abandoned``) or found missing when called (kiosk: ``no_show``).
+        leaving (phone: ``abandoned``) or found missing when called (kiosk: ``no_show``, unless
+        they leave visibly: :attr:`QueueSpec.visible_abandon`).
     no_show_seconds : float
         Call-and-wait time a desk loses calling an absent kiosk customer, seconds.
     name : str

@@ -20,7 +20,7 @@ _TOP = {"scenario", "queue", "desks"}
 _SCENARIO_KEYS = {"site", "name", "date", "timezone", "start", "end", "interval_minutes", "channel",
                   "no_show_seconds"}
 _QUEUE_KEYS = {"name", "rates_per_hour", "arrival_times", "service", "patience", "priority_share", "no_show",
-               "service_scale"}
+               "service_scale", "visible_abandon"}
 _DESK_KEYS = {"name", "serves", "open"}
 
 
@@ -125,6 +125,7 @@ class _Parser:
             patience=None if patience in (None, "none") else self.dist(patience, f"{where}, key `patience`"),
             priority_share=self.number(t.get("priority_share", 0.0), f"{where}, key `priority_share`"),
             no_show=self.number(t.get("no_show", 0.0), f"{where}, key `no_show`"),
+            visible_abandon=self.number(t.get("visible_abandon", 0.0), f"{where}, key `visible_abandon`"),
             service_scale=tuple(self.per_interval(t["service_scale"], f"{where}, key `service_scale`", float))
             if "service_scale" in t else (),
         )
@@ -257,6 +258,8 @@ def write_scenario(sc: Scenario) -> str:
         lines += [f"priority_share = {float(q.priority_share)!r}", f"no_show = {float(q.no_show)!r}"]
         if q.service_scale:
             lines.append(f"service_scale = {_list(q.service_scale)}")
+        if q.visible_abandon:
+            lines.append(f"visible_abandon = {float(q.visible_abandon)!r}")
     for g in sc.desks:
         lines += ["", "[[desks]]", f"name = {_q(g.name)}", f"serves = [{', '.join(_q(s) for s in g.serves)}]",
                   f"open = [{', '.join(str(int(c)) for c in g.open)}]"]

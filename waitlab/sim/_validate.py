@@ -126,6 +126,12 @@ def _validate_queue(sc: Scenario, q: QueueSpec) -> None:
     if q.no_show > 0 and sc.channel == "phone":
         raise _fail(sc, f"{where}, key `no_show`", "phone calls cannot be no-shows",
                     "set no_show = 0, or channel = \"kiosk\"")
+    if not (0.0 <= q.visible_abandon <= 1.0):
+        raise _fail(sc, f"{where}, key `visible_abandon`", f"got {q.visible_abandon!r}",
+                    "give the share of impatient kiosk customers who leave visibly, in [0, 1]")
+    if q.visible_abandon > 0 and sc.channel == "phone":
+        raise _fail(sc, f"{where}, key `visible_abandon`", "phone callers always abandon visibly",
+                    "set visible_abandon = 0, or channel = \"kiosk\"")
 
 
 def _validate_desks(sc: Scenario, g: DeskGroup) -> None:
