@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from analytics_helpers import build
+from analytics_helpers import build, stamp
 
 from waitlab.analytics import interval_stats, kpis, summary_by, summary_kpis
 from waitlab.exceptions import ArgumentError
@@ -150,3 +150,20 @@ def test_groups_measured_alone_and_replications_keep_their_desks_apart(shift):
     one_day = interval_stats(shift, interval="1h")["desks_on_duty"].to_numpy()
     stacked = interval_stats(two.rename(columns={"day": "replication"}), interval="1h", by="replication")
     assert stacked["desks_on_duty"].to_numpy() == pytest.approx(np.r_[one_day, one_day], abs=1e-12)
+
+
+def test_a_no_show_keeps_its_desk_engaged_until_the_next_call():
+    # Desk A: serves 09:00-09:10; calls a no-show at 09:10 (the log has no end: the desk waited for the
+    # absent customer); calls the next ticket at 09:13 and serves it to 09:20. Tickets 3 and 4 wait all
+    # the while (arrived 09:05). By hand, 'available': A is engaged 09:00-09:20 without a break = 20 min;
+    # were the no-show's 3 minutes idle time they would be dropped (someone was waiting): 17 min.
+    c = build([
+        ("1", "served", "09:00:00", "09:00:00", "09:00:00", "09:10:00", "A"),
+        ("2", "no_show", "08:55:00", "09:10:00", None, None, "A"),
+        ("3", "served", "09:05:00", "09:13:00", "09:13:00", "09:20:00", "A"),
+        ("4", "abandoned", "09:05:00", None, None, "09:25:00", None),
+    ])  # fmt: skip
+    t = interval_stats(c, interval="1h").set_index("interval_start")["desks_on_duty"]
+    assert t.loc[stamp("09:00:00")] == pytest.approx(20 / 60, abs=1e-12)
+    assert interval_stats(c, interval="1h", on_duty="gaps").set_index("interval_start").loc[
+        stamp("09:00:00"), "desks_on_duty"] == pytest.approx(20 / 60, abs=1e-12)  # gaps: the same, idle or not

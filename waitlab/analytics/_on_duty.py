@@ -155,14 +155,20 @@ def on_duty_spans(
     (each group measured as if alone, as :func:`summary_by` promises); only services with a
     named server and ``started_at <= ended_at`` count. With ``"available"`` a desk is engaged
     from ``called_at`` (a kiosk desk waits for the called customer to walk up, or gives up on
-    a no-show), so its spans start there when the call time is known.
+    a no-show), so its spans start there when the call time is known; a no-show whose end the
+    log does not record keeps its desk engaged until the desk's next call (within the break
+    threshold): the desk was waiting for the absent customer, not idle.
     """
     s_ns, s_ok = to_ns(frame["started_at"])
     e_ns, e_ok = to_ns(frame["ended_at"])
+    held = np.zeros(len(frame), dtype=bool)
     if opt.estimator == "available" and "called_at" in frame.columns:
         c_ns, c_ok = to_ns(frame["called_at"])
         use = c_ok & (~s_ok | (c_ns <= s_ns))
         s_ns, s_ok = np.where(use, c_ns, s_ns), s_ok | use
+        if "outcome" in frame.columns:
+            held = use & ~e_ok & frame["outcome"].astype("string").eq("no_show").fillna(False).to_numpy(dtype=bool)
+            e_ns, e_ok = np.where(held, s_ns, e_ns), e_ok | held
     server = frame["server"]
     ok = s_ok & e_ok & (e_ns >= s_ns) & server.notna().to_numpy(dtype=bool)
     idx = np.flatnonzero(ok)
@@ -182,6 +188,7 @@ def on_duty_spans(
         return idx[row], lo, hi
     if opt.estimator == "available":
         row, lo, hi, idle = kpis.on_duty_spans_gaps(desk, start, end, opt.gap_ns, idle=True)
+        idle = np.where(held[idx[row]], hi, idle)  # a no-show without an end: engaged to the next call
         return _available(frame, idx, row, lo, hi, idle)
     first = pd.Timestamp(int(start.min()), tz="UTC").tz_convert(frame["started_at"].dt.tz)
     origin = int(first.normalize().as_unit("ns").value)  # local midnight before the first service
@@ -189,45 +196,62 @@ def on_duty_spans(
     return idx[row], lo + origin, hi + origin
 
 
-def _wait_class(frame: pd.DataFrame) -> np.ndarray:
-    """Per contact, the code of its site, replication and pool: the contacts a desk would take."""
-    from waitlab.analytics._pools import contact_pools
-
-    keys = []
-    for col in ("site", "replication"):
-        if col in frame.columns:
-            keys.append(frame[col].astype("string").fillna("").to_numpy(dtype=object))
-    if "queue" in frame.columns and "server" in frame.columns and frame["server"].notna().any():
-        keys.append(contact_pools(frame.drop(columns=["pool"], errors="ignore")).fillna("").to_numpy(dtype=object))
+def _context(frame: pd.DataFrame) -> np.ndarray:
+    """Per contact, the code of its site and replication (the waiting room a desk shares)."""
+    keys = [frame[col].astype("string").fillna("").to_numpy(dtype=object)
+            for col in ("site", "replication") if col in frame.columns]
     if not keys:
         return np.zeros(len(frame), dtype=np.int64)
     return pd.MultiIndex.from_arrays(keys).factorize()[0].astype(np.int64)
 
 
+def _desk_queues(frame: pd.DataFrame) -> np.ndarray:
+    """Per contact, the main queues of the desk that served it ("A+B"; "" without a queue or desk)."""
+    from waitlab.analytics._pools import pools
+
+    if "queue" not in frame.columns or not frame["server"].notna().any() or not frame["queue"].notna().any():
+        return np.full(len(frame), "", dtype=object)
+    work = frame.drop(columns=["pool"], errors="ignore")
+    table = pools(work)["queues"]
+    keys = ["site", "server"] if table.index.nlevels == 2 else ["server"]
+    look = pd.MultiIndex.from_frame(work[keys].astype("string").astype(object)) if len(keys) == 2 \
+        else pd.Index(work["server"].astype("string").astype(object))
+    out = table.reindex(look).to_numpy(dtype=object)
+    return np.where(pd.isna(out), "", out)
+
+
 def _available(
     frame: pd.DataFrame, idx: np.ndarray, row: np.ndarray, lo: np.ndarray, hi: np.ndarray, idle: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``"available"`` spans: each gaps span minus the times contacts of its desk's pool were waiting.
+    """The ``"available"`` spans: each gaps span minus the times contacts the desk would take were waiting.
 
-    A desk's pool is the pool of the contacts it serves (:func:`contact_pools`); its idle time
-    ``[idle, hi)`` loses the union of the waits ``[arrived_at, arrived_at + wait)`` of that
-    pool's contacts (same site and replication), its busy part ``[lo, idle)`` stays whole.
+    The contacts a desk would take are those of its main queues (``queues`` of :func:`pools`:
+    the queues that make at least 10 % of its services; all queues when the table has none)
+    in its site and replication; its idle time ``[idle, hi)`` loses the union of their waits
+    ``[arrived_at, arrived_at + wait)``, its busy part ``[lo, idle)`` stays whole.
     """
     from waitlab.analytics._prepare import waits_and_services
 
-    cls = _wait_class(frame)
+    ctx = _context(frame)
+    takes = _desk_queues(frame)
+    queue = frame["queue"].astype("string").fillna("").to_numpy(dtype=object) if "queue" in frame.columns \
+        else np.full(len(frame), "", dtype=object)
     wait, _ = waits_and_services(frame)
     a_ns, a_ok = to_ns(frame["arrived_at"])
     w_ok = a_ok & np.isfinite(wait) & (wait > 0)
     w_lo = a_ns[w_ok]
     w_hi = w_lo + np.round(wait[w_ok] * NS).astype(np.int64)
-    w_cls = cls[w_ok]
+    w_ctx, w_queue = ctx[w_ok], queue[w_ok]
     rows, los, his = [idx[row]], [lo], [idle]  # the busy parts
     gap = np.flatnonzero(hi > idle)
-    g_cls = cls[idx[row[gap]]]
-    for k in np.unique(g_cls):
-        mine = gap[g_cls == k]
-        sel = w_cls == k
+    g_row = idx[row[gap]]
+    g_key = pd.MultiIndex.from_arrays([ctx[g_row], takes[g_row]])
+    codes, uniques = g_key.factorize()
+    for k, (c, qs) in enumerate(uniques):
+        mine = gap[codes == k]
+        sel = w_ctx == c
+        if qs:
+            sel &= np.isin(w_queue, str(qs).split("+"))
         u_lo, u_hi = union_spans(w_lo[sel], w_hi[sel])
         part, p_lo, p_hi = subtract_spans(idle[mine], hi[mine], u_lo, u_hi)
         rows.append(idx[row[mine[part]]])
