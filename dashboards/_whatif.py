@@ -306,5 +306,6 @@ def page(loaded: Any) -> None:
     st.download_button(t("wif.download"), new_toml.encode("utf-8"), file_name="whatif_scenario.toml",
                        mime="application/toml", key="wif_dl", icon=":material/download:", help=t("wif.download_help"))
     with st.expander(t("common.notes")):
-        st.markdown("\n".join(f"- {x}" for x in dict.fromkeys(base.notes)) or t("common.none"))
+        st.markdown("\n".join(f"- {i18n.lib.note_text(x, i18n.current_lang())}" for x in dict.fromkeys(base.notes))
+                    or t("common.none"))
 

@@ -137,3 +137,52 @@ def test_notes_are_found_by_code_and_their_fields_shown_in_spanish():
     given = "Date order month-first (mm/dd/yyyy), as given by the dayfirst argument."
     assert note_text(given, "es") == "Orden de fecha mes primero (mm/dd/aaaa), según el argumento dayfirst."
     assert note_text("A sentence no code knows.", "es") == "A sentence no code knows."
+
+
+def _sample(name: str) -> Path:
+    path = ROOT / "datasets" / name
+    if not path.is_file():
+        pytest.skip(f"{path} is missing (run python datasets/make_datasets.py)")
+    return path
+
+
+def test_no_backtest_note_is_left_in_english():
+    """waitlab.backtest on the call-center month: pooled and per queue, Erlang C/A and the simulator."""
+    from waitlab.sim import as_is_simulator
+
+    contacts, _ = waitlab.read_log(_sample("callcenter_month.csv"))
+    days = sorted(contacts["arrived_at"].dt.date.unique())
+    train = (str(days[0]), str(days[20]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pooled = waitlab.backtest(contacts, train=train, test=(str(days[21]), str(days[-1])))
+        by_queue = waitlab.backtest(contacts, train=train, test=(str(days[21]), str(days[22])), by="queue",
+                                    simulate=as_is_simulator(replications=2))
+    notes = [*pooled.notes, *by_queue.notes]
+    assert any(n.startswith("simulation:") for n in notes) and any(n.startswith("Patience fitted") for n in notes)
+    assert _untranslated(notes, []) == []
+
+
+def test_no_scenario_from_log_note_is_left_in_english():
+    """Scenario.from_log on the kiosk sample: busiest day, rates and trace, patience auto and given, no profile."""
+    from waitlab.sim import Scenario
+
+    contacts, _ = waitlab.read_log(_sample("branch_kiosk.csv"))
+    day = str(sorted(contacts["arrived_at"].dt.date.unique())[1])
+    notes: list[str] = []
+    for kw in ({}, {"date": day, "arrivals": "trace", "start": "10:30"}, {"date": day, "patience": None},
+               {"date": day, "service": "empirical", "service_profile": False}):
+        notes += Scenario.from_log(contacts, **kw).notes
+    assert any(n.startswith("patience of") for n in notes) and any(n.startswith("arrivals: real") for n in notes)
+    assert _untranslated(notes, []) == []
+
+
+@pytest.mark.parametrize(("name", "kw"), [*SAMPLES, ("asterisk_queue_log.txt", {"format": "asterisk"})])
+def test_the_row_unit_shown_on_the_data_page_is_translated(name, kw):
+    _, ingest = waitlab.read_log(_sample(name), **kw)
+    assert note_text(ingest.row_unit, "es") != ingest.row_unit
+    assert note_text(ingest.row_unit, "en") == ingest.row_unit
+
+
+def test_the_seelab_row_unit_is_translated():
+    assert note_text("one call (a line after the header)", "es") == "una llamada (una línea después del encabezado)"

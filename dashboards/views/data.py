@@ -98,7 +98,7 @@ m1, m2, m3 = st.columns(3)
 m1.metric(t("data.rows_read"), i18n.fmt_int(rep.rows_read))
 m2.metric(t("data.rows_used"), i18n.fmt_int(rep.rows_used))
 m3.metric(t("data.rows_quarantined"), i18n.fmt_int(rep.rows_quarantined))
-st.caption(t("data.row_unit", fmt=rep.format, unit=rep.row_unit))
+st.caption(t("data.row_unit", fmt=rep.format, unit=i18n.lib.note_text(rep.row_unit, i18n.current_lang())))
 
 left, right = st.columns(2)
 with left:

@@ -181,7 +181,7 @@ def on_duty_spans(
             keys.append(frame[col].astype("string").fillna("").to_numpy(dtype=object)[idx])
     if per_group:
         keys.append(codes[idx])
-    desk = pd.MultiIndex.from_arrays(keys).factorize()[0].astype(np.int64)
+    desk = factorize_rows(keys)
     start, end = s_ns[idx], e_ns[idx]
     if opt.estimator == "gaps":
         row, lo, hi = kpis.on_duty_spans_gaps(desk, start, end, opt.gap_ns)
@@ -202,7 +202,20 @@ def _context(frame: pd.DataFrame) -> np.ndarray:
             for col in ("site", "replication") if col in frame.columns]
     if not keys:
         return np.zeros(len(frame), dtype=np.int64)
-    return pd.MultiIndex.from_arrays(keys).factorize()[0].astype(np.int64)
+    return factorize_rows(keys)
+
+
+def factorize_rows(keys: list[np.ndarray]) -> np.ndarray:
+    """Codes of the rows' key tuples, numbered in order of first appearance (as a MultiIndex factorizes them).
+
+    Each key is factorized alone and the codes are combined column by column, so no tuple is built
+    (``MultiIndex.factorize`` makes one Python tuple per row). The keys hold no missing values.
+    """
+    code = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        part, uniques = pd.factorize(key)
+        code = pd.factorize(code * len(uniques) + part)[0].astype(np.int64)
+    return code
 
 
 def _desk_queues(frame: pd.DataFrame) -> np.ndarray:
