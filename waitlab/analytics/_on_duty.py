@@ -258,9 +258,10 @@ def _available(
     rows, los, his = [idx[row]], [lo], [idle]  # the busy parts
     gap = np.flatnonzero(hi > idle)
     g_row = idx[row[gap]]
-    g_key = pd.MultiIndex.from_arrays([ctx[g_row], takes[g_row]])
-    codes, uniques = g_key.factorize()
-    for k, (c, qs) in enumerate(uniques):
+    codes = factorize_rows([ctx[g_row], takes[g_row]]) if len(g_row) else np.zeros(0, dtype=np.int64)
+    _, first = np.unique(codes, return_index=True)
+    for k, at in enumerate(first):
+        c, qs = ctx[g_row[at]], takes[g_row[at]]
         mine = gap[codes == k]
         sel = w_ctx == c
         if qs:
