@@ -145,6 +145,20 @@ def log_spans(
     return m["g"].to_numpy(np.int64), m["lo"].to_numpy(np.int64), m["hi"].to_numpy(np.int64)
 
 
+def _tuple_codes(keys: list[np.ndarray]) -> np.ndarray:
+    """Codes of the row tuples of `keys`, in order of first appearance (``MultiIndex.factorize``'s codes).
+
+    Each key is factorised on its own and folded into the codes so far (re-factorised at every
+    step, so the combined integers stay below rows x distinct values): much faster than hashing
+    Python tuples. The keys hold no missing values (callers fill them).
+    """
+    codes = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        c, uniques = pd.factorize(key, use_na_sentinel=False)
+        codes = pd.factorize(codes * len(uniques) + c.astype(np.int64))[0].astype(np.int64)
+    return codes
+
+
 def on_duty_spans(
     frame: pd.DataFrame, codes: np.ndarray, opt: OnDuty, *, per_group: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -175,7 +189,7 @@ def on_duty_spans(
             keys.append(frame[col].astype("string").fillna("").to_numpy(dtype=object)[idx])
     if per_group:
         keys.append(codes[idx])
-    desk = pd.MultiIndex.from_arrays(keys).factorize()[0].astype(np.int64)
+    desk = _tuple_codes(keys)
     start, end = s_ns[idx], e_ns[idx]
     if opt.estimator == "gaps":
         row, lo, hi = kpis.on_duty_spans_gaps(desk, start, end, opt.gap_ns)
@@ -201,7 +215,7 @@ def _wait_class(frame: pd.DataFrame) -> np.ndarray:
         keys.append(contact_pools(frame.drop(columns=["pool"], errors="ignore")).fillna("").to_numpy(dtype=object))
     if not keys:
         return np.zeros(len(frame), dtype=np.int64)
-    return pd.MultiIndex.from_arrays(keys).factorize()[0].astype(np.int64)
+    return _tuple_codes(keys)
 
 
 def _available(
