@@ -17,6 +17,7 @@ Usage::
     python benchmarks/bench_network.py                          # 20 branches x 20 days (quick)
     python benchmarks/bench_network.py --branches 50 --days 250
     python benchmarks/bench_network.py --growth 50,100,200 --days 60
+    python benchmarks/bench_network.py --growth 500 --days 50 --scheduler local   # the analysis on a LocalCluster
     python benchmarks/bench_network.py --branches 500 --days 250 --jobs 2   # the issue's size (opt-in, long)
 """
 
@@ -97,28 +98,58 @@ def run(branches: int, days: int, jobs: int, analyse_too: bool = True) -> None:
         analyse(store)
 
 
-def growth(counts: list[int], days: int, jobs: int, analyse_too: bool = True) -> None:
+def _children_maxrss_mib() -> float:
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return rss / 1024 / 1024 if sys.platform == "darwin" else rss / 1024
+
+
+def one_site(store: Path) -> tuple[str, int, float, float]:
+    """One site's answer from the store: its contacts (read_store) and its analysis alone; (site, rows, s, s)."""
+    from waitlab.network import network_analysis, read_store, store_partitions
+
+    site = store_partitions(store)[0].site
+    t0 = time.perf_counter()
+    rows = len(read_store(store, sites=site))
+    read_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    network_analysis(store, rules="CABA", sites=[site])
+    return site, rows, read_s, time.perf_counter() - t0
+
+
+def growth(counts: list[int], days: int, jobs: int, analyse_too: bool = True, scheduler: str | None = None) -> None:
     """Ingest (and analyse) each size; seconds per million rows is flat when time grows linearly.
 
-    The peak RSS is this process's peak so far (run one size per process for a per-size peak).
+    The peak RSS is this process's peak so far (run one size per process for a per-size peak);
+    with a scheduler the workers' peak is the largest of the finished child processes (the
+    LocalCluster's workers, reaped when the cluster closes). CPU seconds are this process's
+    (with a scheduler the analysis runs in the workers, so only wall time counts there).
     """
-    print(f"{'branches':>8} {'rows':>12} {'ingest s':>9} {'rows/s':>9} {'analyse s':>10} {'rows/s':>9} "
-          f"{'s per M rows':>13} {'peak RSS MiB':>13}")
+    print(f"{'branches':>8} {'rows':>12} {'ingest s':>9} {'cpu s':>7} {'rows/s':>9} {'analyse s':>10} {'cpu s':>7} "
+          f"{'rows/s':>9} {'s per M rows':>13} {'peak RSS MiB':>13}")
     for n in counts:
         folder = generate(n, days, jobs)
         store = DATA / f"store-{n}-{days}"
+        c0 = time.process_time()
         rows, seconds = ingest(folder, store)
+        i_cpu = time.process_time() - c0
+        a_seconds = a_cpu = float("nan")
         if analyse_too:
+            import scipy.stats  # noqa: F401  (imports out of the timing: the first call would pay them)
+
+            import waitlab.models  # noqa: F401
             from waitlab.network import network_analysis
 
-            t0 = time.perf_counter()
-            network_analysis(store, rules="CABA")
-            a_seconds = time.perf_counter() - t0
-        else:
-            a_seconds = float("nan")
+            t0, c0 = time.perf_counter(), time.process_time()
+            network_analysis(store, rules="CABA", scheduler=scheduler)
+            a_seconds, a_cpu = time.perf_counter() - t0, time.process_time() - c0
         total = seconds + (0.0 if a_seconds != a_seconds else a_seconds)
-        print(f"{n:>8} {rows:>12,} {seconds:>9.1f} {rows / seconds:>9,.0f} {a_seconds:>10.1f} "
-              f"{rows / a_seconds:>9,.0f} {total / rows * 1e6:>13.2f} {_maxrss_mib():>13,.0f}", flush=True)
+        print(f"{n:>8} {rows:>12,} {seconds:>9.1f} {i_cpu:>7.1f} {rows / seconds:>9,.0f} {a_seconds:>10.1f} "
+              f"{a_cpu:>7.1f} {rows / a_seconds:>9,.0f} {total / rows * 1e6:>13.2f} {_maxrss_mib():>13,.0f}", flush=True)
+        if scheduler is not None:
+            print(f"workers' peak RSS (largest finished child process): {_children_maxrss_mib():,.0f} MiB")
+        site, site_rows, read_s, site_s = one_site(store)
+        print(f"one site ({site}, {site_rows:,} rows): read_store(sites=...) {read_s:.3f} s; "
+              f"network_analysis(store, sites=[site]) {site_s:.3f} s", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,9 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=2, help="processes generating the logs [2]")
     p.add_argument("--growth", default=None, help="comma-separated branch counts, e.g. 50,100,200,500")
     p.add_argument("--no-analyse", action="store_true", help="skip the analyse() hook")
+    p.add_argument("--scheduler", default=None, help="with --growth: network_analysis(scheduler=...), e.g. local")
     args = p.parse_args(argv)
     if args.growth:
-        growth([int(x) for x in args.growth.split(",")], args.days, args.jobs, not args.no_analyse)
+        growth([int(x) for x in args.growth.split(",")], args.days, args.jobs, not args.no_analyse, args.scheduler)
     else:
         run(args.branches, args.days, args.jobs, not args.no_analyse)
     return 0

@@ -3,7 +3,7 @@
 This is the bridge between the analytics of a real (or simulated) day and the queueing
 models: :func:`staffing_from_log` measures arrivals, handling time and desks on duty per
 interval with :func:`waitlab.analytics.interval_stats`, estimates patience with
-:func:`waitlab.analytics.patience` when Erlang A is asked for, solves the fewest desks with
+:func:`waitlab.analytics.patience` (its simple estimate) when Erlang A is asked for, solves the fewest desks with
 :func:`waitlab.models.staffing_plan`, and flags the intervals where fewer desks were on duty
 (time average over the interval) than required. The CLI (``waitlab staff``), the dashboard's Staffing page and the demo all call
 it, so they give the same plan for the same log and options.
@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from waitlab._clock import parse_interval
-from waitlab.analytics import interval_stats, patience
+from waitlab.analytics import interval_stats
+from waitlab.analytics._patience import simple_mean_patience
 from waitlab.exceptions import ModelInputError
 from waitlab.schema import service_seconds
 from waitlab.targets import Target
@@ -220,12 +221,11 @@ def _patience(contacts: pd.DataFrame, mean_patience: float | str | None, notes: 
 
             raise ModelInputError(f"`mean_patience` must be seconds, 'auto' or None, got {mean_patience!r}.")
         if contacts["outcome"].isin(["abandoned", "no_show"]).any():
-            pat = patience(contacts)
-            if math.isfinite(pat.mean_patience):
-                lo, hi = pat.mean_patience_ci
-                notes.append(f"Erlang A with mean patience {pat.mean_patience:.0f} s estimated from the log "
+            mean, (lo, hi) = simple_mean_patience(contacts)  # patience(contacts).mean_patience, without the fits
+            if math.isfinite(mean):
+                notes.append(f"Erlang A with mean patience {mean:.0f} s estimated from the log "
                              f"(95 % CI {lo:.0f}–{hi:.0f} s)")
-                return float(pat.mean_patience)
+                return float(mean)
         notes.append("Erlang C: the log has no abandonments to estimate patience from")
         return None
     notes.append(f"Erlang A with mean patience {float(mean_patience):.0f} s, as given")

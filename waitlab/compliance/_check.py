@@ -16,7 +16,7 @@ from waitlab.compliance._turn_order import turn_order_violations
 from waitlab.exceptions import ArgumentError
 from waitlab.schema import validate_contacts, wait_seconds
 
-__all__ = ["check_compliance"]
+__all__ = ["breaches_by_day", "check_compliance"]
 
 _DIMS = ("day", "site", "queue", "hour")
 
@@ -127,11 +127,7 @@ def check_compliance(
             "limit had passed is a breach, listed also in left_after_limit."
         )
 
-    observed = {
-        "total": wait_seconds(contacts).to_numpy(dtype=float),
-        "standing": sweep["standing_s"].to_numpy(dtype=float),
-        "seated": sweep["seated_s"].to_numpy(dtype=float),
-    }
+    observed = _observed(contacts, sweep)
     if any(lim.kind != "total" for lim in ruleset.limits) and (contacts["channel"] != "kiosk").any():
         notes.append("Standing and seated limits are checked on kiosk (in-branch) contacts only.")
 
@@ -155,9 +151,9 @@ def check_compliance(
     )
     flags = pd.DataFrame(index=contacts.index)
     pieces = []
+    hits = _hits(ruleset, observed, judged)
     for order, lim in enumerate(ruleset.limits):
-        obs = observed[lim.kind]
-        hit = judged & (np.nan_to_num(obs, nan=-np.inf) > lim.seconds)
+        obs, hit = observed[lim.kind], hits[lim.id]
         flags[lim.id] = hit
         part = base[hit].copy()
         part["rule"] = lim.id
@@ -203,6 +199,58 @@ def check_compliance(
         notes=tuple(notes),
         seats=seats,
     )
+
+
+def _observed(contacts: pd.DataFrame, sweep: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Seconds judged by each kind of limit: the whole wait, standing and seated (from the seat sweep)."""
+    return {
+        "total": wait_seconds(contacts).to_numpy(dtype=float),
+        "standing": sweep["standing_s"].to_numpy(dtype=float),
+        "seated": sweep["seated_s"].to_numpy(dtype=float),
+    }
+
+
+def _hits(ruleset: RuleSet, observed: dict[str, np.ndarray], judged: np.ndarray) -> dict[str, np.ndarray]:
+    """Per limit id, which contacts breached it: judged and strictly over the limit (an unknown time never is)."""
+    return {lim.id: judged & (np.nan_to_num(observed[lim.kind], nan=-np.inf) > lim.seconds) for lim in ruleset.limits}
+
+
+def breaches_by_day(contacts: pd.DataFrame, rules: str | Path | RuleSet = "CABA", seats: Seats = None) -> pd.DataFrame:
+    """Per local day of ``arrived_at``: breaching contacts, breaches per limit and turn-order violations.
+
+    The numbers of ``check_compliance(contacts, rules, seats)`` (its ``summary`` rows by day and
+    its ``daily`` turn-order column; no-shows counted) without the breach list, the other
+    summaries or the notes: the network analysis needs only these, once per site and month.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``day`` (``datetime.date``, sorted): ``contacts``, ``breaching`` (over at least
+        one limit), ``breaching_<limit id>`` per limit and ``turn_order_violations`` (0 when the
+        rule set does not check turn order).
+    """
+    ruleset = load_rules(rules)
+    validate_contacts(contacts)
+    contacts = contacts.reset_index(drop=True)
+    sweep, _ = _sweep(contacts, seats)
+    hits = _hits(ruleset, _observed(contacts, sweep), np.ones(len(contacts), dtype=bool))
+    any_hit = np.zeros(len(contacts), dtype=bool)
+    for hit in hits.values():
+        any_hit |= hit
+    data = pd.DataFrame({"day": contacts["arrived_at"].dt.date, "breaching": any_hit.astype(np.int64)})
+    for lim in ruleset.limits:
+        data[f"breaching_{lim.id}"] = hits[lim.id].astype(np.int64)
+    g = data.groupby("day", sort=True)
+    out = g.sum()
+    out.insert(0, "contacts", g.size())
+    turn = pd.Series(0, index=out.index, dtype=np.int64)
+    if ruleset.checks_turn_order:
+        assert ruleset.turn_order is not None
+        found = turn_order_violations(contacts, tolerance_s=ruleset.turn_order.tolerance_seconds)
+        if len(found):
+            turn = found.groupby("day").size().reindex(out.index, fill_value=0).astype(np.int64)
+    out["turn_order_violations"] = turn
+    return out
 
 
 def _by_columns(contacts: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:

@@ -6,8 +6,9 @@ calendar month of ``arrived_at``, the unit of the store and of the dask path):
 * volume, waits, SL and abandonment: :func:`waitlab.summary_by` with a ``day`` key (each day over
   its own span, as :func:`waitlab.summary_kpis` of that day alone), at the channel's default
   service-level threshold (:func:`waitlab.defaults_for`) unless a `target` is given;
-* breaches per rule and turn-order violations: :func:`waitlab.check_compliance` (its ``summary``
-  by day and its ``daily`` table);
+* breaches per rule and turn-order violations: the numbers of :func:`waitlab.check_compliance`
+  (its ``summary`` by day and its ``daily`` table), counted by its per-day core
+  (``waitlab.compliance._check.breaches_by_day``, which skips the breach list and other summaries);
 * desks on duty against desks needed: :func:`waitlab.staffing_from_log` per interval, summed to
   desk-hours per day (``desk_hours_needed = sum(desks) * width``, ``desk_hours_on_duty =
   sum(desks_on_duty) * width``, ``understaffed_hours`` = hours of the understaffed intervals,
@@ -31,7 +32,8 @@ from waitlab._clock import parse_interval
 from waitlab._defaults import defaults_for
 from waitlab._notes import NotedFrame
 from waitlab.analytics import interval_stats, summary_by
-from waitlab.compliance import check_compliance, load_rules
+from waitlab.compliance import load_rules
+from waitlab.compliance._check import breaches_by_day
 from waitlab.compliance._rules import RuleSet
 from waitlab.exceptions import ArgumentError, ModelInputError
 from waitlab.schema import validate_contacts
@@ -132,17 +134,12 @@ def partition_days(rows: pd.DataFrame, opt: Options, site: str, month: str) -> t
         "sl": kpi["sl_offered"].to_numpy(float), "abandon_rate": kpi["abandon_rate"].to_numpy(float),
     })  # fmt: skip
     if opt.rules is not None:
-        res = check_compliance(rows, opt.rules, opt.seats)
-        by_day = res.summary[res.summary["by"] == "day"].set_index("group")
-        key = [str(d) for d in days]
-        out["breaching"] = by_day["breaching"].reindex(key, fill_value=0).to_numpy(dtype=np.int64)
+        by_day = breaches_by_day(rows, opt.rules, opt.seats).reindex(list(days), fill_value=0)
+        out["breaching"] = by_day["breaching"].to_numpy(dtype=np.int64)
         out["breach_share"] = out["breaching"] / out["volume"]
         for lim in opt.rules.limits:
-            col = f"breaching_{lim.id}"
-            out[f"breaches_{lim.id}"] = by_day[col].reindex(key, fill_value=0).to_numpy(dtype=np.int64)
-        daily = res.daily.set_index("day")
-        turn = daily["turn_order_violations"] if "turn_order_violations" in daily else pd.Series(0, index=daily.index)
-        out["turn_order_violations"] = turn.reindex(list(days), fill_value=0).to_numpy(dtype=np.int64)
+            out[f"breaches_{lim.id}"] = by_day[f"breaching_{lim.id}"].to_numpy(dtype=np.int64)
+        out["turn_order_violations"] = by_day["turn_order_violations"].to_numpy(dtype=np.int64)
     else:
         out["breaching"], out["breach_share"], out["turn_order_violations"] = 0, np.nan, 0
     out["desks_on_duty"] = kpi["desks_on_duty"].to_numpy(float)
