@@ -181,3 +181,21 @@ def test_report_headlines_the_chosen_mean_or_not_enough_data(tmp_path):
     assert patience(log).choice == "weibull"
     html = Path(write_report(log, tmp_path / "w", lang="en")["html"]).read_text(encoding="utf-8")
     assert "weibull fit, the one the data support" in html and "Simple estimate" in html
+
+
+def test_equal_waits_give_the_exponential_without_a_warning():
+    # 20 callers all hang up after exactly 5 min and 20 are answered after 5 min: the Weibull and
+    # lognormal fits degenerate (zero spread). patience() keeps the exponential, simple estimate
+    # (total waited / abandons) = (20 * 300 + 20 * 300) / 20 = 600 s, and warns nothing.
+    import warnings
+
+    from analytics_helpers import build
+
+    from waitlab import patience
+
+    rows = [(str(i), "abandoned", "09:00:00", None, None, "09:05:00", None) for i in range(20)]
+    rows += [(str(100 + i), "served", "09:00:00", "09:05:00", "09:05:00", "09:10:00", "A") for i in range(20)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = patience(build(rows, channel="phone"))
+    assert p.mean_patience == pytest.approx(600.0)

@@ -138,8 +138,13 @@ def exponential_mle(
 
 
 def censored_loglik(dist: Any, exact: np.ndarray, right: np.ndarray, left: np.ndarray) -> float:
-    """Log-likelihood of a frozen distribution: densities, survivals, distribution functions."""
-    return float(np.sum(dist.logpdf(exact)) + np.sum(dist.logsf(right)) + np.sum(dist.logcdf(left)))
+    """Log-likelihood of a frozen distribution: densities, survivals, distribution functions.
+
+    A degenerate fit (every wait equal: a zero scale) gives -inf or nan quietly, never a
+    RuntimeWarning; the AIC comparison then does not choose it.
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return float(np.sum(dist.logpdf(exact)) + np.sum(dist.logsf(right)) + np.sum(dist.logcdf(left)))
 
 
 def classic(
@@ -213,8 +218,9 @@ def choose(fits: dict[str, Any], aic: dict[str, float], tau: float) -> tuple[str
     for name, dist in fits.items():
         if name == "exponential" or not aic[name] < base:
             continue
-        mean, sd = float(dist.mean()), float(dist.std())
-        cv = sd / mean if 0 < mean < math.inf else math.inf
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # a degenerate fit: nan, quietly
+            mean, sd = float(dist.mean()), float(dist.std())
+        cv = sd / mean if 0 < mean < math.inf and math.isfinite(sd) else math.inf
         share = tail_share(dist, tau)
         why = []
         if base - aic[name] < AIC_MARGIN:
