@@ -20,6 +20,7 @@ import argparse
 import gzip
 import json
 import sys
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -44,16 +45,19 @@ def write_network(out_dir: str | Path = HERE / "network", *, branches: int = 6, 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     specs, day_list, seeds = make_network(seed, branches, days)
+    facts = {"seed": seed, "branches": branches, "days": [d.isoformat() for d in day_list], "sites": []}
+
+    def write(made: Iterable[tuple[bytes, dict]]) -> None:  # each branch written as it comes: memory of a few
+        for data, f in made:
+            name = f["file"] + (".gz" if compress else "")
+            (out / name).write_bytes(gzip.compress(data, compresslevel=9, mtime=0) if compress else data)
+            facts["sites"].append(f | {"file": name})
+
     if jobs > 1:
         with ProcessPoolExecutor(jobs, initializer=_add_path) as pool:
-            made = list(pool.map(make_branch, specs, [day_list] * len(specs), seeds, chunksize=4))
+            write(pool.map(make_branch, specs, [day_list] * len(specs), seeds, chunksize=4))
     else:
-        made = [make_branch(b, day_list, s) for b, s in zip(specs, seeds, strict=True)]
-    facts = {"seed": seed, "branches": branches, "days": [d.isoformat() for d in day_list], "sites": []}
-    for (data, f) in made:
-        name = f["file"] + (".gz" if compress else "")
-        (out / name).write_bytes(gzip.compress(data, compresslevel=9, mtime=0) if compress else data)
-        facts["sites"].append(f | {"file": name})
+        write(make_branch(b, day_list, s) for b, s in zip(specs, seeds, strict=True))
     (out / "_network.json").write_text(json.dumps(facts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return facts
 
