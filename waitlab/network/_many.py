@@ -11,7 +11,7 @@ from __future__ import annotations
 import glob as _glob
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,6 +241,25 @@ def read_one(path: Path, site_from: str, rule: re.Pattern[str] | None, read_opts
     return _set_site(contacts, path, site_from, rule, notes), report
 
 
+def distinct_files(
+    paths: Iterable[Path], failed: list[tuple[str, str]], digests: dict[str, str], notes: list[str], verb: str
+) -> Iterator[tuple[Path, str]]:
+    """Each readable file once, with its digest; an unreadable one goes to `failed`, a repeat to `notes`."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        try:
+            digest = file_digest(path)
+        except OSError as exc:
+            failed.append((str(path), failure_sentence(path, exc)))
+            continue
+        digests[str(path)] = digest
+        if digest in seen:
+            notes.append(f"{path} has the same bytes as {seen[digest]}; it was {verb} once.")
+            continue
+        seen[digest] = str(path)
+        yield path, digest
+
+
 def failure_sentence(path: Path, exc: BaseException) -> str:
     """One sentence naming the file and why it could not be read."""
     text = str(exc).strip() or type(exc).__name__
@@ -299,19 +318,8 @@ def read_logs(
     reports: list[IngestReport] = []
     failed: list[tuple[str, str]] = []
     digests: dict[str, str] = {}
-    seen: dict[str, str] = {}
     notes: list[str] = []
-    for path in paths:
-        try:
-            digest = file_digest(path)
-        except OSError as exc:
-            failed.append((str(path), failure_sentence(path, exc)))
-            continue
-        digests[str(path)] = digest
-        if digest in seen:
-            notes.append(f"{path} has the same bytes as {seen[digest]}; it was read once.")
-            continue
-        seen[digest] = str(path)
+    for path, _ in distinct_files(paths, failed, digests, notes, "read"):
         try:
             contacts, report = read_one(path, site_from, rule, read_opts, notes)
         except (WaitlabError, OSError, UnicodeError) as exc:

@@ -34,6 +34,7 @@ import pandas as pd
 from waitlab.exceptions import ArgumentError, SchemaError, WaitlabError
 from waitlab.network._many import (
     NetworkIngestReport,
+    distinct_files,
     expand_sources,
     failure_sentence,
     file_digest,
@@ -233,20 +234,9 @@ def ingest_to_store(sources: str | Path | Iterable[str | Path], store: str | Pat
     reports: list[IngestReport] = []
     failed: list[tuple[str, str]] = []
     digests: dict[str, str] = {}
-    seen: dict[str, str] = {}
     notes: list[str] = []
     skipped = 0
-    for path in expand_sources(sources):
-        try:
-            digest = file_digest(path)
-        except OSError as exc:
-            failed.append((str(path), failure_sentence(path, exc)))
-            continue
-        digests[str(path)] = digest
-        if digest in seen:
-            notes.append(f"{path} has the same bytes as {seen[digest]}; it was stored once.")
-            continue
-        seen[digest] = str(path)
+    for path, digest in distinct_files(expand_sources(sources), failed, digests, notes, "stored"):
         sid = _source_id(digest)
         stored = _stored_report(root, sid, options)
         if stored is not None:
