@@ -77,9 +77,15 @@ def _read_opts(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_one(args: argparse.Namespace, out: Path) -> int:
+    contacts, report = read_log(args.log, **_read_opts(args))
+    _write(args, out, contacts, report, "", "")
+    return 0
+
+
+def _write(args: argparse.Namespace, out: Path, contacts: Any, report: Any, rows_from: str, q_extra: str) -> None:
+    """The contacts file, the quarantine beside it, and the report printed (text or JSON)."""
     from waitlab.report import new_salt, write_table
 
-    contacts, report = read_log(args.log, **_read_opts(args))
     salt = new_salt() if args.hash_ids else None  # one salt for both files, so that they still join
     write_table(contacts, out, salt=salt, sheet="contacts")
     qpath = Path(args.quarantine) if args.quarantine else out.with_name(out.stem + ".quarantine.csv")
@@ -91,31 +97,16 @@ def _run_one(args: argparse.Namespace, out: Path) -> int:
         print(json.dumps(d, indent=2, ensure_ascii=False))
     else:
         print(report)
-        print(f"contacts: {out} ({len(contacts):,} rows{', ids hashed' if salt else ''})")
+        print(f"contacts: {out} ({len(contacts):,} rows{rows_from}{', ids hashed' if salt else ''})")
         if wrote_q:
-            print(f"quarantine: {qpath} ({report.rows_quarantined:,} rows)")
-    return 0
+            print(f"quarantine: {qpath} ({report.rows_quarantined:,} rows{q_extra})")
 
 
 def _run_many(args: argparse.Namespace, out: Path) -> int:
     from waitlab.network import read_logs
-    from waitlab.report import new_salt, write_table
 
     contacts, report = read_logs(_sources(args), site_from=args.site_from or "log", **_read_opts(args))
-    salt = new_salt() if args.hash_ids else None
-    write_table(contacts, out, salt=salt, sheet="contacts")
-    qpath = Path(args.quarantine) if args.quarantine else out.with_name(out.stem + ".quarantine.csv")
-    wrote_q = report.rows_quarantined > 0 or args.quarantine is not None
-    if wrote_q:
-        report.write_quarantine(qpath, salt=salt)
-    if args.json:
-        d = report.to_dict() | {"output": str(out), "quarantine_file": str(qpath) if wrote_q else None}
-        print(json.dumps(d, indent=2, ensure_ascii=False))
-    else:
-        print(report)
-        print(f"contacts: {out} ({len(contacts):,} rows from {len(report.files)} file(s){', ids hashed' if salt else ''})")
-        if wrote_q:
-            print(f"quarantine: {qpath} ({report.rows_quarantined:,} rows, with their source file)")
+    _write(args, out, contacts, report, f" from {len(report.files)} file(s)", ", with their source file")
     return 0 if report.ok else 1
 
 
