@@ -265,7 +265,7 @@ def interval_stats(
     on_duty : {"available", "gaps", "presence", "log"}, default "available"
         Estimator of ``desks_on_duty`` (:func:`waitlab.analytics.kpis.desks_on_duty`): a desk
         is on duty through idle gaps shorter than `on_duty_gap` between its services, except
-        while contacts of its pool were waiting ("available"), through those gaps whatever
+        while contacts of its main queues were waiting ("available"), through those gaps whatever
         happened ("gaps"), or for every `on_duty_bin` bin in which it served ("presence");
         "log" measures it from `sessions` (logged in and not paused). With "log" and no
         `sessions` or an empty one (a log without member events), "available" is used and a

@@ -34,7 +34,7 @@ class OnDuty:
     def note(self) -> str:
         """One sentence stating the estimator in use and the default."""
         gap, width = self.gap_ns / NS / 60, self.bin_ns / NS / 60
-        default = f"the default is on_duty='available' (idle gaps shorter than {kpis.ON_DUTY_GAP / 60:g} min bridged, except while contacts of the desk's pool waited)"
+        default = f"the default is on_duty='available' (idle gaps shorter than {kpis.ON_DUTY_GAP / 60:g} min bridged, except while contacts of the desk's main queues waited)"
         if self.estimator == "log":
             return (
                 "desks_on_duty: estimator 'log', measured from the log's member events (ADDMEMBER/REMOVEMEMBER, "
@@ -45,14 +45,14 @@ class OnDuty:
             return (
                 f"desks_on_duty: on_duty='log' was asked but {self.fallback}, so the default estimator 'available' "
                 f"is used: a desk counts as on duty from the start of a service through idle gaps shorter than "
-                f"{gap:g} min to its next service, except while contacts of its pool were waiting."
+                f"{gap:g} min to its next service, except while contacts of its main queues were waiting."
             )
         if self.estimator == "available":
             which = "the default" if self.gap_ns == round(kpis.ON_DUTY_GAP * NS) else f"the default gap is {kpis.ON_DUTY_GAP / 60:g} min"
             return (
                 f"desks_on_duty: estimator 'available' ({which}): a desk counts as on duty from the start of a "
                 f"service through idle gaps shorter than {gap:g} min to its next service (on_duty_gap), except "
-                "while contacts of its pool were waiting (an idle desk on duty would have taken them)."
+                "while contacts of its main queues were waiting (an idle desk on duty would have taken them)."
             )
         if self.estimator == "gaps":
             return (

@@ -274,14 +274,16 @@ def desks_on_duty(on_duty_seconds_in_interval: np.ndarray, length_s: float | np.
     activity (services without a named server are not counted):
 
     ``"available"`` (default)
-        As ``"gaps"`` below, except that an idle gap does not count while a contact of the
-        desk's pool (:func:`waitlab.analytics.contact_pools`) was waiting:
-        :math:`D(t) = \#\{d : t \in [s_{d,k}, e_{d,k})\} + \#\{d : t` in a bridged idle gap
-        of :math:`d` and :math:`Q_{p(d)}(t) = 0\}`, where :math:`Q_p(t)` is the number of
-        contacts of pool :math:`p` waiting at :math:`t`. A desk on duty and idle would have
-        taken a waiting contact (work conservation), so an idle desk while its contacts wait
-        was not available (after-call work, a break, another task). This is the capacity the
-        queue actually had, which the Erlang models and the simulator take as desks.
+        As ``"gaps"`` below, except that an idle gap does not count while a contact of one of
+        the desk's main queues (``queues`` of :func:`waitlab.analytics.pools`) was waiting:
+        :math:`D(t) = \#\{d : t \in [c_{d,k}, e_{d,k})\} + \#\{d : t` in a bridged idle gap
+        of :math:`d` and :math:`Q_{q(d)}(t) = 0\}`, where :math:`Q_{q(d)}(t)` is the number of
+        contacts of the main queues of :math:`d` waiting at :math:`t` and a service counts from
+        its call :math:`c_{d,k}` (a no-show without a recorded end, until the desk's next call).
+        A desk on duty and idle would have taken a waiting contact (work conservation), so an
+        idle desk while its contacts wait was not available (after-call work, a break, another
+        task). This is the capacity the queue actually had, which the Erlang models and the
+        simulator take as desks.
     ``"gaps"`` (:func:`on_duty_spans_gaps`)
         A desk is on duty from the start of each service until the start of its next service
         when the idle gap between them is shorter than the break threshold :math:`g`

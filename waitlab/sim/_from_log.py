@@ -193,7 +193,7 @@ def scenario_from_log(
         "desk groups: desks grouped by their main queues over the whole log (the queues that make at least 10% of "
         "a desk's services, waitlab.analytics.pools); open = "
         + ("the group's desks on duty that day (desks_on_duty, estimator 'available': on duty through idle gaps "
-           "shorter than 15 min, except while contacts of its pool waited), a time average per interval rounded "
+           "shorter than 15 min, except while contacts of its main queues waited), a time average per interval rounded "
            "to the nearest whole desk (halves up)."
            if _open == "on_duty" else "the pool's desks with work overlapping each interval that day."),
         "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
