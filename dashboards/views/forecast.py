@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _axis
 import _data
+import _models
 import _ui
 import altair as alt
 import i18n
@@ -27,7 +28,7 @@ horizon = _ui.selectbox(t("fc.horizon"), ["7D", "14D"], "fc_horizon", "7D", wher
 country = _ui.selectbox(t("fc.country"), ["AR", "UY", "CL", "ES", "none"], "fc_country", "AR", where=b,
                         format_func=lambda x: t("fc.no_country") if x == "none" else x)
 try:
-    fc = _data.forecast(view.key, view.contacts, view.interval, horizon, None if country == "none" else country)
+    fc = _models.forecast(view.key, view.contacts, view.interval, horizon, None if country == "none" else country)
 except ArgumentError:  # too little history (or a filter leaving too little): a plain sentence, no traceback
     days = view.contacts["arrived_at"].dt.date
     st.info(t("fc.too_short", days=i18n.fmt_int((days.max() - days.min()).days + 1)), icon=":material/info:")
@@ -44,7 +45,7 @@ pct = _ui.number(t("fc.limit_pct"), "fc_pct", 5.0, where=e, min_value=0.001, max
 targets = (Target.wait_exceeds(float(lim) * 60.0, float(pct) / 100.0),)
 fkey = f"{view.key}|{view.interval}|{horizon}|{country}"
 try:
-    staff = _data.forecast_staffing(fkey, fc, targets, int(quantile) or None)
+    staff = _models.forecast_staffing(fkey, fc, targets, int(quantile) or None)
 except Exception as exc:  # noqa: BLE001 - the library's one-sentence message; never a traceback
     _ui.show_error(exc)
     st.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import _data
+import _models
 import _ui
 import altair as alt
 import i18n
@@ -49,7 +50,7 @@ rule_names = _data.rule_sets()
 rules = _ui.selectbox(t("cmp.rules"), rule_names, "net_rules", default="CABA" if "CABA" in rule_names else None)
 try:
     with st.spinner(t("net.run")):
-        result = _data.network(key, what, rules, None)
+        result = _models.network(key, what, rules, None)
 except WaitlabError as exc:
     _ui.show_error(exc)
     st.stop()
@@ -97,7 +98,7 @@ names = [str(s) for s in ranking["site"]]
 pick = _ui.selectbox(t("net.drill_pick"), names, "net_site", default=names[0] if names else None)
 if pick in names:
     try:
-        detail = _data.network_site(key + f"|{rules}", result, pick)
+        detail = _models.network_site(key + f"|{rules}", result, pick)
     except WaitlabError as exc:
         _ui.show_error(exc)
         st.stop()

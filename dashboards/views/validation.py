@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import _data
+import _models
 import _ui
 import altair as alt
 import i18n
@@ -44,7 +45,7 @@ if not in_train["outcome"].isin(["abandoned", "no_show"]).any():
 sl = _ui.default_sl_threshold(c)
 try:
     with st.spinner(t("backtest.running")):
-        res = _data.backtest(loaded.key, c, (str(train[0]), str(train[1])), (str(test[0]), str(test[1])),
+        res = _models.backtest(loaded.key, c, (str(train[0]), str(train[1])), (str(test[0]), str(test[1])),
                              "pool" if by_pool else None, (sl,), tuple(models))
 except WaitlabError as exc:  # e.g. no interval with a desk on duty in the test period
     _ui.show_error(exc)
