@@ -59,13 +59,13 @@ def test_a_real_local_cluster_gives_exactly_the_pandas_tables(network):
     distributed = pytest.importorskip("distributed", reason="the cluster extra (dask.distributed) is not installed")
     contacts, store = network
     mem = network_analysis(contacts)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster, \
             distributed.Client(cluster) as client:  # fmt: skip
         on_dask = network_analysis(store, scheduler=client)
         assert len(client.scheduler_info()["workers"]) == 2
     _same(mem, on_dask)
     by_address = None
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0") as cluster:
         by_address = network_analysis(store, scheduler=cluster.scheduler_address)
     _same(mem, by_address)
 

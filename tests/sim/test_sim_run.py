@@ -89,7 +89,7 @@ def test_sweep_on_a_real_dask_cluster_equals_the_local_pool():
 
     scenarios = [_branch(3), _branch(4)]
     local = sweep(scenarios, replications=4, rng=9, processes=1, rules="CABA", seats=10)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0") as cluster, \
             Client(cluster) as client:
         remote = sweep(scenarios, replications=4, rng=9, scheduler=client, rules="CABA", seats=10)
         by_address = sweep(scenarios[:1], replications=2, rng=9, scheduler=cluster.scheduler_address)

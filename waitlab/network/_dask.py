@@ -41,7 +41,7 @@ def _on_dask(parts: list[Partition], opt: Options, scheduler: Any) -> list[tuple
         client, own_client = scheduler, False
     else:
         if scheduler == "local":
-            own_cluster = distributed.LocalCluster(threads_per_worker=1, dashboard_address=None)
+            own_cluster = distributed.LocalCluster(threads_per_worker=1, dashboard_address="127.0.0.1:0")
             address: Any = own_cluster
         else:
             address = scheduler
