@@ -24,6 +24,7 @@ from waitlab._backtest_noise import binomial_mad, cell_counts, mean_se_mad
 from waitlab._clock import parse_interval
 from waitlab._notes import NotedFrame
 from waitlab.analytics import contact_pools, interval_stats, patience
+from waitlab.analytics.kpis import ON_DUTY_DEFAULT
 from waitlab.exceptions import ArgumentError, SchemaError
 
 __all__ = ["MODELS", "ModelBacktestResult", "backtest"]
@@ -154,7 +155,7 @@ def backtest(
     contacts: pd.DataFrame, *, train: Period | pd.DataFrame, test: Period, interval: str | pd.Timedelta | float = "1h",
     by: str | Sequence[str] | None = None, sl_thresholds: Sequence[float] = (20,),
     models: Sequence[str] = ("erlang_c", "erlang_a"), hours: tuple[int, int] | None = None,
-    weekdays: Sequence[int] | None = None, min_arrivals: int = 1, on_duty: str = "available",
+    weekdays: Sequence[int] | None = None, min_arrivals: int = 1, on_duty: str = ON_DUTY_DEFAULT,
     sessions: pd.DataFrame | None = None,
     simulate: Callable[..., tuple[pd.DataFrame, list[str]]] | None = None,
 ) -> ModelBacktestResult:  # fmt: skip

@@ -22,6 +22,7 @@ import pandas as pd
 from waitlab._clock import parse_interval
 from waitlab.analytics import interval_stats
 from waitlab.analytics._patience import simple_mean_patience
+from waitlab.analytics.kpis import ON_DUTY_DEFAULT
 from waitlab.exceptions import ModelInputError
 from waitlab.schema import service_seconds
 from waitlab.targets import Target
@@ -113,7 +114,7 @@ def staffing_from_log(
     service_time: Literal["interval", "period"] = "interval",
     service_fill: Literal["group", "period"] = "group",
     shrinkage: float = 0.0,
-    on_duty: str = "available",
+    on_duty: str = ON_DUTY_DEFAULT,
     sessions: pd.DataFrame | None = None,
 ) -> StaffingResult:
     """Required versus observed desks for every interval of a contacts table.
