@@ -3,8 +3,8 @@
 :func:`backtest` fits patience (per group, the simple estimate: abandonments / time waited) on
 a training period and, for every interval and group of a test period, predicts from that
 interval's own observed arrivals, mean service and desks on duty (``interval_stats``) the
-abandonment share, the ASA of answered calls, P(wait > 0) and the service level at each
-threshold; it sets them beside the observed values and summarises the errors per model and
+abandonment share, the ASA of answered calls, the mean wait of all calls, P(wait > 0) and the
+service level at each threshold; it sets them beside the observed values and summarises the errors per model and
 KPI. It sits after models and staffing (it imports :mod:`waitlab.models` inside the function)
 and before the simulator.
 """
@@ -27,12 +27,14 @@ from waitlab.analytics import contact_pools, interval_stats, patience
 from waitlab.analytics.kpis import ON_DUTY_DEFAULT
 from waitlab.exceptions import ArgumentError, SchemaError
 
-__all__ = ["MODELS", "ModelBacktestResult", "backtest"]
+__all__ = ["MODELS", "SECONDS_KPIS", "ModelBacktestResult", "backtest"]
 
 #: The models :func:`backtest` knows, by name ("simulation" needs ``simulate=``).
 MODELS = ("erlang_c", "erlang_a", "simulation")
 #: Observed column of each KPI (``sl_<T>`` uses ``sl_offered_<T>``).
-_OBSERVED = {"abandon": "abandon_rate", "asa": "asa", "prob_wait": "prob_wait"}
+_OBSERVED = {"abandon": "abandon_rate", "asa": "asa", "wait_mean": "wait_mean", "prob_wait": "prob_wait"}
+#: KPIs in seconds (the others are shares in [0, 1]).
+SECONDS_KPIS = ("asa", "wait_mean")
 
 Period = tuple[Any, Any]
 
@@ -83,6 +85,11 @@ class ModelBacktestResult:
 
         notes = pd.DataFrame({"note": list(self.notes)})
         return write_workbook(Path(path), {"errors": self.errors, "backtest": self.table, "notes": notes}, lang=lang)
+
+    @staticmethod
+    def in_seconds(kpi: str) -> bool:
+        """True for the KPIs measured in seconds (``asa``, ``wait_mean``); the others are shares in [0, 1]."""
+        return kpi in SECONDS_KPIS
 
     def by_hour(self, kpi: str) -> pd.DataFrame:
         """Observed and predicted `kpi` by hour of day: the mean over the test cells of each hour, per model."""
@@ -298,7 +305,8 @@ def backtest(
                  f"estimate: abandonments / time waited; pooled {pooled_pat:.0f} s); groups with too few "
                  "abandonments take the pooled value.")  # fmt: skip
     notes.append("Inputs per test interval: its arrivals / interval length, its observed mean service and its "
-                 "desks_on_duty; observed KPIs: abandon_rate, asa (answered calls), prob_wait, sl_offered_<T>.")  # fmt: skip
+                 "desks_on_duty; observed KPIs: abandon_rate, asa (answered calls), wait_mean (all calls), prob_wait, "
+                 "sl_offered_<T>.")  # fmt: skip
     if n_fallback:
         notes.append(f"{n_fallback} interval(s) had no answered call: their mean service is the training mean.")
     if n_few:
@@ -321,6 +329,8 @@ def backtest(
                 p = np.asarray(m.prob_abandon, dtype=float)
             elif kpi == "asa":
                 p = np.asarray(m.mean_wait_answered, dtype=float)
+            elif kpi == "wait_mean":
+                p = np.asarray(m.mean_wait, dtype=float)
             elif kpi == "prob_wait":
                 p = np.asarray(m.prob_wait, dtype=float)
             else:
@@ -337,8 +347,12 @@ def backtest(
     for name, pk in preds.items():
         for kpi, col in kpis:
             p, obs = pk[kpi], cells[col].to_numpy(dtype=float)
-            if kpi == "asa":
+            if f"noise_{kpi}" in pk:  # the simulator's own spread: how far one of its days falls from their mean
+                noise = pk[f"noise_{kpi}"]
+            elif kpi == "asa":
                 noise = mean_se_mad(counts["sd_answered"], counts["n_answered"])
+            elif kpi == "wait_mean":
+                noise = mean_se_mad(counts["sd_waits"], counts["n_waits"])
             else:
                 noise = binomial_mad(counts["n_waits" if kpi == "prob_wait" else "n_offered"], p)
             frames.append(base.assign(kpi=kpi, model=name, observed=obs, predicted=p, error=p - obs, noise=noise))
@@ -355,8 +369,10 @@ def backtest(
     err = err.sort_values(["model", "kpi"], key=lambda s: s.map(order) if s.name == "kpi" else s).reset_index(drop=True)
     err["intervals"] = err["intervals"].astype(int)
     notes.append("noise_mae: the MAE a model exactly right would still score from sampling alone (shares: "
-                 "E|X/n - p| with X ~ Binomial(n, predicted p) per interval; ASA: sqrt(2/pi) x the standard error "
-                 "of the interval's mean answered wait); an MAE near it is all the log can resolve.")  # fmt: skip
+                 "E|X/n - p| with X ~ Binomial(n, predicted p) per interval; ASA and mean wait: sqrt(2/pi) x the "
+                 "standard error of the interval's mean wait, a lower bound; the simulation: the mean distance of "
+                 "one simulated day from the mean of the replications); an MAE near it is all the log can "
+                 "resolve.")  # fmt: skip
     return ModelBacktestResult(NotedFrame(table, notes=notes), NotedFrame(err, notes=notes), tuple(notes))
 
 
@@ -377,4 +393,4 @@ def _simulated(simulate: Callable[..., tuple[pd.DataFrame, list[str]]], contacts
                                sl_thresholds=list(sl_thresholds))
     notes += sim_notes
     got = _align(cells, pred, by)
-    return {k: got[k].to_numpy(dtype=float) for k in kpis}
+    return {k: got[k].to_numpy(dtype=float) for k in (*kpis, *(f"noise_{k}" for k in kpis)) if k in got.columns}

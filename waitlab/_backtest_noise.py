@@ -8,10 +8,15 @@ true probability is the prediction ``p``, the observed share is ``X / n`` with
 .. math:: E|X/n - p| = \\sum_{k=0}^{n} \\binom{n}{k} p^k (1-p)^{n-k} \\, |k/n - p|,
 
 computed exactly (``scipy.stats.binom``). For the ASA (mean wait of the ``n`` answered calls
-of the cell, with standard deviation ``s``), the normal approximation of the sample mean gives
-:math:`E|\\bar W - \\mu| = \\sqrt{2/\\pi}\\, s / \\sqrt{n}` (NaN with fewer than two answered
-calls). A model's ``noise_mae`` is the mean of these over the cells its MAE is taken on: an
-MAE near ``noise_mae`` is all the accuracy the log can show.
+of the cell, with standard deviation ``s``) and the mean wait (of the ``n`` calls with a known
+wait), the normal approximation of the sample mean gives
+:math:`E|\\bar W - \\mu| = \\sqrt{2/\\pi}\\, s / \\sqrt{n}` (NaN with fewer than two calls).
+These treat the calls of an interval as independent, so they are lower bounds: the waits of
+one busy hour rise and fall together. The simulation model measures its own noise instead:
+per cell, how far one simulated day falls from the mean of the replications
+(:func:`waitlab.sim.as_is_simulator`), which keeps that dependence. A model's ``noise_mae`` is
+the mean of these over the cells its MAE is taken on: an MAE near ``noise_mae`` is all the
+accuracy the log can show.
 """
 
 from __future__ import annotations
@@ -51,7 +56,8 @@ def mean_se_mad(sd: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 def cell_counts(test: pd.DataFrame, width: float, by: list[str]) -> pd.DataFrame:
     """Per interval (local wall time) and group: ``n_offered``, ``n_waits`` (known waits),
-    ``n_answered`` and ``sd_answered`` (standard deviation of the answered calls' waits)."""
+    ``sd_waits`` (their standard deviation), ``n_answered`` and ``sd_answered`` (standard
+    deviation of the answered calls' waits)."""
     w = wait_seconds(test).to_numpy(dtype=float, na_value=np.nan)
     answered = test["outcome"].isin(["served", "transferred"]).fillna(False).to_numpy(dtype=bool)
     frame = pd.DataFrame({
@@ -59,9 +65,9 @@ def cell_counts(test: pd.DataFrame, width: float, by: list[str]) -> pd.DataFrame
                                                        nonexistent="shift_backward"),
         **{b: test[b].astype("string").to_numpy() for b in by},
         "_known": np.isfinite(w), "_ans": answered & np.isfinite(w),
-        "_w": np.where(answered, w, np.nan),
+        "_w": np.where(answered, w, np.nan), "_all": w,
     })  # fmt: skip
     g = frame.groupby(["interval_start", *by], dropna=False, observed=True)
-    out = g.agg(n_offered=("_known", "size"), n_waits=("_known", "sum"), n_answered=("_ans", "sum"),
-                sd_answered=("_w", "std"))  # fmt: skip
+    out = g.agg(n_offered=("_known", "size"), n_waits=("_known", "sum"), sd_waits=("_all", "std"),
+                n_answered=("_ans", "sum"), sd_answered=("_w", "std"))  # fmt: skip
     return out.reset_index()

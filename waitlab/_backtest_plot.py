@@ -42,17 +42,17 @@ def backtest_figure(result: ModelBacktestResult, kpi: str = "abandon", lang: str
     from matplotlib.figure import Figure
 
     h = by_hour(result, kpi)
-    asa = kpi == "asa"
+    secs = result.in_seconds(kpi)  # seconds; the other KPIs are shares, drawn in %
     fig = Figure(figsize=(7.5, 4.0), layout="constrained")
     ax = fig.subplots()
     x = h["hour"].to_numpy(dtype=float)
-    ax.plot(x, h["observed"].to_numpy(dtype=float) * (1 if asa else 100), color="black", marker="o", lw=2,
+    ax.plot(x, h["observed"].to_numpy(dtype=float) * (1 if secs else 100), color="black", marker="o", lw=2,
             label=t("backtest.observed", lang))
     for model in [c for c in h.columns if c not in ("hour", "observed")]:
-        ax.plot(x, h[model].to_numpy(dtype=float) * (1 if asa else 100), marker=".",
+        ax.plot(x, h[model].to_numpy(dtype=float) * (1 if secs else 100), marker=".",
                 color=_COLOURS.get(model), label=t(f"backtest.model_{model}", lang))
     ax.set_xlabel(t("backtest.hour", lang))
-    ax.set_ylabel(t("backtest.unit_s" if asa else "backtest.unit_pct", lang, kpi=kpi_label(kpi, lang)))
+    ax.set_ylabel(t("backtest.unit_s" if secs else "backtest.unit_pct", lang, kpi=kpi_label(kpi, lang)))
     ax.set_title(t("backtest.figure_title", lang, kpi=kpi_label(kpi, lang)), fontsize=10)
     ax.set_xticks(np.unique(x))
     ax.set_ylim(bottom=0)

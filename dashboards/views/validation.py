@@ -55,7 +55,7 @@ names = {m: t(f"backtest.model_{m}") for m in ("erlang_c", "erlang_a", "simulati
 kpis = list(dict.fromkeys(res.errors["kpi"]))
 label = {k: t("backtest.kpi_sl", threshold=k[3:]) if k.startswith("sl_") else t(f"backtest.kpi_{k}") for k in kpis}
 err = res.errors.assign(model=res.errors["model"].map(names), kpi=res.errors["kpi"].map(label))
-share = res.errors["kpi"] != "asa"
+share = [not res.in_seconds(k) for k in res.errors["kpi"]]
 shown = pd.DataFrame({
     t("backtest.col_model"): err["model"], t("backtest.col_kpi"): err["kpi"],
     t("backtest.col_mae"): [i18n.fmt_pct(v) if s else i18n.fmt_duration(v) for v, s in zip(err["mae"], share, strict=True)],
@@ -70,10 +70,10 @@ st.caption(t("backtest.noise_help"))
 
 kpi = _ui.selectbox(t("backtest.kpi"), kpis, "bt_kpi", kpis[0], format_func=lambda k: label[k])
 h = res.by_hour(kpi)
-scale = 1.0 if kpi == "asa" else 100.0
+scale = 1.0 if res.in_seconds(kpi) else 100.0
 long = h.melt(id_vars="hour", var_name="what", value_name="value").dropna()
 long = long.assign(value=long["value"] * scale, what=long["what"].map({"observed": t("backtest.observed"), **names}))
-unit = t("backtest.unit_s" if kpi == "asa" else "backtest.unit_pct", kpi=label[kpi])
+unit = t("backtest.unit_s" if res.in_seconds(kpi) else "backtest.unit_pct", kpi=label[kpi])
 lines = alt.Chart(long).mark_line(point=True).encode(
     x=alt.X("hour:O", title=t("backtest.hour")), y=alt.Y("value:Q", title=unit),
     color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom")),

@@ -25,12 +25,12 @@ def test_erlang_a_reproduces_a_simulated_erlang_a_log(log: pd.DataFrame) -> None
     res = _run(log)
     t = res.table
     a = t[t["model"] == "erlang_a"]
-    assert set(a["kpi"]) == {"abandon", "asa", "prob_wait", "sl_20", "sl_60"}
+    assert set(a["kpi"]) == {"abandon", "asa", "wait_mean", "prob_wait", "sl_20", "sl_60"}
     # Patience fitted on the training days is near the true 200 s.
     assert a["mean_patience"].iloc[0] == pytest.approx(PATIENCE, rel=0.1)
     # Desks on duty measured from the log: the 10 open desks.
     assert a["desks_on_duty"].mean() == pytest.approx(DESKS, abs=0.3)
-    for kpi in ("abandon", "asa", "prob_wait", "sl_20", "sl_60"):
+    for kpi in ("abandon", "asa", "wait_mean", "prob_wait", "sl_20", "sl_60"):
         k = a[a["kpi"] == kpi]
         se = k["observed"].std(ddof=1) / math.sqrt(len(k))
         assert abs(k["predicted"].mean() - k["observed"].mean()) < 4 * se + 1e-9, kpi

@@ -32,4 +32,4 @@ def test_run_writes_table(tmp_path: Path, capsys: pytest.CaptureFixture[str], lo
     text = capsys.readouterr().out
     assert code == 0 and "erlang_a" in text and "sl_60" in text
     table = pd.read_csv(out)
-    assert set(table["model"]) == {"erlang_c", "erlang_a"} and len(table) == 2 * 5 * 6 * 21
+    assert set(table["model"]) == {"erlang_c", "erlang_a"} and len(table) == 2 * 6 * 6 * 21

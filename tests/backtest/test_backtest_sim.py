@@ -33,8 +33,8 @@ def res_fixture(log: pd.DataFrame) -> waitlab.ModelBacktestResult:
 def test_simulation_reproduces_the_simulated_log(res: waitlab.ModelBacktestResult) -> None:
     t = res.table
     s = t[t["model"] == "simulation"]
-    assert set(s["kpi"]) == {"abandon", "asa", "prob_wait", "sl_20"} and len(s) == 4 * 3 * 21
-    for kpi in ("abandon", "asa", "prob_wait", "sl_20"):
+    assert set(s["kpi"]) == {"abandon", "asa", "wait_mean", "prob_wait", "sl_20"} and len(s) == 5 * 3 * 21
+    for kpi in ("abandon", "asa", "wait_mean", "prob_wait", "sl_20"):
         k = s[s["kpi"] == kpi]
         se = k["observed"].std(ddof=1) / math.sqrt(len(k))
         assert abs(k["predicted"].mean() - k["observed"].mean()) < 4 * se, kpi
@@ -68,7 +68,45 @@ def test_asa_noise_is_the_standard_error_of_the_cell(log: pd.DataFrame, res: wai
     waits = (ans["called_at"] - ans["arrived_at"]).dt.total_seconds().to_numpy()
     expected = math.sqrt(2 / math.pi) * waits.std(ddof=1) / math.sqrt(len(waits))
     assert row["noise"] == pytest.approx(expected, rel=1e-9)
+    # the mean wait: every call of the cell, answered or not, with its wait until called or gone
+    row = t[(t["model"] == "erlang_a") & (t["kpi"] == "wait_mean")].iloc[3]
+    gone = cell["called_at"].fillna(cell["ended_at"])
+    waits = (gone - cell["arrived_at"]).dt.total_seconds().to_numpy()
+    assert row["observed"] == pytest.approx(waits.mean(), rel=1e-9)
+    assert row["noise"] == pytest.approx(math.sqrt(2 / math.pi) * waits.std(ddof=1) / math.sqrt(len(waits)), rel=1e-9)
     assert mean_se_mad(np.array([3.0]), np.array([1]))[0] != mean_se_mad(np.array([3.0]), np.array([1]))[0]  # NaN
+
+
+def test_simulation_noise_is_the_spread_of_its_own_days(res: waitlab.ModelBacktestResult) -> None:
+    # The log is a day of the very queue the as-is simulation replays (same arrivals, same
+    # desks, patience and service fitted on training days), so the simulation is (nearly) the
+    # exact model and its MAE against the log must be about the noise it measures from its own
+    # replications: E|X - mu| for one day X. Not quite exact: its service is a lognormal with the
+    # exponential's mean and cv (a heavier tail), so its days spread a little wider than the log's
+    # (ratios 0.67-0.88 over seeds 1-3). 63 cells; the band allows for that and for the sample.
+    e = res.errors.set_index(["model", "kpi"])
+    for kpi in ("abandon", "asa", "wait_mean"):
+        mae, noise = e.loc[("simulation", kpi), "mae"], e.loc[("simulation", kpi), "noise_mae"]
+        assert 0.6 < mae / noise < 1.45, (kpi, mae, noise)
+    # Erlang A's independent-calls noise of the mean wait is a lower bound: the waits of one
+    # hour move together, so the replications spread wider.
+    assert e.loc[("erlang_a", "wait_mean"), "noise_mae"] < e.loc[("simulation", "wait_mean"), "noise_mae"]
+
+
+def test_replication_spread_estimates_the_mean_absolute_deviation() -> None:
+    from waitlab.sim._backtest_sim import _mean_and_spread
+
+    # Normal replications: E|X - mu| = sigma * sqrt(2 / pi). 400 cells of 5 replications each.
+    rng = np.random.default_rng(3)
+    sigma = np.repeat(rng.uniform(1, 10, 400), 5)
+    st = pd.DataFrame({"interval_start": np.repeat(np.arange(400), 5), "k": rng.normal(50, sigma)})
+    out = _mean_and_spread(st, ["interval_start"], ["k"])
+    ratio = out["noise_k"].to_numpy() / (sigma[::5] * math.sqrt(2 / math.pi))
+    assert ratio.mean() == pytest.approx(1.0, abs=0.05)  # unbiased (sqrt(R / (R - 1)))
+    # Two replications 1 and 3: mean 2, |deviations| 1, times sqrt(2 / 1); one value: NaN.
+    two = _mean_and_spread(pd.DataFrame({"c": [0, 0, 1], "k": [1.0, 3.0, 5.0]}), ["c"], ["k"])
+    assert two["k"].tolist() == [2.0, 5.0]
+    assert two["noise_k"].iloc[0] == pytest.approx(math.sqrt(2)) and np.isnan(two["noise_k"].iloc[1])
 
 
 def test_by_hour_is_the_mean_over_test_days(res: waitlab.ModelBacktestResult) -> None:

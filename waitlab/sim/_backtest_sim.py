@@ -9,7 +9,7 @@ fitted on the **training** part only (per queue: service lognormal with the trai
 times' mean and cv, patience the guarded choice of :func:`waitlab.patience` on the training
 contacts), so the simulator, like the Erlang models, predicts the test period from what was
 known before it. It simulates `replications` days and, per interval and group, takes the
-mean over the replications of each KPI (``abandon_rate``, ``asa``, ``prob_wait``,
+mean over the replications of each KPI (``abandon_rate``, ``asa``, ``wait_mean``, ``prob_wait``,
 ``sl_offered_<T>``; a replication whose cell has no value, e.g. no answered call for ASA,
 is left out of that cell's mean).
 """
@@ -69,8 +69,9 @@ class AsIsSimulator:
         Returns
         -------
         (DataFrame, list of str)
-            ``interval_start``, the `by` columns, then ``abandon``, ``asa``, ``prob_wait`` and
-            ``sl_<T>`` (means over the replications); and the notes.
+            ``interval_start``, the `by` columns, then ``abandon``, ``asa``, ``wait_mean``,
+            ``prob_wait`` and ``sl_<T>`` (means over the replications) and ``noise_<kpi>`` for
+            each (the mean distance of one replication from that mean); and the notes.
         """
         from waitlab.analytics import interval_stats
 
@@ -101,10 +102,10 @@ class AsIsSimulator:
             st = interval_stats(stacked, interval=interval, by=["replication", *by], sl_threshold=list(sl_thresholds))
             frames.append(st)
         st = pd.concat(frames, ignore_index=True)
-        cols = {"abandon": "abandon_rate", "asa": "asa", "prob_wait": "prob_wait"}
+        cols = {"abandon": "abandon_rate", "asa": "asa", "wait_mean": "wait_mean", "prob_wait": "prob_wait"}
         cols.update({f"sl_{t:g}": f"sl_offered_{t:g}" for t in sl_thresholds})
         st = st.rename(columns={v: k for k, v in cols.items()})
-        pred = st.groupby(["interval_start", *by], dropna=False, observed=True)[list(cols)].mean().reset_index()
+        pred = _mean_and_spread(st, ["interval_start", *by], list(cols))
         notes.insert(0, f"simulation: {self.replications} replications (seed {self.seed}) of each test day as it was "
                      f"(Scenario.from_log: the day's {'arrival times' if self.arrivals == 'trace' else 'arrival counts'}, "
                      "desk groups by main queues, desks on duty per interval rounded to whole desks); service and "
@@ -113,6 +114,21 @@ class AsIsSimulator:
                      "the replications.")  # fmt: skip
         notes += fits.notes
         return pred, notes
+
+
+def _mean_and_spread(st: pd.DataFrame, keys: list[str], kpis: list[str]) -> pd.DataFrame:
+    """Per cell, each KPI's mean over the replications and ``noise_<kpi>``: how far one simulated
+    day falls from the mean on average, ``E|X - mu|`` estimated by the replications' mean absolute
+    deviation from their own mean times ``sqrt(R / (R - 1))`` (NaN with fewer than two values).
+    """
+    g = st.groupby(keys, dropna=False, observed=True)[kpis]
+    mean = g.transform("mean")
+    dev = (st[kpis] - mean).abs()
+    n = st[kpis].notna().groupby([st[k] for k in keys], dropna=False, observed=True).transform("sum")
+    spread = (dev * np.sqrt(n / (n - 1).where(n > 1))).groupby([st[k] for k in keys], dropna=False,
+                                                                 observed=True).mean()  # fmt: skip
+    out = g.mean().join(spread.add_prefix("noise_"))
+    return out.reset_index()
 
 
 def _covered(contacts: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
