@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         parents=[log_options()],
         help="check Erlang C and Erlang A against the log: predicted vs observed KPIs per interval",
         description="Fit patience on a training period and, for every interval of a test period, predict the "
-        "abandonment share, the ASA of answered calls, P(wait > 0) and the service level from that interval's "
+        "abandonment share, the ASA of answered calls, the mean wait, P(wait > 0) and the service level from that interval's "
         "arrivals, mean service and desks on duty, with Erlang C and Erlang A; print the errors per model and KPI.",
     )
     p.add_argument("--train", required=True, metavar="START:END|FILE",

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="replay a real day of a log with more or fewer desks: KPIs as it was and as replayed",
         description="Replay the real arrivals and service times of one day of a log against another desk "
         "schedule and print the KPIs side by side (actual, replayed, difference). Desk groups are the "
-        "sets of queues the desks called in the log; an unknown group name lists them. "
+        "pools of desks that share a main queue (waitlab.analytics.pools); an unknown group name lists them. "
         "Times are in seconds, shares in [0, 1].",
     )
     p.add_argument("--date", default=None, help="day to replay, YYYY-MM-DD [the busiest day]")

@@ -27,6 +27,10 @@ scenario_from_log
 replay, ReplayResult
     A real day of a log (its arrivals and service times) replayed against another desk
     schedule; KPIs and breaches as it was and as replayed, side by side.
+as_is, AsIsResult
+    Does the simulated as-is day reproduce the log? Each logged day beside the mean and the
+    2.5-97.5 % spread of its simulated days, per interval and per day, with the error a model
+    exactly right would still make (``waitlab asis``).
 as_is_simulator, AsIsSimulator
     The simulator as the third model of :func:`waitlab.backtest` (``simulate=``): replications
     of each test day as it was, service and patience fitted on the training period.
@@ -39,6 +43,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from waitlab.exceptions import ArgumentError
+from waitlab.sim._as_is import AsIsResult, as_is
 from waitlab.sim._backtest_sim import AsIsSimulator, as_is_simulator
 from waitlab.sim._compare import Comparison, compare
 from waitlab.sim._day import SimulatedDay, choose_engine, simulate_day
@@ -53,6 +58,7 @@ from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
 from waitlab.sim._sweep import SweepResult, dask_executor, sweep
 
 __all__ = [
+    "AsIsResult",
     "AsIsSimulator",
     "Comparison",
     "DayArrays",
@@ -65,6 +71,7 @@ __all__ = [
     "Scenario",
     "SimulatedDay",
     "SweepResult",
+    "as_is",
     "as_is_simulator",
     "choose_engine",
     "compare",
