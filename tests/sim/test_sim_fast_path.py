@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_sim_equivalence import days as routed_days
 from test_sim_equivalence import drawn_days
@@ -84,8 +84,17 @@ def _generated(day: tuple[Scenario, Draws], cut: int, seats: object) -> None:
 def _drawn(day: tuple[Scenario, Draws], seed: int, seats: object) -> None:
     # real distributions (float times): the scenario's own draws and two independent days
     sc, draws = day
-    check_everything(sc, [simulate_day(sc, draws=draws), simulate_day(sc, rng=seed),
-                          simulate_day(sc, rng=seed + 1)], seats)
+    sims = [simulate_day(sc, draws=draws), simulate_day(sc, rng=seed), simulate_day(sc, rng=seed + 1)]
+    # A hopeless day (one desk for 400 customers an hour of 400 s each, nobody leaving) runs on
+    # for days after closing; the contacts schema refuses a wait over 24 h (the readers
+    # quarantine it as absurd), so the contacts route cannot judge such a day at all.
+    assume(all(_longest(d) < 86_400.0 for d in sims))
+    check_everything(sc, sims, seats)
+
+
+def _longest(day) -> float:
+    c = day.contacts
+    return float((c["ended_at"].fillna(c["arrived_at"]) - c["arrived_at"]).dt.total_seconds().max()) if len(c) else 0.0
 
 
 GENERATED = (routed_days(max_customers=120), st.integers(0, 120), st.sampled_from([None, 0, 1, 3]))
