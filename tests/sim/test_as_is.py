@@ -8,6 +8,7 @@ inside the spread in at least 80 % of the hours with more than 20 arrivals, and 
 day's mean wait within 15 % of the logged one.
 """
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import waitlab
 from waitlab.cli import main
 from waitlab.exceptions import ArgumentError
 from waitlab.sim import DeskGroup, Distribution, QueueSpec, Scenario, as_is, simulate_day
+from waitlab.sim._day import stack_contacts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,14 +34,8 @@ def mm10_log_fixture() -> pd.DataFrame:
         desks=(DeskGroup(name="d", serves=("q",), open=(10,) * 12),),
     )  # fmt: skip
     rng = np.random.default_rng(20261206)
-    days = []
-    for i in range(4):
-        c = simulate_day(sc, rng).contacts.copy()
-        for col in ("arrived_at", "called_at", "started_at", "ended_at"):
-            c[col] = c[col] + pd.Timedelta(days=i)
-        c["contact_id"] = c["contact_id"].astype(str) + f"-{i}"
-        days.append(c)
-    return pd.concat(days, ignore_index=True)
+    days = [simulate_day(dataclasses.replace(sc, date=sc.date + dt.timedelta(days=i)), rng) for i in range(4)]
+    return stack_contacts(days).drop(columns="replication")  # ids r<day>-<n>, each day on its own date
 
 
 def test_a_day_of_the_model_itself_falls_inside_the_spread(mm10_log: pd.DataFrame) -> None:
