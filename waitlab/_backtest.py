@@ -69,12 +69,9 @@ class ModelBacktestResult:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``.table`` to a CSV file, cells neutralised (:func:`waitlab.report.neutralize_cells`)."""
-        from waitlab._cells import neutralize_cells
+        from waitlab._cells import write_csv
 
-        out = Path(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        neutralize_cells(self.table).to_csv(out, index=False, date_format="%Y-%m-%d %H:%M:%S%z")
-        return out
+        return write_csv(self.table, path)
 
     def to_excel(self, path: str | Path, lang: str = "en") -> Path:
         """Write an Excel workbook: sheets ``errors``, ``backtest`` (the long table) and ``notes``.

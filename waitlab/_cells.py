@@ -22,12 +22,13 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 
 from waitlab.exceptions import ArgumentError
 
-__all__ = ["DANGEROUS_PREFIXES", "ID_COLUMNS", "hash_ids", "hash_value", "neutralize_cells", "new_salt"]
+__all__ = ["DANGEROUS_PREFIXES", "ID_COLUMNS", "hash_ids", "hash_value", "neutralize_cells", "new_salt", "write_csv"]
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -123,4 +124,12 @@ def hash_ids(df: pd.DataFrame, salt: str, columns: Iterable[str] = ID_COLUMNS) -
     for col in columns:
         if col in out.columns:
             out[col] = out[col].map(lambda v: hash_value(v, salt)).astype("string")
+    return out
+
+
+def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write `df` to a UTF-8 CSV file, cells neutralised, times as ``yyyy-mm-dd HH:MM:SS+hhmm``; the path."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    neutralize_cells(df).to_csv(out, index=False, encoding="utf-8", date_format="%Y-%m-%d %H:%M:%S%z")
     return out

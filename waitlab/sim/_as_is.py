@@ -70,12 +70,9 @@ class AsIsResult:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``.table`` (per interval) to a CSV file, cells neutralised (:func:`waitlab.report.neutralize_cells`)."""
-        from waitlab._cells import neutralize_cells
+        from waitlab._cells import write_csv
 
-        out = Path(path)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        neutralize_cells(self.table).to_csv(out, index=False, date_format="%Y-%m-%d %H:%M:%S%z")
-        return out
+        return write_csv(self.table, path)
 
     def __str__(self) -> str:
         lines = [f"As-is check: {len(self.scenarios)} day(s), each simulated as it was "
