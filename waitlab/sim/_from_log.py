@@ -12,7 +12,9 @@ What is taken from where (every choice is also written to the notes):
   over the whole log: the queues that make at least 10 % of a desk's services); a group's ``open`` count in an
   interval is its desks on duty that day (``desks_on_duty`` of
   :func:`waitlab.analytics.interval_stats`, default estimator), a time average rounded to the
-  nearest whole desk (halves up). A pool with no desk on duty all day is left out when
+  nearest whole desk (halves up), and at least one desk in an interval in which one of its desks
+  called a contact and no group sharing its queues had a desk (a sparse queue's desk idles longer
+  than the break threshold between calls, yet the log shows it at work). A pool with no desk on duty all day is left out when
   other groups serve its queues;
 * visible abandonment (kiosk) -- per queue, abandoned / (abandoned + no_show) of its kiosk
   contacts over the whole log (0 when nobody left): the share of impatient customers who
@@ -194,7 +196,8 @@ def scenario_from_log(
         "a desk's services, waitlab.analytics.pools); open = "
         + ("the group's desks on duty that day (desks_on_duty, estimator 'available': on duty through idle gaps "
            "shorter than 15 min, except while contacts of its main queues waited), a time average per interval rounded "
-           "to the nearest whole desk (halves up)."
+           "to the nearest whole desk (halves up), and at least 1 where one of its desks called a contact and no "
+           "group sharing its queues had a desk."
            if _open == "on_duty" else "the pool's desks with work overlapping each interval that day."),
         "no_show = 0: kiosk no-shows come from patience (customers who left before being called).",
     ]

@@ -48,7 +48,8 @@ def pool_groups(log: pd.DataFrame, queues: list[str]) -> Groups:
 def open_counts(
     day: pd.DataFrame, groups: Groups, kept: set[str], origin: pd.Timestamp, length: float, k: int, *, rule: str = "on_duty"
 ) -> list[DeskGroup]:
-    """Each pool's open desks per interval: its desks on duty that day, rounded to the nearest whole desk.
+    """Each pool's open desks per interval: its desks on duty that day, rounded to the nearest whole desk
+    (at least one where one of its desks called a contact and no group sharing its queues had a desk).
 
     With ``rule="present"`` (replay) a group's count is its desks with work (call to end)
     overlapping the interval instead. Desks on duty is :func:`waitlab.analytics.interval_stats`' ``desks_on_duty`` (default
@@ -76,6 +77,7 @@ def open_counts(
             values[sub["_bin"].to_numpy(dtype=np.int64)] = sub["desks_on_duty"].fillna(0).to_numpy(dtype=float)
             duty[str(name)] = values.reshape(k, per).mean(axis=1)
     counts = _round_together(groups, {n: duty.get(n, np.zeros(k)) for n in groups}, k)
+    counts = _at_least_one_at_work(day, groups, counts, origin, length, k)
     out: list[DeskGroup] = []
     for name, (qs, _) in groups.items():
         serves = tuple(q for q in qs if q in kept)
@@ -85,6 +87,34 @@ def open_counts(
     # no empty groups: drop a pool with no desk on duty all day when other groups serve its queues
     covered = {q for g in out if any(g.open) for q in g.serves}
     return [g for g in out if any(g.open) or not set(g.serves) <= covered]
+
+
+def _at_least_one_at_work(day: pd.DataFrame, groups: Groups, counts: dict[str, tuple[int, ...]],
+                          origin: pd.Timestamp, length: float, k: int) -> dict[str, tuple[int, ...]]:
+    """At least one desk open in each interval in which one of the group's desks called a contact.
+
+    A sparse queue's desks are idle longer than the break threshold between calls, so their time
+    average in an interval can round to 0 although the log shows a desk at work in it (the
+    customer it called was there, and so was the desk).
+    """
+    called = day["called_at"] if "called_at" in day.columns else day["started_at"]
+    at = ((called - origin).dt.total_seconds() // length).to_numpy(dtype=float, na_value=np.nan)
+    server = day["server"].astype("string").to_numpy(dtype=object, na_value=None)
+    out = dict(counts)
+    for name, (_, members) in groups.items():
+        mine = np.isin(server, members) & np.isfinite(at)
+        bins = at[mine].astype(np.int64)
+        bins = bins[(bins >= 0) & (bins < k)]
+        if not len(bins):
+            continue
+        work = np.zeros(k, dtype=bool)
+        work[bins] = True
+        # only where no group serving any of its queues has a desk open: elsewhere rounding shares
+        # the set's desks, and the customers had a desk
+        shared = [n for n, (qs, _) in groups.items() if set(qs) & set(groups[name][0])]
+        others = np.sum([np.asarray(out[n]) for n in shared], axis=0)
+        out[name] = tuple(max(c, 1) if w and o == 0 else c for c, w, o in zip(out[name], work, others, strict=True))
+    return out
 
 
 def _round_together(groups: Groups, duty: dict[str, np.ndarray], k: int) -> dict[str, tuple[int, ...]]:
