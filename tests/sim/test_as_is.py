@@ -78,6 +78,13 @@ def test_option_errors_are_one_sentence(mm10_log: pd.DataFrame, kw: dict, word: 
         as_is(mm10_log, **kw)
 
 
+def test_a_quiet_log_says_there_are_no_errors(mm10_log: pd.DataFrame) -> None:
+    res = as_is(mm10_log, "2024-03-05", replications=3, min_arrivals=1000)
+    assert (res.errors["intervals"] == 0).all() and res.errors["mae"].isna().all()
+    assert any(n.startswith("no interval had 1000 or more") for n in res.notes)
+    assert "      -" in str(res) and "nan" not in str(res).split("- as-is")[0]
+
+
 def test_cli_prints_and_writes_a_neutralised_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "asis.csv"
     code = main(["asis", str(ROOT / "datasets" / "branch_kiosk.csv"), "--date", "2025-03-25", "-n", "20",

@@ -83,8 +83,9 @@ class AsIsResult:
                          f"[{_num(r.low)}, {_num(r.high)}]: {where} the spread, ratio {r.ratio:.2f}")  # fmt: skip
         lines.append(f"{'kpi':<13} {'MAE':>9} {'bias':>9} {'noise MAE':>9} {'inside':>7} {'intervals':>9}")
         for r in self.errors.itertuples(index=False):
-            lines.append(f"{r.kpi:<13} {r.mae:>9.4g} {r.bias:>9.4g} {r.noise_mae:>9.4g} "
-                         f"{r.inside_share:>7.0%} {r.intervals:>9d}")  # fmt: skip
+            inside = f"{r.inside_share:.0%}" if np.isfinite(r.inside_share) else "-"
+            lines.append(f"{r.kpi:<13} {_num(r.mae):>9} {_num(r.bias):>9} {_num(r.noise_mae):>9} "
+                         f"{inside:>7} {r.intervals:>9d}")  # fmt: skip
         lines += [f"- {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -174,6 +175,11 @@ def as_is(
                 inside_share=("inside_f", "mean"), intervals=("error", "size"))
            .reindex(kpis).reset_index())  # fmt: skip
     err["intervals"] = err["intervals"].fillna(0).astype(int)
+    if not len(busy):
+        notes_busy = [f"no interval had {min_arrivals} or more logged arrivals, so there are no errors; lower "
+                      "min_arrivals (--min-arrivals) to compare quieter intervals."]  # fmt: skip
+    else:
+        notes_busy = []
     notes = [
         f"as-is: {replications} simulated days (seed {root}) of each of {len(days)} logged day(s) "
         f"(Scenario.from_log, {'real arrival times' if arrivals == 'trace' else 'arrival counts as rates'}; "
@@ -181,6 +187,7 @@ def as_is(
         f"spread: 2.5-97.5 % of the simulated days; noise: the mean distance of one simulated day from their mean, "
         f"the error a model exactly right would still make against one real day; errors over the intervals with "
         f"at least {min_arrivals} logged arrivals.",
+        *notes_busy,
     ]  # fmt: skip
     return AsIsResult(tuple(scenarios), NotedFrame(table, notes=notes), NotedFrame(per_day, notes=notes),
                       NotedFrame(err, notes=notes), tuple(notes))  # fmt: skip
