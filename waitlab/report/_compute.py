@@ -59,7 +59,9 @@ def _slot_frames(c: pd.DataFrame, width: float, sl: float) -> tuple[pd.DataFrame
     minutes = arr.dt.hour * 60 + arr.dt.minute
     step = max(1, int(round(width / 60)))
     slot_min = (minutes // step) * step
-    labels = slot_min.map(lambda m: f"{int(m) // 60:02d}:{int(m) % 60:02d}")
+    codes, starts = pd.factorize(slot_min)  # each slot's label written once, not once per contact
+    names = pd.Series([f"{int(m) // 60:02d}:{int(m) % 60:02d}" for m in starts])
+    labels = pd.Series(names.to_numpy()[codes], index=slot_min.index, dtype=names.dtype)
     days = max(1, arr.dt.normalize().nunique())
     tod = summary_by(_with(c, "slot", labels), "slot", sl_threshold=sl)
     tod = tod.sort_index()
