@@ -20,9 +20,12 @@ __all__ = ["daily_trend", "profile_heatmaps", "staffing_by_slot", "time_of_day"]
 
 
 def _tight() -> TightLayoutEngine:
-    """Matplotlib's tight layout in one pass: its default ``rect=(0, 0, 1, 1)`` measures every label
-    twice, the second time at the same places, for the same margins (to rounding)."""
-    return TightLayoutEngine(rect=None)
+    """Matplotlib's tight layout in one pass, as ``Figure.tight_layout()`` makes it (``rect=None``).
+
+    The engine's default ``rect=(0, 0, 1, 1)`` measures every label twice, the second time at the
+    same places, for the same margins (to rounding): the PNGs are the same, byte for byte.
+    """
+    return TightLayoutEngine(rect=None)  # type: ignore[arg-type]  # the stub omits None, Figure.tight_layout passes it
 
 
 def _busy(tod: pd.DataFrame) -> pd.DataFrame:
