@@ -116,3 +116,16 @@ def test_report_tables_write_cells_for_the_language_after_neutralising():
         assert cell in en, cell
     long = render_page("x", [Section("s").table(pd.DataFrame({"n": range(1205)}), max_rows=5)], lang="es")
     assert "1.200 filas más en el libro Excel" in long
+
+
+@pytest.mark.parametrize("sites", [["Sucursal Test"], ["Norte", "Sur"], ["Norte", None]])
+def test_kpis_by_site_are_summary_by_site(sites):
+    # a log of one site takes its row from the log's KPIs: the same numbers summary_by gives
+    from waitlab.analytics import summary_by
+    from waitlab.report import compute_report
+
+    log = _log()
+    log["site"] = pd.array([sites[i % len(sites)] for i in range(len(log))], dtype="string")
+    got = compute_report(log, rules=None).by_site
+    want = pd.DataFrame(summary_by(log, "site", sl_threshold=15 * 60))
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
