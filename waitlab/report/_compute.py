@@ -66,8 +66,14 @@ def _by_site(c: pd.DataFrame, kpis: Any, sl: float) -> pd.DataFrame:
 
 
 def _slot_frames(c: pd.DataFrame, width: float, sl: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """KPIs per interval of the day (all days pooled) and per weekday x hour, from summary_by."""
+    """KPIs per interval of the day (all days pooled) and per weekday x hour, from summary_by.
+
+    A slot pooled over the days spans the whole log, so its time-weighted KPIs (people waiting,
+    desks) mean nothing and the report shows none: the tables are computed without desk names,
+    which skips the desk estimators (every other KPI is the same).
+    """
     arr = c["arrived_at"]
+    c = _with(c, "server", pd.Series(pd.NA, index=c.index, dtype="string"))
     minutes = arr.dt.hour * 60 + arr.dt.minute
     step = max(1, int(round(width / 60)))
     slot_min = (minutes // step) * step
