@@ -76,8 +76,9 @@ def _column(col: pd.Series, kind: str, fmts: dict[str, Any], unit: str) -> tuple
     """(cell values with None for blanks, format, numeric?) of one column."""
     if kind in ("int", "num", "pct", "dur", "date", "datetime"):
         values = _serial(col) if kind in ("date", "datetime") else pd.to_numeric(col, errors="coerce").to_numpy(float)
-        cells = [None if v != v or v in (np.inf, -np.inf) else v for v in values.tolist()]
-        return cells, fmts[f"dur_{unit}" if kind == "dur" else kind], True
+        cells = values.astype(object)  # Python floats, as tolist() gives them
+        cells[~np.isfinite(values)] = None
+        return cells.tolist(), fmts[f"dur_{unit}" if kind == "dur" else kind], True
     if kind == "bool":
         yes, no = fmts["yes"], fmts["no"]
         return [None if v is None or v is pd.NA else (yes if v else no) for v in col.tolist()], None, False

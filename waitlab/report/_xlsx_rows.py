@@ -50,6 +50,14 @@ def _text(v: str) -> str:
     return f'<t xml:space="preserve">{s}</t>' if keep else f"<t>{s}</t>"
 
 
+def _last(cells: list[Any]) -> int:
+    """Index of the last cell that is not None (-1 when none is)."""
+    for i in range(len(cells) - 1, -1, -1):
+        if cells[i] is not None:
+            return i
+    return -1
+
+
 def _letters(col: int) -> str:
     name = ""
     col += 1
@@ -71,9 +79,9 @@ def write_rows(ws: Any, columns: Sequence[tuple[list[Any], Any, bool]]) -> int:
     if not columns or not can_write_rows(ws):
         return 0
     for cells, _, numeric in columns:
-        if not numeric and any(v is not None and len(v) > _STRMAX // 2 for v in cells):
+        if not numeric and max(map(len, filter(None, cells)), default=0) > _STRMAX // 2:
             return 0
-    last = max(max((i for i, v in enumerate(cells) if v is not None), default=-1) for cells, _, _ in columns)
+    last = max(_last(cells) for cells, _, _ in columns)
     if last <= 0:
         return 0
     ws._write_single_row(last + 1)  # writes the header row; the sheet's rows 1..last are ours
