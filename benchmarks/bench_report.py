@@ -8,8 +8,9 @@ the script times
 * ``waitlab.write_report(contacts, out, ingest=report)``: the numbers (``compute_report``), the
   figures, the HTML page and the workbook,
 
-and prints best and median of each, the ratio of the bests, and the report's parts: the numbers
-alone (``waitlab.report.compute_report``) and the workbook write.
+and prints best and median of each, the ratio of the bests, the numbers alone
+(``waitlab.report.compute_report``), and the CPU time of this process for the read and the report
+(steadier than wall time on a machine shared with other jobs) with their ratio.
 
 The log defaults to the SEELab month (``/work/shared/datasets/anonymous_bank/february.txt``,
 format ``seelab``; 31,052 calls); any other log works with ``--format`` (and ``--mapping``).
