@@ -106,3 +106,14 @@ def test_block_rows_need_a_constant_memory_sheet_with_only_its_header(tmp_path):
     ws.write_number(2, 0, 1.0)
     assert not can_write_rows(ws)  # rows below the header already written
     wb.close()
+
+
+def test_a_text_longer_than_excel_keeps_leaves_the_sheet_to_xlsxwriter(tmp_path, monkeypatch):
+    written = []
+    block = _excel.write_rows
+    monkeypatch.setattr(_excel, "write_rows", lambda ws, columns: written.append(block(ws, columns)) or written[-1])
+    frame = pd.DataFrame({"t": ["a", "x" * 40_000, "b"], "n": [1.0, 2.0, 3.0]})
+    path = write_workbook(tmp_path / "l.xlsx", {"S": frame}, "en")
+    assert written == [0]  # cell by cell: xlsxwriter cuts the text at Excel's 32,767 characters
+    values = [list(r) for r in openpyxl.load_workbook(path)["S"].iter_rows(values_only=True)]
+    assert values[2] == ["x" * 32_767, 2] and values[3] == ["b", 3]
