@@ -116,3 +116,35 @@ def test_report_tables_write_cells_for_the_language_after_neutralising():
         assert cell in en, cell
     long = render_page("x", [Section("s").table(pd.DataFrame({"n": range(1205)}), max_rows=5)], lang="es")
     assert "1.200 filas más en el libro Excel" in long
+
+
+@pytest.mark.parametrize("sites", [["Sucursal Test"], ["Norte", "Sur"], ["Norte", None]])
+def test_kpis_by_site_are_summary_by_site(sites):
+    # a log of one site takes its row from the log's KPIs: the same numbers summary_by gives
+    from waitlab.analytics import summary_by
+    from waitlab.report import compute_report
+
+    log = _log()
+    log["site"] = pd.array([sites[i % len(sites)] for i in range(len(log))], dtype="string")
+    got = compute_report(log, rules=None).by_site
+    want = pd.DataFrame(summary_by(log, "site", sl_threshold=15 * 60))
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+def test_pooled_tables_are_summary_by_without_the_desk_columns(tmp_path):
+    # a slot pooled over the days spans the whole log: no desk KPI is shown for it, every other is summary_by's
+    from waitlab.analytics import summary_by
+    from waitlab.report import compute_report
+
+    log = _log()
+    data = compute_report(log, rules=None)
+    arr = log["arrived_at"]
+    slot = ((arr.dt.hour * 60 + arr.dt.minute) // 30 * 30).map(lambda m: f"{m // 60:02d}:{m % 60:02d}")
+    want = pd.DataFrame(summary_by(log.assign(slot=slot), "slot", sl_threshold=15 * 60)).sort_index()
+    desks = ["desks_present", "desks_on_duty", "occupancy"]
+    got = data.time_of_day.drop(columns=["arrivals_per_day", *desks])
+    pd.testing.assert_frame_equal(got, want.drop(columns=desks), check_exact=True)
+    book = openpyxl.load_workbook(write_report(log, tmp_path, rules=None, lang="en")["excel"])
+    for name in ("By time of day", "Weekday and hour"):
+        header = [c.value for c in next(book[name].iter_rows())]
+        assert "Arrivals" in header and not any("Desks" in h or "waiting" in h for h in header), header

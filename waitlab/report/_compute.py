@@ -53,14 +53,35 @@ def _with(contacts: pd.DataFrame, name: str, values: pd.Series) -> pd.DataFrame:
     return out
 
 
+def _by_site(c: pd.DataFrame, kpis: Any, sl: float) -> pd.DataFrame:
+    """``summary_by(c, "site")``; for a log of one site, its row is the log's `kpis` (the same computation)."""
+    site = c["site"]
+    if not site.notna().any():
+        return pd.DataFrame()
+    codes, names = pd.factorize(site, use_na_sentinel=False)
+    if len(names) > 1:
+        return pd.DataFrame(summary_by(c, "site", sl_threshold=sl))
+    cols = [k for k in kpis if k not in ("first_arrival", "last_event")]  # summary_by's columns, span_s last
+    return pd.DataFrame({k: [kpis[k]] for k in cols}, index=pd.Index(names, name="site"))
+
+
 def _slot_frames(c: pd.DataFrame, width: float, sl: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """KPIs per interval of the day (all days pooled) and per weekday x hour, from summary_by."""
+    """KPIs per interval of the day (all days pooled) and per weekday x hour, from summary_by.
+
+    A slot pooled over the days spans the whole log, so its time-weighted KPIs (people waiting,
+    desks) mean nothing and the report shows none: the tables are computed without desk names,
+    which skips the desk estimators (every other KPI is the same).
+    """
     arr = c["arrived_at"]
+    c = _with(c, "server", pd.Series(pd.NA, index=c.index, dtype="string"))
     minutes = arr.dt.hour * 60 + arr.dt.minute
     step = max(1, int(round(width / 60)))
     slot_min = (minutes // step) * step
-    labels = slot_min.map(lambda m: f"{int(m) // 60:02d}:{int(m) % 60:02d}")
-    days = max(1, arr.dt.normalize().nunique())
+    codes, starts = pd.factorize(slot_min)  # each slot's label written once, not once per contact
+    names = pd.Series([f"{int(m) // 60:02d}:{int(m) % 60:02d}" for m in starts])
+    labels = pd.Series(names.to_numpy()[codes], index=slot_min.index, dtype=names.dtype)
+    day = arr.dt.normalize()
+    days = max(1, day.nunique())
     tod = summary_by(_with(c, "slot", labels), "slot", sl_threshold=sl)
     tod = tod.sort_index()
     tod.insert(0, "arrivals_per_day", tod["arrivals"] / days)
@@ -69,7 +90,7 @@ def _slot_frames(c: pd.DataFrame, width: float, sl: float) -> tuple[pd.DataFrame
     idx = prof.index.to_numpy(dtype=int)
     prof = pd.DataFrame(prof)
     prof["weekday"], prof["hour"] = idx // 100, idx % 100
-    n_weekdays = arr.dt.normalize().drop_duplicates().dt.day_of_week.value_counts()
+    n_weekdays = day.drop_duplicates().dt.day_of_week.value_counts()
     prof["arrivals_per_day"] = prof["arrivals"] / prof["weekday"].map(n_weekdays).astype(float)
     return pd.DataFrame(tod), prof.sort_values(["weekday", "hour"])
 
@@ -158,7 +179,7 @@ def _one(c: pd.DataFrame, d: ChannelDefaults, width: float, seats: Seats, ingest
         empty = pd.DataFrame()
         return ReportData(c, d, dict(kpis), empty, empty, empty, empty, empty, empty, empty, None, None, None,
                           interval=width, notes=notes, ingest=ingest)
-    by_site = summary_by(c, "site", sl_threshold=sl) if c["site"].notna().any() else pd.DataFrame()
+    by_site = _by_site(c, kpis, sl)
     by_queue = summary_by(c, "queue", sl_threshold=sl)
     intervals = interval_stats(c, interval=width, sl_threshold=sl)
     by_q = interval_stats(c, interval=width, by=["queue"], sl_threshold=sl)
@@ -171,6 +192,6 @@ def _one(c: pd.DataFrame, d: ChannelDefaults, width: float, seats: Seats, ingest
         theta = float(pat.mean_patience)  # Erlang A assumes exponential patience: its MLE, the simple estimate
         theta = theta if math.isfinite(theta) and theta > 0 else None
     plan = _staffing(c, d, width, theta, notes) if staffing else None
-    return ReportData(c, d, dict(kpis), pd.DataFrame(by_site), pd.DataFrame(by_queue), pd.DataFrame(intervals),
+    return ReportData(c, d, dict(kpis), by_site, pd.DataFrame(by_queue), pd.DataFrame(intervals),
                       pd.DataFrame(by_q), tod, prof, _daily(c, sl), comp, plan, pat, simple, width,
                       list(dict.fromkeys(notes)), ingest)

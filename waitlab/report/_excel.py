@@ -17,6 +17,7 @@ import pandas as pd
 
 from waitlab.report._columns import Table
 from waitlab.report._safe import neutralize_cells
+from waitlab.report._xlsx_rows import write_rows
 
 __all__ = ["excel_ready", "sheet_name", "write_workbook"]
 
@@ -75,12 +76,20 @@ def _column(col: pd.Series, kind: str, fmts: dict[str, Any], unit: str) -> tuple
     """(cell values with None for blanks, format, numeric?) of one column."""
     if kind in ("int", "num", "pct", "dur", "date", "datetime"):
         values = _serial(col) if kind in ("date", "datetime") else pd.to_numeric(col, errors="coerce").to_numpy(float)
-        cells = [None if v != v or v in (np.inf, -np.inf) else v for v in values.tolist()]
-        return cells, fmts[f"dur_{unit}" if kind == "dur" else kind], True
+        cells = values.astype(object)  # Python floats, as tolist() gives them
+        cells[~np.isfinite(values)] = None
+        return cells.tolist(), fmts[f"dur_{unit}" if kind == "dur" else kind], True
     if kind == "bool":
         yes, no = fmts["yes"], fmts["no"]
         return [None if v is None or v is pd.NA else (yes if v else no) for v in col.tolist()], None, False
-    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else str(v) for v in col.tolist()], None, False
+    return [None if v is None or v is pd.NA or v is pd.NaT or v != v else _text(str(v)) for v in col.tolist()], None, False
+
+
+def _text(s: str) -> str:
+    """`s` as Excel text: xlsxwriter's constant-memory mode copies a text ``<r>...</r>`` into the sheet's
+    XML unescaped (as rich text), where it could close its cell and add a formula; a leading ``'``
+    keeps it text, as for the formula prefixes :func:`neutralize_cells` neutralises."""
+    return "'" + s if s.startswith("<r>") and s.endswith("</r>") else s
 
 
 def _write_table(ws: Any, table: Table, fmts: dict[str, Any]) -> None:
@@ -96,15 +105,16 @@ def _write_table(ws: Any, table: Table, fmts: dict[str, Any]) -> None:
         ws.set_column(j, j, width)
     ws.set_row(0, None, fmts["head"])
     for j, header in enumerate(frame.columns):
-        ws.write_string(0, j, str(header), fmts["head"])
+        ws.write_string(0, j, _text(str(header)), fmts["head"])
     ws.freeze_panes(1, 0)
     if len(frame.columns):
         ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    start = write_rows(ws, columns)  # the XML of the rows but the last, in one block
     # the unwrapped writers: the public ones only add A1-notation parsing, and rows/columns here are numbers
     number = getattr(ws, "_write_number", ws.write_number)
     string = getattr(ws, "_write_string", ws.write_string)
     plan = [(j, cells, f, numeric) for j, (cells, f, numeric) in enumerate(columns)]
-    for i in range(len(frame)):
+    for i in range(start, len(frame)):
         row = i + 1
         for j, cells, f, numeric in plan:
             v = cells[i]

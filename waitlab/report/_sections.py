@@ -19,7 +19,8 @@ __all__ = ["KPI_COLS", "kpi_cards", "sections", "sheets"]
 
 KPI_COLS = ["arrivals", "served", "abandon_rate", "sl_offered", "asa", "wait_mean", "wait_p90", "wait_max", "mean_service"]
 _SLOT_COLS = ["slot", "arrivals_per_day", "sl_offered", "asa", "wait_mean", "wait_p90", "abandon_rate"]
-_POOLED_DROP = ["span_s", "waiting_mean", "waiting_max", "desks_present", "desks_busy", "occupancy"]  # time-weighted: not per slot
+_POOLED_DROP = ["span_s", "waiting_mean", "waiting_max", "desks_present", "desks_on_duty", "desks_busy",
+                "occupancy"]  # time-weighted: not per slot
 _DAY_COLS = ["day", "weekday", "arrivals", "served", "sl_offered", "asa", "wait_mean", "abandon_rate", "missing"]
 _BREACH_COLS = ["contact_id", "rule", "day", "hour", "queue", "outcome", "observed_s", "limit_s", "excess_s"]
 _TURN_COLS = ["day", "queue", "ticket", "arrived_at", "called_at", "overtaken_ticket", "overtaken_arrived_at", "delay_s"]
