@@ -71,22 +71,23 @@ def replicate_many(
     the time-weighted ones).
     """
     from waitlab.compliance import load_rules
+    from waitlab.sim._fast_batch import simulate_batch
     from waitlab.sim._fast_intervals import INTERVAL_KPIS, fast_intervals
-    from waitlab.sim._fast_kpis import _stack, fast_breaches, fast_days_kpis
+    from waitlab.sim._fast_kpis import batch_breaches, batch_kpis, stack_batch
 
-    days = [simulate_day(scenario, np.random.default_rng(s), engine=engine) for s in seeds]
-    arrays = _stack(days)
-    out = fast_days_kpis(days, sl_threshold=sl_threshold, stacked=arrays)
+    batch = simulate_batch(scenario, seeds, engine=choose_engine(scenario, engine))
+    arrays = stack_batch(batch)
+    out = batch_kpis(batch, arrays, sl_threshold=sl_threshold)
     if rules is not None:
-        judged = fast_breaches(days, load_rules(rules), seats, stacked=arrays)
+        judged = batch_breaches(batch, arrays, load_rules(rules), seats)
         for kpis, breaches in zip(out, judged, strict=True):
             kpis.update(breaches)
     stacked = None
     for kpi in by_interval:  # in the order asked
         if kpi in INTERVAL_KPIS:
             fast_intervals(out, scenario, arrays, (kpi,), sl_threshold)
-        elif days:
-            stacked = stack_contacts(days) if stacked is None else stacked
+        elif batch.n_days:
+            stacked = stack_contacts([batch.day(k) for k in range(batch.n_days)]) if stacked is None else stacked
             _add_intervals(out, scenario, stacked, (kpi,), sl_threshold)
     return out
 
