@@ -95,21 +95,18 @@ def simulate_batch(scenario: Scenario, seeds: Sequence[np.random.SeedSequence], 
     offsets, draws = draw_days(scenario, seeds)
     n = len(draws["arrival"])
     out = DayArrays.empty(n)
-    desk_queues, desk_start, on_duty, bounds, openings = routing_tables(scenario)
-    serves = scenario.serves
-    pooled = bool((serves.sum(axis=1) <= 1).all())
-    queue_desks = np.flatnonzero(serves.T.ravel()) % max(serves.shape[0], 1)  # desks of each queue, queue by queue
-    queue_start = np.concatenate([[0], np.cumsum(serves.sum(axis=0))]).astype(np.int64)
+    pooled = bool((scenario.serves.sum(axis=1) <= 1).all())
+    desk_queues, desk_start, queue_desks, queue_start, on_duty, bounds, openings = routing_tables(scenario)
     _simulate(offsets, draws["arrival"], draws["queue"], draws["priority"], draws["service"], draws["patience"],
               draws["absent"], draws["visible"], scenario.channel == "phone", len(scenario.queues), desk_queues,
-              desk_start, on_duty, bounds, openings, float(scenario.no_show_seconds), pooled,
-              queue_desks.astype(np.int64), queue_start, out.called, out.started, out.ended, out.outcome, out.server)
+              desk_start, queue_desks, queue_start, on_duty, bounds, openings, float(scenario.no_show_seconds), pooled,
+              out.called, out.started, out.ended, out.outcome, out.server)
     return DayBatch(scenario, offsets, draws, {f: getattr(out, f) for f in OUTCOME_FIELDS}, "fast")
 
 
 @njit(cache=True)
 def _simulate(offsets, arrival, queue, priority, service, patience, absent, visible, phone, nq, desk_queues,
-              desk_start, on_duty, bounds, openings, cost, pooled, queue_desks, queue_start,
+              desk_start, queue_desks, queue_start, on_duty, bounds, openings, cost, pooled,
               called, started, ended, outcome, server):  # pragma: no cover - compiled
     """Every day of the batch, each by the kernel :func:`waitlab.sim._engine_fast.run_fast` would pick."""
     for day in range(offsets.size - 1):
@@ -121,8 +118,8 @@ def _simulate(offsets, arrival, queue, priority, service, patience, absent, visi
                 break
         if not use_pooled:
             route_day(arrival[lo:hi], queue[lo:hi], priority[lo:hi], service[lo:hi], patience[lo:hi],
-                      absent[lo:hi], visible[lo:hi], phone, nq, desk_queues, desk_start, on_duty, bounds, openings,
-                      cost, called[lo:hi], started[lo:hi], ended[lo:hi], outcome[lo:hi], server[lo:hi])
+                      absent[lo:hi], visible[lo:hi], phone, nq, desk_queues, desk_start, queue_desks, queue_start,
+                      on_duty, bounds, openings, cost, called[lo:hi], started[lo:hi], ended[lo:hi], outcome[lo:hi], server[lo:hi])
             continue
         a = arrival[lo:hi]
         deadline = a + patience[lo:hi]

@@ -270,7 +270,7 @@ def _time_kpis(lo, hi, wait, arrival_ns, called_ns, started_ns, ended_ns, server
             m += 1
             waited += max(min(e, span) - max(s, 0), 0) / NS
     row[17] = waited / length
-    row[18] = _waiting_max(np.sort(starts[:m]), np.sort(ends[:m]))
+    row[18] = _waiting_max(starts, ends, m)
     # desks: services [started, ended)
     busy = 0.0
     rows = np.empty(hi - lo, dtype=np.int64)
@@ -304,16 +304,26 @@ def _time_kpis(lo, hi, wait, arrival_ns, called_ns, started_ns, ended_ns, server
 
 
 @njit(cache=True)
-def _waiting_max(starts, ends):  # pragma: no cover - compiled
-    """Largest number waiting: the level just after each instant a wait starts (0 if nobody waited)."""
+def _waiting_max(starts, ends, m):  # pragma: no cover - compiled
+    """Largest number waiting: the level just after each instant a wait starts (0 if nobody waited).
+
+    The level after the events of instant ``t`` is (waits started by ``t``) - (waits ended by
+    ``t``), read with two pointers over the sorted starts (they come in arrival order) and ends
+    (`starts` and `ends` hold `m` values; sorted in place).
+    """
+    for j in range(1, m):
+        if starts[j] < starts[j - 1]:
+            starts[:m] = np.sort(starts[:m])
+            break
+    ends[:m] = np.sort(ends[:m])
     top = 0
     e = 0
     s = 0
-    for j in range(starts.size):
+    for j in range(m):
         t = starts[j]
-        while s < starts.size and starts[s] <= t:
+        while s < m and starts[s] <= t:
             s += 1
-        while e < ends.size and ends[e] <= t:
+        while e < m and ends[e] <= t:
             e += 1
         top = max(top, s - e)
     return float(top)

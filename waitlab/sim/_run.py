@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waitlab._ci import t_interval, wilson
+from waitlab._ci import _t_quantile, t_interval, wilson
 from waitlab._random import RNG, root_seed
 from waitlab.compliance import Seats
 from waitlab.exceptions import ArgumentError
@@ -341,42 +341,69 @@ def _progress(it: Iterable[Any], total: int, show: bool, label: str) -> Iterator
 def summarise(scenario: Scenario, results: list[dict[str, float]], *, seed: int, engine: str,
               rules: Any = None, seats: Seats = None, sl_threshold: float = 20.0) -> RunResult:
     """Build a :class:`RunResult` from per-replication KPI dicts (in replication order)."""
-    per = pd.DataFrame(results)
+    keys = list(results[0]) if results else []
+    if results and all(list(r) == keys for r in results):  # one row of floats a day: one 2-D array
+        values = np.array([list(r.values()) for r in results], dtype=np.float64).reshape(len(results), len(keys))
+    else:
+        frame = pd.DataFrame(results)
+        keys, values = list(frame.columns), frame.to_numpy(dtype=np.float64)
+    cells = [j for j, c in enumerate(keys) if c.endswith("]") and "[" in c]
+    by_interval = _interval_summary(scenario, [keys[j] for j in cells], values[:, cells])
+    rest = [j for j in range(len(keys)) if j not in set(cells)]
+    per = pd.DataFrame(values[:, rest], columns=[keys[j] for j in rest])
     per.insert(0, "replication", np.arange(len(per)))
-    cells = [c for c in per.columns if c.endswith("]") and "[" in c]
-    by_interval = _interval_summary(scenario, per[cells])
-    per = per.drop(columns=cells)
-    flags = [c for c in per.columns if c.startswith("breached_")]
-    kpi_cols = [c for c in per.columns if c != "replication" and c not in flags]
-    summary = pd.DataFrame([_mean_ci(per[c].to_numpy(dtype=float)) for c in kpi_cols], index=kpi_cols)
-    summary.index.name = "kpi"
-    probs = pd.DataFrame([_wilson(per[c].to_numpy(dtype=float)) for c in flags],
-                         index=[c.removeprefix("breached_") for c in flags],
-                         columns=["probability", "ci_low", "ci_high", "n"])
-    probs.index.name = "rule"
+    flags = [j for j in rest if keys[j].startswith("breached_")]
+    kpis = [j for j in rest if not keys[j].startswith("breached_")]
+    summary = pd.DataFrame(_mean_cis(np.ascontiguousarray(values[:, kpis].T)),
+                           index=pd.Index([keys[j] for j in kpis], name="kpi"))
+    if flags:
+        p = np.ascontiguousarray(values[:, flags].T).mean(axis=1)
+        low, high = wilson(p, len(per))
+        probs = pd.DataFrame({"probability": p, "ci_low": low, "ci_high": high, "n": len(per)},
+                             index=pd.Index([keys[j].removeprefix("breached_") for j in flags], name="rule"))
+    else:
+        probs = pd.DataFrame([], index=pd.Index([], name="rule"), columns=["probability", "ci_low", "ci_high", "n"])
     return RunResult(scenario=scenario, replications=len(per), seed=seed, engine=engine, per_replication=per,
                      summary=summary, breach_probability=probs, rules=rules, seats=seats,
                      sl_threshold=sl_threshold, by_interval=by_interval)
 
 
-def _interval_summary(scenario: Scenario, cells: pd.DataFrame) -> pd.DataFrame:
+def _mean_cis(rows: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`_mean_ci` of every row of `rows` (one KPI a row) as columns, the same numbers (tested).
+
+    Rows of finite values are reduced together (numpy reduces each row of a C-contiguous array
+    exactly as it reduces that row alone); the others, and a single replication, one at a time.
+    """
+    k, n = rows.shape
+    out: dict[str, np.ndarray] = {c: np.full(k, np.nan) for c in ("mean", "std", "ci_low", "ci_high")}
+    out["n"] = np.zeros(k, dtype=np.int64)
+    whole = np.isfinite(rows).all(axis=1) if n >= 2 else np.zeros(k, dtype=bool)
+    if whole.any():
+        m = rows[whole]
+        mean, std = m.mean(axis=1), m.std(axis=1, ddof=1)
+        half = _t_quantile(0.5 + 0.95 / 2, n - 1) * std / math.sqrt(n)
+        low = np.where((m.min(axis=1) >= 0) & (mean - half < 0.0), 0.0, mean - half)  # as max(mean - half, 0.0)
+        for key, col in zip(("mean", "std", "ci_low", "ci_high", "n"), (mean, std, low, mean + half, n), strict=True):
+            out[key][whole] = col
+    for i in np.flatnonzero(~whole):
+        row = _mean_ci(rows[i])
+        for key in out:
+            out[key][i] = row[key]
+    return out
+
+
+def _interval_summary(scenario: Scenario, names: list[str], values: np.ndarray) -> pd.DataFrame:
     """Long table ``kpi, interval, interval_start, mean, std, ci_low, ci_high, n`` from ``"<kpi>[<i>]"`` columns."""
-    rows = []
+    columns = ["kpi", "interval", "interval_start", "mean", "std", "ci_low", "ci_high", "n"]
+    if not names:
+        return pd.DataFrame([], columns=columns)
     labels = scenario.interval_labels()
-    for col in cells.columns:
-        kpi, i = col[:-1].split("[")
-        rows.append({"kpi": kpi, "interval": int(i), "interval_start": labels[int(i)],
-                     **_mean_ci(cells[col].to_numpy(dtype=float))})
-    return pd.DataFrame(rows, columns=["kpi", "interval", "interval_start", "mean", "std", "ci_low", "ci_high",
-                                       "n"])
+    kpi, at = zip(*(c[:-1].split("[") for c in names), strict=True)
+    intervals = [int(i) for i in at]
+    return pd.DataFrame({"kpi": list(kpi), "interval": intervals, "interval_start": [labels[i] for i in intervals],
+                         **_mean_cis(np.ascontiguousarray(values.T))}, columns=columns)
 
 
 def _mean_ci(x: np.ndarray) -> dict[str, float]:
     mean, low, high, std, n = t_interval(x)
     return {"mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n}
-
-
-def _wilson(flags: np.ndarray) -> dict[str, float]:
-    p = float(flags.mean())
-    low, high = wilson(p, flags.size)
-    return {"probability": p, "ci_low": float(low), "ci_high": float(high), "n": flags.size}
