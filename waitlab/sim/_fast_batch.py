@@ -22,7 +22,7 @@ from waitlab.sim._day import SimulatedDay, simulate_day
 from waitlab.sim._draws import Draws
 from waitlab.sim._engine_fast import _kernel as _pooled_queue
 from waitlab.sim._fast_routed import route_day, routing_tables
-from waitlab.sim._outcome import DayArrays
+from waitlab.sim._outcome import OTHER, DayArrays
 from waitlab.sim._scenario import Scenario
 
 __all__ = ["DRAW_FIELDS", "OUTCOME_FIELDS", "DayBatch", "simulate_batch"]
@@ -94,7 +94,8 @@ def simulate_batch(scenario: Scenario, seeds: Sequence[np.random.SeedSequence], 
 
     offsets, draws = draw_days(scenario, seeds)
     n = len(draws["arrival"])
-    out = DayArrays.empty(n)
+    out = DayArrays(np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan), np.full(n, OTHER, dtype=np.int8),
+                    np.full(n, -1, dtype=np.int64))
     pooled = bool((scenario.serves.sum(axis=1) <= 1).all())
     desk_queues, desk_start, queue_desks, queue_start, on_duty, bounds, openings = routing_tables(scenario)
     _simulate(offsets, draws["arrival"], draws["queue"], draws["priority"], draws["service"], draws["patience"],

@@ -92,21 +92,23 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
 
     `columns` maps each field of :class:`Draws` to one array of every day's values; day ``k``
     is rows ``offsets[k]:offsets[k + 1]`` and equals ``draw(scenario,
-    np.random.default_rng(seeds[k]))`` bit for bit.
+    np.random.default_rng(seeds[k]))`` bit for bit (``queue`` and ``priority`` as int16).
     """
     lam, qf, qi, scale, values, fixed, bounds = _params(scenario)
     length = float(scenario.interval)
     clamp = float(np.nextafter(scenario.horizon, 0.0))
     per_day = float(lam.sum()) + float(fixed.size)
-    cap = max(64, int(len(seeds) * (per_day + 8 * math.sqrt(per_day) + 32)))
+    expected = len(seeds) * per_day
+    cap = int(expected + 8 * math.sqrt(expected) + 64)  # 8 standard deviations above the expected customers
     f = np.empty((3, cap))  # arrival, service, patience
-    g = np.empty((4, cap), dtype=np.int64)  # queue, priority, absent, visible
+    g = np.empty((2, cap), dtype=np.int16)  # queue, priority
+    b = np.empty((2, cap), dtype=np.bool_)  # absent, visible
     offsets = np.zeros(len(seeds) + 1, dtype=np.int64)
     off = 0
     for day, seed in enumerate(seeds):
         while True:
             n = _draw_day(np.random.default_rng(seed), lam, qf, qi, scale, values, fixed, bounds, length, clamp,
-                          f, g, off)
+                          f, g, b, off)
             if n >= 0:
                 break
             if n == _REFER:  # a value Draws refuses, or unsorted times: the reference raises or sorts
@@ -114,16 +116,18 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
                 n = -(off + len(d))
                 if off + len(d) <= f.shape[1]:
                     f[:, off:off + len(d)] = (d.arrival, d.service, d.patience)
-                    g[:, off:off + len(d)] = (d.queue, d.priority, d.absent, d.visible)
+                    g[:, off:off + len(d)] = (d.queue, d.priority)
+                    b[:, off:off + len(d)] = (d.absent, d.visible)
                     n = len(d)
                     break
             cap = 2 * max(cap, -n)  # n = -(rows needed): grow, then draw the day again
             f = np.concatenate([f, np.empty((3, cap - f.shape[1]))], axis=1)
-            g = np.concatenate([g, np.empty((4, cap - g.shape[1]), dtype=np.int64)], axis=1)
+            g = np.concatenate([g, np.empty((2, cap - g.shape[1]), dtype=np.int16)], axis=1)
+            b = np.concatenate([b, np.empty((2, cap - b.shape[1]), dtype=np.bool_)], axis=1)
         off += n
         offsets[day + 1] = off
     cols = {"arrival": f[0, :off], "queue": g[0, :off], "service": f[1, :off], "patience": f[2, :off],
-            "priority": g[1, :off], "absent": g[2, :off].astype(np.bool_), "visible": g[3, :off].astype(np.bool_)}
+            "priority": g[1, :off], "absent": b[0, :off], "visible": b[1, :off]}
     return offsets, cols
 
 
@@ -197,8 +201,8 @@ def _sort_times(t, counts, bounds, length):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _draw_day(rng, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, g, off):  # pragma: no cover
-    """Draw one day into ``f[:, off:]`` and ``g[:, off:]``; the number of customers, or
+def _draw_day(rng, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, g, b, off):  # pragma: no cover
+    """Draw one day into ``f[:, off:]``, ``g[:, off:]`` and ``b[:, off:]``; the number of customers, or
     ``-(off + customers)`` when the buffers are too short, or ``_REFER`` (draw the day with
     :func:`draw`) for a service or patience that :class:`Draws` refuses or times out of order."""
     nq, k = lam.shape
@@ -277,6 +281,6 @@ def _draw_day(rng, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, 
         f[2, r] = pt_
         g[0, r] = best
         g[1, r] = pri[best][p]
-        g[2, r] = ab[best][p]
-        g[3, r] = vis[best][p]
+        b[0, r] = ab[best][p] != 0
+        b[1, r] = vis[best][p] != 0
     return total

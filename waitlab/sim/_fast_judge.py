@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["COLUMNS", "convert", "measure"]
+__all__ = ["COLUMNS", "convert", "day_columns", "measure"]
 
 NAT = np.iinfo(np.int64).min
 NS = 1_000_000_000
@@ -54,25 +54,27 @@ def _seconds(ns):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def convert(arrival, called, started, ended, wait, service, arrival_ns, called_ns, leave_ns, started_ns,
+def convert(arrival, called, started, ended, lo, hi, wait, service, arrival_ns, called_ns, leave_ns, started_ns,
             ended_ns):  # pragma: no cover - compiled
-    """Fill the nanosecond columns, the wait and the service (seconds, NaN when unknown or negative).
+    """Fill the nanosecond columns, the wait and the service (seconds, NaN when unknown or negative)
+    of rows ``lo:hi`` into the output arrays (from their start).
 
     Returns False when a duration exceeds 2**53 ns (about 104 days): pandas then nudges the
-    seconds, so the caller computes those with pandas.
+    seconds, so the caller measures those days by the contacts route.
     """
     exact = True
-    for i in range(arrival.size):
+    for i in range(lo, hi):
         a = _ns(arrival[i])
         c = _ns(called[i])
         s = _ns(started[i])
         e = _ns(ended[i])
         lv = c if c != NAT else e
-        arrival_ns[i] = a
-        called_ns[i] = c
-        started_ns[i] = s
-        ended_ns[i] = e
-        leave_ns[i] = lv
+        r = i - lo
+        arrival_ns[r] = a
+        called_ns[r] = c
+        started_ns[r] = s
+        ended_ns[r] = e
+        leave_ns[r] = lv
         w = np.nan
         if lv != NAT:
             d = lv - a
@@ -80,7 +82,7 @@ def convert(arrival, called, started, ended, wait, service, arrival_ns, called_n
             w = _seconds(d)
             if w < 0:
                 w = np.nan
-        wait[i] = w
+        wait[r] = w
         v = np.nan
         if e != NAT and s != NAT:
             d = e - s
@@ -88,8 +90,20 @@ def convert(arrival, called, started, ended, wait, service, arrival_ns, called_n
             v = _seconds(d)
             if v < 0:
                 v = np.nan
-        service[i] = v
+        service[r] = v
     return exact
+
+
+@njit(cache=True)
+def day_columns(arrival, called, started, ended, lo, hi):  # pragma: no cover - compiled
+    """:func:`convert` of rows ``lo:hi`` into new arrays: ``(exact, wait, service, arrival_ns, called_ns,
+    leave_ns, started_ns, ended_ns)``."""
+    m = hi - lo
+    wait, service = np.empty(m), np.empty(m)
+    a_ns, c_ns, l_ns = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+    s_ns, e_ns = np.empty(m, dtype=np.int64), np.empty(m, dtype=np.int64)
+    exact = convert(arrival, called, started, ended, lo, hi, wait, service, a_ns, c_ns, l_ns, s_ns, e_ns)
+    return exact, wait, service, a_ns, c_ns, l_ns, s_ns, e_ns
 
 
 @njit(cache=True)
@@ -174,21 +188,26 @@ def _quantile(v, q):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def measure(offsets, outcome, wait, service, arrival_ns, called_ns, started_ns, ended_ns, server, arrival, called,
-            ended, sl, gap, horizon, desk_seconds, desk_hours, out):  # pragma: no cover - compiled
-    """Every column of :data:`COLUMNS` for each day, into the rows of `out`."""
+def measure(offsets, arrival, called, started, ended, outcome, server, sl, gap, horizon, desk_seconds, desk_hours,
+            out):  # pragma: no cover - compiled
+    """Every column of :data:`COLUMNS` for each day, into the rows of `out`; False if a duration
+    is too long for the exact seconds (see :func:`convert`)."""
     n_desks = 1
     for i in range(server.size):
         n_desks = max(n_desks, server[i] + 1)
     code = np.full(n_desks, -1, dtype=np.int64)
+    exact = True
     for day in range(offsets.size - 1):
         lo, hi = offsets[day], offsets[day + 1]
+        ok, wait, service, a_ns, c_ns, _, s_ns, e_ns = day_columns(arrival, called, started, ended, lo, hi)
+        exact = exact and ok
         row = out[day]
-        _counts(lo, hi, outcome, wait, service, sl, row)
+        _counts(0, hi - lo, outcome[lo:hi], wait, service, sl, row)
         if hi > lo:
-            _time_kpis(lo, hi, wait, arrival_ns, called_ns, started_ns, ended_ns, server, gap, code, row)
+            _time_kpis(0, hi - lo, wait, a_ns, c_ns, s_ns, e_ns, server[lo:hi], gap, code, row)
         _sim_kpis(lo, hi, arrival, called, ended, horizon, desk_seconds, row)
         row[23] = desk_hours
+    return exact
 
 
 @njit(cache=True)

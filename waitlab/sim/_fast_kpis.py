@@ -57,13 +57,12 @@ def stack_batch(batch: DayBatch) -> dict[str, np.ndarray]:
     cols = {k: np.empty(n, dtype=np.int64) for k in ("arrival_ns", "called_ns", "leave_ns", "started_ns",
                                                        "ended_ns")}
     wait, service = np.empty(n), np.empty(n)
-    exact = convert(d["arrival"], a["called"], a["started"], a["ended"], wait, service, cols["arrival_ns"],
+    exact = convert(d["arrival"], a["called"], a["started"], a["ended"], 0, n, wait, service, cols["arrival_ns"],
                     cols["called_ns"], cols["leave_ns"], cols["started_ns"], cols["ended_ns"])
     if not exact:  # pragma: no cover - durations of over 104 days: pandas' own rounding
         wait, service = _pandas_seconds(cols)
     return {"day": np.repeat(np.arange(batch.n_days), batch.sizes), "wait": wait, "service": service,
-            "outcome": a["outcome"], "called_known": cols["called_ns"] != np.iinfo(np.int64).min, **cols,
-            "server": a["server"], "queue": d["queue"], "priority": d["priority"]}
+            "outcome": a["outcome"], **cols, "server": a["server"]}
 
 
 def _pandas_seconds(cols: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
@@ -86,23 +85,25 @@ def _stack(days: Sequence[SimulatedDay]) -> dict[str, np.ndarray]:
     return stack_batch(_batch(days))
 
 
-def batch_kpis(batch: DayBatch, s: dict[str, np.ndarray], sl_threshold: float = 20.0) -> list[dict[str, float]]:
-    """Every KPI of every day of `batch` (the keys of ``days_kpis``); `s` is :func:`stack_batch` of it.
+def batch_kpis(batch: DayBatch, sl_threshold: float = 20.0) -> list[dict[str, float]]:
+    """Every KPI of every day of `batch` (the keys of ``days_kpis``), from its arrays.
 
-    A day without customers is measured by the contacts route (its KPIs are mostly NaN and 0).
+    A day without customers is measured by the contacts route (its KPIs are mostly NaN and 0),
+    and so are all the days if one holds a duration too long for exact seconds (over 104 days).
     """
     from waitlab.analytics import KPI_COLUMNS, kpis
     from waitlab.sim._fast_judge import COLUMNS, measure
-    from waitlab.sim._kpis import day_kpis
+    from waitlab.sim._kpis import day_kpis, days_kpis
 
     sc = batch.scenario
     out = np.zeros((batch.n_days, len(COLUMNS)))
     if batch.n_days:
-        a = batch.arrays
-        measure(batch.offsets, s["outcome"], s["wait"], s["service"], s["arrival_ns"], s["called_ns"],
-                s["started_ns"], s["ended_ns"], s["server"], batch.draws["arrival"], a["called"], a["ended"],
-                float(sl_threshold), round(kpis.ON_DUTY_GAP * 1_000_000_000), float(sc.horizon),
-                float(sc.on_duty.sum()) * float(sc.interval), float(sc.desk_hours()), out)
+        d, a = batch.draws, batch.arrays
+        exact = measure(batch.offsets, d["arrival"], a["called"], a["started"], a["ended"], a["outcome"], a["server"],
+                        float(sl_threshold), round(kpis.ON_DUTY_GAP * 1_000_000_000), float(sc.horizon),
+                        float(sc.on_duty.sum()) * float(sc.interval), float(sc.desk_hours()), out)
+        if not exact:  # pragma: no cover - durations of over 104 days
+            return days_kpis([batch.day(k) for k in range(batch.n_days)], sl_threshold)
     rows = [dict(zip(COLUMNS, r, strict=True)) for r in out.tolist()]
     for k in np.flatnonzero(batch.sizes == 0):  # a day without customers
         sim = {c: rows[k][c] for c in COLUMNS if c not in KPI_COLUMNS or c == "prob_wait"}
@@ -111,35 +112,30 @@ def batch_kpis(batch: DayBatch, s: dict[str, np.ndarray], sl_threshold: float = 
     return rows
 
 
-def batch_breaches(batch: DayBatch, s: dict[str, np.ndarray], ruleset: Any, seats: Any = None) -> list[dict[str, float]]:
-    """:func:`waitlab.sim._kpis.days_breaches` of every day of `batch`; `s` is :func:`stack_batch` of it.
+def batch_breaches(batch: DayBatch, ruleset: Any, seats: Any = None) -> list[dict[str, float]]:
+    """:func:`waitlab.sim._kpis.days_breaches` of every day of `batch`, from its arrays.
 
     Total limits judge the wait; standing and seated limits judge the standing and seated
     seconds of the seat sweep, kiosk days only.
     """
     from waitlab.sim._fast_limits import judge
-    from waitlab.sim._fast_seats import batch_room_times, day_seat_count
+    from waitlab.sim._fast_seats import day_seat_count
+    from waitlab.sim._kpis import days_breaches
 
-    if seats is not None:  # checked as the contacts route checks it, whatever the limits
-        day_seat_count(batch.scenario.site, seats)
-    n = len(s["day"])
-    kiosk = batch.scenario.channel == "kiosk"
-    if kiosk and any(lim.kind != "total" for lim in ruleset.limits):
-        standing, seated = batch_room_times(batch, s, seats)
-    else:
-        standing = seated = np.full(n, np.nan)
+    cap = day_seat_count(batch.scenario.site, seats)  # checked as the contacts route checks it
+    d, a = batch.draws, batch.arrays
     kinds = np.array([("total", "standing", "seated").index(lim.kind) for lim in ruleset.limits], dtype=np.int64)
     limits = np.array([lim.seconds for lim in ruleset.limits], dtype=np.float64)
-    q, p = s["queue"], s["priority"]
-    if n and (p.min() < 0 or p.max() > 1):  # other classes: number them
+    p = d["priority"]
+    if len(p) and (p.min() < 0 or p.max() > 1):  # other classes: number them
         p = np.unique(p, return_inverse=True)[1].ravel()
-    classes = int(p.max()) + 1 if n else 1
-    line = q * classes + p
-    turns = bool(kiosk and ruleset.checks_turn_order)
     tol = round(ruleset.turn_order.tolerance_seconds * 1e9) if ruleset.checks_turn_order else 0
-    per_limit, breaching, overtaking = judge(batch.offsets, s["wait"], standing, seated, kinds, limits, turns, tol,
-                                             line, max(int(line.max(initial=0)) + 1, 1), s["arrival_ns"],
-                                             s["called_ns"])
+    exact, per_limit, breaching, overtaking = judge(
+        batch.offsets, d["arrival"], a["called"], a["started"], a["ended"], d["queue"], p,
+        batch.scenario.channel == "kiosk", -1 if cap is None else cap, bool((kinds != 0).any()), kinds, limits,
+        ruleset.checks_turn_order, tol, int(p.max(initial=1)) + 1)
+    if not exact:  # pragma: no cover - durations of over 104 days
+        return days_breaches([batch.day(k).contacts for k in range(batch.n_days)], ruleset, seats)
     ids = [lim.id for lim in ruleset.limits]
     out = []
     for size, hits, tot, over in zip(batch.sizes.tolist(), per_limit.tolist(), breaching.tolist(),
@@ -154,26 +150,21 @@ def batch_breaches(batch: DayBatch, s: dict[str, np.ndarray], ruleset: Any, seat
     return out
 
 
-def fast_kpis(days: Sequence[SimulatedDay], sl_threshold: float = 20.0,
-              stacked: dict[str, np.ndarray] | None = None) -> list[dict[str, float]]:
+def fast_kpis(days: Sequence[SimulatedDay], sl_threshold: float = 20.0) -> list[dict[str, float]]:
     """The :data:`FAST_KPIS` of each day, equal to ``summary_by(stack_contacts(days), "replication")``."""
-    rows = fast_days_kpis(days, sl_threshold, stacked)
+    rows = fast_days_kpis(days, sl_threshold)
     return [{k: row[k] for k in FAST_KPIS} for row in rows]
 
 
-def fast_days_kpis(days: Sequence[SimulatedDay], sl_threshold: float = 20.0,
-                   stacked: dict[str, np.ndarray] | None = None) -> list[dict[str, float]]:
+def fast_days_kpis(days: Sequence[SimulatedDay], sl_threshold: float = 20.0) -> list[dict[str, float]]:
     """:func:`waitlab.sim._kpis.days_kpis` from the arrays: every KPI of every day, no contacts table."""
     if not days:
         return []
-    batch = _batch(days)
-    return batch_kpis(batch, stack_batch(batch) if stacked is None else stacked, sl_threshold)
+    return batch_kpis(_batch(days), sl_threshold)
 
 
-def fast_breaches(days: Sequence[SimulatedDay], ruleset: Any, seats: Any = None,
-                  stacked: dict[str, np.ndarray] | None = None) -> list[dict[str, float]]:
+def fast_breaches(days: Sequence[SimulatedDay], ruleset: Any, seats: Any = None) -> list[dict[str, float]]:
     """:func:`waitlab.sim._kpis.days_breaches` from the arrays: every limit kind, with or without seats."""
     if not days:
         return []
-    batch = _batch(days)
-    return batch_breaches(batch, stack_batch(batch) if stacked is None else stacked, ruleset, seats)
+    return batch_breaches(_batch(days), ruleset, seats)

@@ -17,6 +17,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from waitlab.sim._fast_judge import day_columns
+from waitlab.sim._fast_seats import room_day
+
 __all__ = ["judge"]
 
 NAT = np.iinfo(np.int64).min
@@ -24,42 +27,54 @@ TOTAL, STANDING, SEATED = 0, 1, 2
 
 
 @njit(cache=True)
-def judge(offsets, wait, standing, seated, kinds, seconds, turns, tol, line, n_lines, arrival_ns,
-          called_ns):  # pragma: no cover - compiled
-    """Per day: breaches of each limit, customers breaching any, overtaking tickets.
+def judge(offsets, arrival, called, started, ended, queue, priority, kiosk, seats, room, kinds, seconds, turns, tol,
+          n_classes):  # pragma: no cover - compiled
+    """Per day: breaches of each limit, customers breaching any, overtaking tickets; False in `exact`
+    when a duration is too long for the exact seconds (:func:`waitlab.sim._fast_judge.convert`).
 
-    Returns ``(per_limit, breaching, overtaking)``; `line` numbers each customer's (queue,
-    priority) line, ``0 <= line < n_lines``; `turns` is False when the rule set does not check
-    the turn order (or the day is not at a kiosk), `tol` the tolerance in ns.
+    Returns ``(exact, per_limit, breaching, overtaking)``. The standing and seated seconds are
+    computed (`room`) on kiosk days with `seats` (< 0: unknown); a (queue, priority) line is
+    ``queue * n_classes + priority``; `turns` is False when the turn order is not checked (or the
+    day is not at a kiosk), `tol` its tolerance in ns.
     """
     n_days = offsets.size - 1
     per_limit = np.zeros((n_days, kinds.size), dtype=np.int64)
     breaching = np.zeros(n_days, dtype=np.int64)
     overtaking = np.zeros(n_days, dtype=np.int64)
+    n_lines = n_classes
+    for i in range(queue.size):
+        n_lines = max(n_lines, (queue[i] + 1) * n_classes)
     best = np.empty(n_lines, dtype=np.int64)  # latest call among the earlier issue times of the line
     has_best = np.zeros(n_lines, dtype=np.bool_)
     block_at = np.empty(n_lines, dtype=np.int64)  # issue time of the line's current block, its latest call
     block_max = np.empty(n_lines, dtype=np.int64)
     has_block = np.zeros(n_lines, dtype=np.bool_)
+    exact = True
     for day in range(n_days):
         lo, hi = offsets[day], offsets[day + 1]
-        for i in range(lo, hi):
+        ok, wait, _, a_ns, c_ns, l_ns, _, _ = day_columns(arrival, called, started, ended, lo, hi)
+        exact = exact and ok
+        standing = np.full(hi - lo, np.nan)
+        seated = np.full(hi - lo, np.nan)
+        if kiosk and room:
+            room_day(a_ns, l_ns, seats, standing, seated)
+        for r in range(hi - lo):
             hit = False
             for j in range(kinds.size):
-                x = wait[i] if kinds[j] == TOTAL else standing[i] if kinds[j] == STANDING else seated[i]
+                x = wait[r] if kinds[j] == TOTAL else standing[r] if kinds[j] == STANDING else seated[r]
                 if x > seconds[j]:  # NaN never breaches
                     per_limit[day, j] += 1
                     hit = True
             breaching[day] += hit
-        if not turns:
+        if not (kiosk and turns):
             continue
         has_best[:] = False
         has_block[:] = False
-        for i in range(lo, hi):
-            c = called_ns[i]
+        for r in range(hi - lo):
+            c = c_ns[r]
             if c == NAT:
                 continue
-            ln, a = line[i], arrival_ns[i]
+            ln, a = queue[lo + r] * n_classes + priority[lo + r], a_ns[r]
             if not has_block[ln] or a != block_at[ln]:  # a later issue time: the block before it is earlier
                 if has_block[ln]:
                     best[ln] = max(best[ln], block_max[ln]) if has_best[ln] else block_max[ln]
@@ -71,4 +86,4 @@ def judge(offsets, wait, standing, seated, kinds, seconds, turns, tol, line, n_l
                 block_max[ln] = max(block_max[ln], c)
             if has_best[ln] and best[ln] - c > tol:
                 overtaking[day] += 1
-    return per_limit, breaching, overtaking
+    return exact, per_limit, breaching, overtaking

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from waitlab.sim._day import SimulatedDay
     from waitlab.sim._fast_batch import DayBatch
 
-__all__ = ["batch_room_times", "day_seat_count", "fast_standing"]
+__all__ = ["batch_room_times", "day_seat_count", "fast_standing", "room_day"]
 
 _NAT = np.iinfo(np.int64).min
 
@@ -62,34 +62,40 @@ def batch_room_times(batch: DayBatch, s: dict[str, np.ndarray], seats: Any) -> t
 
 @njit(cache=True)
 def _room_times(offsets, arrival_ns, leave_ns, seats, standing, seated):  # pragma: no cover - compiled
-    """Standing and seated seconds of each customer whose departure from the room is known (else left NaN).
+    """:func:`room_day` of every day (rows ``offsets[k]:offsets[k + 1]``)."""
+    for day in range(offsets.size - 1):
+        lo, hi = offsets[day], offsets[day + 1]
+        room_day(arrival_ns[lo:hi], leave_ns[lo:hi], seats, standing[lo:hi], seated[lo:hi])
+
+
+@njit(cache=True)
+def room_day(arrival_ns, leave_ns, seats, standing, seated):  # pragma: no cover - compiled
+    """Standing and seated seconds of each customer of one room whose departure is known (others left as they are).
 
     `seats` < 0 is an unknown count: every second of waiting is standing.
     """
-    for day in range(offsets.size - 1):
-        lo, hi = offsets[day], offsets[day + 1]
-        idx = np.empty(hi - lo, dtype=np.int64)
-        m = 0
-        for i in range(lo, hi):
-            if leave_ns[i] != _NAT:
-                idx[m] = i
-                m += 1
-        idx = idx[:m]
-        if seats < 0:
-            for i in idx:
-                standing[i] = (leave_ns[i] - arrival_ns[i]) / 1e9
-                seated[i] = 0.0
-            continue
-        got = np.full(m, _NAT, dtype=np.int64)
-        _sweep(arrival_ns[idx], leave_ns[idx], seats, got)
-        for j in range(m):
-            i = idx[j]
-            if got[j] != _NAT:
-                standing[i] = (got[j] - arrival_ns[i]) / 1e9
-                seated[i] = (leave_ns[i] - got[j]) / 1e9
-            else:
-                standing[i] = (leave_ns[i] - arrival_ns[i]) / 1e9
-                seated[i] = 0 / 1e9
+    idx = np.empty(arrival_ns.size, dtype=np.int64)
+    m = 0
+    for i in range(arrival_ns.size):
+        if leave_ns[i] != _NAT:
+            idx[m] = i
+            m += 1
+    idx = idx[:m]
+    if seats < 0:
+        for i in idx:
+            standing[i] = (leave_ns[i] - arrival_ns[i]) / 1e9
+            seated[i] = 0.0
+        return
+    got = np.full(m, _NAT, dtype=np.int64)
+    _sweep(arrival_ns[idx], leave_ns[idx], seats, got)
+    for j in range(m):
+        i = idx[j]
+        if got[j] != _NAT:
+            standing[i] = (got[j] - arrival_ns[i]) / 1e9
+            seated[i] = (leave_ns[i] - got[j]) / 1e9
+        else:
+            standing[i] = (leave_ns[i] - arrival_ns[i]) / 1e9
+            seated[i] = 0 / 1e9
 
 
 @njit(cache=True)

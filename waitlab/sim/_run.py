@@ -76,15 +76,15 @@ def replicate_many(
     from waitlab.sim._fast_kpis import batch_breaches, batch_kpis, stack_batch
 
     batch = simulate_batch(scenario, seeds, engine=choose_engine(scenario, engine))
-    arrays = stack_batch(batch)
-    out = batch_kpis(batch, arrays, sl_threshold=sl_threshold)
+    out = batch_kpis(batch, sl_threshold=sl_threshold)
     if rules is not None:
-        judged = batch_breaches(batch, arrays, load_rules(rules), seats)
+        judged = batch_breaches(batch, load_rules(rules), seats)
         for kpis, breaches in zip(out, judged, strict=True):
             kpis.update(breaches)
-    stacked = None
+    stacked, arrays = None, None
     for kpi in by_interval:  # in the order asked
         if kpi in INTERVAL_KPIS:
+            arrays = stack_batch(batch) if arrays is None else arrays
             fast_intervals(out, scenario, arrays, (kpi,), sl_threshold)
         elif batch.n_days:
             stacked = stack_contacts([batch.day(k) for k in range(batch.n_days)]) if stacked is None else stacked
