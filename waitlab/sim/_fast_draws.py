@@ -126,7 +126,7 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
             b = np.concatenate([b, np.empty((2, cap - b.shape[1]), dtype=np.bool_)], axis=1)
         off += n
         offsets[day + 1] = off
-    cols = {"arrival": f[0, :off], "queue": g[0, :off], "service": f[1, :off], "patience": f[2, :off],
+    cols: dict[str, np.ndarray] = {"arrival": f[0, :off], "queue": g[0, :off], "service": f[1, :off], "patience": f[2, :off],
             "priority": g[1, :off], "absent": b[0, :off], "visible": b[1, :off]}
     return offsets, cols
 
