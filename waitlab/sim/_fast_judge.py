@@ -174,17 +174,42 @@ def _ratio(num, den):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _quantile(v, q):  # pragma: no cover - compiled
-    """pandas' group quantile (linear) of the sorted `v`."""
-    n = v.size
+def _select(v, n, zeros):  # pragma: no cover - compiled
+    """`v` partitioned so that the values :func:`_quantile` reads for p50, p90 and p95 are in place.
+
+    The known waits are `zeros` values 0 and the values `v` (`n` in all); a partition around the
+    few positions read is cheaper than a sort (and than numba's quicksort on many equal values).
+    """
+    if v.size < 2:
+        return v
+    at = np.empty(6, dtype=np.int64)
+    m = 0
+    for q in (0.5, 0.9, 0.95):
+        idx = int(q * (n - 1))
+        for k in (idx - zeros, idx + 1 - zeros):
+            if 0 <= k < v.size:
+                at[m] = k
+                m += 1
+    if m == 0:
+        return v
+    return np.partition(v, np.unique(at[:m]))
+
+
+@njit(cache=True)
+def _quantile(v, zeros, q):  # pragma: no cover - compiled
+    """pandas' group quantile (linear) of `zeros` values 0 followed by the sorted `v` (or `v`
+    partitioned around the positions read, :func:`_select`)."""
+    n = zeros + v.size
     if n == 0:
         return np.nan
     qi = q * (n - 1)
     idx = int(qi)
     frac = qi % 1
+    lo = 0.0 if idx < zeros else v[idx - zeros]
     if frac == 0.0:
-        return v[idx]
-    return v[idx] + (v[idx + 1] - v[idx]) * frac
+        return lo
+    hi = 0.0 if idx + 1 < zeros else v[idx + 1 - zeros]
+    return lo + (hi - lo) * frac
 
 
 @njit(cache=True)
@@ -217,7 +242,8 @@ def _counts(lo, hi, outcome, wait, service, sl, row):  # pragma: no cover - comp
     n_wait = n_service = n_asa = within = short = 0
     sum_wait = sum_service = sum_asa = 0.0
     top = -np.inf
-    waits = np.empty(hi - lo)
+    waits = np.empty(hi - lo)  # the known waits above 0, after `zeros` waits of 0
+    zeros = 0
     for i in range(lo, hi):
         o = outcome[i]
         w = wait[i]
@@ -225,7 +251,10 @@ def _counts(lo, hi, outcome, wait, service, sl, row):  # pragma: no cover - comp
         abandoned += o == 1
         no_show += o == 2
         if np.isfinite(w):
-            waits[n_wait] = w
+            if w == 0.0:
+                zeros += 1
+            else:
+                waits[n_wait - zeros] = w
             n_wait += 1
             sum_wait += w
             top = max(top, w)
@@ -240,16 +269,16 @@ def _counts(lo, hi, outcome, wait, service, sl, row):  # pragma: no cover - comp
             n_service += 1
             sum_service += service[i]
     arrivals = hi - lo
-    waits = np.sort(waits[:n_wait])
+    waits = _select(waits[:n_wait - zeros], n_wait, zeros)
     row[0] = arrivals
     row[1] = served
     row[2] = abandoned
     row[3] = no_show
     row[4] = arrivals - served - abandoned - no_show
     row[5] = _ratio(sum_wait, n_wait)
-    row[6] = _quantile(waits, 0.5)
-    row[7] = _quantile(waits, 0.9)
-    row[8] = _quantile(waits, 0.95)
+    row[6] = _quantile(waits, zeros, 0.5)
+    row[7] = _quantile(waits, zeros, 0.9)
+    row[8] = _quantile(waits, zeros, 0.95)
     row[9] = top if n_wait else np.nan
     row[10] = _ratio(sum_service, n_service)
     row[11] = _ratio(sum_asa, n_asa)
@@ -334,7 +363,7 @@ def _waiting_max(starts, ends, m):  # pragma: no cover - compiled
         if starts[j] < starts[j - 1]:
             starts[:m] = np.sort(starts[:m])
             break
-    ends[:m] = np.sort(ends[:m])
+    _nearly_sorted(ends, m)
     top = 0
     e = 0
     s = 0
@@ -346,6 +375,24 @@ def _waiting_max(starts, ends, m):  # pragma: no cover - compiled
             e += 1
         top = max(top, s - e)
     return float(top)
+
+
+@njit(cache=True)
+def _nearly_sorted(v, m):  # pragma: no cover - compiled
+    """Sort ``v[:m]`` in place: an insertion sort while the values are nearly in order (the ends of
+    the waits mostly follow the arrivals), numpy's sort once that costs more than a few moves a value."""
+    budget = 8 * m
+    for j in range(1, m):
+        x = v[j]
+        q = j - 1
+        while q >= 0 and v[q] > x:
+            v[q + 1] = v[q]
+            q -= 1
+        v[q + 1] = x
+        budget -= j - 1 - q
+        if budget < 0:
+            v[:m] = np.sort(v[:m])
+            return
 
 
 @njit(cache=True)
