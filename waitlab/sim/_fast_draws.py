@@ -1,13 +1,14 @@
 """The draws of many days, compiled: the very numbers of :func:`waitlab.sim.draw`, day after day.
 
 :func:`waitlab.sim.draw` is the readable definition of a day's randomness (numpy calls on the
-day's own generator, queue after queue). :func:`draw_days` makes the same draws for many days
-with one compiled call a day: it takes each day's generator into numba, whose
-``numpy.random.Generator`` methods run numpy's own algorithms on the same bit generator, and
-asks it for the same numbers in the same order (per queue: the Poisson count of each interval,
-the uniform times, service, patience, priority and absence; then the visible flags), so every
-day is bit for bit the day ``draw(scenario, SeedSequence)`` gives (tested over generated
-scenarios of every distribution family). The day's customers are then put in arrival order by
+day's own generator, queue after queue). :func:`draw_days` makes the same draws for all the days
+of a chunk in one compiled call: each day's PCG64 generator is seeded from its SeedSequence and
+sampled by :mod:`waitlab.sim._fast_random` (numpy's algorithms), asked for the same numbers in the
+same order (per queue: the Poisson count of each interval, the uniform times, service, patience,
+priority and absence; then the visible flags), so every day is bit for bit the day
+``draw(scenario, np.random.default_rng(seed))`` gives (tested over generated scenarios of every
+distribution family). A day the compiled path cannot draw (another kind of seed, an
+out-of-order time, a value :class:`~waitlab.sim.Draws` refuses) is drawn by :func:`draw` itself. The day's customers are then put in arrival order by
 merging the queues (each already in time order; equal times keep queue order, as the stable
 sort of ``draw`` does), and written one day after the other into stacked arrays.
 """
@@ -21,6 +22,16 @@ import numpy as np
 from numba import njit
 
 from waitlab.sim._draws import draw
+from waitlab.sim._fast_random import (
+    bounded,
+    exponential,
+    gamma,
+    lognormal,
+    next_double,
+    poisson,
+    seed_state,
+    weibull,
+)
 from waitlab.sim._scenario import Scenario
 
 __all__ = ["draw_days"]
@@ -104,30 +115,36 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
     g = np.empty((2, cap), dtype=np.int16)  # queue, priority
     b = np.empty((2, cap), dtype=np.bool_)  # absent, visible
     offsets = np.zeros(len(seeds) + 1, dtype=np.int64)
-    off = 0
-    for day, seed in enumerate(seeds):
-        while True:
-            n = _draw_day(np.random.default_rng(seed), lam, qf, qi, scale, values, fixed, bounds, length, clamp,
-                          f, g, b, off)
-            if n >= 0:
+    compiled = all(isinstance(s, np.random.SeedSequence) and s.pool_size == 4 for s in seeds) and \
+        not (qi[:, 3] > 2**32 - 1).any() and not (qi[:, 5] > 2**32 - 1).any()
+    pools = np.array([s.pool for s in seeds] if compiled else [], dtype=np.uint32).reshape(-1, 4)
+    day = 0
+    while day < len(seeds):
+        if compiled:
+            day, n = _draw_days(pools, day, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, g, b, offsets)
+            if day == len(seeds):
                 break
-            if n == _REFER:  # a value Draws refuses, or unsorted times: the reference raises or sorts
-                d = draw(scenario, np.random.default_rng(seed))
-                n = -(off + len(d))
-                if off + len(d) <= f.shape[1]:
-                    f[:, off:off + len(d)] = (d.arrival, d.service, d.patience)
-                    g[:, off:off + len(d)] = (d.queue, d.priority)
-                    b[:, off:off + len(d)] = (d.absent, d.visible)
-                    n = len(d)
-                    break
-            cap = 2 * max(cap, -n)  # n = -(rows needed): grow, then draw the day again
-            f = np.concatenate([f, np.empty((3, cap - f.shape[1]))], axis=1)
-            g = np.concatenate([g, np.empty((2, cap - g.shape[1]), dtype=np.int16)], axis=1)
-            b = np.concatenate([b, np.empty((2, cap - b.shape[1]), dtype=np.bool_)], axis=1)
-        off += n
-        offsets[day + 1] = off
-    cols: dict[str, np.ndarray] = {"arrival": f[0, :off], "queue": g[0, :off], "service": f[1, :off], "patience": f[2, :off],
-            "priority": g[1, :off], "absent": b[0, :off], "visible": b[1, :off]}
+        else:
+            n = _REFER
+        off = offsets[day]
+        if n == _REFER:  # a value Draws refuses, times out of order, another seed: the reference raises or draws
+            d = draw(scenario, np.random.default_rng(seeds[day]))
+            n = -(off + len(d))
+            if off + len(d) <= f.shape[1]:
+                f[:, off:off + len(d)] = (d.arrival, d.service, d.patience)
+                g[:, off:off + len(d)] = (d.queue, d.priority)
+                b[:, off:off + len(d)] = (d.absent, d.visible)
+                offsets[day + 1] = off + len(d)
+                day += 1
+                continue
+        cap = 2 * max(cap, -n)  # n = -(rows needed): grow, then draw the day again
+        f = np.concatenate([f, np.empty((3, cap - f.shape[1]))], axis=1)
+        g = np.concatenate([g, np.empty((2, cap - g.shape[1]), dtype=np.int16)], axis=1)
+        b = np.concatenate([b, np.empty((2, cap - b.shape[1]), dtype=np.bool_)], axis=1)
+    off = offsets[-1]
+    cols: dict[str, np.ndarray] = {"arrival": f[0, :off], "queue": g[0, :off], "service": f[1, :off],
+                                   "patience": f[2, :off], "priority": g[1, :off], "absent": b[0, :off],
+                                   "visible": b[1, :off]}
     return offsets, cols
 
 
@@ -135,28 +152,43 @@ _REFER = -(2**62)
 
 
 @njit(cache=True)
-def _sample(rng, code, a, b, values, vo, vn, n, out):  # pragma: no cover - compiled
+def _draw_days(pools, day, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, g, b,
+               offsets):  # pragma: no cover - compiled
+    """Draw the days from `day` on, each from its seed's pool; ``(day, code)`` where the first day not
+    drawn stops (``day == len(pools)`` when all are), its code from :func:`_draw_day`."""
+    st = np.zeros(6, dtype=np.uint64)
+    while day < pools.shape[0]:
+        seed_state(pools[day], st)
+        n = _draw_day(st, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, g, b, offsets[day])
+        if n < 0:
+            return day, n
+        offsets[day + 1] = offsets[day] + n
+        day += 1
+    return day, 0
+
+
+@njit(cache=True)
+def _sample(st, code, a, b, values, vo, vn, n, out):  # pragma: no cover - compiled
     """`n` draws of a distribution into `out` (Distribution.sample's numbers, in its order)."""
     if code == _NONE:
         out[:n] = np.inf
     elif code == _EXP:
         for i in range(n):
-            out[i] = rng.exponential(a)
+            out[i] = exponential(st, a)
     elif code == _DET:
         out[:n] = a
     elif code == _LOGN:
         for i in range(n):
-            out[i] = rng.lognormal(a, b)
+            out[i] = lognormal(st, a, b)
     elif code == _GAMMA:
         for i in range(n):
-            out[i] = rng.gamma(a, b)
+            out[i] = gamma(st, a, b)
     elif code == _WEIB:
         for i in range(n):
-            out[i] = rng.weibull(a) * b
+            out[i] = weibull(st, a) * b
     else:
-        idx = rng.integers(0, vn, n)
         for i in range(n):
-            out[i] = values[vo + idx[i]]
+            out[i] = values[vo + bounded(st, vn - 1)]
 
 
 @njit(cache=True)
@@ -201,7 +233,7 @@ def _sort_times(t, counts, bounds, length):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _draw_day(rng, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, g, b, off):  # pragma: no cover
+def _draw_day(st, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, g, b, off):  # pragma: no cover
     """Draw one day into ``f[:, off:]``, ``g[:, off:]`` and ``b[:, off:]``; the number of customers, or
     ``-(off + customers)`` when the buffers are too short, or ``_REFER`` (draw the day with
     :func:`draw`) for a service or patience that :class:`Draws` refuses or times out of order."""
@@ -220,32 +252,32 @@ def _draw_day(rng, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, 
         else:
             counts = np.empty(k, dtype=np.int64)
             for m in range(k):
-                counts[m] = rng.poisson(lam[j, m])
+                counts[m] = poisson(st, lam[j, m])
             t = np.empty(counts.sum())
             p = 0
             for m in range(k):
                 for _ in range(counts[m]):
-                    t[p] = bounds[m] + rng.random() * length
+                    t[p] = bounds[m] + next_double(st) * length
                     p += 1
             _sort_times(t, counts, bounds, length)
             for p in range(t.size):
                 t[p] = min(t[p], clamp)
         n = t.size
         s = np.empty(n)
-        _sample(rng, qi[j, 0], qf[j, 0], qf[j, 1], values, qi[j, 2], qi[j, 3], n, s)
+        _sample(st, qi[j, 0], qf[j, 0], qf[j, 1], values, qi[j, 2], qi[j, 3], n, s)
         ns = qi[j, 6]
         if ns:
             for p in range(n):
                 at = min(max(int(t[p] // length), 0), ns - 1)  # numba's float // is Python's (and numpy's)
                 s[p] = s[p] * scale[j, at]
         pt = np.empty(n)
-        _sample(rng, qi[j, 1], qf[j, 2], qf[j, 3], values, qi[j, 4], qi[j, 5], n, pt)
+        _sample(st, qi[j, 1], qf[j, 2], qf[j, 3], values, qi[j, 4], qi[j, 5], n, pt)
         pr = np.empty(n, dtype=np.int64)
         for p in range(n):
-            pr[p] = 1 if rng.random() < qf[j, 4] else 0
+            pr[p] = 1 if next_double(st) < qf[j, 4] else 0
         a = np.empty(n, dtype=np.int64)
         for p in range(n):
-            a[p] = 1 if rng.random() < qf[j, 5] else 0
+            a[p] = 1 if next_double(st) < qf[j, 5] else 0
         ts.append(t)
         svc.append(s)
         pat.append(pt)
@@ -261,7 +293,7 @@ def _draw_day(rng, lam, qf, qi, scale, values, fixed, bounds, length, clamp, f, 
         v = np.zeros(ts[j].size, dtype=np.int64)
         if qf[j, 6] > 0:
             for p in range(v.size):
-                v[p] = 1 if rng.random() < qf[j, 6] else 0
+                v[p] = 1 if next_double(st) < qf[j, 6] else 0
         vis.append(v)
     # merge the queues by time, equal times in queue order
     pos = np.zeros(nq, dtype=np.int64)
