@@ -109,8 +109,7 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
     length = float(scenario.interval)
     clamp = float(np.nextafter(scenario.horizon, 0.0))
     per_day = float(lam.sum()) + float(fixed.size)
-    expected = len(seeds) * per_day
-    cap = int(expected + 8 * math.sqrt(expected) + 64)  # 8 standard deviations above the expected customers
+    cap = _capacity(len(seeds) * per_day)
     f = np.empty((3, cap))  # arrival, service, patience
     g = np.empty((2, cap), dtype=np.int16)  # queue, priority
     b = np.empty((2, cap), dtype=np.bool_)  # absent, visible
@@ -149,6 +148,11 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
 
 
 _REFER = -(2**62)
+
+
+def _capacity(expected: float) -> int:
+    """Rows to allocate for `expected` customers: 8 standard deviations more (the buffers grow if short)."""
+    return int(expected + 8 * math.sqrt(expected) + 64)
 
 
 @njit(cache=True)
