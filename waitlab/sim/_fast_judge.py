@@ -1,16 +1,18 @@
 """Compiled measurement of many simulated days: every KPI of a day, from the stacked arrays, in one pass.
 
 The contacts route (:func:`waitlab.sim._kpis.days_kpis`) builds the pandas contacts table and
-measures it with :func:`waitlab.analytics.summary_by`; :mod:`waitlab.sim._fast_kpis` measures the
-same from the engines' arrays with numpy, and this module does it with numba, day by day in one
-call over a whole :class:`~waitlab.sim._fast_batch.DayBatch`. The numbers are the same bit for
-bit because every step is the same arithmetic in the same order:
+measures it with :func:`waitlab.analytics.summary_by`; :func:`measure` measures the same from the
+engines' arrays with numba, day by day in one call over a whole
+:class:`~waitlab.sim._fast_batch.DayBatch` (the time-weighted KPIs in :mod:`waitlab.sim._fast_time`).
+The numbers are the same bit for bit because every step is the same arithmetic in the same order:
 
 * times are the contacts table's whole nanoseconds, ``rint(seconds * 1e9)``, and a duration in
   seconds is pandas' ``Timedelta.total_seconds``: ``floor(ns / 1e9) + (ns mod 1e9) / 1e9``
-  (:func:`_seconds`; pandas nudges values beyond 2**53 ns, which :func:`convert` leaves to pandas);
+  (:func:`_seconds`; pandas nudges values beyond 2**53 ns, which :func:`convert` reports so the
+  caller takes the contacts route);
 * a mean is a sum in row order (``np.bincount`` with weights adds that way), a quantile is
-  pandas' group quantile (sorted values, ``idx = int(q * (n - 1))``, then ``v + (w - v) * frac``),
+  pandas' group quantile (sorted values, ``idx = int(q * (n - 1))``, then ``v + (w - v) * frac``;
+  the few values read are put in place by a partition rather than a sort),
   a sum numpy would take with ``ndarray.sum`` is numpy's pairwise sum (:func:`_pairwise`);
 * ratios are the :mod:`waitlab.analytics.kpis` formulas (counts divided as floats, NaN for a
   zero denominator).
@@ -22,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
+
+from waitlab.sim._fast_time import time_kpis
 
 __all__ = ["COLUMNS", "convert", "day_columns", "measure"]
 
@@ -229,7 +233,7 @@ def measure(offsets, arrival, called, started, ended, outcome, server, sl, gap, 
         row = out[day]
         _counts(0, hi - lo, outcome[lo:hi], wait, service, sl, row)
         if hi > lo:
-            _time_kpis(0, hi - lo, wait, a_ns, c_ns, s_ns, e_ns, server[lo:hi], gap, code, row)
+            time_kpis(wait, a_ns, c_ns, s_ns, e_ns, server[lo:hi], gap, code, row)
         _sim_kpis(lo, hi, arrival, called, ended, horizon, desk_seconds, row)
         row[23] = desk_hours
     return exact
@@ -286,151 +290,6 @@ def _counts(lo, hi, outcome, wait, service, sl, row):  # pragma: no cover - comp
     row[13] = _ratio(within, served)
     row[15] = _ratio(abandoned + no_show, arrivals)
     row[16] = _ratio(abandoned + no_show - short, arrivals - short)
-
-
-@njit(cache=True)
-def _time_kpis(lo, hi, wait, arrival_ns, called_ns, started_ns, ended_ns, server, gap, code,
-               row):  # pragma: no cover - compiled
-    """The time-weighted KPIs over the day's span, first arrival to last known event."""
-    origin = arrival_ns[lo]
-    end = arrival_ns[lo]
-    for i in range(lo, hi):
-        origin = min(origin, arrival_ns[i])
-        last = arrival_ns[i]
-        for v in (called_ns[i], started_ns[i], ended_ns[i]):
-            if v != NAT:
-                last = max(last, v)
-        end = max(end, last)
-    end = max(end, origin + 1)
-    span = end - origin
-    length = span / NS
-    # number waiting: spans [arrived, arrived + wait), the wait rounded back to ns
-    starts = np.empty(hi - lo, dtype=np.int64)
-    ends = np.empty(hi - lo, dtype=np.int64)
-    m = 0
-    waited = 0.0
-    for i in range(lo, hi):
-        if np.isfinite(wait[i]):
-            s = arrival_ns[i] - origin
-            e = s + np.int64(np.rint(wait[i] * NS))
-            starts[m] = s
-            ends[m] = e
-            m += 1
-            waited += max(min(e, span) - max(s, 0), 0) / NS
-    row[17] = waited / length
-    row[18] = _waiting_max(starts, ends, m)
-    # desks: services [started, ended)
-    busy = 0.0
-    rows = np.empty(hi - lo, dtype=np.int64)
-    nr = 0
-    n_code = 0
-    present = 0
-    seen = np.zeros(code.size, dtype=np.bool_)
-    for i in range(lo, hi):
-        st, en = started_ns[i], ended_ns[i]
-        if st == NAT or en == NAT or en < st:
-            continue
-        busy += (en - st) / NS
-        d = server[i]
-        if d < 0:
-            continue
-        if (en > st or st - origin < span) and not seen[d]:
-            seen[d] = True
-            present += 1
-        rows[nr] = i
-        nr += 1
-        if code[d] < 0:
-            code[d] = n_code
-            n_code += 1
-    on = _on_duty(rows[:nr], server, started_ns, ended_ns, code, n_code, origin, span, gap)
-    for j in range(nr):
-        code[server[rows[j]]] = -1
-    row[19] = present
-    row[20] = on / length
-    row[21] = busy / length
-    row[22] = _ratio(row[21], present)
-
-
-@njit(cache=True)
-def _waiting_max(starts, ends, m):  # pragma: no cover - compiled
-    """Largest number waiting: the level just after each instant a wait starts (0 if nobody waited).
-
-    The level after the events of instant ``t`` is (waits started by ``t``) - (waits ended by
-    ``t``), read with two pointers over the sorted starts (they come in arrival order) and ends
-    (`starts` and `ends` hold `m` values; sorted in place).
-    """
-    for j in range(1, m):
-        if starts[j] < starts[j - 1]:
-            starts[:m] = np.sort(starts[:m])
-            break
-    _nearly_sorted(ends, m)
-    top = 0
-    e = 0
-    s = 0
-    for j in range(m):
-        t = starts[j]
-        while s < m and starts[s] <= t:
-            s += 1
-        while e < m and ends[e] <= t:
-            e += 1
-        top = max(top, s - e)
-    return float(top)
-
-
-@njit(cache=True)
-def _nearly_sorted(v, m):  # pragma: no cover - compiled
-    """Sort ``v[:m]`` in place: an insertion sort while the values are nearly in order (the ends of
-    the waits mostly follow the arrivals), numpy's sort once that costs more than a few moves a value."""
-    budget = 8 * m
-    for j in range(1, m):
-        x = v[j]
-        q = j - 1
-        while q >= 0 and v[q] > x:
-            v[q + 1] = v[q]
-            q -= 1
-        v[q + 1] = x
-        budget -= j - 1 - q
-        if budget < 0:
-            v[:m] = np.sort(v[:m])
-            return
-
-
-@njit(cache=True)
-def _on_duty(rows, server, started_ns, ended_ns, code, n_code, origin, span, gap):  # pragma: no cover - compiled
-    """Seconds on duty by the ``"gaps"`` estimator, summed desk by desk (first seen first), services by (start, end)."""
-    first = np.zeros(n_code + 1, dtype=np.int64)
-    for j in range(rows.size):
-        first[code[server[rows[j]]] + 1] += 1
-    for c in range(n_code):
-        first[c + 1] += first[c]
-    fill = first[:-1].copy()
-    order = np.empty(rows.size, dtype=np.int64)
-    for j in range(rows.size):
-        c = code[server[rows[j]]]
-        order[fill[c]] = rows[j]
-        fill[c] += 1
-    total = 0.0
-    for c in range(n_code):
-        a, b = first[c], first[c + 1]
-        for j in range(a + 1, b):  # by (start, end): the services of a desk come nearly in order
-            r = order[j]
-            k = j - 1
-            while k >= a and (started_ns[order[k]] > started_ns[r]
-                              or (started_ns[order[k]] == started_ns[r] and ended_ns[order[k]] > ended_ns[r])):
-                order[k + 1] = order[k]
-                k -= 1
-            order[k + 1] = r
-        reach = ended_ns[order[a]]
-        for j in range(a, b):
-            st = started_ns[order[j]]
-            reach = max(reach, ended_ns[order[j]])
-            hi = reach
-            if j + 1 < b and started_ns[order[j + 1]] - reach < gap:
-                hi = started_ns[order[j + 1]]
-            hi = min(hi - origin, span)
-            lo = max(st - origin, 0)
-            total += max(hi - lo, 0) / NS
-    return total
 
 
 @njit(cache=True)

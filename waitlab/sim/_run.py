@@ -56,19 +56,14 @@ def replicate_many(
     seats: Seats = None,
     by_interval: tuple[str, ...] = (),
 ) -> list[dict[str, float]]:
-    """:func:`replicate` for several seeds, measuring and judging all the days in one pass.
+    """:func:`replicate` for several seeds, all the days drawn, simulated, measured and judged together.
 
-    The results equal ``[replicate(scenario, s, ...) for s in seeds]`` (tested), and are
-    measured straight from the engines' arrays, with no contacts table: the KPIs of
-    :func:`waitlab.analytics.summary_by` (time-weighted ones included) by
-    :func:`waitlab.sim._fast_kpis.fast_days_kpis`, every limit (standing and seated time with a
-    seat count included) and the turn order by :func:`waitlab.sim._fast_kpis.fast_breaches`;
-    the same numbers as the contacts route (:func:`waitlab.sim._kpis.days_kpis`,
-    :func:`~waitlab.sim._kpis.days_breaches`), tested. Each KPI named in `by_interval` is also
-    reported for every interval of the scenario, as keys ``"<kpi>[<i>]"`` (the values of
-    :func:`waitlab.analytics.interval_stats` with the scenario's interval; from the arrays for
-    the KPIs of :data:`waitlab.sim._fast_intervals.INTERVAL_KPIS`, from the stacked contacts for
-    the time-weighted ones).
+    Equal to ``[replicate(scenario, s, ...) for s in seeds]`` (tested) without a contacts table:
+    one :class:`~waitlab.sim._fast_batch.DayBatch` (compiled draws and simulation with the fast
+    engine), measured and judged from its arrays (:func:`waitlab.sim._fast_kpis.batch_kpis`,
+    :func:`~waitlab.sim._fast_kpis.batch_breaches`). Each KPI named in `by_interval` is also
+    reported per scenario interval, keys ``"<kpi>[<i>]"`` (:func:`waitlab.analytics.interval_stats`;
+    from the arrays for :data:`waitlab.sim._fast_intervals.INTERVAL_KPIS`, else from the contacts).
     """
     from waitlab.compliance import load_rules
     from waitlab.sim._fast_batch import simulate_batch
@@ -96,10 +91,9 @@ def _add_intervals(out: list[dict[str, float]], scenario: Scenario, stacked: pd.
                    kpis: tuple[str, ...], sl_threshold: float) -> None:
     """Add ``"<kpi>[<i>]"`` for each scenario interval ``i`` to each day's KPIs (NaN where undefined)."""
     from waitlab.analytics import interval_stats
-
-    n = scenario.n_intervals
     from waitlab.sim._kpis import SIM_ON_DUTY
 
+    n = scenario.n_intervals
     table = interval_stats(stacked, interval=scenario.interval, by=["replication"],
                            sl_threshold=sl_threshold, on_duty=SIM_ON_DUTY)
     pos = ((table["interval_start"] - scenario.origin).dt.total_seconds() // scenario.interval).to_numpy()
@@ -369,7 +363,7 @@ def summarise(scenario: Scenario, results: list[dict[str, float]], *, seed: int,
 
 
 def _mean_cis(rows: np.ndarray) -> dict[str, np.ndarray]:
-    """:func:`_mean_ci` of every row of `rows` (one KPI a row) as columns, the same numbers (tested).
+    """:func:`waitlab._ci.t_interval` of every row of `rows` (one KPI a row) as columns, the same numbers (tested).
 
     Rows of finite values are reduced together (numpy reduces each row of a C-contiguous array
     exactly as it reduces that row alone); the others, and a single replication, one at a time.
@@ -386,9 +380,8 @@ def _mean_cis(rows: np.ndarray) -> dict[str, np.ndarray]:
         for key, col in zip(("mean", "std", "ci_low", "ci_high", "n"), (mean, std, low, mean + half, n), strict=True):
             out[key][whole] = col
     for i in np.flatnonzero(~whole):
-        row = _mean_ci(rows[i])
-        for key in out:
-            out[key][i] = row[key]
+        for key, value in zip(("mean", "ci_low", "ci_high", "std", "n"), t_interval(rows[i]), strict=True):
+            out[key][i] = value
     return out
 
 
@@ -402,8 +395,3 @@ def _interval_summary(scenario: Scenario, names: list[str], values: np.ndarray) 
     intervals = [int(i) for i in at]
     return pd.DataFrame({"kpi": list(kpi), "interval": intervals, "interval_start": [labels[i] for i in intervals],
                          **_mean_cis(np.ascontiguousarray(values.T))}, columns=columns)
-
-
-def _mean_ci(x: np.ndarray) -> dict[str, float]:
-    mean, low, high, std, n = t_interval(x)
-    return {"mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n}
