@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from waitlab.exceptions import ArgumentError
 from waitlab.sim._day import SimulatedDay, simulate_day
 from waitlab.sim._draws import Draws
 from waitlab.sim._engine_fast import _kernel as _pooled_queue
@@ -73,8 +74,9 @@ class DayBatch:
                             self.engine)
 
     @classmethod
-    def from_days(cls, days: Sequence[SimulatedDay]) -> DayBatch:
-        """Stack simulated days of one scenario (the first day's scenario is the batch's)."""
+    def from_days(cls, days: Sequence[SimulatedDay], scenario: Scenario | None = None,
+                  engine: str = "fast") -> DayBatch:
+        """Stack simulated days of one scenario (by default the first day's, and its engine)."""
         offsets = np.concatenate([[0], np.cumsum([len(d.draws) for d in days])]).astype(np.int64)
 
         def cat(parts: list[np.ndarray], field: str) -> np.ndarray:
@@ -82,14 +84,18 @@ class DayBatch:
 
         draws = {f: cat([getattr(d.draws, f) for d in days], f) for f in DRAW_FIELDS}
         arrays = {f: cat([getattr(d.arrays, f) for d in days], f) for f in OUTCOME_FIELDS}
-        return cls(days[0].scenario if days else None, offsets, draws, arrays,  # type: ignore[arg-type]
-                   days[0].engine if days else "fast")
+        if days:
+            scenario, engine = scenario or days[0].scenario, days[0].engine
+        if scenario is None:
+            raise ArgumentError("`days` is empty; give the `scenario` of the batch.")
+        return cls(scenario, offsets, draws, arrays, engine)
 
 
 def simulate_batch(scenario: Scenario, seeds: Sequence[np.random.SeedSequence], engine: str = "fast") -> DayBatch:
     """One day of `scenario` per seed, stacked: day ``k`` is ``simulate_day(scenario, default_rng(seeds[k]))``."""
     if engine != "fast":
-        return DayBatch.from_days([simulate_day(scenario, np.random.default_rng(s), engine=engine) for s in seeds])
+        return DayBatch.from_days([simulate_day(scenario, np.random.default_rng(s), engine=engine) for s in seeds],
+                                  scenario, engine)
     from waitlab.sim._fast_draws import draw_days
 
     offsets, draws = draw_days(scenario, seeds)
@@ -120,7 +126,8 @@ def _simulate(offsets, arrival, queue, priority, service, patience, absent, visi
         if not use_pooled:
             route_day(arrival[lo:hi], queue[lo:hi], priority[lo:hi], service[lo:hi], patience[lo:hi],
                       absent[lo:hi], visible[lo:hi], phone, nq, desk_queues, desk_start, queue_desks, queue_start,
-                      on_duty, bounds, openings, cost, called[lo:hi], started[lo:hi], ended[lo:hi], outcome[lo:hi], server[lo:hi])
+                      on_duty, bounds, openings, cost, called[lo:hi], started[lo:hi], ended[lo:hi], outcome[lo:hi],
+                      server[lo:hi])
             continue
         a = arrival[lo:hi]
         deadline = a + patience[lo:hi]

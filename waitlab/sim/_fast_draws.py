@@ -7,10 +7,11 @@ sampled by :mod:`waitlab.sim._fast_random` (numpy's algorithms), asked for the s
 same order (per queue: the Poisson count of each interval, the uniform times, service, patience,
 priority and absence; then the visible flags), so every day is bit for bit the day
 ``draw(scenario, np.random.default_rng(seed))`` gives (tested over generated scenarios of every
-distribution family). A day the compiled path cannot draw (another kind of seed, an
-out-of-order time, a value :class:`~waitlab.sim.Draws` refuses) is drawn by :func:`draw` itself. The day's customers are then put in arrival order by
-merging the queues (each already in time order; equal times keep queue order, as the stable
-sort of ``draw`` does), and written one day after the other into stacked arrays.
+distribution family). The day's customers are then put in arrival order by merging the queues
+(each already in time order; equal times keep queue order, as the stable sort of ``draw``
+does), and written one day after the other into stacked arrays. A day the compiled path cannot
+draw (another kind of seed, an out-of-order time, a value :class:`~waitlab.sim.Draws` refuses)
+is drawn by :func:`draw` itself.
 """
 
 from __future__ import annotations
