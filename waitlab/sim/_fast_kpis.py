@@ -49,7 +49,10 @@ def _batch(days: Sequence[SimulatedDay]) -> DayBatch:
 
 
 def stack_batch(batch: DayBatch) -> dict[str, np.ndarray]:
-    """The per-customer columns the measures read: nanosecond times, waits and services in seconds, ..."""
+    """Per-customer columns of `batch`: ``day``, ``wait`` and ``service`` (seconds), ``outcome``, the
+    nanosecond times (``arrival_ns``, ``called_ns``, ``leave_ns``, ``started_ns``, ``ended_ns``) and
+    ``server``; what :func:`waitlab.sim._fast_intervals.fast_intervals` and the seat sweep of
+    :func:`waitlab.sim._fast_seats.fast_standing` read (the compiled measures convert day by day)."""
     from waitlab.sim._fast_judge import convert
 
     d, a = batch.draws, batch.arrays
