@@ -24,7 +24,7 @@ Usage::
     python benchmarks/bench_branch.py             # 100 days
     python benchmarks/bench_branch.py --days 30
 
-The numba compile time is excluded (a warm-up run first). Nothing here asserts a time.
+The numba compile time is excluded (a warm-up run of each engine first). Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -124,7 +124,8 @@ def main() -> None:
     from waitlab.sim import Scenario, example_path, run
 
     sc = Scenario.from_toml(example_path("branch"))
-    run(sc, 2, rng=0, rules="CABA", processes=1, engine="fast")  # numba, rule set, imports
+    for engine in ("fast", "simpy"):  # numba (each engine's array types), rule set, imports
+        run(sc, 2, rng=0, rules="CABA", processes=1, engine=engine)
     idiomatic_simpy_day(sc, 0)
     print(f"branch.toml, {args.days} days end to end (simpy {simpy.__version__}; one process):")
     t0 = time.perf_counter()

@@ -58,3 +58,26 @@ def test_fast_breaches_with_seats_equal_compliance(rules: str, seats: object) ->
     days = [simulate_day(sc, rng=k) for k in range(3)]
     ruleset = load_rules(rules)
     assert fast_breaches(days, ruleset, seats) == days_breaches(stack_contacts(days), ruleset, seats)
+
+
+def test_compiled_sums_seconds_and_quantiles_equal_numpy_and_pandas():
+    """The arithmetic the compiled measures reproduce: numpy's pairwise sum, pandas' seconds and group quantile."""
+    import pandas as pd
+
+    from waitlab.sim._fast_judge import _pairwise, _quantile, _seconds, _select
+
+    rng = np.random.default_rng(3)
+    for n in [*range(0, 300), 1000, 4099, 100_003]:
+        x = rng.exponential(1.0, n) * 10.0 ** rng.uniform(-3, 5, n)
+        assert _pairwise(x, 0, n) == x.sum()
+        assert n < 9 or _pairwise(x, 5, n - 5) == x[5:].sum()
+    ns = np.concatenate([rng.integers(-(10**15), 10**15, 5000), [0, 1, -1, 10**9 - 1, -(10**9) + 1, 2**53, -(2**53)]])
+    want = np.asarray(pd.TimedeltaIndex(ns.view("m8[ns]")).total_seconds())
+    np.testing.assert_array_equal(np.array([_seconds(v) for v in ns]), want)
+    for _ in range(300):
+        n = int(rng.integers(1, 80))
+        w = np.where(rng.random(n) < 0.4, 0.0, np.round(rng.exponential(100, n), int(rng.integers(0, 3))))
+        ref = pd.Series(w).groupby(np.zeros(n, int)).quantile([0.5, 0.9, 0.95]).to_numpy()
+        zeros = int((w == 0).sum())
+        v = _select(w[w != 0], n, zeros)
+        assert [_quantile(v, zeros, q) for q in (0.5, 0.9, 0.95)] == ref.tolist()

@@ -199,3 +199,24 @@ def test_by_interval_counts_each_days_arrivals_and_waits():
     assert "arrivals[0]" not in res.per_replication.columns
     with pytest.raises(ArgumentError, match="`by_interval` names unknown KPI"):
         run(sc, replications=2, by_interval=("nope",))
+
+
+def test_summary_columns_reduced_together_equal_t_interval_column_by_column():
+    """``summarise`` reduces the KPI columns of every day at once; each must equal ``t_interval`` of that column."""
+    from waitlab._ci import t_interval
+    from waitlab.sim._run import _mean_cis
+
+    rng = np.random.default_rng(11)
+    for days in (1, 2, 3, 30, 257):
+        rows = rng.normal(5, 3, (9, days)) * 10.0 ** rng.integers(-3, 4, (9, 1))
+        rows[1] = np.abs(rows[1])  # never negative: the lower bound is clipped at 0
+        rows[2] = 0.0
+        rows[3, 0] = np.nan  # a day without the KPI: reduced alone
+        rows[4, -1] = np.inf
+        rows[5] = np.nan
+        got = _mean_cis(np.ascontiguousarray(rows))
+        for i, row in enumerate(rows):
+            mean, low, high, std, n = t_interval(row)
+            want = {"mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n}
+            for key, value in want.items():
+                assert (np.isnan(value) and np.isnan(got[key][i])) or got[key][i] == value, (days, i, key)

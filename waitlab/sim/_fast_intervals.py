@@ -34,7 +34,7 @@ def fast_intervals(out: list[dict[str, float]], scenario: Scenario, s: dict[str,
                    names: tuple[str, ...], sl_threshold: float) -> None:
     """Add ``"<kpi>[<i>]"`` for each scenario interval ``i`` to each day's KPIs (NaN where undefined).
 
-    `s` is :func:`waitlab.sim._fast_kpis._stack` of the days of `out` (all of one scenario);
+    `s` is :func:`waitlab.sim._fast_kpis.stack_batch` of the days of `out` (all of one scenario);
     every name must be in :data:`INTERVAL_KPIS`.
     """
     import pandas as pd

@@ -20,8 +20,9 @@ from waitlab.sim._fast_heap import heap_pop, heap_push
 
 if TYPE_CHECKING:
     from waitlab.sim._day import SimulatedDay
+    from waitlab.sim._fast_batch import DayBatch
 
-__all__ = ["day_seat_count", "fast_standing"]
+__all__ = ["batch_room_times", "day_seat_count", "fast_standing", "room_day"]
 
 _NAT = np.iinfo(np.int64).min
 
@@ -37,33 +38,64 @@ def day_seat_count(site: str | None, seats: Any) -> int | None:
 def fast_standing(days: list[SimulatedDay], s: dict[str, np.ndarray], seats: Any) -> tuple[np.ndarray, np.ndarray]:
     """Standing and seated seconds of every customer of the stacked `days` (NaN off the waiting room).
 
-    `s` is :func:`waitlab.sim._fast_kpis._stack` of `days`; the result is aligned with it.
-    Phone customers, and customers whose departure from the room is unknown, get NaN in both.
+    `s` is :func:`waitlab.sim._fast_kpis._stack` of `days` (days of one scenario); the result is
+    aligned with it. Phone customers, and customers whose departure from the room is unknown, get
+    NaN in both.
     """
+    from waitlab.sim._fast_batch import DayBatch
+
+    n = len(s["day"])
+    if not days or days[0].scenario.channel != "kiosk":
+        return np.full(n, np.nan), np.full(n, np.nan)
+    return batch_room_times(DayBatch.from_days(days), s, seats)
+
+
+def batch_room_times(batch: DayBatch, s: dict[str, np.ndarray], seats: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Standing and seated seconds of every customer of a kiosk `batch` (NaN when the departure is unknown)."""
     n = len(s["day"])
     standing = np.full(n, np.nan)
     seated = np.full(n, np.nan)
-    arrive, leave = s["arrival_ns"], s["leave_ns"]
-    bounds = np.concatenate([[0], np.cumsum([len(d.draws) for d in days])])
-    for k, d in enumerate(days):
-        if d.scenario.channel != "kiosk":
-            continue
-        cap = day_seat_count(d.scenario.site, seats)
-        lo, hi = int(bounds[k]), int(bounds[k + 1])
-        idx = lo + np.flatnonzero(leave[lo:hi] != _NAT)
-        if not len(idx):
-            continue
-        if cap is None:
-            standing[idx] = (leave[idx] - arrive[idx]) / 1e9
-            seated[idx] = 0.0
-            continue
-        got = np.full(len(idx), _NAT, dtype=np.int64)
-        _sweep(arrive[idx], leave[idx], cap, got)
-        sat = got != _NAT
-        end_standing = np.where(sat, got, leave[idx])
-        standing[idx] = (end_standing - arrive[idx]) / 1e9
-        seated[idx] = np.where(sat, leave[idx] - got, 0) / 1e9
+    cap = day_seat_count(batch.scenario.site, seats)
+    _room_times(batch.offsets, s["arrival_ns"], s["leave_ns"], -1 if cap is None else cap, standing, seated)
     return standing, seated
+
+
+@njit(cache=True)
+def _room_times(offsets, arrival_ns, leave_ns, seats, standing, seated):  # pragma: no cover - compiled
+    """:func:`room_day` of every day (rows ``offsets[k]:offsets[k + 1]``)."""
+    for day in range(offsets.size - 1):
+        lo, hi = offsets[day], offsets[day + 1]
+        room_day(arrival_ns[lo:hi], leave_ns[lo:hi], seats, standing[lo:hi], seated[lo:hi])
+
+
+@njit(cache=True)
+def room_day(arrival_ns, leave_ns, seats, standing, seated):  # pragma: no cover - compiled
+    """Standing and seated seconds of each customer of one room whose departure is known (others left as they are).
+
+    `seats` < 0 is an unknown count: every second of waiting is standing.
+    """
+    idx = np.empty(arrival_ns.size, dtype=np.int64)
+    m = 0
+    for i in range(arrival_ns.size):
+        if leave_ns[i] != _NAT:
+            idx[m] = i
+            m += 1
+    idx = idx[:m]
+    if seats < 0:
+        for i in idx:
+            standing[i] = (leave_ns[i] - arrival_ns[i]) / 1e9
+            seated[i] = 0.0
+        return
+    got = np.full(m, _NAT, dtype=np.int64)
+    _sweep(arrival_ns[idx], leave_ns[idx], seats, got)
+    for j in range(m):
+        i = idx[j]
+        if got[j] != _NAT:
+            standing[i] = (got[j] - arrival_ns[i]) / 1e9
+            seated[i] = (leave_ns[i] - got[j]) / 1e9
+        else:
+            standing[i] = (leave_ns[i] - arrival_ns[i]) / 1e9
+            seated[i] = 0 / 1e9
 
 
 @njit(cache=True)

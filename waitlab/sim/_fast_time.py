@@ -1,142 +1,169 @@
-"""The time-weighted KPIs of simulated days from the engines' arrays: waiting, desks busy, present, on duty.
+"""The time-weighted KPIs of a simulated day from its arrays: waiting, desks busy, present, on duty.
 
 :func:`waitlab.analytics.summary_by` measures each day over its own span, from its first
 arrival to its last known event, and averages over that span the number waiting
 (``waiting_mean``, ``waiting_max``), the desks serving (``desks_busy``), the desks on duty by
 the ``"gaps"`` estimator (``desks_on_duty``), and counts the desks seen serving
-(``desks_present``; ``occupancy`` = busy / present). This module computes the same figures for
-many days at once from the stacked arrays of :func:`waitlab.sim._fast_kpis._stack`: every time
-is the contacts table's whole nanoseconds, the sums run over the same terms in the same order
-(so the float results are bit for bit those of the contacts route, tested), and the
-definitions are those of :mod:`waitlab.analytics.kpis`, called here for the final ratios.
+(``desks_present``; ``occupancy`` = busy / present). :func:`time_kpis` computes the same figures
+for one day, compiled, from the contacts table's whole nanoseconds (see
+:mod:`waitlab.sim._fast_judge`); the sums run over the same terms in the same order, so the
+results are bit for bit those of the contacts route (tested).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
+from numba import njit
 
-if TYPE_CHECKING:
-    from waitlab.sim._day import SimulatedDay
+__all__ = ["time_kpis"]
 
-__all__ = ["TIME_KPIS", "fast_time_kpis", "spans"]
-
-#: KPI columns of :func:`waitlab.analytics.summary_by` measured here.
-TIME_KPIS = ("waiting_mean", "waiting_max", "desks_present", "desks_on_duty", "desks_busy", "occupancy")
-
-_NAT = np.iinfo(np.int64).min
+NAT = np.iinfo(np.int64).min
 NS = 1_000_000_000
 
 
-def spans(s: dict[str, np.ndarray], n_days: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each day's origin (first arrival) and span (to its last known event, at least 1 ns), int64 ns."""
-    day = s["day"]
-    origin = np.full(n_days, np.iinfo(np.int64).max)
-    np.minimum.at(origin, day, s["arrival_ns"])
-    latest = s["arrival_ns"].copy()
-    for col in ("called_ns", "started_ns", "ended_ns"):
-        v = s[col]
-        latest = np.where(v != _NAT, np.maximum(latest, v), latest)
-    end = np.full(n_days, np.iinfo(np.int64).min)
-    np.maximum.at(end, day, latest)
-    end = np.maximum(end, origin + 1)
-    return origin, end - origin
+@njit(cache=True)
+def time_kpis(wait, arrival_ns, called_ns, started_ns, ended_ns, server, gap, code, row):  # pragma: no cover
+    """The time-weighted KPIs of one day (its rows) over its span, first arrival to last known event, into `row`.
 
-
-def fast_time_kpis(days: list[SimulatedDay], s: dict[str, np.ndarray],
-                   gap_s: float | None = None) -> dict[str, np.ndarray]:
-    """:data:`TIME_KPIS` of each day (arrays of one value per day), as ``summary_by(..., "replication")``.
-
-    `gap_s` is the break threshold of the ``"gaps"`` estimator (default
-    :data:`waitlab.analytics.kpis.ON_DUTY_GAP`). Days without customers get 0 / NaN as the
-    arrays give them; the caller measures those by the contacts route.
+    `code` is a scratch array of -1, one per desk id (left as it came).
     """
-    from waitlab.analytics import kpis
+    lo, hi = 0, wait.size
+    origin = arrival_ns[lo]
+    end = arrival_ns[lo]
+    for i in range(lo, hi):
+        origin = min(origin, arrival_ns[i])
+        last = arrival_ns[i]
+        for v in (called_ns[i], started_ns[i], ended_ns[i]):
+            if v != NAT:
+                last = max(last, v)
+        end = max(end, last)
+    end = max(end, origin + 1)
+    span = end - origin
+    length = span / NS
+    # number waiting: spans [arrived, arrived + wait), the wait rounded back to ns
+    starts = np.empty(hi - lo, dtype=np.int64)
+    ends = np.empty(hi - lo, dtype=np.int64)
+    m = 0
+    waited = 0.0
+    for i in range(lo, hi):
+        if np.isfinite(wait[i]):
+            s = arrival_ns[i] - origin
+            e = s + np.int64(np.rint(wait[i] * NS))
+            starts[m] = s
+            ends[m] = e
+            m += 1
+            waited += max(min(e, span) - max(s, 0), 0) / NS
+    row[17] = waited / length
+    row[18] = _waiting_max(starts, ends, m)
+    # desks: services [started, ended)
+    busy = 0.0
+    rows = np.empty(hi - lo, dtype=np.int64)
+    nr = 0
+    n_code = 0
+    present = 0
+    seen = np.zeros(code.size, dtype=np.bool_)
+    for i in range(lo, hi):
+        st, en = started_ns[i], ended_ns[i]
+        if st == NAT or en == NAT or en < st:
+            continue
+        busy += (en - st) / NS
+        d = server[i]
+        if d < 0:
+            continue
+        if (en > st or st - origin < span) and not seen[d]:
+            seen[d] = True
+            present += 1
+        rows[nr] = i
+        nr += 1
+        if code[d] < 0:
+            code[d] = n_code
+            n_code += 1
+    on = _on_duty(rows[:nr], server, started_ns, ended_ns, code, n_code, origin, span, gap)
+    for j in range(nr):
+        code[server[rows[j]]] = -1
+    row[19] = present
+    row[20] = on / length
+    row[21] = busy / length
+    row[22] = row[21] / present if present > 0 else np.nan  # occupancy
 
-    n_days = len(days)
-    gap = round((kpis.ON_DUTY_GAP if gap_s is None else gap_s) * NS)
-    day = s["day"]
-    origin, span = spans(s, n_days)
-    length_s = span / NS
-    rel = s["arrival_ns"] - origin[day]
-    # number waiting: spans [arrived, arrived + W), the wait rounded back to ns as the contacts route does
-    ok = np.isfinite(s["wait"])
-    w_start = rel[ok]
-    w_end = w_start + np.round(s["wait"][ok] * NS).astype(np.int64)
-    w_day = day[ok]
-    ov = np.maximum(np.minimum(w_end, span[w_day]) - np.maximum(w_start, 0), 0)
-    waited = np.bincount(w_day, weights=ov / NS, minlength=n_days)
-    out = {"waiting_mean": kpis.waiting_mean(waited, length_s),
-           "waiting_max": _waiting_max(w_day, w_start, w_end, n_days)}
-    # desks: service spans [started, ended) of the served
-    st, en = s["started_ns"], s["ended_ns"]
-    ok = (st != _NAT) & (en != _NAT) & (en >= st)
-    sday = day[ok]
-    busy = kpis.desks_busy(np.bincount(sday, weights=(en[ok] - st[ok]) / NS, minlength=n_days), length_s)
-    server = s["server"][ok]
-    named = server >= 0
-    kept = named & ((en[ok] > st[ok]) | (st[ok] - origin[sday] < span[sday]))  # a 0-length one at the very end is out
-    width = int(server.max(initial=0)) + 1
-    distinct = np.bincount(np.unique(sday[kept] * width + server[kept]) // width, minlength=n_days)
-    out["desks_present"] = kpis.desks_present(distinct)
-    out["desks_on_duty"] = kpis.desks_on_duty(
-        _on_duty_seconds(sday[named], server[named], st[ok][named], en[ok][named], origin, span, gap, n_days),
-        length_s)
-    out["desks_busy"] = busy
-    out["occupancy"] = kpis.occupancy(busy, out["desks_present"])
-    return out
 
+@njit(cache=True)
+def _waiting_max(starts, ends, m):  # pragma: no cover - compiled
+    """Largest number waiting: the level just after each instant a wait starts (0 if nobody waited).
 
-def _waiting_max(day: np.ndarray, start: np.ndarray, end: np.ndarray, n_days: int) -> np.ndarray:
-    """Largest number waiting in each day: the level just after each instant an arrival happens.
-
-    The level after every event at instant ``t`` is (#waits started at or before ``t``) -
-    (#waits ended at or before ``t``); it can only rise at an arrival instant, so its maximum is
-    reached at one. Days are kept apart by a day offset in one int64 key (the counts of earlier
-    days cancel: each day has as many starts as ends). 0 for a day nobody waited in.
+    The level after the events of instant ``t`` is (waits started by ``t``) - (waits ended by
+    ``t``), read with two pointers over the sorted starts (they come in arrival order) and ends
+    (`starts` and `ends` hold `m` values; sorted in place).
     """
-    out = np.zeros(n_days)
-    if not len(day):
-        return out
-    top = int(max(start.max(), end.max())) + 1
-    if n_days * top >= 2**62:  # pragma: no cover - days of centuries
-        raise OverflowError("simulated days too long to key in int64")
-    ks = np.sort(day * top + start)
-    ke = np.sort(day * top + end)
-    level = np.searchsorted(ks, ks, side="right") - np.searchsorted(ke, ks, side="right")
-    np.maximum.at(out, ks // top, level.astype(float))
-    return out
+    for j in range(1, m):
+        if starts[j] < starts[j - 1]:
+            starts[:m] = np.sort(starts[:m])
+            break
+    _nearly_sorted(ends, m)
+    top = 0
+    e = 0
+    s = 0
+    for j in range(m):
+        t = starts[j]
+        while s < m and starts[s] <= t:
+            s += 1
+        while e < m and ends[e] <= t:
+            e += 1
+        top = max(top, s - e)
+    return float(top)
 
 
-def _on_duty_seconds(day: np.ndarray, server: np.ndarray, start: np.ndarray, end: np.ndarray,
-                     origin: np.ndarray, span: np.ndarray, gap: int, n_days: int) -> np.ndarray:
-    """Seconds on duty per day by the ``"gaps"`` estimator, summed in the contacts route's order.
+@njit(cache=True)
+def _nearly_sorted(v, m):  # pragma: no cover - compiled
+    """Sort ``v[:m]`` in place: an insertion sort while the values are nearly in order (the ends of
+    the waits mostly follow the arrivals), numpy's sort once that costs more than a few moves a value."""
+    budget = 8 * m
+    for j in range(1, m):
+        x = v[j]
+        q = j - 1
+        while q >= 0 and v[q] > x:
+            v[q + 1] = v[q]
+            q -= 1
+        v[q + 1] = x
+        budget -= j - 1 - q
+        if budget < 0:
+            v[:m] = np.sort(v[:m])
+            return
 
-    A desk is (day, server), numbered by first appearance; its services sorted by (start, end);
-    each opens a span to the next start when the idle gap is shorter than `gap`, else to the
-    latest end so far (:func:`waitlab.analytics.kpis.on_duty_spans_gaps`), cut to the day's span.
-    """
-    import pandas as pd
 
-    if not len(day):
-        return np.zeros(n_days)
-    width = int(server.max()) + 1
-    desk = pd.factorize(day * width + server)[0].astype(np.int64)
-    order = np.lexsort((end, start, desk))
-    d, st, en = desk[order], start[order], end[order]
-    # running max of the end within each desk (desks sorted ascending, keyed apart by an offset)
-    base = int(en.min())
-    top = int(en.max()) - base + 1
-    if int(d.max()) * top < 2**62:
-        reach = np.maximum.accumulate(d * top + (en - base)) - d * top + base
-    else:  # pragma: no cover - thousands of long days in one call
-        reach = pd.Series(en).groupby(d).cummax().to_numpy(dtype=np.int64)
-    same = np.r_[d[1:] == d[:-1], False]
-    nxt = np.r_[st[1:], 0]
-    hi = np.where(same & (nxt - reach < gap), nxt, reach)
-    g = day[order]
-    hi = np.minimum(hi - origin[g], span[g])
-    lo = np.maximum(st - origin[g], 0)
-    ov = np.maximum(hi - lo, 0)
-    return np.bincount(g, weights=ov / NS, minlength=n_days)
+@njit(cache=True)
+def _on_duty(rows, server, started_ns, ended_ns, code, n_code, origin, span, gap):  # pragma: no cover - compiled
+    """Seconds on duty by the ``"gaps"`` estimator, summed desk by desk (first seen first), services by (start, end)."""
+    first = np.zeros(n_code + 1, dtype=np.int64)
+    for j in range(rows.size):
+        first[code[server[rows[j]]] + 1] += 1
+    for c in range(n_code):
+        first[c + 1] += first[c]
+    fill = first[:-1].copy()
+    order = np.empty(rows.size, dtype=np.int64)
+    for j in range(rows.size):
+        c = code[server[rows[j]]]
+        order[fill[c]] = rows[j]
+        fill[c] += 1
+    total = 0.0
+    for c in range(n_code):
+        a, b = first[c], first[c + 1]
+        for j in range(a + 1, b):  # by (start, end): the services of a desk come nearly in order
+            r = order[j]
+            k = j - 1
+            while k >= a and (started_ns[order[k]] > started_ns[r]
+                              or (started_ns[order[k]] == started_ns[r] and ended_ns[order[k]] > ended_ns[r])):
+                order[k + 1] = order[k]
+                k -= 1
+            order[k + 1] = r
+        reach = ended_ns[order[a]]
+        for j in range(a, b):
+            st = started_ns[order[j]]
+            reach = max(reach, ended_ns[order[j]])
+            hi = reach
+            if j + 1 < b and started_ns[order[j + 1]] - reach < gap:
+                hi = started_ns[order[j + 1]]
+            hi = min(hi - origin, span)
+            lo = max(st - origin, 0)
+            total += max(hi - lo, 0) / NS
+    return total

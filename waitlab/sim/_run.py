@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from waitlab._ci import t_interval, wilson
+from waitlab._ci import _t_quantile, t_interval, wilson
 from waitlab._random import RNG, root_seed
 from waitlab.compliance import Seats
 from waitlab.exceptions import ArgumentError
@@ -56,37 +56,33 @@ def replicate_many(
     seats: Seats = None,
     by_interval: tuple[str, ...] = (),
 ) -> list[dict[str, float]]:
-    """:func:`replicate` for several seeds, measuring and judging all the days in one pass.
+    """:func:`replicate` for several seeds, all the days drawn, simulated, measured and judged together.
 
-    The results equal ``[replicate(scenario, s, ...) for s in seeds]`` (tested), and are
-    measured straight from the engines' arrays, with no contacts table: the KPIs of
-    :func:`waitlab.analytics.summary_by` (time-weighted ones included) by
-    :func:`waitlab.sim._fast_kpis.fast_days_kpis`, every limit (standing and seated time with a
-    seat count included) and the turn order by :func:`waitlab.sim._fast_kpis.fast_breaches`;
-    the same numbers as the contacts route (:func:`waitlab.sim._kpis.days_kpis`,
-    :func:`~waitlab.sim._kpis.days_breaches`), tested. Each KPI named in `by_interval` is also
-    reported for every interval of the scenario, as keys ``"<kpi>[<i>]"`` (the values of
-    :func:`waitlab.analytics.interval_stats` with the scenario's interval; from the arrays for
-    the KPIs of :data:`waitlab.sim._fast_intervals.INTERVAL_KPIS`, from the stacked contacts for
-    the time-weighted ones).
+    Equal to ``[replicate(scenario, s, ...) for s in seeds]`` (tested) without a contacts table:
+    one :class:`~waitlab.sim._fast_batch.DayBatch` (compiled draws and simulation with the fast
+    engine), measured and judged from its arrays (:func:`waitlab.sim._fast_kpis.batch_kpis`,
+    :func:`~waitlab.sim._fast_kpis.batch_breaches`). Each KPI named in `by_interval` is also
+    reported per scenario interval, keys ``"<kpi>[<i>]"`` (:func:`waitlab.analytics.interval_stats`;
+    from the arrays for :data:`waitlab.sim._fast_intervals.INTERVAL_KPIS`, else from the contacts).
     """
     from waitlab.compliance import load_rules
+    from waitlab.sim._fast_batch import simulate_batch
     from waitlab.sim._fast_intervals import INTERVAL_KPIS, fast_intervals
-    from waitlab.sim._fast_kpis import _stack, fast_breaches, fast_days_kpis
+    from waitlab.sim._fast_kpis import batch_breaches, batch_kpis, stack_batch
 
-    days = [simulate_day(scenario, np.random.default_rng(s), engine=engine) for s in seeds]
-    arrays = _stack(days)
-    out = fast_days_kpis(days, sl_threshold=sl_threshold, stacked=arrays)
+    batch = simulate_batch(scenario, seeds, engine=choose_engine(scenario, engine))
+    out = batch_kpis(batch, sl_threshold=sl_threshold)
     if rules is not None:
-        judged = fast_breaches(days, load_rules(rules), seats, stacked=arrays)
+        judged = batch_breaches(batch, load_rules(rules), seats)
         for kpis, breaches in zip(out, judged, strict=True):
             kpis.update(breaches)
-    stacked = None
+    stacked, arrays = None, None
     for kpi in by_interval:  # in the order asked
         if kpi in INTERVAL_KPIS:
+            arrays = stack_batch(batch) if arrays is None else arrays
             fast_intervals(out, scenario, arrays, (kpi,), sl_threshold)
-        elif days:
-            stacked = stack_contacts(days) if stacked is None else stacked
+        elif batch.n_days:
+            stacked = stack_contacts([batch.day(k) for k in range(batch.n_days)]) if stacked is None else stacked
             _add_intervals(out, scenario, stacked, (kpi,), sl_threshold)
     return out
 
@@ -95,10 +91,9 @@ def _add_intervals(out: list[dict[str, float]], scenario: Scenario, stacked: pd.
                    kpis: tuple[str, ...], sl_threshold: float) -> None:
     """Add ``"<kpi>[<i>]"`` for each scenario interval ``i`` to each day's KPIs (NaN where undefined)."""
     from waitlab.analytics import interval_stats
-
-    n = scenario.n_intervals
     from waitlab.sim._kpis import SIM_ON_DUTY
 
+    n = scenario.n_intervals
     table = interval_stats(stacked, interval=scenario.interval, by=["replication"],
                            sl_threshold=sl_threshold, on_duty=SIM_ON_DUTY)
     pos = ((table["interval_start"] - scenario.origin).dt.total_seconds() // scenario.interval).to_numpy()
@@ -340,42 +335,63 @@ def _progress(it: Iterable[Any], total: int, show: bool, label: str) -> Iterator
 def summarise(scenario: Scenario, results: list[dict[str, float]], *, seed: int, engine: str,
               rules: Any = None, seats: Seats = None, sl_threshold: float = 20.0) -> RunResult:
     """Build a :class:`RunResult` from per-replication KPI dicts (in replication order)."""
-    per = pd.DataFrame(results)
+    keys = list(results[0]) if results else []
+    if results and all(list(r) == keys for r in results):  # one row of floats a day: one 2-D array
+        values = np.array([list(r.values()) for r in results], dtype=np.float64).reshape(len(results), len(keys))
+    else:
+        frame = pd.DataFrame(results)
+        keys, values = list(frame.columns), frame.to_numpy(dtype=np.float64)
+    cells = [j for j, c in enumerate(keys) if c.endswith("]") and "[" in c]
+    by_interval = _interval_summary(scenario, [keys[j] for j in cells], values[:, cells])
+    rest = [j for j in range(len(keys)) if j not in set(cells)]
+    per = pd.DataFrame(values[:, rest], columns=[keys[j] for j in rest])
     per.insert(0, "replication", np.arange(len(per)))
-    cells = [c for c in per.columns if c.endswith("]") and "[" in c]
-    by_interval = _interval_summary(scenario, per[cells])
-    per = per.drop(columns=cells)
-    flags = [c for c in per.columns if c.startswith("breached_")]
-    kpi_cols = [c for c in per.columns if c != "replication" and c not in flags]
-    summary = pd.DataFrame([_mean_ci(per[c].to_numpy(dtype=float)) for c in kpi_cols], index=kpi_cols)
-    summary.index.name = "kpi"
-    probs = pd.DataFrame([_wilson(per[c].to_numpy(dtype=float)) for c in flags],
-                         index=[c.removeprefix("breached_") for c in flags],
-                         columns=["probability", "ci_low", "ci_high", "n"])
-    probs.index.name = "rule"
+    flags = [j for j in rest if keys[j].startswith("breached_")]
+    kpis = [j for j in rest if not keys[j].startswith("breached_")]
+    summary = pd.DataFrame(_mean_cis(np.ascontiguousarray(values[:, kpis].T)),
+                           index=pd.Index([keys[j] for j in kpis], name="kpi"))
+    if flags:
+        p = np.ascontiguousarray(values[:, flags].T).mean(axis=1)
+        low, high = wilson(p, len(per))
+        probs = pd.DataFrame({"probability": p, "ci_low": low, "ci_high": high, "n": len(per)},
+                             index=pd.Index([keys[j].removeprefix("breached_") for j in flags], name="rule"))
+    else:
+        probs = pd.DataFrame([], index=pd.Index([], name="rule"), columns=["probability", "ci_low", "ci_high", "n"])
     return RunResult(scenario=scenario, replications=len(per), seed=seed, engine=engine, per_replication=per,
                      summary=summary, breach_probability=probs, rules=rules, seats=seats,
                      sl_threshold=sl_threshold, by_interval=by_interval)
 
 
-def _interval_summary(scenario: Scenario, cells: pd.DataFrame) -> pd.DataFrame:
+def _mean_cis(rows: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`waitlab._ci.t_interval` of every row of `rows` (one KPI a row) as columns, the same numbers (tested).
+
+    Rows of finite values are reduced together (numpy reduces each row of a C-contiguous array
+    exactly as it reduces that row alone); the others, and a single replication, one at a time.
+    """
+    k, n = rows.shape
+    out: dict[str, np.ndarray] = {c: np.full(k, np.nan) for c in ("mean", "std", "ci_low", "ci_high")}
+    out["n"] = np.zeros(k, dtype=np.int64)
+    whole = np.isfinite(rows).all(axis=1) if n >= 2 else np.zeros(k, dtype=bool)
+    if whole.any():
+        m = rows[whole]
+        mean, std = m.mean(axis=1), m.std(axis=1, ddof=1)
+        half = _t_quantile(0.5 + 0.95 / 2, n - 1) * std / math.sqrt(n)
+        low = np.where((m.min(axis=1) >= 0) & (mean - half < 0.0), 0.0, mean - half)  # as max(mean - half, 0.0)
+        for key, col in zip(("mean", "std", "ci_low", "ci_high", "n"), (mean, std, low, mean + half, n), strict=True):
+            out[key][whole] = col
+    for i in np.flatnonzero(~whole):
+        for key, value in zip(("mean", "ci_low", "ci_high", "std", "n"), t_interval(rows[i]), strict=True):
+            out[key][i] = value
+    return out
+
+
+def _interval_summary(scenario: Scenario, names: list[str], values: np.ndarray) -> pd.DataFrame:
     """Long table ``kpi, interval, interval_start, mean, std, ci_low, ci_high, n`` from ``"<kpi>[<i>]"`` columns."""
-    rows = []
+    columns = ["kpi", "interval", "interval_start", "mean", "std", "ci_low", "ci_high", "n"]
+    if not names:
+        return pd.DataFrame([], columns=columns)
     labels = scenario.interval_labels()
-    for col in cells.columns:
-        kpi, i = col[:-1].split("[")
-        rows.append({"kpi": kpi, "interval": int(i), "interval_start": labels[int(i)],
-                     **_mean_ci(cells[col].to_numpy(dtype=float))})
-    return pd.DataFrame(rows, columns=["kpi", "interval", "interval_start", "mean", "std", "ci_low", "ci_high",
-                                       "n"])
-
-
-def _mean_ci(x: np.ndarray) -> dict[str, float]:
-    mean, low, high, std, n = t_interval(x)
-    return {"mean": mean, "std": std, "ci_low": low, "ci_high": high, "n": n}
-
-
-def _wilson(flags: np.ndarray) -> dict[str, float]:
-    p = float(flags.mean())
-    low, high = wilson(p, flags.size)
-    return {"probability": p, "ci_low": float(low), "ci_high": float(high), "n": flags.size}
+    kpi, at = zip(*(c[:-1].split("[") for c in names), strict=True)
+    intervals = [int(i) for i in at]
+    return pd.DataFrame({"kpi": list(kpi), "interval": intervals, "interval_start": [labels[i] for i in intervals],
+                         **_mean_cis(np.ascontiguousarray(values.T))}, columns=columns)
