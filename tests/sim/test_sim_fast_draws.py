@@ -164,6 +164,24 @@ def test_buffers_grow_and_other_seeds_are_drawn_by_draw(monkeypatch):
     assert_days_equal_draw(sc, [7, 8])
 
 
+def test_a_numpy_that_draws_otherwise_gets_numpy_draws(monkeypatch):
+    # This numpy draws what the compiled sampler draws (the probe of every family agrees); should a
+    # numpy release change an algorithm, the probe fails and every day comes from draw() instead.
+    assert _fast_draws.same_as_numpy()
+    sc = Scenario.from_toml(example_path("branch"))
+    seeds = seed_sequences(4, 3)
+    fast = _fast_draws.draw_days(sc, seeds)
+    monkeypatch.setattr(_fast_draws, "same_as_numpy", lambda: False)
+    calls = []
+    real_draw = _fast_draws.draw
+    monkeypatch.setattr(_fast_draws, "draw", lambda *a: calls.append(1) or real_draw(*a))
+    slow = _fast_draws.draw_days(sc, seeds)
+    assert len(calls) == 3  # every day by numpy
+    np.testing.assert_array_equal(fast[0], slow[0])
+    for f in DRAW_FIELDS:
+        np.testing.assert_array_equal(fast[1][f], slow[1][f])
+
+
 def test_a_value_draws_refuses_raises_as_draw_does():
     # exp() of a normal around 709 overflows to inf for about half the customers
     huge = Distribution(dist="lognormal", mean=1e308, cv=1.0)

@@ -16,6 +16,8 @@ is drawn by :func:`draw` itself.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 
@@ -116,7 +118,7 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
     b = np.empty((2, cap), dtype=np.bool_)  # absent, visible
     offsets = np.zeros(len(seeds) + 1, dtype=np.int64)
     compiled = all(isinstance(s, np.random.SeedSequence) and s.pool_size == 4 for s in seeds) and \
-        not (qi[:, 3] > 2**32 - 1).any() and not (qi[:, 5] > 2**32 - 1).any()
+        not (qi[:, 3] > 2**32 - 1).any() and not (qi[:, 5] > 2**32 - 1).any() and same_as_numpy()
     pools = np.array([s.pool for s in seeds] if compiled else [], dtype=np.uint32).reshape(-1, 4)
     day = 0
     while day < len(seeds):
@@ -149,6 +151,47 @@ def draw_days(scenario: Scenario, seeds: Sequence[np.random.SeedSequence]) -> tu
 
 
 _REFER = -(2**62)
+
+
+@functools.cache
+def same_as_numpy() -> bool:
+    """Whether the compiled draws equal this numpy's, checked once per process on a probe day.
+
+    The compiled sampler follows numpy's algorithms, which numpy does not promise to keep from
+    version to version; if a probe day of every family (arrivals, priority, no-shows, visible
+    leavers, exponential, log-normal, gamma, Weibull, deterministic and empirical times) differs
+    from :func:`draw`, every day is drawn by :func:`draw` instead: slower, never different.
+    """
+    from waitlab.sim._distributions import Distribution
+    from waitlab.sim._fast_random import HAVE_TABLES
+    from waitlab.sim._scenario import DeskGroup, QueueSpec
+
+    if not HAVE_TABLES:
+        return False
+    dists = [Distribution(dist="exponential", mean=90.0), Distribution(dist="lognormal", mean=200.0, cv=0.8),
+             Distribution(dist="gamma", mean=150.0, cv=0.5), Distribution(dist="weibull", mean=300.0, cv=1.3),
+             Distribution(dist="deterministic", mean=60.0), Distribution(dist="empirical", values=(30.0, 45.0, 400.0))]
+    queues = tuple(QueueSpec(name=f"q{i}", rates_per_hour=(40.0, 0.0, 400.0), service=d, patience=dists[-1 - i],
+                             priority_share=0.3, no_show=0.1, visible_abandon=0.5) for i, d in enumerate(dists))
+    probe = Scenario(site="probe", channel="kiosk", date=dt.date(2024, 1, 1), start=dt.time(9), end=dt.time(10, 30),
+                     interval=1800.0, queues=queues,
+                     desks=(DeskGroup(name="d", serves=tuple(q.name for q in queues), open=(1, 1, 1)),))
+    seeds = np.random.SeedSequence(20261206).spawn(2)
+    lam, qf, qi, scale, values, fixed, bounds = _params(probe)
+    f, g, b = np.empty((3, 4096)), np.empty((2, 4096), dtype=np.int16), np.empty((2, 4096), dtype=np.bool_)
+    offsets = np.zeros(3, dtype=np.int64)
+    pools = np.array([s.pool for s in seeds], dtype=np.uint32)
+    day, _ = _draw_days(pools, 0, lam, qf, qi, scale, values, fixed, bounds, float(probe.interval),
+                        float(np.nextafter(probe.horizon, 0.0)), f, g, b, offsets)
+    if day != 2:
+        return False
+    for k, seed in enumerate(seeds):
+        ref, rows = draw(probe, np.random.default_rng(seed)), slice(offsets[k], offsets[k + 1])
+        got = (f[0, rows], f[1, rows], f[2, rows], g[0, rows], g[1, rows], b[0, rows], b[1, rows])
+        want = (ref.arrival, ref.service, ref.patience, ref.queue, ref.priority, ref.absent, ref.visible)
+        if not all(np.array_equal(x, y) for x, y in zip(got, want, strict=True)):
+            return False
+    return True
 
 
 def _capacity(expected: float) -> int:

@@ -25,19 +25,28 @@ import math
 
 import numpy as np
 from numba import njit
-from numba.np.random._constants import (
-    fe_double,
-    fi_double,
-    ke_double,
-    ki_double,
-    we_double,
-    wi_double,
-    ziggurat_exp_r,
-    ziggurat_nor_inv_r,
-    ziggurat_nor_r,
-)
 
-__all__ = ["bounded", "exponential", "gamma", "lognormal", "next32", "next64", "next_double", "poisson",
+try:  # numpy's ziggurat tables as numba ships them (a private module: a numba that moves it loses the compiled draws)
+    from numba.np.random._constants import (
+        fe_double,
+        fi_double,
+        ke_double,
+        ki_double,
+        we_double,
+        wi_double,
+        ziggurat_exp_r,
+        ziggurat_nor_inv_r,
+        ziggurat_nor_r,
+    )
+
+    HAVE_TABLES = True
+except ImportError:  # pragma: no cover - depends on the numba release
+    ki_double = ke_double = np.zeros(256, dtype=np.uint64)  # type: ignore[misc]
+    wi_double = fi_double = we_double = fe_double = np.zeros(256)  # type: ignore[misc]
+    ziggurat_exp_r = ziggurat_nor_r = ziggurat_nor_inv_r = 1.0
+    HAVE_TABLES = False  # waitlab.sim._fast_draws.same_as_numpy() is then False: numpy draws every day
+
+__all__ = ["HAVE_TABLES", "bounded", "exponential", "gamma", "lognormal", "next32", "next64", "next_double", "poisson",
            "seed_state", "weibull"]
 
 _U = np.uint64
