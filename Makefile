@@ -19,10 +19,12 @@ $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,dashboard,cluster,forecast]"
+	$(BIN)/python -c "import waitlab.sim as s; print(f'fast engine compiled in {s.warm_up():.0f} s (once; numba caches it)')"
 	touch $@
 
 $(VENV)/.installed-dashboard: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dashboard]"
+	$(BIN)/python -c "import waitlab.sim as s; print(f'fast engine compiled in {s.warm_up():.0f} s (once; numba caches it)')"
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python

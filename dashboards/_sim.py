@@ -25,6 +25,22 @@ if TYPE_CHECKING:
     from waitlab import Seats
 
 
+@st.cache_resource(show_spinner=False)
+def _simulated_once() -> dict[str, bool]:
+    return {"done": False}
+
+
+def first_simulation() -> bool:
+    """True until this server has finished a simulation: the first one loads (or, right after
+    installing, compiles) the fast engine; ``make dashboard`` compiles it before the server starts."""
+    return not _simulated_once()["done"]
+
+
+def simulated() -> None:
+    """Record that this server has run a simulation."""
+    _simulated_once()["done"] = True
+
+
 @dataclass(frozen=True)
 class SimRun:
     """Replications of one scenario, as the What-if page shows them."""

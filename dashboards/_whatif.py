@@ -271,9 +271,11 @@ def page(loaded: Any) -> None:
         st.caption(t("wif.stale") if ran is not None else t("wif.press_run"))
         return
     try:
-        with st.spinner(t("wif.running", n=i18n.fmt_int(reps)), show_time=True):
+        text = t("wif.running", n=i18n.fmt_int(reps)) + (" " + t("wif.compiling") if _sim.first_simulation() else "")
+        with st.spinner(text, show_time=True):
             b = _sim.simulate(base_toml, base, reps, seed, rules, seats, sl)
             n = _sim.simulate(new_toml, new, reps, seed, rules, seats, sl)
+        _sim.simulated()
     except WaitlabError as exc:
         _ui.show_error(exc)
         return

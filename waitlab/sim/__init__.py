@@ -34,6 +34,9 @@ as_is, AsIsResult
 as_is_simulator, AsIsSimulator
     The simulator as the third model of :func:`waitlab.backtest` (``simulate=``): replications
     of each test day as it was, service and patience fitted on the training period.
+warm_up
+    Compile the fast engine's kernels now (numba caches them on disk): a long-lived process
+    pays the first-run compile before anyone waits for a simulation.
 example_path
     Path of a bundled example scenario (``"branch"``, ``"mmc"``).
 """
@@ -56,6 +59,7 @@ from waitlab.sim._replay import ReplayResult, replay
 from waitlab.sim._run import RunResult, run
 from waitlab.sim._scenario import DeskGroup, QueueSpec, Scenario
 from waitlab.sim._sweep import SweepResult, dask_executor, sweep
+from waitlab.sim._warm import warm_up
 
 __all__ = [
     "AsIsResult",
@@ -84,6 +88,7 @@ __all__ = [
     "scenario_from_log",
     "simulate_day",
     "sweep",
+    "warm_up",
 ]
 
 

@@ -60,7 +60,7 @@ _KI, _WI, _FI = (np.ascontiguousarray(t) for t in (ki_double, wi_double, fi_doub
 _KE, _WE, _FE = (np.ascontiguousarray(t) for t in (ke_double, we_double, fe_double))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mulhi(a, b):  # pragma: no cover - compiled
     """High 64 bits of the 128-bit product of two uint64."""
     a0, a1 = a & _M32, a >> _S32
@@ -70,7 +70,7 @@ def _mulhi(a, b):  # pragma: no cover - compiled
     return a1 * b1 + (p1 >> _S32) + (p2 >> _S32) + (mid >> _S32)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _step(st):  # pragma: no cover - compiled
     """state = state * multiplier + inc (mod 2**128)."""
     sh, sl = st[0], st[1]
@@ -106,7 +106,7 @@ def seed_state(pool, st):  # pragma: no cover - compiled
     st[4], st[5] = _U(0), _U(0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def next64(st):  # pragma: no cover - compiled
     _step(st)
     x = st[0] ^ st[1]
@@ -114,12 +114,12 @@ def next64(st):  # pragma: no cover - compiled
     return (x >> rot) | (x << ((_U(64) - rot) & _S63))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def next_double(st):  # pragma: no cover - compiled
     return np.float64(next64(st) >> _S11) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def next32(st):  # pragma: no cover - compiled
     if st[4]:
         st[4] = _U(0)
@@ -130,7 +130,7 @@ def next32(st):  # pragma: no cover - compiled
     return x & _M32
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _std_normal(st):  # pragma: no cover - compiled
     while True:
         r = next64(st)
@@ -155,7 +155,7 @@ def _std_normal(st):  # pragma: no cover - compiled
             return x
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _std_exponential(st):  # pragma: no cover - compiled
     while True:
         ri = next64(st) >> _S3
@@ -170,29 +170,29 @@ def _std_exponential(st):  # pragma: no cover - compiled
             return x
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def exponential(st, scale):  # pragma: no cover - compiled
     return scale * _std_exponential(st)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def lognormal(st, mean, sigma):  # pragma: no cover - compiled
     return np.exp(mean + sigma * _std_normal(st))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def weibull(st, a):  # pragma: no cover - compiled
     if a == 0.0:
         return 0.0
     return math.pow(_std_exponential(st), 1.0 / a)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def gamma(st, shape, scale):  # pragma: no cover - compiled
     return scale * _std_gamma(st, shape)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _std_gamma(st, shape):  # pragma: no cover - compiled
     if shape == 1.0:
         return _std_exponential(st)
@@ -251,7 +251,7 @@ def _loggam(x):  # pragma: no cover - compiled
     return gl
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def poisson(st, lam):  # pragma: no cover - compiled
     if lam >= 10:  # PTRS (transformed rejection with squeeze)
         slam = math.sqrt(lam)
@@ -284,7 +284,7 @@ def poisson(st, lam):  # pragma: no cover - compiled
             return x
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def bounded(st, rng):  # pragma: no cover - compiled
     """An integer in ``0..rng`` (``integers(0, rng + 1)``), for ``rng < 2**32 - 1`` (Lemire's rejection)."""
     if rng == 0:
