@@ -135,11 +135,12 @@ def _cards(base: _sim.SimRun, new: _sim.SimRun, rules: str | None) -> None:
     cards[0].metric(t("wif.metric_base", kpi=t("kpi.wait_mean")), i18n.fmt_duration(b), border=True)
     cards[1].metric(t("wif.metric_new", kpi=t("kpi.wait_mean")), i18n.fmt_duration(n), _fmt_diff("dur", n - b),
                     delta_color="inverse" if n != b else "off", delta_arrow="auto" if n != b else "off", border=True)
-    kpi = t("kpi.sl_offered")
+    kpi = t("wif.sl_card")  # short enough for a quarter-width card; the definition is its help
     b, n = base.summary.loc["sl_offered", "mean"], new.summary.loc["sl_offered", "mean"]
-    cards[2].metric(t("wif.metric_base", kpi=kpi), i18n.fmt_pct(b), border=True)
+    cards[2].metric(t("wif.metric_base", kpi=kpi), i18n.fmt_pct(b), border=True, help=t("wif.sl_card_help"))
     cards[3].metric(t("wif.metric_new", kpi=kpi), i18n.fmt_pct(n), _fmt_diff("pct", n - b),
-                    delta_color="normal" if n != b else "off", delta_arrow="auto" if n != b else "off", border=True)
+                    delta_color="normal" if n != b else "off", delta_arrow="auto" if n != b else "off", border=True,
+                    help=t("wif.sl_card_help"))
     if rules is None or not len(base.breach_probability):
         return
     # one headline per limit of the rule set: "any limit" alone hides a limit that went from 80 % to 28 % of days

@@ -186,4 +186,4 @@ def test_without_a_rule_set_no_breach_table(kiosk):
     _simulate(at)
     assert i18n.t("wif.no_rules_note", "en") in [c.value for c in at.caption]
     assert "Mean wait · real day" in metrics(at)
-    assert i18n.t("wif.metric_base", "en", kpi=i18n.t("kpi.sl_offered", "en")) in metrics(at)
+    assert i18n.t("wif.metric_base", "en", kpi=i18n.t("wif.sl_card", "en")) in metrics(at)
