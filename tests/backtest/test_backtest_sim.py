@@ -94,17 +94,17 @@ def test_simulation_noise_is_the_spread_of_its_own_days(res: waitlab.ModelBackte
 
 
 def test_replication_spread_estimates_the_mean_absolute_deviation() -> None:
-    from waitlab.sim._backtest_sim import _mean_and_spread
+    from waitlab.sim._backtest_sim import mean_and_spread
 
     # Normal replications: E|X - mu| = sigma * sqrt(2 / pi). 400 cells of 5 replications each.
     rng = np.random.default_rng(3)
     sigma = np.repeat(rng.uniform(1, 10, 400), 5)
     st = pd.DataFrame({"interval_start": np.repeat(np.arange(400), 5), "k": rng.normal(50, sigma)})
-    out = _mean_and_spread(st, ["interval_start"], ["k"])
+    out = mean_and_spread(st, ["interval_start"], ["k"])
     ratio = out["noise_k"].to_numpy() / (sigma[::5] * math.sqrt(2 / math.pi))
     assert ratio.mean() == pytest.approx(1.0, abs=0.05)  # unbiased (sqrt(R / (R - 1)))
     # Two replications 1 and 3: mean 2, |deviations| 1, times sqrt(2 / 1); one value: NaN.
-    two = _mean_and_spread(pd.DataFrame({"c": [0, 0, 1], "k": [1.0, 3.0, 5.0]}), ["c"], ["k"])
+    two = mean_and_spread(pd.DataFrame({"c": [0, 0, 1], "k": [1.0, 3.0, 5.0]}), ["c"], ["k"])
     assert two["k"].tolist() == [2.0, 5.0]
     assert two["noise_k"].iloc[0] == pytest.approx(math.sqrt(2)) and np.isnan(two["noise_k"].iloc[1])
 

@@ -26,6 +26,7 @@ from waitlab._clock import parse_interval
 from waitlab._notes import NotedFrame
 from waitlab._random import RNG, root_seed
 from waitlab.exceptions import ArgumentError
+from waitlab.sim._backtest_sim import mean_and_spread
 from waitlab.sim._day import simulate_day, stack_contacts
 from waitlab.sim._from_log import scenario_from_log
 from waitlab.sim._log_day import site_log
@@ -156,10 +157,11 @@ def as_is(
         stacked = stack_contacts(sims)
         obs = interval_stats(logged, interval=by)
         sim = interval_stats(stacked, interval=by, by="replication")
-        cells.append(_compare(obs, sim, ["interval_start"], kpis, replications).assign(date=sc.date))
-        day_obs = pd.DataFrame([{k2: summary_kpis(logged)[k2] for k2 in ("arrivals", *kpis)}]).assign(day_key=0)
+        cells.append(_compare(obs, sim, "interval_start", kpis).assign(date=sc.date))
+        logged_day = summary_kpis(logged)
+        day_obs = pd.DataFrame([{k2: logged_day[k2] for k2 in ("arrivals", *kpis)}]).assign(day_key=0)
         day_sim = summary_by(stacked, "replication").assign(day_key=0)
-        whole.append(_compare(day_obs, day_sim, ["day_key"], kpis, replications).drop(columns="day_key").assign(date=sc.date))
+        whole.append(_compare(day_obs, day_sim, "day_key", kpis).drop(columns="day_key").assign(date=sc.date))
     table = pd.concat(cells, ignore_index=True)
     table = table[(table["arrivals"] > 0) | (table["days"] > 0)].reset_index(drop=True)  # intervals nobody arrived in
     table = table[["date", "interval_start", "arrivals", "kpi", "logged", "simulated", "low", "high", "inside",
@@ -193,25 +195,24 @@ def as_is(
                       NotedFrame(err, notes=notes), tuple(notes))  # fmt: skip
 
 
-def _compare(obs: pd.DataFrame, sim: pd.DataFrame, keys: list[str], kpis: list[str], reps: int) -> pd.DataFrame:
-    """Per key and KPI: the logged value, and the simulated days' mean, spread and noise."""
-    rows = []
-    grouped = dict(list(sim.groupby(keys[0], sort=True)))
-    for r in obs.itertuples(index=False):
-        key = getattr(r, keys[0])
-        g = grouped.get(key)
-        for kpi in kpis:
-            # an interval a simulated day had no contact in has no value that day
-            v = g[kpi].to_numpy(dtype=float, na_value=np.nan) if g is not None else np.array([])
-            v = v[np.isfinite(v)]
-            logged = float(getattr(r, kpi)) if pd.notna(getattr(r, kpi)) else np.nan
-            if len(v):
-                mean = float(v.mean())
-                lo, hi = (float(x) for x in np.percentile(v, [2.5, 97.5]))
-                noise = float(np.abs(v - mean).mean() * np.sqrt(len(v) / (len(v) - 1))) if len(v) > 1 else np.nan
-            else:
-                mean = lo = hi = noise = np.nan
-            rows.append({keys[0]: key, "arrivals": int(r.arrivals), "kpi": kpi, "logged": logged, "simulated": mean,
-                         "low": lo, "high": hi, "inside": bool(lo <= logged <= hi), "noise": noise, "days": len(v)})
-    return pd.DataFrame(rows)
+def _compare(obs: pd.DataFrame, sim: pd.DataFrame, key: str, kpis: list[str]) -> pd.DataFrame:
+    """Per `key` value and KPI: the logged value, and the simulated days' mean, spread and noise.
 
+    A simulated day with no value in a cell (no contact in that interval) is left out of it;
+    ``days`` counts the ones with a value.
+    """
+    stats = mean_and_spread(sim, [key], kpis).set_index(key)
+    g = sim.groupby(key, sort=False)[kpis]
+    low, high, n = g.quantile(0.025), g.quantile(0.975), g.count()  # linear interpolation, as np.percentile
+    at = pd.Index(obs[key])
+    parts = []
+    for kpi in kpis:
+        logged = obs[kpi].to_numpy(dtype=float, na_value=np.nan)
+        lo, hi = low[kpi].reindex(at).to_numpy(dtype=float), high[kpi].reindex(at).to_numpy(dtype=float)
+        parts.append(pd.DataFrame({
+            key: obs[key].to_numpy(), "arrivals": obs["arrivals"].to_numpy(dtype=np.int64), "kpi": kpi,
+            "logged": logged, "simulated": stats[kpi].reindex(at).to_numpy(dtype=float), "low": lo, "high": hi,
+            "inside": (lo <= logged) & (logged <= hi), "noise": stats[f"noise_{kpi}"].reindex(at).to_numpy(dtype=float),
+            "days": n[kpi].reindex(at).fillna(0).to_numpy(dtype=np.int64),
+        }))  # fmt: skip
+    return pd.concat(parts, ignore_index=True).sort_values(key, kind="stable", ignore_index=True)

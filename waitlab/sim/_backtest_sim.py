@@ -32,7 +32,7 @@ from waitlab.sim._log_day import desk_seconds
 from waitlab.sim._log_desks import pool_groups
 from waitlab.sim._run import seed_sequences
 
-__all__ = ["AsIsSimulator", "as_is_simulator"]
+__all__ = ["AsIsSimulator", "as_is_simulator", "mean_and_spread"]
 
 #: Columns of simulated contacts that a backtest group may use.
 _GROUPABLE = ("queue", "pool", "site")
@@ -105,7 +105,7 @@ class AsIsSimulator:
         cols = {"abandon": "abandon_rate", "asa": "asa", "wait_mean": "wait_mean", "prob_wait": "prob_wait"}
         cols.update({f"sl_{t:g}": f"sl_offered_{t:g}" for t in sl_thresholds})
         st = st.rename(columns={v: k for k, v in cols.items()})
-        pred = _mean_and_spread(st, ["interval_start", *by], list(cols))
+        pred = mean_and_spread(st, ["interval_start", *by], list(cols))
         notes.insert(0, f"simulation: {self.replications} replications (seed {self.seed}) of each test day as it was "
                      f"(Scenario.from_log: the day's {'arrival times' if self.arrivals == 'trace' else 'arrival counts'}, "
                      "desk groups by main queues, desks on duty per interval rounded to whole desks); service and "
@@ -116,7 +116,7 @@ class AsIsSimulator:
         return pred, notes
 
 
-def _mean_and_spread(st: pd.DataFrame, keys: list[str], kpis: list[str]) -> pd.DataFrame:
+def mean_and_spread(st: pd.DataFrame, keys: list[str], kpis: list[str]) -> pd.DataFrame:
     """Per cell, each KPI's mean over the replications and ``noise_<kpi>``: how far one simulated
     day falls from the mean on average, ``E|X - mu|`` estimated by the replications' mean absolute
     deviation from their own mean times ``sqrt(R / (R - 1))`` (NaN with fewer than two values).

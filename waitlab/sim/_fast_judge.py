@@ -79,23 +79,23 @@ def convert(arrival, called, started, ended, lo, hi, wait, service, arrival_ns, 
         started_ns[r] = s
         ended_ns[r] = e
         leave_ns[r] = lv
-        w = np.nan
-        if lv != NAT:
-            d = lv - a
-            exact = exact and abs(d) <= 2**53
-            w = _seconds(d)
-            if w < 0:
-                w = np.nan
+        w, ok_w = _span(a, lv)
+        v, ok_v = _span(s, e)
         wait[r] = w
-        v = np.nan
-        if e != NAT and s != NAT:
-            d = e - s
-            exact = exact and abs(d) <= 2**53
-            v = _seconds(d)
-            if v < 0:
-                v = np.nan
         service[r] = v
+        exact = exact and ok_w and ok_v
     return exact
+
+
+@njit(cache=True)
+def _span(lo, hi):  # pragma: no cover - compiled
+    """``hi - lo`` in seconds (NaN when either end is NaT or the span is negative), and whether
+    pandas would compute those seconds exactly (|span| <= 2**53 ns)."""
+    if lo == NAT or hi == NAT:
+        return np.nan, True
+    d = hi - lo
+    w = _seconds(d)
+    return (w if w >= 0 else np.nan), abs(d) <= 2**53
 
 
 @njit(cache=True)
